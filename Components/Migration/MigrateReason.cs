@@ -1,0 +1,47 @@
+namespace HmmEcs.Components.Migration;
+
+/// <summary>
+/// Why a page of a migrate request did not migrate, in the order SCENARIOS.md gives:
+/// a page takes the first reason that applies. <see cref="None"/> means it migrated.
+/// <see cref="MigrateReasons.Key"/> prints each exactly as the scenario result key.
+/// </summary>
+public enum MigrateReason : byte
+{
+    None = 0,
+    Hole,
+    Swap,
+    AlreadyOnTarget,
+    DeviceImmovable,
+    Compound,
+    Locked,
+    Pinned,
+    Isolate,
+    Unmap,
+    Alloc,
+    FileUnaddressable,
+    MigratePage,
+}
+
+/// <summary>Scenario keys of <see cref="MigrateReason"/>.</summary>
+public static class MigrateReasons
+{
+    /// <summary>Number of enum values including <see cref="MigrateReason.None"/>; size arrays indexed by reason with it.</summary>
+    public const int Count = 13;
+
+    private static readonly string[] Keys =
+    [
+        "none", "hole", "swap", "already-on-target", "device-immovable", "compound", "locked",
+        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page",
+    ];
+
+    /// <summary>The key under <c>reasons</c> in a result (e.g. <c>already-on-target</c>).</summary>
+    public static string Key(this MigrateReason reason) => Keys[(int)reason];
+
+    /// <summary>Parses a scenario key; false when it names no reason.</summary>
+    public static bool TryParse(string key, out MigrateReason reason)
+    {
+        var i = Array.IndexOf(Keys, key);
+        reason = i > 0 ? (MigrateReason)i : MigrateReason.None;
+        return i > 0;
+    }
+}

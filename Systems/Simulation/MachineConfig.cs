@@ -1,0 +1,45 @@
+namespace HmmEcs.Systems.Simulation;
+
+/// <summary>How a page holds its content: one 64-bit stamp, or 4096 real bytes.</summary>
+public enum PayloadMode { Token, Bytes }
+
+/// <summary>How a device's driver hands out destination pages (SCENARIOS.md <c>allocation</c>).</summary>
+public enum DeviceAllocation { Page, Chunk }
+
+/// <summary>A device of the simulated machine, with SCENARIOS.md's defaults.</summary>
+public sealed record DeviceConfig(
+    string Name,
+    long Pages,
+    int ChunkPages = 64,
+    DeviceAllocation Allocation = DeviceAllocation.Page,
+    bool Addressable = false,
+    bool Movable = true,
+    int CopyEngines = 1,
+    double BandwidthGBps = 24,
+    double LatencyUs = 5,
+    int MaxBatchPages = 512);
+
+/// <summary>The machine a scenario builds: RAM size, payload mode, seed and devices.</summary>
+public sealed record MachineConfig(
+    long RamPages = 1_048_576,
+    PayloadMode Payload = PayloadMode.Token,
+    int Seed = 1,
+    IReadOnlyList<DeviceConfig>? Devices = null)
+{
+    /// <summary>The devices, never null.</summary>
+    public IReadOnlyList<DeviceConfig> DeviceList => Devices ?? [];
+
+    /// <summary>Index of the device named <paramref name="name"/>, or -1 (also for <c>"ram"</c>).</summary>
+    public int DeviceIndex(string name)
+    {
+        var list = DeviceList;
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i].Name == name)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
