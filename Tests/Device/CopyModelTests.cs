@@ -17,7 +17,7 @@ public class CopyModelTests
             src.Add(i);
             dst.Add(d++);
         }
-        var cost = CopyModel.Cost(src.ToArray(), dst.ToArray(), new CopyParams(), new double[1]);
+        var cost = CopyModel.Cost(src.ToArray(), dst.ToArray(), CopyParams.Default, new double[1]);
         Assert.Equal(768, cost.Pages);
         Assert.Equal(256, cost.Batches);
         Assert.Equal(1411.1, Math.Round(cost.DeviceTimeUs, 1));
