@@ -1,0 +1,58 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using HmmEcs.Systems.Scenarios;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Bench.Benchmarks.Migrate;
+
+/// <summary>
+/// Issue #3's speed case: 1,048,576 written anon pages, every 64th pinned, migrated to a device
+/// (token payload). One invocation is one migrate step; setup builds a fresh machine each time,
+/// because a migrated range cannot migrate again.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+public class MigratePinnedBenchmarks
+{
+    private const long Pages = 1_048_576;
+    private IMachine? _machine;
+    private MigrateResult _result = new();
+
+    /// <summary>Which pipeline runs the migrate.</summary>
+    [Params("ecs", "reference")]
+    public string Engine { get; set; } = "ecs";
+
+    /// <summary>Builds the machine and the written, pinned range (not measured).</summary>
+    [IterationSetup]
+    public void Setup()
+    {
+        _machine?.Dispose();
+        var config = new MachineConfig(RamPages: 2 * Pages, Devices: [new DeviceConfig("gpu0", 1_100_000)]);
+        _machine = MachineFactory.Create(Engine, config);
+        Expect(_machine.CreateProcess("p"));
+        Expect(_machine.Mmap("p", "buf", Pages, VmaKind.Anon, writable: true, thp: false));
+        Expect(_machine.Touch("p", "buf", PageRange.All, Access.Write, 1, out _));
+        Expect(_machine.Pin("p", "buf", PageRange.All, 64, take: true, out _));
+        _result = new MigrateResult();
+    }
+
+    /// <summary>The migrate step alone.</summary>
+    [Benchmark]
+    public long Migrate()
+    {
+        Expect(_machine!.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), _result));
+        return _result.Migrated;
+    }
+
+    /// <summary>Releases the last machine.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _machine?.Dispose();
+
+    private static void Expect(HmmEcs.Components.Migration.Errno e)
+    {
+        if (e != HmmEcs.Components.Migration.Errno.None)
+        {
+            throw new InvalidOperationException($"benchmark setup failed: {e}");
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Tests.Differential;
+
+/// <summary>
+/// A seeded random machine configuration and op sequence. Ops are generated against a symbolic
+/// view of the names that exist (processes, VMAs), so every op is well formed; ranges sometimes
+/// reach past their VMA on purpose to exercise EINVAL / EFAULT.
+/// </summary>
+internal sealed class RandomScenario
+{
+    private readonly Random _rng;
+    private readonly List<string> _procs = [];
+    private readonly Dictionary<string, List<(string Name, long Pages, VmaKind Kind)>> _vmas = [];
+    private int _names;
+
+    public RandomScenario(int seed)
+    {
+        _rng = new Random(seed);
+        Config = MakeConfig();
+    }
+
+    public MachineConfig Config { get; }
+
+    public IReadOnlyList<string> Processes => _procs;
+
+    public IReadOnlyList<(string Name, long Pages, VmaKind Kind)> VmasOf(string proc) => _vmas[proc];
+
+    private MachineConfig MakeConfig()
+    {
+        var devices = new List<DeviceConfig>();
+        var n = _rng.Next(1, 3);
+        for (var i = 0; i < n; i++)
+        {
+            devices.Add(new DeviceConfig(
+                Name: "gpu" + i,
+                Pages: Pick(256, 1024, 3000),
+                ChunkPages: Pick(16, 64),
+                Allocation: _rng.Next(4) == 0 ? DeviceAllocation.Chunk : DeviceAllocation.Page,
+                Addressable: _rng.Next(5) == 0,
+                Movable: _rng.Next(8) != 0,
+                CopyEngines: _rng.Next(1, 3),
+                MaxBatchPages: Pick(8, 512)));
+        }
+        return new MachineConfig(
+            RamPages: Pick(1024, 2048, 8192),
+            Payload: _rng.Next(5) == 0 ? PayloadMode.Bytes : PayloadMode.Token,
+            Seed: _rng.Next(),
+            Devices: devices);
+    }
+
+    /// <summary>Runs the next random op on <paramref name="m"/> and returns its canonical result text.</summary>
+    public (string Op, string Result) Step(IMachine m, int step)
+    {
+        // First steps make sure there is something to work on.
+        if (_procs.Count == 0)
+        {
+            return ("process", NewProcess(m));
+        }
+        var anyVma = AnyVma(out var proc, out var vma);
+        if (!anyVma || step < 2)
+        {
+            return ("mmap", Mmap(m, _procs[_rng.Next(_procs.Count)]));
+        }
+        var roll = _rng.Next(100);
+        return roll switch
+        {
+            < 3 when _procs.Count < 4 => ("process", NewProcess(m)),
+            < 9 => ("mmap", Mmap(m, _procs[_rng.Next(_procs.Count)])),
+            < 27 => ("touch", Touch(m, proc, vma)),
+            < 31 when _procs.Count < 4 => ("fork", Fork(m, proc)),
+            < 36 => ("pin", Pin(m, proc, vma)),
+            < 40 => ("lock", Lock(m, proc, vma)),
+            < 45 => ("swapout", SwapOut(m, proc, vma)),
+            < 48 => ("mprotect", Mprotect(m, proc, vma)),
+            < 50 => ("munmap", Munmap(m, proc, vma)),
+            < 80 => ("migrate", Migrate(m, proc, vma)),
+            < 92 => ("verify", Verify(m, proc, vma)),
+            _ => ("stats", Stats(m)),
+        };
+    }
+
+    private int Pick(params int[] values) => values[_rng.Next(values.Length)];
+
+    private bool AnyVma(out string proc, out (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var withVmas = new List<string>();
+        foreach (var p in _procs)
+        {
+            if (_vmas[p].Count > 0)
+            {
+                withVmas.Add(p);
+            }
+        }
+        if (withVmas.Count == 0)
+        {
+            proc = "";
+            vma = default;
+            return false;
+        }
+        proc = withVmas[_rng.Next(withVmas.Count)];
+        var list = _vmas[proc];
+        vma = list[_rng.Next(list.Count)];
+        return true;
+    }
+
+    private PageRange Range(long pages)
+    {
+        if (_rng.Next(25) == 0)
+        {
+            return new PageRange(_rng.Next((int)pages), pages + 1); // reaches past the VMA
+        }
+        if (_rng.Next(4) == 0)
+        {
+            return PageRange.All;
+        }
+        var first = _rng.Next((int)pages);
+        var count = _rng.Next(1, (int)(pages - first) + 1);
+        return new PageRange(first, count);
+    }
+
+    private string NewProcess(IMachine m)
+    {
+        var name = "p" + _names++;
+        var e = m.CreateProcess(name);
+        _procs.Add(name);
+        _vmas[name] = [];
+        return $"{e}";
+    }
+
+    private string Mmap(IMachine m, string proc)
+    {
+        var kinds = new[] { VmaKind.Anon, VmaKind.Anon, VmaKind.Anon, VmaKind.SharedAnon, VmaKind.File, VmaKind.Hugetlb, VmaKind.Pfnmap };
+        var kind = kinds[_rng.Next(kinds.Length)];
+        var pages = (long)(_rng.Next(3) == 0 ? Pick(512, 1024, 1536) : _rng.Next(1, 700));
+        var writable = _rng.Next(8) != 0;
+        var thp = kind == VmaKind.Anon && _rng.Next(3) == 0;
+        var name = "v" + _names++;
+        var e = m.Mmap(proc, name, pages, kind, writable, thp);
+        if (e == Errno.None)
+        {
+            _vmas[proc].Add((name, pages, kind));
+        }
+        return $"{e} {pages} {kind} {writable} {thp}";
+    }
+
+    private string Touch(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var access = _rng.Next(2) == 0 ? Access.Read : Access.Write;
+        var salt = (ulong)_rng.Next(1, 1000);
+        var e = m.Touch(proc, vma.Name, Range(vma.Pages), access, salt, out var f);
+        return $"{e} {access} new={f.New} swap={f.Swap} device={f.Device} cow={f.Cow}";
+    }
+
+    private string Fork(IMachine m, string proc)
+    {
+        var child = "p" + _names++;
+        var e = m.Fork(proc, child);
+        if (e == Errno.None)
+        {
+            _procs.Add(child);
+            _vmas[child] = [.. _vmas[proc]];
+        }
+        return $"{e}";
+    }
+
+    private string Pin(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var take = _rng.Next(3) != 0;
+        var e = m.Pin(proc, vma.Name, Range(vma.Pages), Pick(1, 2, 7, 64), take, out var pages);
+        return $"{e} {take} pages={pages}";
+    }
+
+    private string Lock(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var take = _rng.Next(2) == 0;
+        var e = m.Lock(proc, vma.Name, Range(vma.Pages), Pick(1, 3, 16), take, out var pages);
+        return $"{e} {take} pages={pages}";
+    }
+
+    private string SwapOut(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var e = m.SwapOut(proc, vma.Name, Range(vma.Pages), Pick(1, 2, 5), out var swapped);
+        return $"{e} swapped={swapped}";
+    }
+
+    private string Mprotect(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var writable = _rng.Next(2) == 0;
+        return $"{m.Mprotect(proc, vma.Name, writable)} {writable}";
+    }
+
+    private string Munmap(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var e = m.Munmap(proc, vma.Name);
+        if (e == Errno.None)
+        {
+            _vmas[proc].Remove(vma);
+        }
+        return $"{e}";
+    }
+
+    private string Migrate(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var devices = m.Config.DeviceList;
+        var to = _rng.Next(devices.Count + 1) is var d && d == devices.Count ? "ram" : devices[d].Name;
+        var inject = _rng.Next(6) == 0
+            ? new FailureInjection(Pick(0, 3, 5), Pick(0, 4, 7), Pick(0, 6, 11))
+            : default;
+        var r = new MigrateResult();
+        var e = m.Migrate(new MigrateRequest(proc, vma.Name, Range(vma.Pages), to, inject), r);
+        return $"{e} to={to} {Canonical.Of(r)}";
+    }
+
+    private string Verify(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var r = new VerifyResult();
+        var pattern = _rng.Next(4) == 0 ? VerifyPattern.Zero : VerifyPattern.Seq;
+        var e = m.Verify(proc, vma.Name, Range(vma.Pages), pattern, (ulong)_rng.Next(1, 1000), r);
+        return $"{e} {Canonical.Of(r)}";
+    }
+
+    private static string Stats(IMachine m) => Canonical.Of(m.Stats());
+}
