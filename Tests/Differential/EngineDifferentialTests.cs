@@ -36,7 +36,7 @@ public sealed class EngineDifferentialTests
         {
             var (op, a) = genEcs.Step(ecs, step);
             var (_, b) = genRef.Step(reference, step);
-            var where = $"seed {seed}, step {step} ({op})";
+            var where = $"seed {seed}, step {step} ({op}); config {genRef.Config} devices [{string.Join("; ", genRef.Config.DeviceList)}]\n  ops:\n    {string.Join("\n    ", genRef.Log)}\n";
             Assert.True(a == b, $"{where}: results differ\n  ecs:       {a}\n  reference: {b}");
             AssertClean(ecs, where);
             AssertClean(reference, where);

@@ -25,6 +25,9 @@ internal sealed class RandomScenario
 
     public IReadOnlyList<string> Processes => _procs;
 
+    /// <summary>Every op made so far with its arguments, to print a failing case.</summary>
+    public List<string> Log { get; } = [];
+
     public IReadOnlyList<(string Name, long Pages, VmaKind Kind)> VmasOf(string proc) => _vmas[proc];
 
     private MachineConfig MakeConfig()
@@ -123,6 +126,7 @@ internal sealed class RandomScenario
     private string NewProcess(IMachine m)
     {
         var name = "p" + _names++;
+        Log.Add($"process {name}");
         var e = m.CreateProcess(name);
         _procs.Add(name);
         _vmas[name] = [];
@@ -137,6 +141,7 @@ internal sealed class RandomScenario
         var writable = _rng.Next(8) != 0;
         var thp = kind == VmaKind.Anon && _rng.Next(3) == 0;
         var name = "v" + _names++;
+        Log.Add($"mmap {proc} {name} pages={pages} {kind} writable={writable} thp={thp}");
         var e = m.Mmap(proc, name, pages, kind, writable, thp);
         if (e == Errno.None)
         {
@@ -149,13 +154,16 @@ internal sealed class RandomScenario
     {
         var access = _rng.Next(2) == 0 ? Access.Read : Access.Write;
         var salt = (ulong)_rng.Next(1, 1000);
-        var e = m.Touch(proc, vma.Name, Range(vma.Pages), access, salt, out var f);
+        var range = Range(vma.Pages);
+        Log.Add($"touch {proc} {vma.Name} {range} {access} salt={salt}");
+        var e = m.Touch(proc, vma.Name, range, access, salt, out var f);
         return $"{e} {access} new={f.New} swap={f.Swap} device={f.Device} cow={f.Cow}";
     }
 
     private string Fork(IMachine m, string proc)
     {
         var child = "p" + _names++;
+        Log.Add($"fork {proc} {child}");
         var e = m.Fork(proc, child);
         if (e == Errno.None)
         {
@@ -168,31 +176,42 @@ internal sealed class RandomScenario
     private string Pin(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
         var take = _rng.Next(3) != 0;
-        var e = m.Pin(proc, vma.Name, Range(vma.Pages), Pick(1, 2, 7, 64), take, out var pages);
+        var range = Range(vma.Pages);
+        var every = Pick(1, 2, 7, 64);
+        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}");
+        var e = m.Pin(proc, vma.Name, range, every, take, out var pages);
         return $"{e} {take} pages={pages}";
     }
 
     private string Lock(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
         var take = _rng.Next(2) == 0;
-        var e = m.Lock(proc, vma.Name, Range(vma.Pages), Pick(1, 3, 16), take, out var pages);
+        var range = Range(vma.Pages);
+        var every = Pick(1, 3, 16);
+        Log.Add($"{(take ? "lock" : "unlock")} {proc} {vma.Name} {range} every={every}");
+        var e = m.Lock(proc, vma.Name, range, every, take, out var pages);
         return $"{e} {take} pages={pages}";
     }
 
     private string SwapOut(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
-        var e = m.SwapOut(proc, vma.Name, Range(vma.Pages), Pick(1, 2, 5), out var swapped);
+        var range = Range(vma.Pages);
+        var every = Pick(1, 2, 5);
+        Log.Add($"swapout {proc} {vma.Name} {range} every={every}");
+        var e = m.SwapOut(proc, vma.Name, range, every, out var swapped);
         return $"{e} swapped={swapped}";
     }
 
     private string Mprotect(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
         var writable = _rng.Next(2) == 0;
+        Log.Add($"mprotect {proc} {vma.Name} writable={writable}");
         return $"{m.Mprotect(proc, vma.Name, writable)} {writable}";
     }
 
     private string Munmap(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
+        Log.Add($"munmap {proc} {vma.Name}");
         var e = m.Munmap(proc, vma.Name);
         if (e == Errno.None)
         {
@@ -209,7 +228,9 @@ internal sealed class RandomScenario
             ? new FailureInjection(Pick(0, 3, 5), Pick(0, 4, 7), Pick(0, 6, 11))
             : default;
         var r = new MigrateResult();
-        var e = m.Migrate(new MigrateRequest(proc, vma.Name, Range(vma.Pages), to, inject), r);
+        var range = Range(vma.Pages);
+        Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject}");
+        var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject), r);
         return $"{e} to={to} {Canonical.Of(r)}";
     }
 
@@ -217,9 +238,16 @@ internal sealed class RandomScenario
     {
         var r = new VerifyResult();
         var pattern = _rng.Next(4) == 0 ? VerifyPattern.Zero : VerifyPattern.Seq;
-        var e = m.Verify(proc, vma.Name, Range(vma.Pages), pattern, (ulong)_rng.Next(1, 1000), r);
+        var range = Range(vma.Pages);
+        var salt = (ulong)_rng.Next(1, 1000);
+        Log.Add($"verify {proc} {vma.Name} {range} {pattern} salt={salt}");
+        var e = m.Verify(proc, vma.Name, range, pattern, salt, r);
         return $"{e} {Canonical.Of(r)}";
     }
 
-    private static string Stats(IMachine m) => Canonical.Of(m.Stats());
+    private string Stats(IMachine m)
+    {
+        Log.Add("stats");
+        return Canonical.Of(m.Stats());
+    }
 }
