@@ -159,7 +159,14 @@ internal sealed class StepParser(NameTracker names)
         // The names must hold on every pass: a body that creates a name fails on its second pass.
         if (times > 1)
         {
-            ParseList(body, r.Child("steps"), insideRepeat: true);
+            try
+            {
+                ParseList(body, r.Child("steps"), insideRepeat: true);
+            }
+            catch (ScenarioException e)
+            {
+                throw new ScenarioException(e.Path, $"{e.Problem} (on the repeat's second pass)");
+            }
         }
         return new RepeatStep(path, times, steps);
     }
