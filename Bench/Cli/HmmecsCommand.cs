@@ -1,6 +1,8 @@
+using HmmEcs.Systems.Scenarios;
 using HmmEcs.Systems.Scenarios.Loading;
 using HmmEcs.Systems.Scenarios.Model;
 using HmmEcs.Systems.Scenarios.Running;
+using HmmEcs.Systems.Simulation;
 
 namespace HmmEcs.Bench.Cli;
 
@@ -21,7 +23,11 @@ public static class HmmecsCommand
     public const int Invalid = 2;
 
     /// <summary>Runs <c>hmmecs help</c> or <c>hmmecs run …</c> (args include the verb).</summary>
-    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
+        Execute(args, stdout, stderr, MachineFactory.Create);
+
+    /// <summary>As <see cref="Execute(IReadOnlyList{string}, TextWriter, TextWriter)"/>, with the machines built by <paramref name="createMachine"/> (tests pass a fake).</summary>
+    internal static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
     {
         if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
         {
@@ -41,7 +47,7 @@ public static class HmmecsCommand
         }
         try
         {
-            return Run(parsed, stdout, stderr);
+            return Run(parsed, stdout, stderr, createMachine);
         }
         catch (ScenarioException e)
         {
@@ -56,7 +62,7 @@ public static class HmmecsCommand
         }
     }
 
-    private static int Run(RunArguments a, TextWriter stdout, TextWriter stderr)
+    private static int Run(RunArguments a, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
     {
         var scenario = a.File is null
             ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName)
@@ -64,7 +70,12 @@ public static class HmmecsCommand
         var jsonToStdout = a.JsonOut == "-";
         var summary = jsonToStdout ? stderr : stdout;
         summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
-        var result = ScenarioRunner.Run(scenario, a.Engine, a.Check, s => summary.WriteLine(StepSummary.Line(s)));
+        ScenarioRunner.RequireSupported(scenario);
+        ScenarioResult result;
+        using (var machine = createMachine(a.Engine, scenario.Machine))
+        {
+            result = ScenarioRunner.Run(scenario, machine, a.Check, s => summary.WriteLine(StepSummary.Line(s)));
+        }
         if (a.JsonOut is { } outPath)
         {
             var text = result.ToJsonString();

@@ -245,7 +245,7 @@ internal sealed class StepParser(NameTracker names)
             }
             JsonNode? value = p.Value.ValueKind switch
             {
-                JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False => JsonValue.Create(p.Value),
+                JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False => JsonValue.Create(p.Value.Clone()),
                 JsonValueKind.Null => null,
                 _ => throw new ScenarioException(at, $"must be a number, string, boolean or null, got {FieldReader.Describe(p.Value)}"),
             };

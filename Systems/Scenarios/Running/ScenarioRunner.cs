@@ -20,7 +20,7 @@ public static class ScenarioRunner
     /// </summary>
     public static ScenarioResult Run(Scenario scenario, string engine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
     {
-        RequireSupported(scenario.Steps);
+        RequireSupported(scenario);
         using var machine = MachineFactory.Create(engine, scenario.Machine);
         return Run(scenario, machine, checkEveryStep, onStep);
     }
@@ -28,7 +28,7 @@ public static class ScenarioRunner
     /// <summary>Runs the scenario on a machine built from <see cref="Scenario.Machine"/> (any <see cref="IMachine"/>).</summary>
     public static ScenarioResult Run(Scenario scenario, IMachine machine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
     {
-        RequireSupported(scenario.Steps);
+        RequireSupported(scenario);
         var results = new List<StepResult>();
         for (var index = 0; index < scenario.Steps.Count; index++)
         {
@@ -51,7 +51,9 @@ public static class ScenarioRunner
         return new ScenarioResult(scenario.Name, machine.EngineName, scenario.Seed, scenario.PayloadName, results);
     }
 
-    /// <summary>Refuses, before anything runs, a scenario with an op no engine can run yet.</summary>
+    /// <summary>Throws <see cref="ScenarioException"/> when the scenario holds an op no engine can run yet (before anything runs).</summary>
+    public static void RequireSupported(Scenario scenario) => RequireSupported(scenario.Steps);
+
     private static void RequireSupported(IReadOnlyList<ScenarioStep> steps)
     {
         foreach (var step in steps)
