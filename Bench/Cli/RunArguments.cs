@@ -61,7 +61,7 @@ internal sealed record RunArguments(string? File, string? JsonOut, string Engine
                     }
                     if (file is not null)
                     {
-                        error = $"one scenario file at a time (got '{file}' and '{a}')";
+                        error = $"only one scenario file may be given (got '{file}' and '{a}')";
                         return null;
                     }
                     file = a;

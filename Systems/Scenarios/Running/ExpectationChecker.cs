@@ -24,7 +24,7 @@ public static class ExpectationChecker
             }
             if (!Same(e.Value, got))
             {
-                var text = got is JsonObject or JsonArray ? $"a {(got is JsonObject ? "object" : "array")} {Short(got!)}" : got?.ToJsonString() ?? "null";
+                var text = got is JsonObject or JsonArray ? $"{(got is JsonObject ? "an object" : "an array")} {Short(got!)}" : got?.ToJsonString() ?? "null";
                 misses.Add($"{e.Path}: expected {expected}, got {text}");
             }
         }
