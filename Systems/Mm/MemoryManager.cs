@@ -33,6 +33,9 @@ internal sealed partial class MemoryManager
     public List<VmaInfo> Vmas { get; } = [];
     public List<FileObject> Files { get; } = [];
 
+    /// <summary>The migration helper (set once the pipeline is built over this manager).</summary>
+    public Migration.MigrationPipeline Pipeline { get; set; } = null!;
+
     public AddressSpace Process(string name)
     {
         foreach (var p in Processes)
