@@ -115,6 +115,16 @@ public sealed class CliTests : IDisposable
         Assert.Equal(10, json["steps"]!.AsArray().Count);
     }
 
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void TheQuickstartPassesOnEachRealEngine(string engine)
+    {
+        Assert.Equal(0, HmmecsCommand.Execute(["run", "--engine", engine, "--check"], _out, _err));
+        Assert.Contains($"OK: quickstart on {engine}", _out.ToString());
+        Assert.Equal("", _err.ToString());
+    }
+
     [Fact]
     public void TheBuiltInQuickstartIsTheSharedFile() =>
         Assert.Equal(
