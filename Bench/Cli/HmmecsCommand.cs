@@ -34,6 +34,11 @@ public static class HmmecsCommand
             stdout.WriteLine(HelpText.Usage);
             return Ok;
         }
+        if (args[0] == "run" && (args.Contains("--help") || args.Contains("-h")))
+        {
+            stdout.WriteLine(HelpText.Usage);
+            return Ok;
+        }
         if (args[0] != "run")
         {
             stderr.WriteLine($"hmmecs: unknown command '{args[0]}' (try: hmmecs help)");

@@ -36,9 +36,11 @@ public sealed class CliTests : IDisposable
     [Theory]
     [InlineData("help")]
     [InlineData("--help")]
-    public void HelpPrintsUsageAndExitsZero(string verb)
+    [InlineData("-h")]
+    [InlineData("run", "--help")]
+    public void HelpPrintsUsageAndExitsZero(params string[] args)
     {
-        Assert.Equal(0, Run(null, verb));
+        Assert.Equal(0, Run(null, args));
         Assert.Contains("hmmecs run [FILE]", _out.ToString());
         Assert.Equal("", _err.ToString());
     }

@@ -6,7 +6,8 @@ namespace HmmEcs.Systems.Scenarios.Running;
 /// <summary>The result of a whole run: scenario, engine, seed, payload, ok, and every executed step in order.</summary>
 public sealed class ScenarioResult
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps names readable ("a<b" stays as written); the output is data, never embedded in HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     internal ScenarioResult(string scenario, string engine, int seed, string payload, IReadOnlyList<StepResult> steps)
     {
