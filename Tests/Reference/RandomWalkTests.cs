@@ -31,7 +31,8 @@ public class RandomWalkTests
         var procs = new List<string> { "p0" };
         rig.Process("p0");
         var names = 0;
-        for (var step = 0; step < 400; step++)
+        var steps = payload == PayloadMode.Bytes ? 120 : 400;
+        for (var step = 0; step < steps; step++)
         {
             var op = rnd.Next(12);
             if (vmas.Count == 0 || op == 0)
