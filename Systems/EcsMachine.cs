@@ -81,8 +81,7 @@ public sealed class EcsMachine : IMachine
         FileObject? file = null;
         if (kind is VmaKind.File or VmaKind.SharedAnon)
         {
-            file = new FileObject(_mm.Files.Count, pages);
-            _mm.Files.Add(file);
+            file = _mm.NewFile(pages);
         }
         _mm.NewVma(p, vma, pages, (MappingKind)kind, writable, thp, file);
         return Errno.None;

@@ -38,4 +38,7 @@ public sealed class DummyDevice
 
     /// <summary>The free callback (<c>free_devpage</c>): the page's last reference went; it returns to the device.</summary>
     public void PageFree(int id) => _memory.ReleaseFrame(id);
+
+    /// <summary>The free callback for a caller that holds the page's location.</summary>
+    public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page) => _memory.ReleaseFrame(id, chunk, row, ref page);
 }

@@ -30,6 +30,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     public CopyCost LastCopy { get; private set; }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         var dev = _target < 0 ? null : _memory.Devices[_target];
@@ -65,6 +66,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst)
     {
         for (var i = 0; i < src.Length; i++)
@@ -78,6 +80,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <summary>The <c>chunk</c> rule: a group of <c>chunkPages</c> VMA-relative pages gets a whole chunk only when all of it is in the range and still migrating.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int AllocateChunks(DeviceMemory dev, in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst, ulong destFlags)
     {
         var size = dev.Spec.ChunkPages;
@@ -122,6 +125,7 @@ public sealed class DummyMigrateOps : IMigrateOps
         return copies;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private CopyCost Copy(Span<HmmPfn> src, Span<HmmPfn> dst, int copies)
     {
         if (copies == 0)
@@ -136,6 +140,7 @@ public sealed class DummyMigrateOps : IMigrateOps
         {
             var n = 0;
             var sourceDevice = -1;
+            var dstCursor = new PageCursor(_memory);
             for (var i = 0; i < src.Length; i++)
             {
                 if ((src[i].Value & HmmPfn.Migrate) == 0)
@@ -152,10 +157,10 @@ public sealed class DummyMigrateOps : IMigrateOps
                 {
                     sourceDevice = _memory.DeviceOf(s);
                 }
-                ref var dp = ref _memory.InitFrame(d, PageFlags.None);
+                ref var dp = ref dstCursor.At(d, out var row);
+                dp = Page.Free;
                 dp.Flags = PageFlags.Allocated;
-                var chunk = _memory.Locate(d, out var row);
-                chunk.SetEnabled<Locked>(row, true);
+                dstCursor.Chunk.SetEnabled<Locked>(row, true);
                 n++;
             }
             SortByDestination(srcIds.AsSpan(0, n), dstIds.AsSpan(0, n), srcFrames.AsSpan(0, n), dstFrames.AsSpan(0, n));

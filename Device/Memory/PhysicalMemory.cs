@@ -205,11 +205,11 @@ public sealed class PhysicalMemory
     /// <summary>Forgets a page's content (the frame is being freed).</summary>
     public void ClearContent(ref Page page)
     {
-        page.Content = 0;
-        if (page.Payload >= 0)
+        if (BytesPayload && page.Payload >= 0)
         {
-            DropPayload(ref page);
+            Payloads.Release(page.Payload);
         }
+        page.Content = 0;
     }
 
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
@@ -238,7 +238,12 @@ public sealed class PhysicalMemory
     public void ReleaseFrame(int id)
     {
         var chunk = Locate(id, out var row);
-        ref var page = ref chunk.GetSpan<Page>()[row];
+        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row]);
+    }
+
+    /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page)
+    {
         ClearContent(ref page);
         page = Page.Free;
         chunk.SetEnabled<Locked>(row, false);

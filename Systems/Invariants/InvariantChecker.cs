@@ -125,7 +125,7 @@ internal static class InvariantChecker
             {
                 Add(result, $"page {id}: mapcount {page.Mapcount}, mapped by {mapped[id]}");
             }
-            var expectedRef = page.Mapcount + page.Pins + (page.File >= 0 ? 1 : 0);
+            var expectedRef = page.Mapcount + page.Pins + (page.Cache >= 0 ? 1 : 0);
             if (page.Refcount != expectedRef || page.Refcount < page.Mapcount || page.Refcount <= 0)
             {
                 Add(result, $"page {id}: refcount {page.Refcount}, expected {expectedRef}");
@@ -145,7 +145,7 @@ internal static class InvariantChecker
             {
                 Add(result, $"page {id}: rmap chain {chain}, mapped by {mapped[id]}");
             }
-            var inUse = page.Mapcount > 0 || page.File >= 0;
+            var inUse = page.Mapcount > 0 || page.Cache >= 0;
             var lruExpected = device < 0 && inUse;
             if (device >= 0 && page.Is(PageFlags.Lru))
             {

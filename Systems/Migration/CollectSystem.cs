@@ -15,6 +15,7 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal sealed class CollectSystem(World world) : MigratePhase(world, "collect")
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var mm = s.Mm;
@@ -24,8 +25,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         var ptes = mm.Ptes;
         var g0 = vma.FirstPte + s.Start;
         var lastFlush = -1L;
-        Chunk? pageChunk = null;
-        var pages = Span<Page>.Empty;
+        var cursor = new Device.Memory.PageCursor(memory);
         var i = 0;
         while (i < s.Count)
         {
@@ -47,13 +47,8 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                         continue;
                 }
                 var id = pte.Target;
-                var chunk = memory.Locate(id, out var row);
-                if (!ReferenceEquals(chunk, pageChunk))
-                {
-                    pageChunk = chunk;
-                    pages = chunk.GetSpan<Page>();
-                }
-                ref var page = ref pages[row];
+                ref var page = ref cursor.At(id, out var row);
+                var chunk = cursor.Chunk;
                 var device = id < memory.RamPages ? -1 : memory.DeviceOf(id);
                 var reason = MigrateReason.None;
                 if (device == s.Target)

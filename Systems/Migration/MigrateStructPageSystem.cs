@@ -19,11 +19,13 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
         MigratingPages.ForEach(s, _query, ref visitor);
     }
 
-    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        private Device.Memory.PageCursor _dst = new(s.Mm.Memory);
+
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            if (page.File >= 0 && s.TargetUnaddressable)
+            if (page.Cache >= 0 && s.TargetUnaddressable)
             {
                 Fail(s, chunk, row, slot, MigrateReason.FileUnaddressable);
                 return;
@@ -34,13 +36,12 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
                 return;
             }
             var dstId = (int)s.Dst[slot].Pfn;
-            ref var dst = ref s.Mm.PageRef(dstId);
+            ref var dst = ref _dst.At(dstId, out _);
             dst.Flags |= page.Flags & (PageFlags.Anon | PageFlags.File);
-            dst.File = page.File;
-            dst.FileIndex = page.FileIndex;
-            if (page.File >= 0)
+            dst.Cache = page.Cache;
+            if (page.Cache >= 0)
             {
-                s.Mm.Files[page.File].Cache[page.FileIndex] = dstId;
+                s.Mm.SetCachePage(page.Cache, dstId);
             }
         }
     }

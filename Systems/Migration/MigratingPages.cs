@@ -12,8 +12,9 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal static class MigratingPages
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void ForEach<TVisitor>(MigrateState s, in QueryDescription pages, ref TVisitor visitor)
-        where TVisitor : struct, IMigratingPageVisitor
+        where TVisitor : IMigratingPageVisitor, allows ref struct
     {
         if (s.Collected <= MigrateState.SmallRequest)
         {

@@ -114,6 +114,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         LastPhaseTimes = times;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Fill(MigrateState s, MigrateResult result)
     {
         result.Requested = s.Count;

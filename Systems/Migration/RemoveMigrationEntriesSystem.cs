@@ -2,6 +2,7 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
 using HmmEcs.Components.Tags;
+using HmmEcs.Device.Memory;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Systems.Migration;
@@ -34,38 +35,45 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         }
     }
 
-    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        private PageCursor _dst = new(s.Mm.Memory);
+        private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
+
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            var mm = s.Mm;
-            var memory = mm.Memory;
+            var memory = s.Mm.Memory;
             var dstEntry = s.Dst[slot];
             var newId = (int)dstEntry.Pfn;
             var kind = (dstEntry.Value & HmmPfn.Unaddressable) != 0 ? PteKind.DevicePrivate : PteKind.Present;
             for (var g = page.RmapHead; g >= 0;)
             {
-                ref var pte = ref mm.PteRef(g);
+                ref var pte = ref _ptes.At(g);
                 pte.Kind = kind;
                 pte.Target = newId;
                 g = pte.RmapNext;
             }
-            var newChunk = memory.Locate(newId, out var newRow);
-            ref var dst = ref newChunk.GetSpan<Page>()[newRow];
+            ref var dst = ref _dst.At(newId, out var newRow);
             dst.RmapHead = page.RmapHead;
             dst.Mapcount = page.Mapcount;
-            dst.Refcount = page.Mapcount + (dst.File >= 0 ? 1 : 0);
+            dst.Refcount = page.Mapcount + (dst.Cache >= 0 ? 1 : 0);
             if (newId < memory.RamPages)
             {
                 dst.Flags |= PageFlags.Lru;
             }
-            newChunk.SetEnabled<Locked>(newRow, false);
+            _dst.Chunk.SetEnabled<Locked>(newRow, false);
 
+            // The old page's last reference goes with its last mapping: RAM frames return to the
+            // allocator, device pages through the driver's free callback.
             var oldId = (int)s.Src[slot].Pfn;
-            page.RmapHead = -1;
-            page.Mapcount = 0;
-            page.Refcount = 1;
-            mm.PutPage(oldId);
+            if (oldId < memory.RamPages)
+            {
+                memory.ReleaseFrame(oldId, chunk, row, ref page);
+            }
+            else
+            {
+                s.Mm.Drivers[memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page);
+            }
             s.Migrated++;
         }
     }

@@ -13,6 +13,7 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal sealed class RestoreSystem(World world) : MigratePhase(world, "restore")
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var mm = s.Mm;

@@ -178,8 +178,7 @@ internal sealed partial class MemoryManager
             {
                 id = NewRamPage(PageFlags.File);
                 ref var page = ref PageRef(id);
-                page.File = file.Id;
-                page.FileIndex = (int)i;
+                page.Cache = file.Base + (int)i;
                 page.Refcount = 1;
                 file.Cache[i] = id;
             }
@@ -198,7 +197,7 @@ internal sealed partial class MemoryManager
         var exclusive = slot.Count == 1;
         var id = NewRamPage(PageFlags.Anon);
         ref var page = ref PageRef(id);
-        page.Content = slot.Content;
+        page.Content = Memory.BytesPayload ? 0 : slot.Content;
         if (slot.Payload >= 0)
         {
             if (exclusive)

@@ -92,12 +92,12 @@ internal sealed partial class MemoryManager
             var id = pte.Target;
             var chunk = Memory.Locate(id, out var row);
             ref var page = ref chunk.GetSpan<Page>()[row];
-            if (page.Mapcount != 1 || page.Pins > 0 || chunk.IsEnabled<Locked>(row) || page.Is(PageFlags.Compound) || page.File >= 0)
+            if (page.Mapcount != 1 || page.Pins > 0 || chunk.IsEnabled<Locked>(row) || page.Is(PageFlags.Compound) || page.Cache >= 0)
             {
                 continue;
             }
-            var slot = Swap.Add(page.Content, page.Payload);
-            page.Payload = -1;
+            var slot = Memory.BytesPayload ? Swap.Add(0, page.Payload) : Swap.Add(page.Content, -1);
+            page.Content = 0;
             var bits = pte.Bits;
             ClearPte(g);
             PteRef(g) = new Pte { Kind = PteKind.Swap, Bits = bits, Target = slot, RmapNext = -1 };
@@ -157,7 +157,7 @@ internal sealed partial class MemoryManager
                 {
                     file.Cache[i] = -1;
                     ref var page = ref PageRef(id);
-                    page.File = -1;
+                    page.Cache = -1;
                     page.Flags &= ~PageFlags.File;
                     PutPage(id);
                 }

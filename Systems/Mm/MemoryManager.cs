@@ -78,6 +78,36 @@ internal sealed partial class MemoryManager
         return vma;
     }
 
+    /// <summary>A new file (or shmem object) of <paramref name="pages"/> zero pages.</summary>
+    public FileObject NewFile(long pages)
+    {
+        var last = Files.Count == 0 ? null : Files[^1];
+        var file = new FileObject(Files.Count, last is null ? 0 : checked(last.Base + last.Cache.Length), pages);
+        Files.Add(file);
+        return file;
+    }
+
+    /// <summary>Points page-cache slot <paramref name="cacheSlot"/> at page <paramref name="id"/> (struct-page migration).</summary>
+    public void SetCachePage(int cacheSlot, int id)
+    {
+        var lo = 0;
+        var hi = Files.Count - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (Files[mid].Base <= cacheSlot)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        var file = Files[lo];
+        file.Cache[cacheSlot - file.Base] = id;
+    }
+
     /// <summary>Writes the VMA component back to its entity after a change.</summary>
     public void SyncVma(VmaInfo vma) => World.Set(vma.Entity, vma.Area);
 
