@@ -20,17 +20,6 @@ internal sealed class FrameAllocator
         _blockUsed = new int[(size + blockSize - 1) / blockSize];
     }
 
-    private FrameAllocator(FrameAllocator other)
-    {
-        Size = other.Size;
-        BlockSize = other.BlockSize;
-        _used = (ulong[])other._used.Clone();
-        _blockUsed = (int[])other._blockUsed.Clone();
-        _wordHint = other._wordHint;
-        _blockHint = other._blockHint;
-        Used = other.Used;
-    }
-
     public long Size { get; }
 
     public int BlockSize { get; }
@@ -38,9 +27,6 @@ internal sealed class FrameAllocator
     public long Used { get; private set; }
 
     public long Free => Size - Used;
-
-    /// <summary>A copy for a dry run (the prepass that decides ENOMEM before anything changes).</summary>
-    public FrameAllocator Clone() => new(this);
 
     public bool IsUsed(long frame) => (_used[frame >> 6] & (1UL << (int)(frame & 63))) != 0;
 

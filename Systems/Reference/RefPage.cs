@@ -61,11 +61,9 @@ internal sealed class RefPage
 }
 
 /// <summary>A 512-page compound page (THP or hugetlb): freed as a whole when no subpage is referenced.</summary>
-internal sealed class RefCompound(long headFrame, bool hugetlb)
+internal sealed class RefCompound(long headFrame)
 {
     public long HeadFrame { get; } = headFrame;
-
-    public bool Hugetlb { get; } = hugetlb;
 
     /// <summary>Sum of the subpages' reference counts.</summary>
     public long Users;

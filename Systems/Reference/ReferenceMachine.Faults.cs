@@ -98,11 +98,7 @@ public sealed partial class ReferenceMachine
     {
         swapped = 0;
         var v = Vma(proc, vma);
-        if (every < 1)
-        {
-            return Errno.EINVAL;
-        }
-        if (!range.TryResolve(v.Pages, out var first, out var count))
+        if (every < 1 || !range.TryResolve(v.Pages, out var first, out var count))
         {
             return Errno.EFAULT;
         }
@@ -137,13 +133,9 @@ public sealed partial class ReferenceMachine
     /// <summary>Faults in every <paramref name="every"/>-th page of a range as a read touch would (pin, lock).</summary>
     private Errno FaultInEvery(RefVma v, PageRange range, int every, out long first, out long count)
     {
-        if (every < 1)
+        if (every < 1 || !range.TryResolve(v.Pages, out first, out count))
         {
             first = count = 0;
-            return Errno.EINVAL;
-        }
-        if (!range.TryResolve(v.Pages, out first, out count))
-        {
             return Errno.EFAULT;
         }
         var err = Prepass(v, first, count, every, false);
@@ -160,9 +152,10 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>
-    /// The dry run of a fault loop: EFAULT for a write to a read-only VMA or a fault on an immovable
-    /// device page, then ENOMEM when RAM cannot hold the frames the loop would take. It replays the
-    /// loop's allocations, in order, on a copy of the RAM allocator, so huge-page fallbacks count exactly.
+    /// The prepass of a fault loop: EFAULT for a write to a read-only VMA or a fault on an immovable
+    /// device page, then ENOMEM when the frames the loop may take exceed the free frames: one per hole,
+    /// swap-in, device page brought back and COW copy, and 512 for a region a huge fault would map
+    /// (counted whole even though that fault falls back to one page when no aligned run is free).
     /// </summary>
     private Errno Prepass(RefVma v, long first, long count, int every, bool write)
     {
@@ -170,80 +163,59 @@ public sealed partial class ReferenceMachine
         {
             return Errno.EFAULT;
         }
-        var ram = _ram.Clone();
-        var enomem = false;
-        long regionDone = -1;
-        long region4K = -1;
+        long need = 0;
+        long plannedRegion = -1;
         for (long k = 0; k < count; k += every)
         {
             var i = first + k;
             var r = i / HugePages;
-            if (r == regionDone)
-            {
-                continue;
-            }
             ref var pte = ref v.Ptes[i];
-            long need = 0;
             switch (pte.Kind)
             {
                 case PteKind.None:
-                    if (v.Kind == VmaKind.Hugetlb)
+                    if (r == plannedRegion)
                     {
-                        enomem |= ram.AllocBlock() < 0;
-                        regionDone = r;
+                        break;
                     }
-                    else if (v.IsShared)
+                    if (WantsHugeFault(v, r))
                     {
-                        need = v.Mapping.Cache![i] is null ? 1 : 0;
+                        plannedRegion = r;
+                        need += HugePages;
                     }
-                    else if (r != region4K && ThpEligible(v, r) && ram.AllocBlock() >= 0)
+                    else if (!v.IsShared || v.Mapping.Cache![i] is null)
                     {
-                        regionDone = r;
-                    }
-                    else
-                    {
-                        need = 1;
-                        region4K = r;
+                        need++;
                     }
                     break;
                 case PteKind.Swap:
-                    need = 1;
+                    need++;
                     break;
                 case PteKind.DevicePrivate:
                     if (!_devices[pte.Page!.Device].Config.Movable)
                     {
                         return Errno.EFAULT;
                     }
-                    need = 1 + (write && !pte.Write && !v.IsShared && pte.Page.MapCount > 1 ? 1 : 0);
+                    need += 1 + (write && !pte.Write && !v.IsShared && pte.Page.MapCount > 1 ? 1 : 0);
                     break;
                 case PteKind.Present:
-                    if (write && !pte.Write && pte.Page!.MapCount > 1 && !v.IsShared)
+                    if (write && !pte.Write && !v.IsShared && pte.Page!.MapCount > 1)
                     {
-                        if (v.Kind == VmaKind.Hugetlb)
-                        {
-                            enomem |= ram.AllocBlock() < 0;
-                            regionDone = r;
-                        }
-                        else
-                        {
-                            need = 1;
-                        }
+                        need++;
                     }
                     break;
             }
-            for (; need > 0; need--)
-            {
-                enomem |= ram.AllocLowest() < 0;
-            }
         }
-        return enomem ? Errno.ENOMEM : Errno.None;
+        return need > _ram.Free ? Errno.ENOMEM : Errno.None;
     }
 
-    /// <summary>A THP fault may map region <paramref name="r"/> whole: it lies inside the VMA and has no PTE at all.</summary>
-    private static bool ThpEligible(RefVma v, long r)
+    /// <summary>
+    /// A hole fault maps a whole huge page over region <paramref name="r"/>: a hugetlb VMA, or a THP
+    /// anon (or pfnmap) VMA, when the region lies inside the VMA and has no PTE at all.
+    /// </summary>
+    private static bool WantsHugeFault(RefVma v, long r)
     {
-        // THP applies to private anonymous memory; file and shmem THP are not simulated.
-        if (!v.Thp || v.Kind != VmaKind.Anon || (r + 1) * HugePages > v.Pages)
+        var hugeKind = v.Kind == VmaKind.Hugetlb || (v.Thp && v.Kind is VmaKind.Anon or VmaKind.Pfnmap);
+        if (!hugeKind || (r + 1) * HugePages > v.Pages)
         {
             return false;
         }
@@ -289,10 +261,10 @@ public sealed partial class ReferenceMachine
     private void FaultHole(RefVma v, long i)
     {
         var r = i / HugePages;
-        if (v.Kind == VmaKind.Hugetlb)
+        // Departs from hugetlb: with no free aligned run (or a region past the VMA end) it falls back to a 4 KiB page, as THP does.
+        if (WantsHugeFault(v, r) && TryNewHugePage(out var head))
         {
-            var c = TryNewHugePage(true, out var head) ?? throw new InvalidOperationException("no huge page after the prepass");
-            MapHuge(v, r, head, c);
+            MapHuge(v, r, head);
             return;
         }
         if (v.IsShared)
@@ -312,11 +284,6 @@ public sealed partial class ReferenceMachine
             MapPage(v, i, cached, v.Writable);
             return;
         }
-        if (ThpEligible(v, r) && TryNewHugePage(false, out var thpHead) is { } thp)
-        {
-            MapHuge(v, r, thpHead, thp);
-            return;
-        }
         var page = NewRamPage();
         page.Mapping = v.Mapping;
         page.Index = i;
@@ -324,10 +291,9 @@ public sealed partial class ReferenceMachine
         MapPage(v, i, page, v.Writable);
     }
 
-    /// <summary>Maps a new compound page over region <paramref name="r"/> with one huge PMD (clipped to the VMA for hugetlb).</summary>
-    private void MapHuge(RefVma v, long r, long head, RefCompound compound)
+    /// <summary>Maps a new compound page over region <paramref name="r"/> with one huge PMD.</summary>
+    private void MapHuge(RefVma v, long r, long head)
     {
-        _ = compound;
         v.HugePmd[r] = true;
         for (var j = 0; j < HugePages; j++)
         {
@@ -336,10 +302,7 @@ public sealed partial class ReferenceMachine
             page.Mapping = v.Mapping;
             page.Index = i;
             SetLru(page, true);
-            if (i < v.Pages)
-            {
-                MapPage(v, i, page, v.Writable);
-            }
+            MapPage(v, i, page, v.Writable);
         }
     }
 
@@ -369,9 +332,10 @@ public sealed partial class ReferenceMachine
         page.Mapping = v.Mapping;
         page.Index = i;
         SetLru(page, true);
+        // No swap cache: the page is this process's alone; it maps writable only when no one else held the slot.
+        var exclusive = slot.Count == 1;
         DropSlot(slot);
-        // Without a swap cache the new page belongs to this process alone, so it maps writable (as an exclusive swap-in does).
-        MapPage(v, i, page, v.Writable);
+        MapPage(v, i, page, v.Writable && exclusive);
     }
 
     /// <summary>The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases.</summary>
@@ -389,63 +353,19 @@ public sealed partial class ReferenceMachine
     {
         ref var pte = ref v.Ptes[i];
         var page = pte.Page!;
-        var r = i / HugePages;
-        if (v.IsShared)
+        // A write-protect fault on a huge PMD splits it first; the compound page stays (hugetlb too: the simulator never copies a whole huge page).
+        v.HugePmd[i / HugePages] = false;
+        if (v.IsShared || page.MapCount <= 1)
         {
             pte.Write = true;
             return;
         }
-        if (v.Kind == VmaKind.Hugetlb)
-        {
-            HugetlbWriteProtectFault(v, r);
-            return;
-        }
-        // A COW fault on a huge PMD splits it first; the compound page stays.
-        v.HugePmd[r] = false;
-        if (page.MapCount > 1)
-        {
-            var copy = NewRamPage();
-            CopyContent(page, copy);
-            copy.Mapping = v.Mapping;
-            copy.Index = i;
-            SetLru(copy, true);
-            RemoveMap(page);
-            MapPage(v, i, copy, true);
-        }
-        else
-        {
-            pte.Write = true;
-        }
-    }
-
-    /// <summary>hugetlb cannot split: a shared huge page is copied whole, an exclusive one made writable whole.</summary>
-    private void HugetlbWriteProtectFault(RefVma v, long r)
-    {
-        var end = Math.Min(v.Pages, (r + 1) * HugePages);
-        var start = r * HugePages;
-        if (v.Ptes[start].Page!.MapCount > 1)
-        {
-            var c = TryNewHugePage(true, out var head) ?? throw new InvalidOperationException("no huge page after the prepass");
-            _ = c;
-            for (var i = start; i < start + HugePages; i++)
-            {
-                var dst = _ramPages[head + (i - start)]!;
-                dst.Mapping = v.Mapping;
-                dst.Index = i;
-                SetLru(dst, true);
-                if (i < end)
-                {
-                    CopyContent(v.Ptes[i].Page!, dst);
-                    var old = v.Ptes[i].Page!;
-                    MapPage(v, i, dst, true);
-                    RemoveMap(old);
-                }
-            }
-            return;
-        }
-        for (var i = start; i < end; i++)
-        {
-            v.Ptes[i].Write = true;
-        }
+        var copy = NewRamPage();
+        CopyContent(page, copy);
+        copy.Mapping = v.Mapping;
+        copy.Index = i;
+        SetLru(copy, true);
+        RemoveMap(page);
+        MapPage(v, i, copy, true);
     }
 }

@@ -80,6 +80,11 @@ public sealed partial class ReferenceMachine
         var v = m.Vma;
         long flushes = 0;
         long lastFlushedSpan = -1;
+        // Every huge PMD over the range is split into PTEs first, as v13 did; the compound page itself stays (no folio split).
+        for (var r = m.First / HugePages; r <= (m.First + m.Count - 1) / HugePages; r++)
+        {
+            v.HugePmd[r] = false;
+        }
         for (long k = 0; k < m.Count; k++)
         {
             var i = m.First + k;
@@ -107,8 +112,6 @@ public sealed partial class ReferenceMachine
             }
             if (page.Compound is not null)
             {
-                // The huge PMD is split into PTEs; the compound page itself stays (no folio split).
-                v.HugePmd[i / HugePages] = false;
                 m.Outcome[k] = MigrateReason.Compound;
                 continue;
             }
@@ -277,7 +280,6 @@ public sealed partial class ReferenceMachine
         }
         var src = new long[n];
         var dst = new long[n];
-        var srcDevice = new int[n];
         var j = 0;
         for (long k = 0; k < m.Count; k++)
         {
@@ -287,7 +289,6 @@ public sealed partial class ReferenceMachine
                 CopyContent(from, to);
                 src[j] = from.Frame;
                 dst[j] = to.Frame;
-                srcDevice[j] = from.Device;
                 j++;
             }
         }
@@ -302,47 +303,26 @@ public sealed partial class ReferenceMachine
             Array.Sort((long[])dst.Clone(), order);
             src = Permute(src, order);
             dst = Permute(dst, order);
-            srcDevice = Permute(srcDevice, order);
         }
-        var stats = new CopyStats { Pages = n, Bytes = n * (long)Components.Content.Stamp.PageBytes };
-        if (m.Target >= 0)
+        // Params of the device involved: the target for RAM→device and device→device; for device→RAM the
+        // device of the first copied page in address order (one submission, as the seed's single call).
+        var paramsDevice = m.Target;
+        for (long k = 0; paramsDevice < 0 && k < m.Count; k++)
         {
-            var p = ParamsOf(m.Target);
-            var cost = CopyModel.Cost(src, dst, p, new double[Math.Max(1, p.Engines)]);
-            stats.Batches = cost.Batches;
-            stats.DeviceTimeUs = cost.DeviceTimeUs;
-            return stats;
+            if (m.InFlight(k) && m.Destination[k] is not null)
+            {
+                paramsDevice = m.Source[k]!.Device;
+            }
         }
-        // To RAM: each source device's engine copies its own pages; commands add up, engines run side by side.
-        for (var d = 0; d < _devices.Length; d++)
+        var p = paramsDevice >= 0 ? ParamsOf(paramsDevice) : CopyParams.Default;
+        var cost = CopyModel.Cost(src, dst, p, new double[Math.Max(1, p.Engines)]);
+        return new CopyStats
         {
-            var c = 0;
-            for (var x = 0; x < n; x++)
-            {
-                c += srcDevice[x] == d ? 1 : 0;
-            }
-            if (c == 0)
-            {
-                continue;
-            }
-            var s = new long[c];
-            var t = new long[c];
-            c = 0;
-            for (var x = 0; x < n; x++)
-            {
-                if (srcDevice[x] == d)
-                {
-                    s[c] = src[x];
-                    t[c] = dst[x];
-                    c++;
-                }
-            }
-            var p = ParamsOf(d);
-            var cost = CopyModel.Cost(s, t, p, new double[Math.Max(1, p.Engines)]);
-            stats.Batches += cost.Batches;
-            stats.DeviceTimeUs = Math.Max(stats.DeviceTimeUs, cost.DeviceTimeUs);
-        }
-        return stats;
+            Pages = n,
+            Bytes = n * (long)Components.Content.Stamp.PageBytes,
+            Batches = cost.Batches,
+            DeviceTimeUs = cost.DeviceTimeUs,
+        };
     }
 
     /// <summary>Migrate struct page: the file rule, then the injected failure; survivors hand their page-cache slot to the new page.</summary>

@@ -15,20 +15,20 @@ public sealed partial class ReferenceMachine
     private RefPage NewRamPage() =>
         TryNewRamPage() ?? throw new InvalidOperationException("RAM exhausted after the prepass said it would fit");
 
-    /// <summary>A new zero compound page at the lowest free 512-aligned run, or null when there is none.</summary>
-    private RefCompound? TryNewHugePage(bool hugetlb, out long head)
+    /// <summary>A new zero compound page at the lowest free 512-aligned run; false when there is none.</summary>
+    private bool TryNewHugePage(out long head)
     {
         head = _ram.AllocBlock();
         if (head < 0)
         {
-            return null;
+            return false;
         }
-        var compound = new RefCompound(head, hugetlb);
+        var compound = new RefCompound(head);
         for (var f = head; f < head + HugePages; f++)
         {
             TakeRamFrame(f).Compound = compound;
         }
-        return compound;
+        return true;
     }
 
     private RefPage TakeRamFrame(long frame)

@@ -99,7 +99,7 @@ public class ContentAndCopyTests
     }
 
     [Fact]
-    public void ToRamCostsEachSourceDeviceSeparately()
+    public void ToRamUsesTheFirstSourceDevicesParams()
     {
         var g0 = new DeviceConfig("gpu0", 1024, LatencyUs: 5);
         var g1 = new DeviceConfig("gpu1", 1024, LatencyUs: 50);
@@ -107,13 +107,13 @@ public class ContentAndCopyTests
         rig.Process("p");
         rig.Mmap("p", "buf", 200);
         rig.Write("p", "buf", 1);
-        rig.Migrate("p", "buf", "gpu0", count: 100);
-        rig.Migrate("p", "buf", "gpu1", first: 100);
+        rig.Migrate("p", "buf", "gpu1", count: 100);
+        rig.Migrate("p", "buf", "gpu0", first: 100);
         var r = rig.Migrate("p", "buf", "ram");
         Assert.Equal(200, r.Migrated);
-        Assert.Equal(2, r.Copy.Batches);
-        var slow = new CopyParams(1, 24, 50, 512).CommandUs(100);
-        Assert.Equal(slow, r.Copy.DeviceTimeUs, 6);
+        Assert.Equal(2, r.Copy.Batches); // device page numbers restart at gpu0's 0: two commands
+        var p = new CopyParams(1, 24, 50, 512);
+        Assert.Equal(2 * p.CommandUs(100), r.Copy.DeviceTimeUs, 6);
         Assert.Equal(0, rig.Verify("p", "buf", 1).Mismatches);
     }
 

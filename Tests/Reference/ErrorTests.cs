@@ -81,7 +81,7 @@ public class ErrorTests
     }
 
     [Fact]
-    public void EnomemReplaysHugePageFallbacksExactly()
+    public void EnomemCountsAWholeHugePagePerRegion()
     {
         using var rig = new Rig(1024, PayloadMode.Token);
         rig.Process("p");
@@ -90,12 +90,13 @@ public class ErrorTests
         rig.Write("p", "a", 1);
         var before = rig.Inspect("p", "buf", 0, 1024);
         var stats = rig.M.Stats();
-        // Region 0 takes the only aligned run (512..1023); region 1 falls back to 512 pages but 511 are left.
         Assert.Equal(Errno.ENOMEM, rig.M.Touch("p", "buf", PageRange.All, Access.Write, 2, out _));
         AssertUnchanged(rig, before, stats);
-        var f = rig.Write("p", "buf", 2, count: 1023);
-        Assert.Equal(1 + 511, f.New);
-        Assert.Equal(0, rig.M.Stats().RamFree);
+        Assert.Equal(1, rig.Write("p", "buf", 2, count: 512).New);
+        // Region 1 counts 512 frames even for 511 pages of it (the fault would map a huge page): 511 are free.
+        Assert.Equal(Errno.ENOMEM, rig.M.Touch("p", "buf", new PageRange(512, 511), Access.Write, 2, out _));
+        rig.Clean();
+        Assert.Equal(511, rig.M.Stats().RamFree);
     }
 
     [Fact]

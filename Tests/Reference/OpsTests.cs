@@ -195,7 +195,7 @@ public class OpsTests
     }
 
     [Fact]
-    public void HugetlbMapsWholeHugePagesAndCopiesThemWhole()
+    public void HugetlbMapsWholeHugePagesAndSplitsOnCow()
     {
         using var rig = New();
         rig.Process("p");
@@ -204,12 +204,12 @@ public class OpsTests
         Assert.Equal(1, f.New);
         Assert.Equal(512, rig.M.Stats().RamUsed);
         f = rig.Touch("p", "h", Access.Read);
-        Assert.Equal(1, f.New);
-        Assert.Equal(1024, rig.M.Stats().RamUsed);
+        Assert.Equal(188, f.New); // the region past the VMA end gets 4 KiB pages
+        Assert.Equal(700, rig.M.Stats().RamUsed);
         rig.Ok(rig.M.Fork("p", "c"));
         f = rig.Write("c", "h", 2, first: 0, count: 600);
-        Assert.Equal(2, f.Cow);
-        Assert.Equal(2048, rig.M.Stats().RamUsed);
+        Assert.Equal(600, f.Cow);
+        Assert.Equal(1300, rig.M.Stats().RamUsed);
         Assert.Equal(0, rig.Verify("p", "h", 1, first: 10, count: 2).Mismatches);
         Assert.Equal(0, rig.Verify("c", "h", 2, count: 600).Mismatches);
         rig.Ok(rig.M.Munmap("c", "h"));
@@ -243,12 +243,39 @@ public class OpsTests
         using var rig = New(ram: 1024);
         rig.Process("p");
         rig.Mmap("p", "a", 1);
-        rig.Mmap("p", "t", 1024, thp: true);
-        rig.Write("p", "a", 1); // frame 0: the first aligned run is gone
-        var f = rig.Write("p", "t", 2, count: 512);
-        Assert.Equal(1, f.New); // frames 512..1023
-        f = rig.Write("p", "t", 2, first: 512, count: 511);
-        Assert.Equal(511, f.New); // no aligned run left: 4 KiB pages
-        Assert.Equal(1024, rig.M.Stats().RamUsed);
+        rig.Mmap("p", "c", 600);
+        rig.Mmap("p", "d", 1);
+        rig.Mmap("p", "t", 512, thp: true);
+        rig.Write("p", "a", 1); // frame 0
+        rig.Write("p", "c", 1); // frames 1..600
+        rig.Write("p", "d", 1); // frame 601
+        rig.Ok(rig.M.Munmap("p", "c"));
+        // 1022 frames free, but both aligned runs hold a page: the THP fault falls back to 4 KiB pages.
+        var f = rig.Write("p", "t", 2);
+        Assert.Equal(512, f.New);
+        Assert.Equal(514, rig.M.Stats().RamUsed);
+        Assert.Equal(0, rig.Verify("p", "t", 2).Mismatches);
+    }
+
+    [Fact]
+    public void SwapInIsWritableOnlyWhenTheSlotWasExclusive()
+    {
+        using var rig = New();
+        rig.Process("p");
+        rig.Mmap("p", "buf", 8);
+        rig.Write("p", "buf", 1);
+        rig.SwapOut("p", "buf", count: 4);
+        rig.Touch("p", "buf", Access.Read, count: 2);
+        Assert.All(rig.Inspect("p", "buf", 0, 2), v => Assert.True(v.Writable));
+        rig.Ok(rig.M.Fork("p", "c"));
+        rig.Touch("c", "buf", Access.Read, first: 2, count: 2);
+        Assert.All(rig.Inspect("c", "buf", 2, 2), v => Assert.False(v.Writable));
+        var f = rig.Write("p", "buf", 3, first: 2, count: 2);
+        Assert.Equal(2, f.Swap);
+        Assert.Equal(0, f.Cow); // the slot is now the parent's alone
+        f = rig.Write("c", "buf", 4, first: 2, count: 2);
+        Assert.Equal(2, f.Cow); // mapped once: reused
+        Assert.Equal(0, rig.Verify("c", "buf", 4, first: 2, count: 2).Mismatches);
+        Assert.Equal(0, rig.Verify("p", "buf", 3, first: 2, count: 2).Mismatches);
     }
 }
