@@ -60,13 +60,10 @@ internal sealed class RefPage
     public int Seen;
 }
 
-/// <summary>A 512-page compound page (THP or hugetlb): freed as a whole when no subpage is referenced.</summary>
+/// <summary>A 512-page compound page (THP or hugetlb); its subpages point at it. It never splits, but each subpage is freed on its own.</summary>
 internal sealed class RefCompound(long headFrame)
 {
     public long HeadFrame { get; } = headFrame;
-
-    /// <summary>Sum of the subpages' reference counts.</summary>
-    public long Users;
 }
 
 /// <summary>A swap slot: the content and the count of swap entries that reference it.</summary>

@@ -59,7 +59,6 @@ public sealed partial class ReferenceMachine
                 details.Add($"swap slot count {slot.Count} but {slot.Seen} swap entries reference it");
             }
         }
-        CheckCompounds(details);
         return result;
     }
 
@@ -196,38 +195,11 @@ public sealed partial class ReferenceMachine
             {
                 details.Add($"{at}: marked cached but not in its page cache");
             }
-            if (page.Compound is null && page.RefCount == 0)
+            if (page.RefCount == 0)
             {
                 details.Add($"{at}: allocated with no reference");
             }
         }
         return live;
-    }
-
-    private void CheckCompounds(List<string> details)
-    {
-        for (long head = 0; head + HugePages <= _ramPages.Length; head += HugePages)
-        {
-            var c = _ramPages[head]?.Compound;
-            if (c is null || !_ramPages[head]!.Allocated)
-            {
-                continue;
-            }
-            long users = 0;
-            for (var f = head; f < head + HugePages; f++)
-            {
-                var page = _ramPages[f];
-                if (page is null || !page.Allocated || page.Compound != c)
-                {
-                    details.Add($"compound page at {head}: frame {f} is not its subpage");
-                    break;
-                }
-                users += page.RefCount;
-            }
-            if (users != c.Users)
-            {
-                details.Add($"compound page at {head}: users {c.Users} but subpages hold {users} references");
-            }
-        }
     }
 }

@@ -416,10 +416,6 @@ public sealed partial class ReferenceMachine
         pte.Kind = PteKind.Migration;
         page.MapCount--;
         page.RefCount--;
-        if (page.Compound is not null)
-        {
-            page.Compound.Users--;
-        }
     }
 
     private static bool Injected(int every, long k) => every > 0 && k % every == 0;

@@ -122,16 +122,9 @@ public sealed partial class ReferenceMachine
         }
     }
 
-    private static void AddRef(RefPage page)
-    {
-        page.RefCount++;
-        if (page.Compound is { } c)
-        {
-            c.Users++;
-        }
-    }
+    private static void AddRef(RefPage page) => page.RefCount++;
 
-    /// <summary>Drops one reference; the page (or its whole compound page) is freed at zero.</summary>
+    /// <summary>Drops one reference; the page is freed at zero.</summary>
     private void DropRef(RefPage page)
     {
         page.RefCount--;
@@ -139,18 +132,9 @@ public sealed partial class ReferenceMachine
         {
             throw new InvalidOperationException($"negative refcount on page {page.Frame}");
         }
-        if (page.Compound is { } c)
+        if (page.RefCount == 0)
         {
-            if (--c.Users == 0)
-            {
-                for (var f = c.HeadFrame; f < c.HeadFrame + HugePages; f++)
-                {
-                    FreePage(_ramPages[f]!);
-                }
-            }
-        }
-        else if (page.RefCount == 0)
-        {
+            // Departs from the kernel, which frees a folio whole: each subpage of a compound page is freed on its own.
             FreePage(page);
         }
     }

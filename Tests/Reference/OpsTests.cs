@@ -232,7 +232,7 @@ public class OpsTests
         Assert.Equal(0, rig.Verify("p", "t", 1, first: 3, count: 1).Mismatches);
         Assert.Equal(0, rig.Verify("c", "t", 2, first: 3, count: 2).Mismatches);
         rig.Ok(rig.M.Munmap("p", "t"));
-        Assert.Equal(514, rig.M.Stats().RamUsed);
+        Assert.Equal(512, rig.M.Stats().RamUsed); // the two subpages only the parent mapped are freed on their own
         rig.Ok(rig.M.Munmap("c", "t"));
         Assert.Equal(0, rig.M.Stats().RamUsed);
     }
