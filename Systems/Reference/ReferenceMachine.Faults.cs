@@ -341,7 +341,7 @@ public sealed partial class ReferenceMachine
     /// <summary>The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases.</summary>
     private void FaultBack(RefVma v, long i)
     {
-        var outcome = MigrateRange(v, i, 1, -1, default, null)[0];
+        var outcome = MigrateRange(v, i, 1, -1, default, null).Outcome[0];
         if (outcome != MigrateReason.None)
         {
             throw new InvalidOperationException($"fault-back of page {i} failed: {outcome.Key()}");

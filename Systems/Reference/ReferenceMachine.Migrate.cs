@@ -31,17 +31,20 @@ public sealed partial class ReferenceMachine
         result.Migrated = 0;
         result.TlbFlushes = 0;
         result.Copy = default;
-        var outcomes = MigrateRange(v, first, count, target, request.Inject, result);
+        var run = MigrateRange(v, first, count, target, request.Inject, result);
         result.Requested = count;
-        for (var k = 0; k < outcomes.Length; k++)
+        var outcomes = new MigrateReason[count];
+        for (var k = 0; k < count; k++)
         {
-            if (outcomes[k] == MigrateReason.None)
+            var outcome = run.Outcome[k];
+            outcomes[k] = outcome;
+            if (outcome == MigrateReason.None)
             {
                 result.Migrated++;
             }
             else
             {
-                result.Reasons[(int)outcomes[k]]++;
+                result.Reasons[(int)outcome]++;
             }
         }
         result.PageOutcomes = outcomes;
@@ -51,11 +54,12 @@ public sealed partial class ReferenceMachine
     /// <summary>
     /// Runs the helper's phases over pages <paramref name="first"/>.. of <paramref name="v"/> to
     /// <paramref name="target"/> (-1: RAM). Fills the flush and copy figures of <paramref name="result"/>
-    /// when given (a fault-back reports none) and returns each page's outcome.
+    /// when given (a fault-back reports none) and returns the run, whose outcomes stay valid until the next call.
     /// </summary>
-    private MigrateReason[] MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult? result)
+    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult? result)
     {
-        var m = new MigrationRun(v, first, count, target, inject);
+        var m = _run;
+        m.Begin(v, first, count, target, inject);
         var flushes = Collect(m);
         LockAndIsolate(m);
         Unmap(m);
@@ -68,7 +72,7 @@ public sealed partial class ReferenceMachine
             result.TlbFlushes = flushes;
             result.Copy = copy;
         }
-        return m.Outcome;
+        return m;
     }
 
     /// <summary>
@@ -278,8 +282,8 @@ public sealed partial class ReferenceMachine
         {
             return default;
         }
-        var src = new long[n];
-        var dst = new long[n];
+        var src = m.SourceFrames.AsSpan(0, n);
+        var dst = m.DestinationFrames.AsSpan(0, n);
         var j = 0;
         for (long k = 0; k < m.Count; k++)
         {
@@ -300,9 +304,14 @@ public sealed partial class ReferenceMachine
             {
                 order[x] = x;
             }
-            Array.Sort((long[])dst.Clone(), order);
-            src = Permute(src, order);
-            dst = Permute(dst, order);
+            var keys = dst.ToArray();
+            Array.Sort(keys, order);
+            var from = src.ToArray();
+            for (var x = 0; x < n; x++)
+            {
+                src[x] = from[order[x]];
+                dst[x] = keys[x];
+            }
         }
         // Params of the device involved: the target for RAM→device and device→device; for device→RAM the
         // device of the first copied page in address order (one submission, as the seed's single call).
@@ -315,7 +324,7 @@ public sealed partial class ReferenceMachine
             }
         }
         var p = paramsDevice >= 0 ? ParamsOf(paramsDevice) : CopyParams.Default;
-        var cost = CopyModel.Cost(src, dst, p, new double[Math.Max(1, p.Engines)]);
+        var cost = CopyModel.Cost(src, dst, p, m.EngineFree(p.Engines));
         return new CopyStats
         {
             Pages = n,
@@ -420,7 +429,7 @@ public sealed partial class ReferenceMachine
 
     private static bool Injected(int every, long k) => every > 0 && k % every == 0;
 
-    private static bool IsAscending(long[] a)
+    private static bool IsAscending(Span<long> a)
     {
         for (var x = 1; x < a.Length; x++)
         {
@@ -430,39 +439,5 @@ public sealed partial class ReferenceMachine
             }
         }
         return true;
-    }
-
-    private static T[] Permute<T>(T[] a, int[] order)
-    {
-        var r = new T[a.Length];
-        for (var x = 0; x < a.Length; x++)
-        {
-            r[x] = a[order[x]];
-        }
-        return r;
-    }
-
-    /// <summary>One helper call's per-page state: the seed's pfns array, split into source, destination and outcome.</summary>
-    private sealed class MigrationRun(RefVma vma, long first, long count, int target, FailureInjection inject)
-    {
-        public RefVma Vma { get; } = vma;
-
-        public long First { get; } = first;
-
-        public long Count { get; } = count;
-
-        /// <summary>Device index, or -1 for RAM.</summary>
-        public int Target { get; } = target;
-
-        public FailureInjection Inject { get; } = inject;
-
-        public MigrateReason[] Outcome { get; } = new MigrateReason[count];
-
-        /// <summary>Set for every page collect took (it holds the helper's lock and reference until the end).</summary>
-        public RefPage?[] Source { get; } = new RefPage?[count];
-
-        public RefPage?[] Destination { get; } = new RefPage?[count];
-
-        public bool InFlight(long k) => Source[k] is not null && Outcome[k] == MigrateReason.None;
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class ReferenceMachine : IMachine
     private readonly HashSet<RefSwapSlot> _swapSlots = [];
     private readonly Stack<byte[]> _freeBuffers = new();
     private readonly bool _bytes;
+    private readonly MigrationRun _run = new();
     private long _lruCount;
     private long _pinnedPages;
     private long _lockedPages;
