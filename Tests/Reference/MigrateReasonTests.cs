@@ -59,12 +59,14 @@ public class MigrateReasonTests
         Assert.Equal(0, r.TlbFlushes);
         Assert.Equal(0, r.Copy.Pages);
         Assert.Equal(600, rig.Migrate("p", "buf", "gpu0").Migrated);
+        Assert.All(rig.Inspect("p", "buf", 0, 600), v => Assert.True(v.Writable && v.Residence == Residence.Device && v.Device == 0));
         r = rig.Migrate("p", "buf", "gpu0");
         Assert.Equal(600, r[MigrateReason.AlreadyOnTarget]);
         r = rig.Migrate("p", "buf", "ram");
         Assert.Equal(600, r.Migrated);
         Assert.Equal(0, r.TlbFlushes); // device-private entries are not present: no flush
         Assert.Equal(600, r.Copy.Pages);
+        Assert.All(rig.Inspect("p", "buf", 0, 600), v => Assert.True(v.Writable && v.Residence == Residence.Ram));
         Assert.Equal(0, rig.Verify("p", "buf", 5).Mismatches);
         Assert.Equal(600, rig.M.Stats().RamUsed);
         Assert.Equal(0, rig.M.Stats().DeviceUsed[0]);
