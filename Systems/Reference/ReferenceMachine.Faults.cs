@@ -338,7 +338,10 @@ public sealed partial class ReferenceMachine
         MapPage(v, i, page, v.Writable && exclusive);
     }
 
-    /// <summary>The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases.</summary>
+    /// <summary>
+    /// The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases, over every
+    /// mapping of the page. Brings back only the faulting page, as the kernel's test driver (dmirror) does.
+    /// </summary>
     private void FaultBack(RefVma v, long i)
     {
         var outcome = MigrateRange(v, i, 1, -1, default, null).Outcome[0];

@@ -95,6 +95,7 @@ public sealed partial class ReferenceMachine
             ref var pte = ref v.Ptes[i];
             if (pte.Kind == PteKind.None)
             {
+                // As v13: holes are not migrated (mainline 4.14+ populates anonymous holes).
                 m.Outcome[k] = MigrateReason.Hole;
                 continue;
             }
@@ -149,6 +150,8 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             var page = m.Source[k]!;
+            // References beyond mappings, the helper's and the page cache's are pins: mainline counts the
+            // cache's reference; v13's formula did not, which made every file page look pinned.
             if (page.Pins > 0)
             {
                 m.Outcome[k] = MigrateReason.Pinned;
