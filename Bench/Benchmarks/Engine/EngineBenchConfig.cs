@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+
+namespace HmmEcs.Bench.Benchmarks.Engine;
+
+/// <summary>Short runs (2 warm-ups, 5 measured iterations, one launch) so the engine suite fits in minutes.</summary>
+public sealed class EngineBenchConfig : ManualConfig
+{
+    /// <summary>The short job with the memory diagnoser.</summary>
+    public EngineBenchConfig()
+    {
+        AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(5).WithLaunchCount(1).WithId("short"));
+        AddDiagnoser(MemoryDiagnoser.Default);
+    }
+}
+
+/// <summary>As <see cref="EngineBenchConfig"/> but one invocation per iteration, for benchmarks that need a fresh world each time.</summary>
+public sealed class EngineSingleShotConfig : ManualConfig
+{
+    /// <summary>The single-invocation job with the memory diagnoser.</summary>
+    public EngineSingleShotConfig()
+    {
+        AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(5).WithLaunchCount(1).WithInvocationCount(1).WithUnrollFactor(1).WithId("single"));
+        AddDiagnoser(MemoryDiagnoser.Default);
+    }
+}
