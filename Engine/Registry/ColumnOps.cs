@@ -5,6 +5,9 @@ namespace HmmEcs.Engine;
 /// <summary>Type-erased operations on a column array, so moves between archetypes need no generics.</summary>
 internal abstract class ColumnOps
 {
+    /// <summary>Bytes per element when rows may be copied as raw bytes; 0 when the type holds references.</summary>
+    public abstract int RawSize { get; }
+
     public abstract Array Create(int capacity);
 
     public abstract void CopyRow(Array src, int srcRow, Array dst, int dstRow);
@@ -21,6 +24,8 @@ internal abstract class ColumnOps
 /// <summary>Column operations of <typeparamref name="T"/>.</summary>
 internal sealed class ColumnOps<T> : ColumnOps where T : struct
 {
+    public override int RawSize { get; } = RuntimeHelpers.IsReferenceOrContainsReferences<T>() ? 0 : Unsafe.SizeOf<T>();
+
     public override Array Create(int capacity)
     {
         return new T[capacity];

@@ -75,6 +75,14 @@ internal static class WorldModel
                 Assert.Same(archetype, chunk.Archetype);
                 Assert.Equal(c, chunk.Index);
                 rows += chunk.Count;
+                foreach (var column in chunk._columns)
+                {
+                    var empty = Activator.CreateInstance(column.GetType().GetElementType()!);
+                    for (var r = chunk.Count; r < chunk.Capacity; r++)
+                    {
+                        Assert.Equal(empty, column.GetValue(r));
+                    }
+                }
                 for (var i = 0; i < chunk._masks.Length; i++)
                 {
                     var set = 0;
