@@ -19,13 +19,15 @@ public sealed partial class World
     private Chunk?[] _chunkById = [];
     private int _chunkIdCount;
     private readonly Stack<int> _freeChunkIds = new();
+    private readonly Dictionary<Signature, Stack<Chunk>> _chunkPool = [];
+    private const int MaxPooledChunks = 8;
 
     /// <summary>Creates an entity with no components.</summary>
     public Entity Create()
     {
         ThrowIfIterating();
         var e = NewEntity();
-        AllocateRow(_empty, e, out _, out _);
+        AllocateRow(_empty, e);
         return e;
     }
 
@@ -96,8 +98,8 @@ public sealed partial class World
         var needed = _slotCount + Math.Max(0, more - _freeCount);
         if (needed > _slots.Length)
         {
-            // Grow exactly for big bulk requests, doubling for one-by-one creation.
-            var size = more > 1 ? needed : Math.Max(needed, Math.Max(64, _slots.Length * 2));
+            // Doubling, except that a first bulk request into an empty table gets exactly its size.
+            var size = Math.Max(64, Math.Max(needed, _slots.Length * 2));
             Array.Resize(ref _slots, size);
         }
     }
@@ -134,6 +136,19 @@ public sealed partial class World
 
     private Chunk NewChunk(Archetype archetype)
     {
+        if (_chunkPool.TryGetValue(archetype.ColumnLayout, out var pool) && pool.Count > 0)
+        {
+            var reused = pool.Pop();
+            reused._archetype = archetype;
+            reused.ResetEnableCache();
+            if (reused._masks.Length != archetype.EnableIds.Length)
+            {
+                reused._masks = Chunk.NewMasks(archetype.EnableIds.Length, ChunkCapacity);
+                reused.EnabledCounts = new int[archetype.EnableIds.Length];
+            }
+            archetype.AppendChunk(reused);
+            return reused;
+        }
         int id;
         if (_freeChunkIds.Count > 0)
         {
@@ -157,6 +172,28 @@ public sealed partial class World
         return chunk;
     }
 
+    /// <summary>
+    /// Keeps a few emptied chunks per column layout for the next archetype of that layout, so entities
+    /// moving back and forth do not allocate and zero fresh chunks. Their rows are already clear.
+    /// </summary>
+    private void RecycleChunk(Chunk chunk)
+    {
+        var layout = chunk._archetype.ColumnLayout;
+        if (!_chunkPool.TryGetValue(layout, out var pool))
+        {
+            pool = new Stack<Chunk>();
+            _chunkPool.Add(layout, pool);
+        }
+        if (pool.Count < MaxPooledChunks)
+        {
+            pool.Push(chunk);
+        }
+        else
+        {
+            FreeChunk(chunk);
+        }
+    }
+
     private void FreeChunk(Chunk chunk)
     {
         _chunkById[chunk._id] = null;
@@ -170,21 +207,27 @@ public sealed partial class World
         return last is not null && last._count < last.Capacity ? last : NewChunk(archetype);
     }
 
-    /// <summary>Appends <paramref name="e"/> to <paramref name="archetype"/>, all enable bits set.</summary>
+    /// <summary>Appends <paramref name="e"/> to <paramref name="archetype"/>, all enable bits set; the row is the chunk's last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void AllocateRow(Archetype archetype, Entity e, out Chunk chunk, out int row)
+    internal Chunk AllocateRow(Archetype archetype, Entity e)
     {
-        chunk = ChunkWithRoom(archetype);
-        row = chunk._count++;
+        var chunk = ChunkWithRoom(archetype);
+        var row = chunk._count++;
         chunk._entities[row] = e;
         archetype._entityCount++;
         var masks = chunk._masks;
-        for (var i = 0; i < masks.Length; i++)
+        if (masks.Length > 0)
         {
-            masks[i][row >> 6] |= 1UL << row;
-            chunk._enabledCounts[i]++;
+            // Counts first: a stale recount after the new bit is set would count it twice.
+            var counts = chunk.EnabledCounts;
+            for (var i = 0; i < masks.Length; i++)
+            {
+                masks[i][row >> 6] |= 1UL << row;
+                counts[i]++;
+            }
         }
         SetLocation(e.Id, chunk, row);
+        return chunk;
     }
 
     /// <summary>Removes a row by moving the chunk's last row into it; other chunks are untouched.</summary>
@@ -194,12 +237,21 @@ public sealed partial class World
         var archetype = chunk._archetype;
         var columns = chunk._columns;
         var ops = archetype.ColumnOps;
+        var sizes = archetype.ColumnRawSizes;
         var masks = chunk._masks;
+        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
         if (row != last)
         {
             for (var c = 0; c < columns.Length; c++)
             {
-                ops[c].CopyRow(columns[c], last, columns[c], row);
+                if (sizes[c] != 0)
+                {
+                    RowCopy.Copy(columns[c], last, columns[c], row, sizes[c]);
+                }
+                else
+                {
+                    ops[c].CopyRow(columns[c], last, columns[c], row);
+                }
             }
             var moved = chunk._entities[last];
             chunk._entities[row] = moved;
@@ -207,7 +259,14 @@ public sealed partial class World
         }
         for (var c = 0; c < columns.Length; c++)
         {
-            ops[c].ClearRow(columns[c], last);
+            if (sizes[c] != 0)
+            {
+                RowCopy.Clear(columns[c], last, sizes[c]);
+            }
+            else
+            {
+                ops[c].ClearRow(columns[c], last);
+            }
         }
         for (var i = 0; i < masks.Length; i++)
         {
@@ -215,7 +274,7 @@ public sealed partial class World
             var rowBit = 1UL << row;
             if ((mask[row >> 6] & rowBit) != 0)
             {
-                chunk._enabledCounts[i]--;
+                counts[i]--;
             }
             var lastBit = 1UL << last;
             var lastOn = (mask[last >> 6] & lastBit) != 0;
@@ -230,23 +289,33 @@ public sealed partial class World
         archetype._entityCount--;
         if (last == 0 && chunk._index != archetype._chunkCount - 1)
         {
-            // An empty chunk in the middle is dropped; the last one stays to take the next rows.
+            // An empty chunk in the middle leaves the list; the last one stays to take the next rows.
             archetype.RemoveChunkAt(chunk._index);
-            FreeChunk(chunk);
+            RecycleChunk(chunk);
         }
     }
 
-    /// <summary>Moves the entity at (<paramref name="chunk"/>, <paramref name="row"/>) along <paramref name="edge"/>.</summary>
-    internal void MoveRow(Chunk chunk, int row, ArchetypeEdge edge, out Chunk toChunk, out int toRow)
+    /// <summary>Moves the entity at (<paramref name="chunk"/>, <paramref name="row"/>) along <paramref name="edge"/>; returns its new chunk (the row is that chunk's last).</summary>
+    internal Chunk MoveRow(Chunk chunk, int row, ArchetypeEdge edge)
     {
         var e = chunk._entities[row];
-        AllocateRow(edge.Target, e, out toChunk, out toRow);
+        var toChunk = AllocateRow(edge.Target, e);
+        var toRow = toChunk._count - 1;
         var sourceColumns = edge.SourceColumns;
         var targetOps = edge.Target.ColumnOps;
+        var sizes = edge.Target.ColumnRawSizes;
         for (var c = 0; c < sourceColumns.Length; c++)
         {
             var s = sourceColumns[c];
-            if (s >= 0)
+            if (s < 0)
+            {
+                continue;
+            }
+            if (sizes[c] != 0)
+            {
+                RowCopy.Copy(chunk._columns[s], row, toChunk._columns[c], toRow, sizes[c]);
+            }
+            else
             {
                 targetOps[c].CopyRow(chunk._columns[s], row, toChunk._columns[c], toRow);
             }
@@ -261,6 +330,7 @@ public sealed partial class World
             }
         }
         RemoveRow(chunk, row);
+        return toChunk;
     }
     /// <summary>Creates <c>created.Length</c> entities in rows <paramref name="start"/>.. of <paramref name="chunk"/>, enable bits set.</summary>
     internal void PlaceNew(Chunk chunk, int start, Span<Entity> created)
@@ -274,10 +344,11 @@ public sealed partial class World
             SetLocation(e.Id, chunk, start + i);
         }
         var masks = chunk._masks;
+        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
         for (var m = 0; m < masks.Length; m++)
         {
             MaskBits.SetRange(masks[m], start, take);
-            chunk._enabledCounts[m] += take;
+            counts[m] += take;
         }
         chunk._count += take;
         chunk._archetype._entityCount += take;
