@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
+using HmmEcs.Bench.Benchmarks.Engine;
 using HmmEcs.Systems.Scenarios;
 using HmmEcs.Systems.Simulation;
 
@@ -10,8 +10,7 @@ namespace HmmEcs.Bench.Benchmarks.Migrate;
 /// (token payload). One invocation is one migrate step; setup builds a fresh machine each time,
 /// because a migrated range cannot migrate again.
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[Config(typeof(EngineSingleShotConfig))]
 public class MigratePinnedBenchmarks
 {
     private const long Pages = 1_048_576;
