@@ -102,7 +102,6 @@ public sealed class EcsMachine : IMachine
         {
             return err;
         }
-        var shadow = v.Shadow;
         for (var i = first; i < first + count; i++)
         {
             var id = _mm.FaultIn(v, i, write, ref faults);
@@ -110,8 +109,11 @@ public sealed class EcsMachine : IMachine
             {
                 var stamp = Components.Content.Stamp.Of(salt, i);
                 _mm.Memory.Write(ref _mm.PageRef(id), stamp);
-                shadow[i] = stamp;
             }
+        }
+        if (write)
+        {
+            v.Shadow.Write(first, count, salt);
         }
         SyncDevices();
         return Errno.None;

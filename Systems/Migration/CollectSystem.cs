@@ -96,7 +96,6 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 }
                 s.Src[slot] = HmmPfn.From(id, flags);
                 pte.Kind = PteKind.Migration;
-                page.Slot = slot;
                 chunk.SetEnabled<Migrate>(row, true);
                 chunk.SetEnabled<Locked>(row, true);
                 if (s.Collected < MigrateState.SmallRequest)

@@ -73,6 +73,25 @@ internal sealed class MigrateState
         Outcome = [];
     }
 
+    /// <summary>
+    /// The request slot of a migrating page: the PTE of its reverse map that lies in the request's
+    /// range (the page's first PTE unless it is mapped by several processes).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int SlotOf(in Components.Memory.Page page)
+    {
+        var g0 = Vma.FirstPte + Start;
+        for (long g = page.RmapHead; g >= 0; g = Mm.PteRef(g).RmapNext)
+        {
+            var d = g - g0;
+            if ((ulong)d < (ulong)Count)
+            {
+                return (int)d;
+            }
+        }
+        throw new InvalidOperationException("a migrating page has no PTE in the request's range");
+    }
+
     /// <summary>True when injection <paramref name="every"/> hits slot <paramref name="slot"/>.</summary>
     public static bool Injected(int every, int slot) => every > 0 && slot % every == 0;
 }

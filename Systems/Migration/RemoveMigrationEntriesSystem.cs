@@ -56,7 +56,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             ref var dst = ref _dst.At(newId, out var newRow);
             dst.RmapHead = page.RmapHead;
             dst.Mapcount = page.Mapcount;
-            dst.Refcount = page.Mapcount + (dst.Cache >= 0 ? 1 : 0);
+            dst.Refcount = page.Mapcount + ((dst.Flags & PageFlags.File) != 0 ? 1 : 0);
             if (newId < memory.RamPages)
             {
                 dst.Flags |= PageFlags.Lru;

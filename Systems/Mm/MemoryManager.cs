@@ -87,7 +87,19 @@ internal sealed partial class MemoryManager
         return file;
     }
 
-    /// <summary>Points page-cache slot <paramref name="cacheSlot"/> at page <paramref name="id"/> (struct-page migration).</summary>
+    /// <summary>Page-cache slot (file base + index) of each page-cache page, by page id.</summary>
+    public Dictionary<int, int> CacheSlots { get; } = [];
+
+    /// <summary>Struct-page migration of a page-cache page: the cache slot now holds <paramref name="newId"/>.</summary>
+    public void MoveCachePage(int oldId, int newId)
+    {
+        var cacheSlot = CacheSlots[oldId];
+        CacheSlots.Remove(oldId);
+        CacheSlots[newId] = cacheSlot;
+        SetCachePage(cacheSlot, newId);
+    }
+
+    /// <summary>Points page-cache slot <paramref name="cacheSlot"/> at page <paramref name="id"/>.</summary>
     public void SetCachePage(int cacheSlot, int id)
     {
         var lo = 0;
