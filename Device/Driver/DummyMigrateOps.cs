@@ -141,6 +141,8 @@ public sealed class DummyMigrateOps : IMigrateOps
             var n = 0;
             var sourceDevice = -1;
             var dstCursor = new PageCursor(_memory);
+            var dstBase = _target < 0 ? 0 : _memory.Devices[_target].FirstId;
+            var ramPages = _memory.RamPages;
             for (var i = 0; i < src.Length; i++)
             {
                 if ((src[i].Value & HmmPfn.Migrate) == 0)
@@ -151,18 +153,19 @@ public sealed class DummyMigrateOps : IMigrateOps
                 var d = (int)dst[i].Pfn;
                 srcIds[n] = s;
                 dstIds[n] = d;
-                srcFrames[n] = _memory.FrameOf(s);
-                dstFrames[n] = _memory.FrameOf(d);
-                if (sourceDevice < 0)
+                srcFrames[n] = s < ramPages ? s : _memory.FrameOf(s);
+                dstFrames[n] = d - dstBase;
+                if (sourceDevice < 0 && s >= ramPages)
                 {
                     sourceDevice = _memory.DeviceOf(s);
                 }
                 ref var dp = ref dstCursor.At(d, out var row);
                 dp = Page.Free;
                 dp.Flags = PageFlags.Allocated;
-                dstCursor.Chunk.SetEnabled<Locked>(row, true);
+                dstCursor.SetLocked(row, true);
                 n++;
             }
+            dstCursor.Flush();
             SortByDestination(srcIds.AsSpan(0, n), dstIds.AsSpan(0, n), srcFrames.AsSpan(0, n), dstFrames.AsSpan(0, n));
             // Params of the device involved: the target for RAM→device and device→device, the source for device→RAM.
             var paramsDevice = _target >= 0 ? _target : sourceDevice;

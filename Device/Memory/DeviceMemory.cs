@@ -57,6 +57,7 @@ public sealed class DeviceMemory
     public bool IsUsed(long page) => _pages.IsUsed(page);
 
     /// <summary><c>page</c> rule: the lowest free device page, taken; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long AllocatePage()
     {
         var p = _pages.Allocate();
@@ -86,6 +87,7 @@ public sealed class DeviceMemory
     }
 
     /// <summary>Frees one device page (the free callback's last step).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Release(long page)
     {
         _pages.Release(page);

@@ -36,6 +36,7 @@ public sealed class FrameAllocator
     public bool IsUsed(long frame) => (_used[frame >> 6] & (1UL << (int)(frame & 63))) != 0;
 
     /// <summary>The lowest free frame, taken; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long Allocate()
     {
         for (var w = _hintWord; w < _used.Length; w++)
@@ -124,6 +125,7 @@ public sealed class FrameAllocator
     }
 
     /// <summary>Gives a frame back.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Release(long frame)
     {
         ref var word = ref _used[frame >> 6];

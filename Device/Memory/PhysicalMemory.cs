@@ -87,7 +87,7 @@ public sealed class PhysicalMemory
     public IReadOnlyList<DeviceMemory> Devices => _devices;
 
     /// <summary>Device index of page <paramref name="id"/>, -1 for RAM.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public int DeviceOf(int id)
     {
         if (id < RamPages)
@@ -103,6 +103,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Frame number of a page inside its memory (RAM frame or device page number).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long FrameOf(int id)
     {
         var d = DeviceOf(id);
@@ -110,7 +111,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>The run holding page <paramref name="id"/> and its number in the run.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public EntityRun RunOf(int id, out long n)
     {
         if (id < RamPages)
@@ -124,7 +125,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Chunk and row of page <paramref name="id"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public Chunk Locate(int id, out int row)
     {
         var run = RunOf(id, out var n);
@@ -133,7 +134,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>The page component of page <paramref name="id"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public ref Page PageRef(int id)
     {
         var chunk = Locate(id, out var row);
@@ -213,6 +214,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int AllocateFrame(int target)
     {
         if (target < 0)
@@ -242,12 +244,16 @@ public sealed class PhysicalMemory
     }
 
     /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
-    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, bool clearTags = true)
     {
         ClearContent(ref page);
         page = Page.Free;
-        chunk.SetEnabled<Locked>(row, false);
-        chunk.SetEnabled<Migrate>(row, false);
+        if (clearTags)
+        {
+            chunk.SetEnabled<Locked>(row, false);
+            chunk.SetEnabled<Migrate>(row, false);
+        }
         var d = DeviceOf(id);
         if (d < 0)
         {

@@ -48,7 +48,6 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 }
                 var id = pte.Target;
                 ref var page = ref cursor.At(id, out var row);
-                var chunk = cursor.Chunk;
                 var device = id < memory.RamPages ? -1 : memory.DeviceOf(id);
                 var reason = MigrateReason.None;
                 if (device == s.Target)
@@ -63,7 +62,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 {
                     reason = MigrateReason.Compound;
                 }
-                else if (chunk.IsEnabled<Locked>(row))
+                else if (cursor.IsLocked(row))
                 {
                     reason = MigrateReason.Locked;
                 }
@@ -96,8 +95,8 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 }
                 s.Src[slot] = HmmPfn.From(id, flags);
                 pte.Kind = PteKind.Migration;
-                chunk.SetEnabled<Migrate>(row, true);
-                chunk.SetEnabled<Locked>(row, true);
+                cursor.SetMigrate(row, true);
+                cursor.SetLocked(row, true);
                 if (s.Collected < MigrateState.SmallRequest)
                 {
                     s.SmallSlots[s.Collected] = slot;
@@ -106,6 +105,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
             }
             i += len;
         }
+        cursor.Flush();
     }
 
     /// <summary>Huge PMDs over the range are split into PTEs first, as v13 did; their pages then give up as <c>compound</c> (or already-on-target).</summary>
