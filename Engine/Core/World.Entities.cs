@@ -19,6 +19,8 @@ public sealed partial class World
     private Chunk?[] _chunkById = [];
     private int _chunkIdCount;
     private readonly Stack<int> _freeChunkIds = new();
+    private readonly Dictionary<Signature, Stack<Chunk>> _chunkPool = [];
+    private const int MaxPooledChunks = 8;
 
     /// <summary>Creates an entity with no components.</summary>
     public Entity Create()
@@ -96,8 +98,8 @@ public sealed partial class World
         var needed = _slotCount + Math.Max(0, more - _freeCount);
         if (needed > _slots.Length)
         {
-            // Grow exactly for big bulk requests, doubling for one-by-one creation.
-            var size = more > 1 ? needed : Math.Max(needed, Math.Max(64, _slots.Length * 2));
+            // Doubling, except that a first bulk request into an empty table gets exactly its size.
+            var size = Math.Max(64, Math.Max(needed, _slots.Length * 2));
             Array.Resize(ref _slots, size);
         }
     }
@@ -134,6 +136,18 @@ public sealed partial class World
 
     private Chunk NewChunk(Archetype archetype)
     {
+        if (_chunkPool.TryGetValue(archetype.ColumnLayout, out var pool) && pool.Count > 0)
+        {
+            var reused = pool.Pop();
+            reused._archetype = archetype;
+            if (reused._masks.Length != archetype.EnableIds.Length)
+            {
+                reused._masks = Chunk.NewMasks(archetype.EnableIds.Length, ChunkCapacity);
+                reused._enabledCounts = new int[archetype.EnableIds.Length];
+            }
+            archetype.AppendChunk(reused);
+            return reused;
+        }
         int id;
         if (_freeChunkIds.Count > 0)
         {
@@ -155,6 +169,28 @@ public sealed partial class World
         _chunkById[id] = chunk;
         archetype.AppendChunk(chunk);
         return chunk;
+    }
+
+    /// <summary>
+    /// Keeps a few emptied chunks per column layout for the next archetype of that layout, so entities
+    /// moving back and forth do not allocate and zero fresh chunks. Their rows are already clear.
+    /// </summary>
+    private void RecycleChunk(Chunk chunk)
+    {
+        var layout = chunk._archetype.ColumnLayout;
+        if (!_chunkPool.TryGetValue(layout, out var pool))
+        {
+            pool = new Stack<Chunk>();
+            _chunkPool.Add(layout, pool);
+        }
+        if (pool.Count < MaxPooledChunks)
+        {
+            pool.Push(chunk);
+        }
+        else
+        {
+            FreeChunk(chunk);
+        }
     }
 
     private void FreeChunk(Chunk chunk)
@@ -194,12 +230,20 @@ public sealed partial class World
         var archetype = chunk._archetype;
         var columns = chunk._columns;
         var ops = archetype.ColumnOps;
+        var sizes = archetype.ColumnRawSizes;
         var masks = chunk._masks;
         if (row != last)
         {
             for (var c = 0; c < columns.Length; c++)
             {
-                ops[c].CopyRow(columns[c], last, columns[c], row);
+                if (sizes[c] != 0)
+                {
+                    RowCopy.Copy(columns[c], last, columns[c], row, sizes[c]);
+                }
+                else
+                {
+                    ops[c].CopyRow(columns[c], last, columns[c], row);
+                }
             }
             var moved = chunk._entities[last];
             chunk._entities[row] = moved;
@@ -207,7 +251,14 @@ public sealed partial class World
         }
         for (var c = 0; c < columns.Length; c++)
         {
-            ops[c].ClearRow(columns[c], last);
+            if (sizes[c] != 0)
+            {
+                RowCopy.Clear(columns[c], last, sizes[c]);
+            }
+            else
+            {
+                ops[c].ClearRow(columns[c], last);
+            }
         }
         for (var i = 0; i < masks.Length; i++)
         {
@@ -230,9 +281,9 @@ public sealed partial class World
         archetype._entityCount--;
         if (last == 0 && chunk._index != archetype._chunkCount - 1)
         {
-            // An empty chunk in the middle is dropped; the last one stays to take the next rows.
+            // An empty chunk in the middle leaves the list; the last one stays to take the next rows.
             archetype.RemoveChunkAt(chunk._index);
-            FreeChunk(chunk);
+            RecycleChunk(chunk);
         }
     }
 
@@ -243,10 +294,19 @@ public sealed partial class World
         AllocateRow(edge.Target, e, out toChunk, out toRow);
         var sourceColumns = edge.SourceColumns;
         var targetOps = edge.Target.ColumnOps;
+        var sizes = edge.Target.ColumnRawSizes;
         for (var c = 0; c < sourceColumns.Length; c++)
         {
             var s = sourceColumns[c];
-            if (s >= 0)
+            if (s < 0)
+            {
+                continue;
+            }
+            if (sizes[c] != 0)
+            {
+                RowCopy.Copy(chunk._columns[s], row, toChunk._columns[c], toRow, sizes[c]);
+            }
+            else
             {
                 targetOps[c].CopyRow(chunk._columns[s], row, toChunk._columns[c], toRow);
             }

@@ -115,6 +115,7 @@ public sealed partial class World : IDisposable
         _chunkById = [];
         _chunkIdCount = 0;
         _freeChunkIds.Clear();
+        _chunkPool.Clear();
         _alive = 0;
     }
 }

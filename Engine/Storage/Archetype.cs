@@ -40,6 +40,8 @@ public sealed class Archetype
         ColumnIds = [.. columns];
         EnableIds = [.. enables];
         ColumnOps = new ColumnOps[ColumnIds.Length];
+        ColumnRawSizes = new int[ColumnIds.Length];
+        var layout = default(Signature);
         _columnIndexById = new int[Signature.MaxComponents];
         _enableIndexById = new int[Signature.MaxComponents];
         _columnIndexById.AsSpan().Fill(-1);
@@ -48,7 +50,10 @@ public sealed class Archetype
         {
             _columnIndexById[ColumnIds[i]] = i;
             ColumnOps[i] = registry.Ops(ColumnIds[i]);
+            ColumnRawSizes[i] = ColumnOps[i].RawSize;
+            layout = layout.With(ColumnIds[i]);
         }
+        ColumnLayout = layout;
         for (var i = 0; i < EnableIds.Length; i++)
         {
             _enableIndexById[EnableIds[i]] = i;
@@ -80,6 +85,12 @@ public sealed class Archetype
     internal int[] ColumnIds { get; }
 
     internal ColumnOps[] ColumnOps { get; }
+
+    /// <summary>Per column: bytes to copy raw, or 0 to go through <see cref="ColumnOps"/>.</summary>
+    internal int[] ColumnRawSizes { get; }
+
+    /// <summary>The column types alone: archetypes with equal layouts can trade chunks.</summary>
+    internal Signature ColumnLayout { get; }
 
     internal int[] EnableIds { get; }
 
