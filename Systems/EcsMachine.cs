@@ -271,10 +271,16 @@ public sealed class EcsMachine : IMachine
             return Errno.EFAULT;
         }
         result.Device = new long[Config.DeviceList.Count];
-        for (var i = first; i < first + count; i++)
+        var sink = new VerifySink(result, pattern == VerifyPattern.Seq, salt);
+        _mm.ReadRange(v, first, count, ref sink);
+        return Errno.None;
+    }
+
+    private readonly struct VerifySink(VerifyResult result, bool seq, ulong salt) : IPageViewSink
+    {
+        public void Take(long index, in PageView view)
         {
-            var view = _mm.Read(v, i);
-            var expected = pattern == VerifyPattern.Seq ? Components.Content.Stamp.Of(salt, i) : 0UL;
+            var expected = seq ? Components.Content.Stamp.Of(salt, index) : 0UL;
             result.Checked++;
             if (view.Content != expected)
             {
@@ -288,7 +294,13 @@ public sealed class EcsMachine : IMachine
                 case Residence.Device: result.Device[view.Device]++; break;
             }
         }
-        return Errno.None;
+    }
+
+    private ref struct InspectSink(Span<PageView> dest, long first) : IPageViewSink
+    {
+        private readonly Span<PageView> _dest = dest;
+
+        public void Take(long index, in PageView view) => _dest[(int)(index - first)] = view;
     }
 
     /// <inheritdoc/>
@@ -333,10 +345,8 @@ public sealed class EcsMachine : IMachine
     public void Inspect(string proc, string vma, long first, Span<PageView> dest)
     {
         var v = _mm.Process(proc).Find(vma);
-        for (var k = 0; k < dest.Length; k++)
-        {
-            dest[k] = _mm.Read(v, first + k);
-        }
+        var sink = new InspectSink(dest, first);
+        _mm.ReadRange(v, first, dest.Length, ref sink);
     }
 
     /// <inheritdoc/>
