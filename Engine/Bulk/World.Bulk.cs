@@ -159,7 +159,7 @@ public sealed partial class World
                     bits[w] = word;
                     n += BitOperations.PopCount(word);
                 }
-                chunk._enabledCounts[enable] = n;
+                chunk.EnabledCounts[enable] = n;
             }
         }
     }
@@ -196,7 +196,7 @@ public sealed partial class World
             foreach (var chunk in _maskedChunks)
             {
                 match.Select(chunk, scratch);
-                ForSelectedDescending(scratch, chunk._count, chunk, static (world, chunk, row, edge) => world.MoveRow(chunk, row, edge!, out _, out _), edge);
+                ForSelectedDescending(scratch, chunk._count, chunk, static (world, chunk, row, edge) => world.MoveRow(chunk, row, edge!), edge);
             }
             return;
         }
@@ -209,12 +209,12 @@ public sealed partial class World
             {
                 for (var r = chunk._count - 1; r >= 0; r--)
                 {
-                    MoveRow(chunk, r, edge, out _, out _);
+                    MoveRow(chunk, r, edge);
                 }
             }
             else if (select == ChunkSelection.Mask)
             {
-                ForSelectedDescending(scratch, chunk._count, chunk, static (world, chunk, row, edge) => world.MoveRow(chunk, row, edge!, out _, out _), edge);
+                ForSelectedDescending(scratch, chunk._count, chunk, static (world, chunk, row, edge) => world.MoveRow(chunk, row, edge!), edge);
             }
             // An emptied chunk leaves the list (unless last), so the next one slides into this index.
             if (index < archetype._chunkCount && archetype._chunks[index] == chunk)
@@ -247,7 +247,7 @@ public sealed partial class World
             if (s >= 0)
             {
                 masks[i] = chunk._masks[s];
-                counts[i] = chunk._enabledCounts[s];
+                counts[i] = chunk.EnabledCounts[s];
             }
             else
             {
@@ -257,7 +257,8 @@ public sealed partial class World
             }
         }
         chunk._masks = masks;
-        chunk._enabledCounts = counts;
+        chunk.EnabledCounts = counts;
+        chunk.ResetEnableCache();
         chunk._archetype = target;
         target.AppendChunk(chunk);
         target._entityCount += chunk._count;

@@ -11,7 +11,7 @@ public sealed partial class World
     {
         var location = LocationOf(e);
         var chunk = _chunkById[location >> _rowBits]!;
-        var column = chunk._archetype.ColumnIndexOf(Registry.IdOf<T>());
+        var column = chunk.TryColumnIndex<T>();
         if (column < 0)
         {
             ThrowMissing(e, typeof(T));
@@ -38,14 +38,12 @@ public sealed partial class World
     {
         var location = LocationOf(e);
         var chunk = _chunkById[location >> _rowBits]!;
-        var id = Registry.IdOf<T>();
-        var archetype = chunk._archetype;
-        if (!archetype.Signature.Has(id))
+        var enable = chunk.TryEnableIndex<T>();
+        if (enable >= 0)
         {
-            return false;
+            return chunk.IsEnabled(enable, location & _rowMask);
         }
-        var enable = archetype.EnableIndexOf(id);
-        return enable < 0 || chunk.IsEnabled(enable, location & _rowMask);
+        return chunk._archetype.Signature.Has(Registry.IdOf<T>());
     }
 
     /// <summary>
@@ -74,10 +72,10 @@ public sealed partial class World
         }
         ThrowIfIterating();
         var edge = archetype.AddEdge(id);
-        MoveRow(chunk, row, edge, out var to, out var toRow);
+        var to = MoveRow(chunk, row, edge);
         if (!TypeNumber<T>.IsZeroSize)
         {
-            Unsafe.As<T[]>(to._columns[edge.Target.ColumnIndexOf(id)])[toRow] = value;
+            Unsafe.As<T[]>(to._columns[edge.Target.ColumnIndexOf(id)])[to._count - 1] = value;
         }
     }
 
@@ -102,7 +100,7 @@ public sealed partial class World
             return;
         }
         ThrowIfIterating();
-        MoveRow(chunk, location & _rowMask, archetype.RemoveEdge(id), out _, out _);
+        MoveRow(chunk, location & _rowMask, archetype.RemoveEdge(id));
     }
 
     /// <summary>Sets or clears <paramref name="e"/>'s bit of enableable tag <typeparamref name="T"/> (the archetype must have it).</summary>
@@ -111,7 +109,7 @@ public sealed partial class World
     {
         var location = LocationOf(e);
         var chunk = _chunkById[location >> _rowBits]!;
-        var enable = chunk._archetype.EnableIndexOf(Registry.IdOf<T>());
+        var enable = chunk.TryEnableIndex<T>();
         if (enable < 0)
         {
             ThrowMissing(e, typeof(T));

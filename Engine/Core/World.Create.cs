@@ -42,7 +42,8 @@ public sealed partial class World
         var id0 = Registry.IdOf<T0>();
         var archetype = CreateArchetype(default(Signature).With(id0));
         var e = NewEntity();
-        AllocateRow(archetype, e, out var chunk, out var row);
+        var chunk = AllocateRow(archetype, e);
+        var row = chunk._count - 1;
         WriteColumn(archetype, chunk, row, id0, c0);
         return e;
     }
@@ -55,7 +56,8 @@ public sealed partial class World
         var id1 = Registry.IdOf<T1>();
         var archetype = CreateArchetype(default(Signature).With(id0).With(id1));
         var e = NewEntity();
-        AllocateRow(archetype, e, out var chunk, out var row);
+        var chunk = AllocateRow(archetype, e);
+        var row = chunk._count - 1;
         WriteColumn(archetype, chunk, row, id0, c0);
         WriteColumn(archetype, chunk, row, id1, c1);
         return e;
@@ -70,7 +72,8 @@ public sealed partial class World
         var id2 = Registry.IdOf<T2>();
         var archetype = CreateArchetype(default(Signature).With(id0).With(id1).With(id2));
         var e = NewEntity();
-        AllocateRow(archetype, e, out var chunk, out var row);
+        var chunk = AllocateRow(archetype, e);
+        var row = chunk._count - 1;
         WriteColumn(archetype, chunk, row, id0, c0);
         WriteColumn(archetype, chunk, row, id1, c1);
         WriteColumn(archetype, chunk, row, id2, c2);
@@ -87,7 +90,8 @@ public sealed partial class World
         var id3 = Registry.IdOf<T3>();
         var archetype = CreateArchetype(default(Signature).With(id0).With(id1).With(id2).With(id3));
         var e = NewEntity();
-        AllocateRow(archetype, e, out var chunk, out var row);
+        var chunk = AllocateRow(archetype, e);
+        var row = chunk._count - 1;
         WriteColumn(archetype, chunk, row, id0, c0);
         WriteColumn(archetype, chunk, row, id1, c1);
         WriteColumn(archetype, chunk, row, id2, c2);
@@ -106,7 +110,8 @@ public sealed partial class World
         var id4 = Registry.IdOf<T4>();
         var archetype = CreateArchetype(default(Signature).With(id0).With(id1).With(id2).With(id3).With(id4));
         var e = NewEntity();
-        AllocateRow(archetype, e, out var chunk, out var row);
+        var chunk = AllocateRow(archetype, e);
+        var row = chunk._count - 1;
         WriteColumn(archetype, chunk, row, id0, c0);
         WriteColumn(archetype, chunk, row, id1, c1);
         WriteColumn(archetype, chunk, row, id2, c2);
@@ -127,7 +132,8 @@ public sealed partial class World
         var id5 = Registry.IdOf<T5>();
         var archetype = CreateArchetype(default(Signature).With(id0).With(id1).With(id2).With(id3).With(id4).With(id5));
         var e = NewEntity();
-        AllocateRow(archetype, e, out var chunk, out var row);
+        var chunk = AllocateRow(archetype, e);
+        var row = chunk._count - 1;
         WriteColumn(archetype, chunk, row, id0, c0);
         WriteColumn(archetype, chunk, row, id1, c1);
         WriteColumn(archetype, chunk, row, id2, c2);

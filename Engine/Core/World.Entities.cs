@@ -27,7 +27,7 @@ public sealed partial class World
     {
         ThrowIfIterating();
         var e = NewEntity();
-        AllocateRow(_empty, e, out _, out _);
+        AllocateRow(_empty, e);
         return e;
     }
 
@@ -140,10 +140,11 @@ public sealed partial class World
         {
             var reused = pool.Pop();
             reused._archetype = archetype;
+            reused.ResetEnableCache();
             if (reused._masks.Length != archetype.EnableIds.Length)
             {
                 reused._masks = Chunk.NewMasks(archetype.EnableIds.Length, ChunkCapacity);
-                reused._enabledCounts = new int[archetype.EnableIds.Length];
+                reused.EnabledCounts = new int[archetype.EnableIds.Length];
             }
             archetype.AppendChunk(reused);
             return reused;
@@ -206,21 +207,27 @@ public sealed partial class World
         return last is not null && last._count < last.Capacity ? last : NewChunk(archetype);
     }
 
-    /// <summary>Appends <paramref name="e"/> to <paramref name="archetype"/>, all enable bits set.</summary>
+    /// <summary>Appends <paramref name="e"/> to <paramref name="archetype"/>, all enable bits set; the row is the chunk's last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void AllocateRow(Archetype archetype, Entity e, out Chunk chunk, out int row)
+    internal Chunk AllocateRow(Archetype archetype, Entity e)
     {
-        chunk = ChunkWithRoom(archetype);
-        row = chunk._count++;
+        var chunk = ChunkWithRoom(archetype);
+        var row = chunk._count++;
         chunk._entities[row] = e;
         archetype._entityCount++;
         var masks = chunk._masks;
-        for (var i = 0; i < masks.Length; i++)
+        if (masks.Length > 0)
         {
-            masks[i][row >> 6] |= 1UL << row;
-            chunk._enabledCounts[i]++;
+            // Counts first: a stale recount after the new bit is set would count it twice.
+            var counts = chunk.EnabledCounts;
+            for (var i = 0; i < masks.Length; i++)
+            {
+                masks[i][row >> 6] |= 1UL << row;
+                counts[i]++;
+            }
         }
         SetLocation(e.Id, chunk, row);
+        return chunk;
     }
 
     /// <summary>Removes a row by moving the chunk's last row into it; other chunks are untouched.</summary>
@@ -232,6 +239,7 @@ public sealed partial class World
         var ops = archetype.ColumnOps;
         var sizes = archetype.ColumnRawSizes;
         var masks = chunk._masks;
+        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
         if (row != last)
         {
             for (var c = 0; c < columns.Length; c++)
@@ -266,7 +274,7 @@ public sealed partial class World
             var rowBit = 1UL << row;
             if ((mask[row >> 6] & rowBit) != 0)
             {
-                chunk._enabledCounts[i]--;
+                counts[i]--;
             }
             var lastBit = 1UL << last;
             var lastOn = (mask[last >> 6] & lastBit) != 0;
@@ -287,11 +295,12 @@ public sealed partial class World
         }
     }
 
-    /// <summary>Moves the entity at (<paramref name="chunk"/>, <paramref name="row"/>) along <paramref name="edge"/>.</summary>
-    internal void MoveRow(Chunk chunk, int row, ArchetypeEdge edge, out Chunk toChunk, out int toRow)
+    /// <summary>Moves the entity at (<paramref name="chunk"/>, <paramref name="row"/>) along <paramref name="edge"/>; returns its new chunk (the row is that chunk's last).</summary>
+    internal Chunk MoveRow(Chunk chunk, int row, ArchetypeEdge edge)
     {
         var e = chunk._entities[row];
-        AllocateRow(edge.Target, e, out toChunk, out toRow);
+        var toChunk = AllocateRow(edge.Target, e);
+        var toRow = toChunk._count - 1;
         var sourceColumns = edge.SourceColumns;
         var targetOps = edge.Target.ColumnOps;
         var sizes = edge.Target.ColumnRawSizes;
@@ -321,6 +330,7 @@ public sealed partial class World
             }
         }
         RemoveRow(chunk, row);
+        return toChunk;
     }
     /// <summary>Creates <c>created.Length</c> entities in rows <paramref name="start"/>.. of <paramref name="chunk"/>, enable bits set.</summary>
     internal void PlaceNew(Chunk chunk, int start, Span<Entity> created)
@@ -334,10 +344,11 @@ public sealed partial class World
             SetLocation(e.Id, chunk, start + i);
         }
         var masks = chunk._masks;
+        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
         for (var m = 0; m < masks.Length; m++)
         {
             MaskBits.SetRange(masks[m], start, take);
-            chunk._enabledCounts[m] += take;
+            counts[m] += take;
         }
         chunk._count += take;
         chunk._archetype._entityCount += take;

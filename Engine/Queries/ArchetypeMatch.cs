@@ -45,7 +45,7 @@ internal sealed class ArchetypeMatch
     private ChunkSelection SelectFiltered(Chunk chunk, Span<ulong> scratch)
     {
         var count = chunk._count;
-        var counts = chunk._enabledCounts;
+        var counts = chunk.EnabledCounts;
         var needMask = false;
         foreach (var a in AllEnable)
         {

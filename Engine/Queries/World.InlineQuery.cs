@@ -11,58 +11,65 @@ public sealed partial class World
     public void InlineQuery<TJob, T0>(in QueryDescription description, ref TJob job) where TJob : struct, IForEach<T0> where T0 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(ref Unsafe.Add(ref r0, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(ref Unsafe.Add(ref r0, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineQuery<TJob, T0>(this, query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineQuery<TJob, T0>(World world, Query query, ref TJob job) where TJob : struct, IForEach<T0> where T0 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(ref Unsafe.Add(ref r0, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(ref Unsafe.Add(ref r0, i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -70,61 +77,68 @@ public sealed partial class World
     public void InlineQuery<TJob, T0, T1>(in QueryDescription description, ref TJob job) where TJob : struct, IForEach<T0, T1> where T0 : struct where T1 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var id1 = Registry.IdOf<T1>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                var col1 = ColumnOrThrow<T1>(archetype, id1);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineQuery<TJob, T0, T1>(this, query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineQuery<TJob, T0, T1>(World world, Query query, ref TJob job) where TJob : struct, IForEach<T0, T1> where T0 : struct where T1 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var id1 = world.Registry.IdOf<T1>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            var col1 = ColumnOrThrow<T1>(archetype, id1);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -132,64 +146,71 @@ public sealed partial class World
     public void InlineQuery<TJob, T0, T1, T2>(in QueryDescription description, ref TJob job) where TJob : struct, IForEach<T0, T1, T2> where T0 : struct where T1 : struct where T2 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var id1 = Registry.IdOf<T1>();
-        var id2 = Registry.IdOf<T2>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                var col1 = ColumnOrThrow<T1>(archetype, id1);
-                var col2 = ColumnOrThrow<T2>(archetype, id2);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
-                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineQuery<TJob, T0, T1, T2>(this, query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineQuery<TJob, T0, T1, T2>(World world, Query query, ref TJob job) where TJob : struct, IForEach<T0, T1, T2> where T0 : struct where T1 : struct where T2 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var id1 = world.Registry.IdOf<T1>();
+        var id2 = world.Registry.IdOf<T2>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            var col1 = ColumnOrThrow<T1>(archetype, id1);
+            var col2 = ColumnOrThrow<T2>(archetype, id2);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
+                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -197,67 +218,74 @@ public sealed partial class World
     public void InlineQuery<TJob, T0, T1, T2, T3>(in QueryDescription description, ref TJob job) where TJob : struct, IForEach<T0, T1, T2, T3> where T0 : struct where T1 : struct where T2 : struct where T3 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var id1 = Registry.IdOf<T1>();
-        var id2 = Registry.IdOf<T2>();
-        var id3 = Registry.IdOf<T3>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                var col1 = ColumnOrThrow<T1>(archetype, id1);
-                var col2 = ColumnOrThrow<T2>(archetype, id2);
-                var col3 = ColumnOrThrow<T3>(archetype, id3);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
-                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
-                ref var r3 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T3[]>(chunk._columns[col3]));
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineQuery<TJob, T0, T1, T2, T3>(this, query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineQuery<TJob, T0, T1, T2, T3>(World world, Query query, ref TJob job) where TJob : struct, IForEach<T0, T1, T2, T3> where T0 : struct where T1 : struct where T2 : struct where T3 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var id1 = world.Registry.IdOf<T1>();
+        var id2 = world.Registry.IdOf<T2>();
+        var id3 = world.Registry.IdOf<T3>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            var col1 = ColumnOrThrow<T1>(archetype, id1);
+            var col2 = ColumnOrThrow<T2>(archetype, id2);
+            var col3 = ColumnOrThrow<T3>(archetype, id3);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
+                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
+                ref var r3 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T3[]>(chunk._columns[col3]));
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -265,59 +293,66 @@ public sealed partial class World
     public void InlineEntityQuery<TJob, T0>(in QueryDescription description, ref TJob job) where TJob : struct, IForEachWithEntity<T0> where T0 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineEntityQuery<TJob, T0>(this, query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineEntityQuery<TJob, T0>(World world, Query query, ref TJob job) where TJob : struct, IForEachWithEntity<T0> where T0 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -325,62 +360,69 @@ public sealed partial class World
     public void InlineEntityQuery<TJob, T0, T1>(in QueryDescription description, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1> where T0 : struct where T1 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var id1 = Registry.IdOf<T1>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                var col1 = ColumnOrThrow<T1>(archetype, id1);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
-                ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineEntityQuery<TJob, T0, T1>(this, query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineEntityQuery<TJob, T0, T1>(World world, Query query, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1> where T0 : struct where T1 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var id1 = world.Registry.IdOf<T1>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            var col1 = ColumnOrThrow<T1>(archetype, id1);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
+                ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -388,61 +430,10 @@ public sealed partial class World
     public void InlineEntityQuery<TJob, T0, T1, T2>(in QueryDescription description, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1, T2> where T0 : struct where T1 : struct where T2 : struct
     {
         var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var id1 = Registry.IdOf<T1>();
-        var id2 = Registry.IdOf<T2>();
-        var scratch = query.Scratch;
         EnterIteration();
         try
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
-                {
-                    continue;
-                }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                var col1 = ColumnOrThrow<T1>(archetype, id1);
-                var col2 = ColumnOrThrow<T2>(archetype, id2);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
-                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
-                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
-                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
-                ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
-                    if (select == ChunkSelection.All)
-                    {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
-                        }
-                    }
-                    else
-                    {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
-                        {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
-                            }
-                        }
-                    }
-                }
-            }
+            RunInlineEntityQuery<TJob, T0, T1, T2>(this, query, ref job);
         }
         finally
         {
@@ -450,72 +441,137 @@ public sealed partial class World
         }
     }
 
-    /// <summary>Calls <paramref name="job"/> with the entity for every selected row of the query (struct callback, inlined by the JIT).</summary>
-    public void InlineEntityQuery<TJob, T0, T1, T2, T3>(in QueryDescription description, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1, T2, T3> where T0 : struct where T1 : struct where T2 : struct where T3 : struct
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineEntityQuery<TJob, T0, T1, T2>(World world, Query query, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1, T2> where T0 : struct where T1 : struct where T2 : struct
     {
-        var query = Query(description);
-        var id0 = Registry.IdOf<T0>();
-        var id1 = Registry.IdOf<T1>();
-        var id2 = Registry.IdOf<T2>();
-        var id3 = Registry.IdOf<T3>();
+        var id0 = world.Registry.IdOf<T0>();
+        var id1 = world.Registry.IdOf<T1>();
+        var id2 = world.Registry.IdOf<T2>();
         var scratch = query.Scratch;
-        EnterIteration();
-        try
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
         {
-            var matches = query.Matches;
-            for (var m = 0; m < matches.Count; m++)
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
             {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                if (archetype._entityCount == 0)
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            var col1 = ColumnOrThrow<T1>(archetype, id1);
+            var col2 = ColumnOrThrow<T2>(archetype, id2);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
                 {
                     continue;
                 }
-                var col0 = ColumnOrThrow<T0>(archetype, id0);
-                var col1 = ColumnOrThrow<T1>(archetype, id1);
-                var col2 = ColumnOrThrow<T2>(archetype, id2);
-                var col3 = ColumnOrThrow<T3>(archetype, id3);
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.None)
-                    {
-                        continue;
-                    }
                 ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
                 ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
                 ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
-                ref var r3 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T3[]>(chunk._columns[col3]));
                 ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
-                    if (select == ChunkSelection.All)
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
                     {
-                        var count = chunk._count;
-                        for (var i = 0; i < count; i++)
-                        {
-                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
-                        }
+                        job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
                     }
-                    else
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
                     {
-                        var words = MaskBits.Words(chunk._count);
-                        for (var w = 0; w < words; w++)
+                        var bits = scratch[w];
+                        while (bits != 0)
                         {
-                            var bits = scratch[w];
-                            while (bits != 0)
-                            {
-                                var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                                bits &= bits - 1;
-                                job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
-                            }
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary>Calls <paramref name="job"/> with the entity for every selected row of the query (struct callback, inlined by the JIT).</summary>
+    public void InlineEntityQuery<TJob, T0, T1, T2, T3>(in QueryDescription description, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1, T2, T3> where T0 : struct where T1 : struct where T2 : struct where T3 : struct
+    {
+        var query = Query(description);
+        EnterIteration();
+        try
+        {
+            RunInlineEntityQuery<TJob, T0, T1, T2, T3>(this, query, ref job);
+        }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Kept out of the try block above: loops inside a protected region ran at half speed (locals not enregistered).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunInlineEntityQuery<TJob, T0, T1, T2, T3>(World world, Query query, ref TJob job) where TJob : struct, IForEachWithEntity<T0, T1, T2, T3> where T0 : struct where T1 : struct where T2 : struct where T3 : struct
+    {
+        var id0 = world.Registry.IdOf<T0>();
+        var id1 = world.Registry.IdOf<T1>();
+        var id2 = world.Registry.IdOf<T2>();
+        var id3 = world.Registry.IdOf<T3>();
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            if (archetype._entityCount == 0)
+            {
+                continue;
+            }
+            var col0 = ColumnOrThrow<T0>(archetype, id0);
+            var col1 = ColumnOrThrow<T1>(archetype, id1);
+            var col2 = ColumnOrThrow<T2>(archetype, id2);
+            var col3 = ColumnOrThrow<T3>(archetype, id3);
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.None)
+                {
+                    continue;
+                }
+                ref var r0 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T0[]>(chunk._columns[col0]));
+                ref var r1 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T1[]>(chunk._columns[col1]));
+                ref var r2 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T2[]>(chunk._columns[col2]));
+                ref var r3 = ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T3[]>(chunk._columns[col3]));
+                ref var re = ref MemoryMarshal.GetArrayDataReference(chunk._entities);
+                if (select == ChunkSelection.All)
+                {
+                    var count = chunk._count;
+                    for (var i = 0; i < count; i++)
+                    {
+                        job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+                    }
+                }
+                else
+                {
+                    var words = MaskBits.Words(chunk._count);
+                    for (var w = 0; w < words; w++)
+                    {
+                        var bits = scratch[w];
+                        while (bits != 0)
+                        {
+                            var i = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            job.Update(Unsafe.Add(ref re, i), ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+                        }
+                    }
+                }
+            }
         }
     }
 }

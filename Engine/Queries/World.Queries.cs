@@ -51,33 +51,40 @@ public sealed partial class World
     public void InlineChunkQuery<TJob>(in QueryDescription description, ref TJob job) where TJob : struct, IChunkJob
     {
         var query = Query(description);
-        var scratch = query.Scratch;
-        var matches = query.Matches;
         EnterIteration();
         try
         {
-            for (var m = 0; m < matches.Count; m++)
-            {
-                var match = matches[m];
-                var archetype = match.Archetype;
-                for (var c = 0; c < archetype._chunkCount; c++)
-                {
-                    var chunk = archetype._chunks[c];
-                    var select = match.Select(chunk, scratch);
-                    if (select == ChunkSelection.All)
-                    {
-                        job.Execute(chunk, default, false);
-                    }
-                    else if (select == ChunkSelection.Mask)
-                    {
-                        job.Execute(chunk, scratch.AsSpan(0, MaskBits.Words(chunk._count)), true);
-                    }
-                }
-            }
+            RunChunkQuery(query, ref job);
         }
         finally
         {
             ExitIteration();
+        }
+    }
+
+    // Outside the try block: loops in a protected region are compiled less well.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RunChunkQuery<TJob>(Query query, ref TJob job) where TJob : struct, IChunkJob
+    {
+        var scratch = query.Scratch;
+        var matches = query.Matches;
+        for (var m = 0; m < matches.Count; m++)
+        {
+            var match = matches[m];
+            var archetype = match.Archetype;
+            for (var c = 0; c < archetype._chunkCount; c++)
+            {
+                var chunk = archetype._chunks[c];
+                var select = match.Select(chunk, scratch);
+                if (select == ChunkSelection.All)
+                {
+                    job.Execute(chunk, default, false);
+                }
+                else if (select == ChunkSelection.Mask)
+                {
+                    job.Execute(chunk, scratch.AsSpan(0, MaskBits.Words(chunk._count)), true);
+                }
+            }
         }
     }
 

@@ -19,7 +19,10 @@ public sealed class Chunk
     internal readonly Entity[] _entities;
     internal readonly Array[] _columns;
     internal ulong[][] _masks;
-    internal int[] _enabledCounts;
+    private int[] _enabledCounts;
+    private bool _countsStale;
+    private long _columnCache = -1;
+    private long _enableCache = -1;
 
     internal Chunk(Archetype archetype, int id, int capacity)
     {
@@ -35,6 +38,27 @@ public sealed class Chunk
         }
         _masks = NewMasks(archetype.EnableIds.Length, capacity);
         _enabledCounts = new int[archetype.EnableIds.Length];
+    }
+
+    /// <summary>
+    /// Set bits per enable mask. Single-row flips only mark the counts stale (a bit flip stays one
+    /// read-modify-write of the mask word); the next reader recounts, 64 rows per popcount.
+    /// </summary>
+    internal int[] EnabledCounts
+    {
+        get
+        {
+            if (_countsStale)
+            {
+                RecountAll();
+            }
+            return _enabledCounts;
+        }
+        set
+        {
+            _enabledCounts = value;
+            _countsStale = false;
+        }
     }
 
     /// <summary>Rows in use.</summary>
@@ -84,7 +108,7 @@ public sealed class Chunk
     /// <summary>Rows whose <typeparamref name="T"/> bit is set.</summary>
     public int EnabledCount<T>() where T : struct
     {
-        return _enabledCounts[EnableIndex<T>()];
+        return EnabledCounts[EnableIndex<T>()];
     }
 
     /// <summary>True when the <typeparamref name="T"/> bit of <paramref name="row"/> is set.</summary>
@@ -116,10 +140,26 @@ public sealed class Chunk
         Recount(EnableIndex<T>());
     }
 
+    /// <summary>Column of <typeparamref name="T"/>, or -1. Hits a one-entry cache keyed by the process-wide type number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int TryColumnIndex<T>() where T : struct
+    {
+        var cache = _columnCache;
+        return (int)(cache >> 32) == TypeNumber<T>.Value ? (int)cache : LookUpColumn<T>();
+    }
+
+    /// <summary>Enable-mask index of <typeparamref name="T"/>, or -1 (cached as <see cref="TryColumnIndex{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int TryEnableIndex<T>() where T : struct
+    {
+        var cache = _enableCache;
+        return (int)(cache >> 32) == TypeNumber<T>.Value ? (int)cache : LookUpEnable<T>();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int ColumnIndex<T>() where T : struct
     {
-        var index = _archetype.ColumnIndexOf(_archetype.World.Registry.IdOf<T>());
+        var index = TryColumnIndex<T>();
         if (index < 0)
         {
             ThrowNoColumn(typeof(T));
@@ -130,10 +170,37 @@ public sealed class Chunk
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int EnableIndex<T>() where T : struct
     {
-        var index = _archetype.EnableIndexOf(_archetype.World.Registry.IdOf<T>());
+        var index = TryEnableIndex<T>();
         if (index < 0)
         {
             ThrowNotEnableable(typeof(T));
+        }
+        return index;
+    }
+
+    /// <summary>Forgets the cached enable index (the masks were rearranged by a relabel or reuse).</summary>
+    internal void ResetEnableCache()
+    {
+        _enableCache = -1;
+    }
+
+    private int LookUpColumn<T>() where T : struct
+    {
+        var index = _archetype.ColumnIndexOf(_archetype.World.Registry.IdOf<T>());
+        if (index >= 0)
+        {
+            // One 64-bit store, so a reader on another thread never pairs a type with another's index.
+            _columnCache = ((long)TypeNumber<T>.Value << 32) | (uint)index;
+        }
+        return index;
+    }
+
+    private int LookUpEnable<T>() where T : struct
+    {
+        var index = _archetype.EnableIndexOf(_archetype.World.Registry.IdOf<T>());
+        if (index >= 0)
+        {
+            _enableCache = ((long)TypeNumber<T>.Value << 32) | (uint)index;
         }
         return index;
     }
@@ -149,12 +216,8 @@ public sealed class Chunk
     {
         ref var word = ref _masks[enableIndex][row >> 6];
         var bit = 1UL << row;
-        var was = (word & bit) != 0;
-        if (was != on)
-        {
-            word ^= bit;
-            _enabledCounts[enableIndex] += on ? 1 : -1;
-        }
+        word = on ? word | bit : word & ~bit;
+        _countsStale = true;
     }
 
     internal void SetAllEnabled(int enableIndex, bool on)
@@ -168,6 +231,22 @@ public sealed class Chunk
         }
         FillRows(mask, _count);
         _enabledCounts[enableIndex] = _count;
+    }
+
+    private void RecountAll()
+    {
+        _countsStale = false;
+        var words = MaskBits.Words(_count);
+        for (var i = 0; i < _masks.Length; i++)
+        {
+            var mask = _masks[i];
+            var n = 0;
+            for (var w = 0; w < words; w++)
+            {
+                n += BitOperations.PopCount(mask[w]);
+            }
+            _enabledCounts[i] = n;
+        }
     }
 
     internal void Recount(int enableIndex)

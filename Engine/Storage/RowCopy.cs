@@ -13,8 +13,8 @@ internal static class RowCopy
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Copy(Array src, int srcRow, Array dst, int dstRow, int size)
     {
-        ref var s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(src), (nint)srcRow * size);
-        ref var d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dst), (nint)dstRow * size);
+        ref var s = ref Unsafe.Add(ref Data(src), (nint)srcRow * size);
+        ref var d = ref Unsafe.Add(ref Data(dst), (nint)dstRow * size);
         switch (size)
         {
             case 4:
@@ -36,7 +36,7 @@ internal static class RowCopy
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear(Array column, int row, int size)
     {
-        ref var d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(column), (nint)row * size);
+        ref var d = ref Unsafe.Add(ref Data(column), (nint)row * size);
         switch (size)
         {
             case 4:
@@ -49,5 +49,16 @@ internal static class RowCopy
                 Unsafe.InitBlockUnaligned(ref d, 0, (uint)size);
                 break;
         }
+    }
+
+    /// <summary>
+    /// First byte of a column's elements. Columns are single-dimension zero-based arrays, whose data
+    /// start is the same for every element type, so viewing one as byte[] skips the non-generic
+    /// lookup (two dependent loads through the method table) that dominated per-entity moves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref byte Data(Array column)
+    {
+        return ref MemoryMarshal.GetArrayDataReference(Unsafe.As<byte[]>(column));
     }
 }

@@ -92,7 +92,7 @@ internal static class WorldModel
                         Assert.False(on && r >= chunk.Count);
                         set += on ? 1 : 0;
                     }
-                    Assert.Equal(set, chunk._enabledCounts[i]);
+                    Assert.Equal(set, chunk.EnabledCounts[i]);
                 }
             }
             Assert.Equal(rows, archetype.EntityCount);
