@@ -26,6 +26,7 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((s.Src[slot].Value & HmmPfn.Migrate) == 0)

@@ -22,6 +22,7 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var extra = page.Refcount - page.Mapcount - ((page.Flags & PageFlags.File) != 0 ? 1 : 0);

@@ -23,6 +23,7 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
     {
         private Device.Memory.PageCursor _dst = new(s.Mm.Memory);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((page.Flags & PageFlags.File) != 0 && s.TargetUnaddressable)

@@ -54,6 +54,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         private PageCursor _dst = new(s.Mm.Memory);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var memory = s.Mm.Memory;
