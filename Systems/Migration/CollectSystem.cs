@@ -102,6 +102,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                     s.SmallSlots[s.Collected] = slot;
                 }
                 s.Collected++;
+                s.InFlight++;
             }
             i += len;
         }

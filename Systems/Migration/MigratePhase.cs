@@ -33,5 +33,6 @@ internal abstract class MigratePhase(World world, string name) : BaseSystem<Migr
         s.Src[slot] = s.Src[slot].Without(HmmPfn.Migrate);
         s.Outcome[slot] = reason;
         chunk.SetEnabled<Migrate>(row, false);
+        s.InFlight--;
     }
 }

@@ -35,6 +35,8 @@ internal sealed class MigrateState
     public int[] SmallSlots { get; } = new int[SmallRequest];
 
     public int Collected;
+    /// <summary>Pages still tagged <c>Migrate</c> (collected minus those that failed since).</summary>
+    public int InFlight;
     public long TlbFlushes;
     public long Migrated;
     public CopyCost Copy;
@@ -58,6 +60,7 @@ internal sealed class MigrateState
         Dst.AsSpan(0, Count).Clear();
         Outcome.AsSpan(0, Count).Clear();
         Collected = 0;
+        InFlight = 0;
         TlbFlushes = 0;
         Migrated = 0;
         Copy = default;

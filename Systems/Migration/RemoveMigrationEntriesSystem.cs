@@ -18,6 +18,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
 {
     private readonly QueryDescription _query = MigratingQuery;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var large = s.Collected > MigrateState.SmallRequest;
