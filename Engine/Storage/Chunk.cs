@@ -99,10 +99,16 @@ public sealed class Chunk
         return _archetype.Signature.Has(_archetype.World.Registry.IdOf<T>());
     }
 
-    /// <summary>The enable bits of <typeparamref name="T"/>; the words cover <see cref="Capacity"/> rows, rows past <see cref="Count"/> are clear.</summary>
+    /// <summary>
+    /// The enable bits of <typeparamref name="T"/>; the words cover <see cref="Capacity"/> rows. Write
+    /// them freely (keep rows past <see cref="Count"/> clear): the set-bit counts are recomputed on
+    /// their next use.
+    /// </summary>
     public Span<ulong> GetEnabledMask<T>() where T : struct
     {
-        return _masks[EnableIndex<T>()];
+        var mask = _masks[EnableIndex<T>()];
+        _countsStale = true;
+        return mask;
     }
 
     /// <summary>Rows whose <typeparamref name="T"/> bit is set.</summary>
@@ -134,7 +140,7 @@ public sealed class Chunk
         SetAllEnabled(EnableIndex<T>(), on);
     }
 
-    /// <summary>Recounts the set bits of <typeparamref name="T"/> after the mask was written directly.</summary>
+    /// <summary>Recounts the set bits of <typeparamref name="T"/> now (otherwise done lazily after a direct mask write).</summary>
     public void RecountEnabled<T>() where T : struct
     {
         Recount(EnableIndex<T>());

@@ -72,8 +72,11 @@ public class EnableableTests
         Assert.Equal(36, tail.EnabledCount<Migrate>());
         Assert.Equal((1UL << 36) - 1, tail.GetEnabledMask<Migrate>()[0]);
         tail.GetEnabledMask<Migrate>()[0] = 0b1011;
-        tail.RecountEnabled<Migrate>();
         Assert.Equal(3, tail.EnabledCount<Migrate>());
+        // Direct mask writes need no recount call: queries see them.
+        tail.GetEnabledMask<Migrate>()[0] |= 1UL << 35;
+        Assert.Equal(1 + 4, world.CountEntities(new QueryDescription().WithAll<Migrate>()));
+        Assert.True(world.Has<Migrate>(created[99]));
     }
 
     [Fact]
