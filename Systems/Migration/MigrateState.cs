@@ -66,7 +66,7 @@ internal sealed class MigrateState
         Copy = default;
     }
 
-    public void End_()
+    public void Release()
     {
         ArrayPool<HmmPfn>.Shared.Return(Src);
         ArrayPool<HmmPfn>.Shared.Return(Dst);

@@ -84,7 +84,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         }
         finally
         {
-            s.End_();
+            s.Release();
             _running = false;
         }
     }
