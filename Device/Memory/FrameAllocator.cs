@@ -55,29 +55,6 @@ public sealed class FrameAllocator
         return -1;
     }
 
-    /// <summary>The lowest free frame at or above <paramref name="from"/> without taking it; -1 when none.</summary>
-    public long PeekFree(long from)
-    {
-        if (from >= Frames)
-        {
-            return -1;
-        }
-        var w = (int)(from >> 6);
-        var word = _used[w] | ((1UL << (int)(from & 63)) - 1);
-        while (true)
-        {
-            if (word != ~0UL)
-            {
-                return ((long)w << 6) + BitOperations.TrailingZeroCount(~word);
-            }
-            if (++w >= _used.Length)
-            {
-                return -1;
-            }
-            word = _used[w];
-        }
-    }
-
     /// <summary>First frame of the lowest free <paramref name="alignment"/>-aligned run of that many frames, -1 when none (not taken).</summary>
     public long FindAlignedRun(int alignment)
     {
@@ -141,18 +118,5 @@ public sealed class FrameAllocator
         {
             _hintWord = w;
         }
-    }
-
-    /// <summary>True when frames <c>first..first+count</c> are all free.</summary>
-    public bool RangeFree(long first, long count)
-    {
-        for (var f = first; f < first + count; f++)
-        {
-            if (IsUsed(f))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

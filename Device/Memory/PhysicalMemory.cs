@@ -141,13 +141,6 @@ public sealed class PhysicalMemory
         return ref chunk.GetSpan<Page>()[row];
     }
 
-    /// <summary>Sets or clears an enableable tag of page <paramref name="id"/>.</summary>
-    public void SetTag<T>(int id, bool on) where T : struct
-    {
-        var chunk = Locate(id, out var row);
-        chunk.SetEnabled<T>(row, on);
-    }
-
     /// <summary>True when page <paramref name="id"/> has enableable tag <typeparamref name="T"/> set.</summary>
     public bool HasTag<T>(int id) where T : struct
     {

@@ -15,9 +15,6 @@ internal sealed class ContentShadow
 
     private ContentShadow(List<Run> runs) => _runs = runs;
 
-    /// <summary>Runs kept.</summary>
-    public int RunCount => _runs.Count;
-
     /// <summary>Pages <c>first..first+count</c> were written with <paramref name="salt"/>.</summary>
     public void Write(long first, long count, ulong salt)
     {

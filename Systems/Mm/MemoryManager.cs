@@ -295,9 +295,6 @@ internal sealed partial class MemoryManager
         return (int)first;
     }
 
-    /// <summary>Whether page <paramref name="id"/> is locked (by another holder or the helper).</summary>
-    public bool IsLocked(int id) => Memory.HasTag<Locked>(id);
-
     private static Entity[] NewHugeTable(long pages)
     {
         var t = new Entity[(pages + 511) / 512];
