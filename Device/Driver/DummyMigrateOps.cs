@@ -46,21 +46,36 @@ public sealed class DummyMigrateOps : IMigrateOps
         }
         else
         {
-            for (var i = 0; i < src.Length; i++)
+            var wanted = 0;
+            foreach (var entry in src)
+            {
+                wanted += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
+            }
+            // The lowest free frames in ascending order go to the pages in ascending address order. The
+            // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so
+            // nothing is overwritten before it is read.
+            var ids = System.Runtime.InteropServices.MemoryMarshal.Cast<HmmPfn, long>(dst);
+            var got = _memory.AllocateFrames(_target, ids[..wanted]);
+            var c = wanted - 1;
+            for (var i = src.Length - 1; i >= 0; i--)
             {
                 if ((src[i].Value & HmmPfn.Migrate) == 0)
                 {
+                    dst[i] = default;
                     continue;
                 }
-                var id = _memory.AllocateFrame(_target);
-                if (id < 0)
+                if (c >= got)
                 {
                     src[i] = src[i].Without(HmmPfn.Migrate);
-                    continue;
+                    dst[i] = default;
                 }
-                dst[i] = HmmPfn.From(id, destFlags);
-                copies++;
+                else
+                {
+                    dst[i] = HmmPfn.From(ids[c], destFlags);
+                }
+                c--;
             }
+            copies = got;
         }
         LastCopy = Copy(src, dst, copies);
     }

@@ -72,6 +72,19 @@ public sealed class DeviceMemory
         return p;
     }
 
+    /// <summary><c>page</c> rule for many pages: the lowest free device pages in ascending order; returns how many.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int AllocatePages(Span<long> into)
+    {
+        var n = _pages.AllocateLowest(into);
+        for (var k = 0; k < n; k++)
+        {
+            _chunkFree[ChunkOf(into[k])]--;
+        }
+        _chunksDirty |= n > 0;
+        return n;
+    }
+
     /// <summary><c>chunk</c> rule: the lowest full-size chunk whose pages are all free, taken whole; -1 when none.</summary>
     public int AllocateChunk()
     {

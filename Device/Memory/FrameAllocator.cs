@@ -55,6 +55,38 @@ public sealed class FrameAllocator
         return -1;
     }
 
+    /// <summary>
+    /// Takes the lowest free frames, up to <c>into.Length</c>, in ascending order (the same frames as
+    /// that many <see cref="Allocate"/> calls, a word at a time); returns how many it took.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int AllocateLowest(Span<long> into)
+    {
+        var n = 0;
+        var w = _hintWord;
+        for (; w < _used.Length && n < into.Length; w++)
+        {
+            var word = _used[w];
+            if (word == ~0UL)
+            {
+                continue;
+            }
+            var free = ~word;
+            var baseFrame = (long)w << 6;
+            while (free != 0 && n < into.Length)
+            {
+                var bit = BitOperations.TrailingZeroCount(free);
+                into[n++] = baseFrame + bit;
+                word |= 1UL << bit;
+                free &= free - 1;
+            }
+            _used[w] = word;
+        }
+        _hintWord = Math.Max(_hintWord, w == 0 ? 0 : w - 1);
+        Used += n;
+        return n;
+    }
+
     /// <summary>First frame of the lowest free <paramref name="alignment"/>-aligned run of that many frames, -1 when none (not taken).</summary>
     public long FindAlignedRun(int alignment)
     {

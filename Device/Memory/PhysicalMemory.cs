@@ -220,6 +220,25 @@ public sealed class PhysicalMemory
         return p < 0 ? -1 : dev.FirstId + (int)p;
     }
 
+    /// <summary>
+    /// Takes the lowest free frames of RAM (target -1) or device <paramref name="target"/>, up to
+    /// <c>into.Length</c>, as page ids in ascending order; returns how many.
+    /// </summary>
+    public int AllocateFrames(int target, Span<long> into)
+    {
+        if (target < 0)
+        {
+            return RamFrames.AllocateLowest(into);
+        }
+        var dev = _devices[target];
+        var n = dev.AllocatePages(into);
+        for (var k = 0; k < n; k++)
+        {
+            into[k] += dev.FirstId;
+        }
+        return n;
+    }
+
     /// <summary>Marks a just-taken frame allocated and empty.</summary>
     public ref Page InitFrame(int id, PageFlags flags)
     {
