@@ -41,9 +41,11 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 {
                     case PteKind.None:
                         s.Outcome[slot] = MigrateReason.Hole;
+                        s.Src[slot] = default;
                         continue;
                     case PteKind.Swap:
                         s.Outcome[slot] = MigrateReason.Swap;
+                        s.Src[slot] = default;
                         continue;
                 }
                 var id = pte.Target;
@@ -69,6 +71,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 if (reason != MigrateReason.None)
                 {
                     s.Outcome[slot] = reason;
+                    s.Src[slot] = default;
                     continue;
                 }
                 var flags = HmmPfn.Migrate | HmmPfn.Locked;
@@ -94,6 +97,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                     }
                 }
                 s.Src[slot] = HmmPfn.From(id, flags);
+                s.Outcome[slot] = MigrateReason.None;
                 pte.Kind = PteKind.Migration;
                 cursor.SetMigrate(row, true);
                 cursor.SetLocked(row, true);

@@ -56,9 +56,8 @@ internal sealed class MigrateState
         Src = ArrayPool<HmmPfn>.Shared.Rent(Count);
         Dst = ArrayPool<HmmPfn>.Shared.Rent(Count);
         Outcome = ArrayPool<MigrateReason>.Shared.Rent(Count);
-        Src.AsSpan(0, Count).Clear();
+        // Collect writes every slot of Src and Outcome; Dst starts clear for any driver.
         Dst.AsSpan(0, Count).Clear();
-        Outcome.AsSpan(0, Count).Clear();
         Collected = 0;
         InFlight = 0;
         TlbFlushes = 0;
