@@ -103,7 +103,7 @@ public sealed class DeviceMemory
     }
 
     /// <summary>Frees one device page (the free callback's last step).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Release(long page)
     {
         _pages.Release(page);

@@ -134,7 +134,7 @@ public sealed class FrameAllocator
     }
 
     /// <summary>Gives a frame back.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Release(long frame)
     {
         ref var word = ref _used[frame >> 6];

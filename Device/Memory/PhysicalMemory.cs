@@ -87,7 +87,7 @@ public sealed class PhysicalMemory
     public IReadOnlyList<DeviceMemory> Devices => _devices;
 
     /// <summary>Device index of page <paramref name="id"/>, -1 for RAM.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int DeviceOf(int id)
     {
         if (id < RamPages)
@@ -103,7 +103,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Frame number of a page inside its memory (RAM frame or device page number).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public long FrameOf(int id)
     {
         var d = DeviceOf(id);
@@ -111,7 +111,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>The run holding page <paramref name="id"/> and its number in the run.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public EntityRun RunOf(int id, out long n)
     {
         if (id < RamPages)
@@ -125,7 +125,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Chunk and row of page <paramref name="id"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Chunk Locate(int id, out int row)
     {
         var run = RunOf(id, out var n);
@@ -134,7 +134,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>The page component of page <paramref name="id"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Page PageRef(int id)
     {
         var chunk = Locate(id, out var row);
@@ -256,7 +256,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, bool clearTags = true)
     {
         ClearContent(ref page);

@@ -79,7 +79,7 @@ internal sealed class MigrateState
     /// The request slot of a migrating page: the PTE of its reverse map that lies in the request's
     /// range (the page's first PTE unless it is mapped by several processes).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int SlotOf(in Components.Memory.Page page)
     {
         var g0 = Vma.FirstPte + Start;

@@ -49,7 +49,7 @@ internal sealed partial class MemoryManager
     }
 
     /// <summary>The PTE with global number <paramref name="g"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Pte PteRef(long g) => ref Ptes.ChunkAt(g).GetSpan<Pte>()[Ptes.RowOf(g)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
