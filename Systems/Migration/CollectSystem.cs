@@ -96,6 +96,8 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                         lastFlush = region;
                     }
                 }
+                // Departure: v13 dropped the rmap and mapcount here; the simulator keeps the migration entry
+                // counted and chained, so unmap, restore and finalize all walk the same reverse map.
                 s.Src[slot] = HmmPfn.From(id, flags);
                 s.Outcome[slot] = MigrateReason.None;
                 pte.Kind = PteKind.Migration;

@@ -272,6 +272,7 @@ internal sealed partial class MemoryManager
         var head = HugeRef(vma, region).Head;
         World.Destroy(vma.Huge![region]);
         vma.Huge[region] = Entity.Null;
+        // Departure: each subpage frees on its own when its references go (the kernel frees the folio whole).
         for (var k = 0; k < 512; k++)
         {
             PageRef(head + k).Mapcount--;
