@@ -163,6 +163,7 @@ internal sealed partial class MemoryManager
                 }
             }
         }
+        ReleasePtes(vma.FirstPte, vma.Pages);
         vma.Alive = false;
         proc.Vmas.Remove(vma);
         World.Destroy(vma.Entity);

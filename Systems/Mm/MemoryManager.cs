@@ -58,10 +58,14 @@ internal sealed partial class MemoryManager
     /// <summary>A new VMA with <paramref name="pages"/> hole PTEs created in one run.</summary>
     public VmaInfo NewVma(AddressSpace proc, string name, long pages, MappingKind kind, bool writable, bool thp, FileObject? file)
     {
-        var created = new Entity[pages];
-        World.Create(created.AsSpan(), new Pte { Target = -1, RmapNext = -1 });
-        var first = Ptes.Count;
-        Ptes.Append(World, created);
+        var first = TakeFreePtes(pages);
+        if (first < 0)
+        {
+            var created = new Entity[pages];
+            World.Create(created.AsSpan(), new Pte { Target = -1, RmapNext = -1 });
+            first = Ptes.Count;
+            Ptes.Append(World, created);
+        }
         var area = new VmaArea
         {
             Process = proc.Id, Id = Vmas.Count, Pages = pages, FirstPte = first,
@@ -76,6 +80,52 @@ internal sealed partial class MemoryManager
         Vmas.Add(vma);
         proc.Vmas.Add(vma);
         return vma;
+    }
+
+    /// <summary>Hole PTE runs left by munmap, reused by later VMAs (PTE entities are never destroyed).</summary>
+    private readonly List<(int First, long Count)> _freePtes = [];
+
+    /// <summary>Gives the (all-hole) PTEs of an unmapped VMA back for reuse, merged with free neighbours.</summary>
+    public void ReleasePtes(int first, long count)
+    {
+        var k = 0;
+        while (k < _freePtes.Count && _freePtes[k].First < first)
+        {
+            k++;
+        }
+        _freePtes.Insert(k, (first, count));
+        if (k + 1 < _freePtes.Count && first + count == _freePtes[k + 1].First)
+        {
+            _freePtes[k] = (first, count + _freePtes[k + 1].Count);
+            _freePtes.RemoveAt(k + 1);
+        }
+        if (k > 0 && _freePtes[k - 1].First + _freePtes[k - 1].Count == first)
+        {
+            _freePtes[k - 1] = (_freePtes[k - 1].First, _freePtes[k - 1].Count + _freePtes[k].Count);
+            _freePtes.RemoveAt(k);
+        }
+    }
+
+    private int TakeFreePtes(long pages)
+    {
+        for (var k = 0; k < _freePtes.Count; k++)
+        {
+            var (first, count) = _freePtes[k];
+            if (count < pages)
+            {
+                continue;
+            }
+            if (count == pages)
+            {
+                _freePtes.RemoveAt(k);
+            }
+            else
+            {
+                _freePtes[k] = (first + (int)pages, count - pages);
+            }
+            return first;
+        }
+        return -1;
     }
 
     /// <summary>A new file (or shmem object) of <paramref name="pages"/> zero pages.</summary>

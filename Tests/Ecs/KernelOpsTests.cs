@@ -168,4 +168,30 @@ public class KernelOpsTests
         Assert.Equal(0, s.Locked);
         m.AssertClean();
     }
+
+    [Fact]
+    public void MmapAfterMunmapReusesThePteRows()
+    {
+        using var m = MachineDsl.Machine(65536, new DeviceConfig("gpu0", 4096));
+        m.CreateProcess("p");
+        for (var round = 0; round < 20; round++)
+        {
+            m.Mmap("p", "a", 1000 + round, VmaKind.Anon, true, false);
+            m.Mmap("p", "b", 300, VmaKind.Anon, true, false);
+            m.Touch("p", "a", Access.Write, (ulong)round + 1);
+            m.Touch("p", "b", Access.Write, 99);
+            m.Fork("p", "c" + round);
+            Assert.Equal(1000 + round - 64, m.Migrate("p", "a", "gpu0", 64).Migrated);
+            Assert.Equal(0, m.Verify("c" + round, "a", VerifyPattern.Seq, (ulong)round + 1).Mismatches);
+            m.Munmap("p", "a");
+            m.Munmap("c" + round, "a");
+            m.Munmap("c" + round, "b");
+            m.Munmap("p", "b");
+            m.AssertClean();
+        }
+        Assert.Equal(0, m.Stats().RamUsed);
+        Assert.Equal(0, m.Stats().DeviceUsed[0]);
+        // PTE rows are reused, so the world does not grow with the rounds.
+        Assert.True(m.World.Size < 65536 + 4096 + 10_000, $"world holds {m.World.Size} entities");
+    }
 }
