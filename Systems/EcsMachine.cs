@@ -92,7 +92,15 @@ public sealed class EcsMachine : IMachine
         {
             file = _mm.NewFile(pages);
         }
-        _mm.NewVma(p, vma, pages, (MappingKind)kind, writable, thp, file);
+        var mapping = kind switch
+        {
+            VmaKind.Anon => MappingKind.Anon,
+            VmaKind.SharedAnon => MappingKind.SharedAnon,
+            VmaKind.File => MappingKind.File,
+            VmaKind.Hugetlb => MappingKind.Hugetlb,
+            _ => MappingKind.Pfnmap,
+        };
+        _mm.NewVma(p, vma, pages, mapping, writable, thp, file);
         return Errno.None;
     }
 
