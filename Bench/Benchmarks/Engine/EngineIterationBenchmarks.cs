@@ -21,11 +21,15 @@ public class EngineIterationBenchmarks
     [Params(1_000_000, 10_000_000)]
     public int N { get; set; }
 
+    /// <summary>Rows per chunk (the world default is 4,096).</summary>
+    [Params(4096, 16384)]
+    public int Capacity { get; set; } = 4096;
+
     /// <summary>Builds the world and the plain arrays.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _world = new World();
+        _world = new World(new WorldOptions { ChunkCapacity = Capacity });
         var created = new Entity[N];
         _world.Create(created, new ColumnA { Value = 1 }, new ColumnB { Value = 2 }, new ColumnC { Value = 3 });
         _a = new long[N];
