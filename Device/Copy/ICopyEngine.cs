@@ -1,3 +1,4 @@
+using HmmEcs.Components.Migration;
 using HmmEcs.Device.Memory;
 
 namespace HmmEcs.Device.Copy;
@@ -9,9 +10,11 @@ namespace HmmEcs.Device.Copy;
 public interface ICopyEngine
 {
     /// <summary>
-    /// Copies page <c>srcIds[k]</c> into <c>dstIds[k]</c> for every k; <paramref name="srcFrames"/> and
-    /// <paramref name="dstFrames"/> are their frame numbers (RAM frame or device page) for the time model.
+    /// Copies page <c>src[i]</c> into <c>dst[i]</c> for every entry whose source carries
+    /// <see cref="HmmPfn.Migrate"/> (the migration's pfn arrays; their copies come in ascending
+    /// destination order). <paramref name="srcFrames"/> and <paramref name="dstFrames"/> list the same
+    /// copies' frame numbers (RAM frame or device page) for the time model.
     /// </summary>
-    CopyCost Copy(PhysicalMemory memory, ReadOnlySpan<int> srcIds, ReadOnlySpan<int> dstIds,
+    CopyCost Copy(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst,
         ReadOnlySpan<long> srcFrames, ReadOnlySpan<long> dstFrames, in CopyParams parameters);
 }

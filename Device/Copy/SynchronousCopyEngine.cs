@@ -1,3 +1,4 @@
+using HmmEcs.Components.Migration;
 using HmmEcs.Device.Memory;
 
 namespace HmmEcs.Device.Copy;
@@ -12,23 +13,27 @@ public sealed class SynchronousCopyEngine : ICopyEngine
 
     /// <inheritdoc/>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public CopyCost Copy(PhysicalMemory memory, ReadOnlySpan<int> srcIds, ReadOnlySpan<int> dstIds,
+    public CopyCost Copy(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst,
         ReadOnlySpan<long> srcFrames, ReadOnlySpan<long> dstFrames, in CopyParams parameters)
     {
         var srcCursor = new PageCursor(memory);
         var dstCursor = new PageCursor(memory);
-        if (!memory.BytesPayload)
+        var bytes = memory.BytesPayload;
+        for (var i = 0; i < src.Length; i++)
         {
-            for (var k = 0; k < srcIds.Length; k++)
+            if ((src[i].Value & HmmPfn.Migrate) == 0)
             {
-                dstCursor.At(dstIds[k], out _).Content = srcCursor.At(srcIds[k], out _).Content;
+                continue;
             }
-        }
-        else
-        {
-            for (var k = 0; k < srcIds.Length; k++)
+            ref var from = ref srcCursor.At((int)src[i].Pfn, out _);
+            ref var to = ref dstCursor.At((int)dst[i].Pfn, out _);
+            if (bytes)
             {
-                memory.CopyContent(srcCursor.At(srcIds[k], out _), ref dstCursor.At(dstIds[k], out _));
+                memory.CopyContent(from, ref to);
+            }
+            else
+            {
+                to.Content = from.Content;
             }
         }
         var scratch = parameters.Engines <= _engineFree.Length ? _engineFree.AsSpan() : new double[parameters.Engines];

@@ -40,5 +40,7 @@ public sealed class DummyDevice
     public void PageFree(int id) => _memory.ReleaseFrame(id);
 
     /// <summary>The free callback for a caller that holds the page's location.</summary>
-    public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page) => _memory.ReleaseFrame(id, chunk, row, ref page);
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page, bool clearTags = true) =>
+        _memory.ReleaseFrame(id, chunk, row, ref page, clearTags);
 }

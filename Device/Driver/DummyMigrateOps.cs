@@ -46,21 +46,36 @@ public sealed class DummyMigrateOps : IMigrateOps
         }
         else
         {
-            for (var i = 0; i < src.Length; i++)
+            var wanted = 0;
+            foreach (var entry in src)
+            {
+                wanted += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
+            }
+            // The lowest free frames in ascending order go to the pages in ascending address order. The
+            // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so
+            // nothing is overwritten before it is read.
+            var ids = System.Runtime.InteropServices.MemoryMarshal.Cast<HmmPfn, long>(dst);
+            var got = _memory.AllocateFrames(_target, ids[..wanted]);
+            var c = wanted - 1;
+            for (var i = src.Length - 1; i >= 0; i--)
             {
                 if ((src[i].Value & HmmPfn.Migrate) == 0)
                 {
+                    dst[i] = default;
                     continue;
                 }
-                var id = _memory.AllocateFrame(_target);
-                if (id < 0)
+                if (c >= got)
                 {
                     src[i] = src[i].Without(HmmPfn.Migrate);
-                    continue;
+                    dst[i] = default;
                 }
-                dst[i] = HmmPfn.From(id, destFlags);
-                copies++;
+                else
+                {
+                    dst[i] = HmmPfn.From(ids[c], destFlags);
+                }
+                c--;
             }
+            copies = got;
         }
         LastCopy = Copy(src, dst, copies);
     }
@@ -132,15 +147,16 @@ public sealed class DummyMigrateOps : IMigrateOps
         {
             return default;
         }
-        var srcIds = ArrayPool<int>.Shared.Rent(copies);
-        var dstIds = ArrayPool<int>.Shared.Rent(copies);
         var srcFrames = ArrayPool<long>.Shared.Rent(copies);
         var dstFrames = ArrayPool<long>.Shared.Rent(copies);
         try
         {
             var n = 0;
             var sourceDevice = -1;
+            var ascending = true;
             var dstCursor = new PageCursor(_memory);
+            var dstBase = _target < 0 ? 0 : _memory.Devices[_target].FirstId;
+            var ramPages = _memory.RamPages;
             for (var i = 0; i < src.Length; i++)
             {
                 if ((src[i].Value & HmmPfn.Migrate) == 0)
@@ -149,61 +165,62 @@ public sealed class DummyMigrateOps : IMigrateOps
                 }
                 var s = (int)src[i].Pfn;
                 var d = (int)dst[i].Pfn;
-                srcIds[n] = s;
-                dstIds[n] = d;
-                srcFrames[n] = _memory.FrameOf(s);
-                dstFrames[n] = _memory.FrameOf(d);
-                if (sourceDevice < 0)
+                srcFrames[n] = s < ramPages ? s : _memory.FrameOf(s);
+                dstFrames[n] = d - dstBase;
+                ascending &= n == 0 || dstFrames[n] > dstFrames[n - 1];
+                if (sourceDevice < 0 && s >= ramPages)
                 {
                     sourceDevice = _memory.DeviceOf(s);
                 }
                 ref var dp = ref dstCursor.At(d, out var row);
                 dp = Page.Free;
                 dp.Flags = PageFlags.Allocated;
-                dstCursor.Chunk.SetEnabled<Locked>(row, true);
+                dstCursor.SetLocked(row, true);
                 n++;
             }
-            SortByDestination(srcIds.AsSpan(0, n), dstIds.AsSpan(0, n), srcFrames.AsSpan(0, n), dstFrames.AsSpan(0, n));
+            dstCursor.Flush();
             // Params of the device involved: the target for RAM→device and device→device, the source for device→RAM.
             var paramsDevice = _target >= 0 ? _target : sourceDevice;
             var p = paramsDevice >= 0 ? _memory.Devices[paramsDevice].Spec.Copy : CopyParams.Default;
-            return _engine.Copy(_memory, srcIds.AsSpan(0, n), dstIds.AsSpan(0, n), srcFrames.AsSpan(0, n), dstFrames.AsSpan(0, n), p);
+            if (ascending)
+            {
+                return _engine.Copy(_memory, src, dst, srcFrames.AsSpan(0, n), dstFrames.AsSpan(0, n), p);
+            }
+            return CopySorted(src, dst, n, p);
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(srcIds);
-            ArrayPool<int>.Shared.Return(dstIds);
             ArrayPool<long>.Shared.Return(srcFrames);
             ArrayPool<long>.Shared.Return(dstFrames);
         }
     }
 
-    /// <summary>Both allocators hand out lowest-free first, so destinations already ascend; sort only when they do not.</summary>
-    private static void SortByDestination(Span<int> srcIds, Span<int> dstIds, Span<long> srcFrames, Span<long> dstFrames)
+    /// <summary>
+    /// Both allocators hand out lowest-free first, so destinations ascend in address order; a
+    /// submission whose destinations do not ascend is put in destination order first.
+    /// </summary>
+    private CopyCost CopySorted(Span<HmmPfn> src, Span<HmmPfn> dst, int n, in CopyParams p)
     {
-        for (var k = 1; k < dstFrames.Length; k++)
+        var keys = new long[n];
+        var pairs = new (HmmPfn Src, HmmPfn Dst)[n];
+        for (int i = 0, k = 0; i < src.Length; i++)
         {
-            if (dstFrames[k] < dstFrames[k - 1])
+            if ((src[i].Value & HmmPfn.Migrate) != 0)
             {
-                var order = new int[dstFrames.Length];
-                for (var j = 0; j < order.Length; j++)
-                {
-                    order[j] = j;
-                }
-                var keys = dstFrames.ToArray();
-                Array.Sort(keys, order);
-                var s1 = srcIds.ToArray();
-                var d1 = dstIds.ToArray();
-                var f1 = srcFrames.ToArray();
-                for (var j = 0; j < order.Length; j++)
-                {
-                    srcIds[j] = s1[order[j]];
-                    dstIds[j] = d1[order[j]];
-                    srcFrames[j] = f1[order[j]];
-                    dstFrames[j] = keys[j];
-                }
-                return;
+                keys[k] = _memory.FrameOf((int)dst[i].Pfn);
+                pairs[k++] = (src[i], dst[i]);
             }
         }
+        Array.Sort(keys, pairs);
+        var sortedSrc = new HmmPfn[n];
+        var sortedDst = new HmmPfn[n];
+        var srcFrames = new long[n];
+        for (var k = 0; k < n; k++)
+        {
+            sortedSrc[k] = pairs[k].Src;
+            sortedDst[k] = pairs[k].Dst;
+            srcFrames[k] = _memory.FrameOf((int)pairs[k].Src.Pfn);
+        }
+        return _engine.Copy(_memory, sortedSrc, sortedDst, srcFrames, keys, p);
     }
 }

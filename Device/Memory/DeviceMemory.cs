@@ -13,6 +13,7 @@ public sealed class DeviceMemory
     private readonly int[] _chunkFree;
     private readonly Entity[] _chunks;
     private bool _chunksDirty;
+    private readonly int _chunkShift;
 
     internal DeviceMemory(int index, DeviceSpec spec, int firstId, EntityRun run, Entity[] chunks)
     {
@@ -23,6 +24,8 @@ public sealed class DeviceMemory
         _chunks = chunks;
         _pages = new FrameAllocator(spec.Pages);
         _chunkFree = new int[chunks.Length];
+        // Chunk of a page by shift when the chunk size is a power of two (a 64-bit divide per page costs more than the rest of the allocation).
+        _chunkShift = (spec.ChunkPages & (spec.ChunkPages - 1)) == 0 ? System.Numerics.BitOperations.Log2((uint)spec.ChunkPages) : -1;
         for (var c = 0; c < chunks.Length; c++)
         {
             _chunkFree[c] = ChunkLength(c);
@@ -57,15 +60,29 @@ public sealed class DeviceMemory
     public bool IsUsed(long page) => _pages.IsUsed(page);
 
     /// <summary><c>page</c> rule: the lowest free device page, taken; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long AllocatePage()
     {
         var p = _pages.Allocate();
         if (p >= 0)
         {
-            _chunkFree[p / Spec.ChunkPages]--;
+            _chunkFree[ChunkOf(p)]--;
             _chunksDirty = true;
         }
         return p;
+    }
+
+    /// <summary><c>page</c> rule for many pages: the lowest free device pages in ascending order; returns how many.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int AllocatePages(Span<long> into)
+    {
+        var n = _pages.AllocateLowest(into);
+        for (var k = 0; k < n; k++)
+        {
+            _chunkFree[ChunkOf(into[k])]--;
+        }
+        _chunksDirty |= n > 0;
+        return n;
     }
 
     /// <summary><c>chunk</c> rule: the lowest full-size chunk whose pages are all free, taken whole; -1 when none.</summary>
@@ -86,12 +103,15 @@ public sealed class DeviceMemory
     }
 
     /// <summary>Frees one device page (the free callback's last step).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Release(long page)
     {
         _pages.Release(page);
-        _chunkFree[page / Spec.ChunkPages]++;
+        _chunkFree[ChunkOf(page)]++;
         _chunksDirty = true;
     }
+
+    private int ChunkOf(long page) => _chunkShift >= 0 ? (int)(page >> _chunkShift) : (int)(page / Spec.ChunkPages);
 
     /// <summary>Writes the free counts into the chunk entities (once per step, not per page).</summary>
     public void SyncChunks(World world)

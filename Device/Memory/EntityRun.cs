@@ -84,7 +84,4 @@ public sealed class EntityRun
     /// <summary>The chunk holding entity <paramref name="n"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public Chunk ChunkAt(long n) => _chunks[ChunkOf(n)];
-
-    /// <summary>Entity number of row <paramref name="row"/> of chunk <paramref name="chunkIndex"/>.</summary>
-    public long NumberOf(int chunkIndex, int row) => ((long)chunkIndex << _shift) + row - Offset;
 }

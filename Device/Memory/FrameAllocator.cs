@@ -36,6 +36,7 @@ public sealed class FrameAllocator
     public bool IsUsed(long frame) => (_used[frame >> 6] & (1UL << (int)(frame & 63))) != 0;
 
     /// <summary>The lowest free frame, taken; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public long Allocate()
     {
         for (var w = _hintWord; w < _used.Length; w++)
@@ -54,27 +55,36 @@ public sealed class FrameAllocator
         return -1;
     }
 
-    /// <summary>The lowest free frame at or above <paramref name="from"/> without taking it; -1 when none.</summary>
-    public long PeekFree(long from)
+    /// <summary>
+    /// Takes the lowest free frames, up to <c>into.Length</c>, in ascending order (the same frames as
+    /// that many <see cref="Allocate"/> calls, a word at a time); returns how many it took.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int AllocateLowest(Span<long> into)
     {
-        if (from >= Frames)
+        var n = 0;
+        var w = _hintWord;
+        for (; w < _used.Length && n < into.Length; w++)
         {
-            return -1;
-        }
-        var w = (int)(from >> 6);
-        var word = _used[w] | ((1UL << (int)(from & 63)) - 1);
-        while (true)
-        {
-            if (word != ~0UL)
+            var word = _used[w];
+            if (word == ~0UL)
             {
-                return ((long)w << 6) + BitOperations.TrailingZeroCount(~word);
+                continue;
             }
-            if (++w >= _used.Length)
+            var free = ~word;
+            var baseFrame = (long)w << 6;
+            while (free != 0 && n < into.Length)
             {
-                return -1;
+                var bit = BitOperations.TrailingZeroCount(free);
+                into[n++] = baseFrame + bit;
+                word |= 1UL << bit;
+                free &= free - 1;
             }
-            word = _used[w];
+            _used[w] = word;
         }
+        _hintWord = Math.Max(_hintWord, w == 0 ? 0 : w - 1);
+        Used += n;
+        return n;
     }
 
     /// <summary>First frame of the lowest free <paramref name="alignment"/>-aligned run of that many frames, -1 when none (not taken).</summary>
@@ -124,6 +134,7 @@ public sealed class FrameAllocator
     }
 
     /// <summary>Gives a frame back.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Release(long frame)
     {
         ref var word = ref _used[frame >> 6];
@@ -139,18 +150,5 @@ public sealed class FrameAllocator
         {
             _hintWord = w;
         }
-    }
-
-    /// <summary>True when frames <c>first..first+count</c> are all free.</summary>
-    public bool RangeFree(long first, long count)
-    {
-        for (var f = first; f < first + count; f++)
-        {
-            if (IsUsed(f))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

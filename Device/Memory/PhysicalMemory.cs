@@ -103,6 +103,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Frame number of a page inside its memory (RAM frame or device page number).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public long FrameOf(int id)
     {
         var d = DeviceOf(id);
@@ -138,13 +139,6 @@ public sealed class PhysicalMemory
     {
         var chunk = Locate(id, out var row);
         return ref chunk.GetSpan<Page>()[row];
-    }
-
-    /// <summary>Sets or clears an enableable tag of page <paramref name="id"/>.</summary>
-    public void SetTag<T>(int id, bool on) where T : struct
-    {
-        var chunk = Locate(id, out var row);
-        chunk.SetEnabled<T>(row, on);
     }
 
     /// <summary>True when page <paramref name="id"/> has enableable tag <typeparamref name="T"/> set.</summary>
@@ -213,6 +207,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int AllocateFrame(int target)
     {
         if (target < 0)
@@ -223,6 +218,25 @@ public sealed class PhysicalMemory
         var dev = _devices[target];
         var p = dev.AllocatePage();
         return p < 0 ? -1 : dev.FirstId + (int)p;
+    }
+
+    /// <summary>
+    /// Takes the lowest free frames of RAM (target -1) or device <paramref name="target"/>, up to
+    /// <c>into.Length</c>, as page ids in ascending order; returns how many.
+    /// </summary>
+    public int AllocateFrames(int target, Span<long> into)
+    {
+        if (target < 0)
+        {
+            return RamFrames.AllocateLowest(into);
+        }
+        var dev = _devices[target];
+        var n = dev.AllocatePages(into);
+        for (var k = 0; k < n; k++)
+        {
+            into[k] += dev.FirstId;
+        }
+        return n;
     }
 
     /// <summary>Marks a just-taken frame allocated and empty.</summary>
@@ -242,12 +256,16 @@ public sealed class PhysicalMemory
     }
 
     /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
-    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, bool clearTags = true)
     {
         ClearContent(ref page);
         page = Page.Free;
-        chunk.SetEnabled<Locked>(row, false);
-        chunk.SetEnabled<Migrate>(row, false);
+        if (clearTags)
+        {
+            chunk.SetEnabled<Locked>(row, false);
+            chunk.SetEnabled<Migrate>(row, false);
+        }
         var d = DeviceOf(id);
         if (d < 0)
         {

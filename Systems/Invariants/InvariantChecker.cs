@@ -36,7 +36,7 @@ internal static class InvariantChecker
                 {
                     var id = mm.HugeRef(vma, i >> 9).Head + (int)(i & 511);
                     mapped[id]++;
-                    ExpectContent(result, mm, vma, i, shadow[i]);
+                    ExpectContent(result, mm, vma, i, shadow.Expected(i));
                     continue;
                 }
                 ref var pte = ref mm.PteRef(vma.FirstPte + i);
@@ -54,16 +54,16 @@ internal static class InvariantChecker
                         {
                             Add(result, $"{vma.Name}[{i}]: {pte.Kind} entry maps page {pte.Target} of the wrong kind");
                         }
-                        ExpectContent(result, mm, vma, i, shadow[i]);
+                        ExpectContent(result, mm, vma, i, shadow.Expected(i));
                         break;
                     case PteKind.Swap:
                         swapRefs[pte.Target]++;
-                        ExpectContent(result, mm, vma, i, shadow[i]);
+                        ExpectContent(result, mm, vma, i, shadow.Expected(i));
                         break;
                     case PteKind.None:
                         if (vma.File is not null)
                         {
-                            ExpectContent(result, mm, vma, i, shadow[i]);
+                            ExpectContent(result, mm, vma, i, shadow.Expected(i));
                         }
                         break;
                 }
@@ -125,7 +125,7 @@ internal static class InvariantChecker
             {
                 Add(result, $"page {id}: mapcount {page.Mapcount}, mapped by {mapped[id]}");
             }
-            var expectedRef = page.Mapcount + page.Pins + (page.Cache >= 0 ? 1 : 0);
+            var expectedRef = page.Mapcount + page.Pins + (page.Is(PageFlags.File) ? 1 : 0);
             if (page.Refcount != expectedRef || page.Refcount < page.Mapcount || page.Refcount <= 0)
             {
                 Add(result, $"page {id}: refcount {page.Refcount}, expected {expectedRef}");
@@ -145,7 +145,7 @@ internal static class InvariantChecker
             {
                 Add(result, $"page {id}: rmap chain {chain}, mapped by {mapped[id]}");
             }
-            var inUse = page.Mapcount > 0 || page.Cache >= 0;
+            var inUse = page.Mapcount > 0 || page.Is(PageFlags.File);
             var lruExpected = device < 0 && inUse;
             if (device >= 0 && page.Is(PageFlags.Lru))
             {

@@ -12,6 +12,7 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
 {
     private readonly QueryDescription _query = MigratingQuery;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         if (s.Collected == 0)
@@ -20,12 +21,23 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         }
         s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
         s.Copy = s.Ops.LastCopy;
+        var kept = 0;
+        foreach (var entry in s.Src.AsSpan(0, s.Count))
+        {
+            kept += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
+        }
+        if (kept == s.InFlight)
+        {
+            // The driver kept every page in flight: no page to give up, no query to run.
+            return;
+        }
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
     }
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((s.Src[slot].Value & HmmPfn.Migrate) == 0)

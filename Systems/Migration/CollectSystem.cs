@@ -41,14 +41,15 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 {
                     case PteKind.None:
                         s.Outcome[slot] = MigrateReason.Hole;
+                        s.Src[slot] = default;
                         continue;
                     case PteKind.Swap:
                         s.Outcome[slot] = MigrateReason.Swap;
+                        s.Src[slot] = default;
                         continue;
                 }
                 var id = pte.Target;
                 ref var page = ref cursor.At(id, out var row);
-                var chunk = cursor.Chunk;
                 var device = id < memory.RamPages ? -1 : memory.DeviceOf(id);
                 var reason = MigrateReason.None;
                 if (device == s.Target)
@@ -63,13 +64,14 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 {
                     reason = MigrateReason.Compound;
                 }
-                else if (chunk.IsEnabled<Locked>(row))
+                else if (cursor.IsLocked(row))
                 {
                     reason = MigrateReason.Locked;
                 }
                 if (reason != MigrateReason.None)
                 {
                     s.Outcome[slot] = reason;
+                    s.Src[slot] = default;
                     continue;
                 }
                 var flags = HmmPfn.Migrate | HmmPfn.Locked;
@@ -94,19 +96,23 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                         lastFlush = region;
                     }
                 }
+                // Departure: v13 dropped the rmap and mapcount here; the simulator keeps the migration entry
+                // counted and chained, so unmap, restore and finalize all walk the same reverse map.
                 s.Src[slot] = HmmPfn.From(id, flags);
+                s.Outcome[slot] = MigrateReason.None;
                 pte.Kind = PteKind.Migration;
-                page.Slot = slot;
-                chunk.SetEnabled<Migrate>(row, true);
-                chunk.SetEnabled<Locked>(row, true);
+                cursor.SetMigrate(row, true);
+                cursor.SetLocked(row, true);
                 if (s.Collected < MigrateState.SmallRequest)
                 {
                     s.SmallSlots[s.Collected] = slot;
                 }
                 s.Collected++;
+                s.InFlight++;
             }
             i += len;
         }
+        cursor.Flush();
     }
 
     /// <summary>Huge PMDs over the range are split into PTEs first, as v13 did; their pages then give up as <c>compound</c> (or already-on-target).</summary>

@@ -22,9 +22,10 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            var extra = page.Refcount - page.Mapcount - (page.Cache >= 0 ? 1 : 0);
+            var extra = page.Refcount - page.Mapcount - ((page.Flags & PageFlags.File) != 0 ? 1 : 0);
             if (extra > 0)
             {
                 Fail(s, chunk, row, slot, MigrateReason.Pinned);

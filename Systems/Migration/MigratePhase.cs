@@ -27,10 +27,12 @@ internal abstract class MigratePhase(World world, string name) : BaseSystem<Migr
     protected abstract void Run(MigrateState s);
 
     /// <summary>A page gives up: it loses MIGRATE and <c>Migrate</c>, records its reason, and waits for restore.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Fail(MigrateState s, Chunk chunk, int row, int slot, MigrateReason reason)
     {
         s.Src[slot] = s.Src[slot].Without(HmmPfn.Migrate);
         s.Outcome[slot] = reason;
         chunk.SetEnabled<Migrate>(row, false);
+        s.InFlight--;
     }
 }

@@ -35,6 +35,8 @@ internal sealed class MigrateState
     public int[] SmallSlots { get; } = new int[SmallRequest];
 
     public int Collected;
+    /// <summary>Pages still tagged <c>Migrate</c> (collected minus those that failed since).</summary>
+    public int InFlight;
     public long TlbFlushes;
     public long Migrated;
     public CopyCost Copy;
@@ -54,16 +56,16 @@ internal sealed class MigrateState
         Src = ArrayPool<HmmPfn>.Shared.Rent(Count);
         Dst = ArrayPool<HmmPfn>.Shared.Rent(Count);
         Outcome = ArrayPool<MigrateReason>.Shared.Rent(Count);
-        Src.AsSpan(0, Count).Clear();
+        // Collect writes every slot of Src and Outcome; Dst starts clear for any driver.
         Dst.AsSpan(0, Count).Clear();
-        Outcome.AsSpan(0, Count).Clear();
         Collected = 0;
+        InFlight = 0;
         TlbFlushes = 0;
         Migrated = 0;
         Copy = default;
     }
 
-    public void End_()
+    public void Release()
     {
         ArrayPool<HmmPfn>.Shared.Return(Src);
         ArrayPool<HmmPfn>.Shared.Return(Dst);
@@ -71,6 +73,25 @@ internal sealed class MigrateState
         Src = [];
         Dst = [];
         Outcome = [];
+    }
+
+    /// <summary>
+    /// The request slot of a migrating page: the PTE of its reverse map that lies in the request's
+    /// range (the page's first PTE unless it is mapped by several processes).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int SlotOf(in Components.Memory.Page page)
+    {
+        var g0 = Vma.FirstPte + Start;
+        for (long g = page.RmapHead; g >= 0; g = Mm.PteRef(g).RmapNext)
+        {
+            var d = g - g0;
+            if ((ulong)d < (ulong)Count)
+            {
+                return (int)d;
+            }
+        }
+        throw new InvalidOperationException("a migrating page has no PTE in the request's range");
     }
 
     /// <summary>True when injection <paramref name="every"/> hits slot <paramref name="slot"/>.</summary>

@@ -23,9 +23,10 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
     {
         private Device.Memory.PageCursor _dst = new(s.Mm.Memory);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            if (page.Cache >= 0 && s.TargetUnaddressable)
+            if ((page.Flags & PageFlags.File) != 0 && s.TargetUnaddressable)
             {
                 Fail(s, chunk, row, slot, MigrateReason.FileUnaddressable);
                 return;
@@ -38,10 +39,9 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
             var dstId = (int)s.Dst[slot].Pfn;
             ref var dst = ref _dst.At(dstId, out _);
             dst.Flags |= page.Flags & (PageFlags.Anon | PageFlags.File);
-            dst.Cache = page.Cache;
-            if (page.Cache >= 0)
+            if ((page.Flags & PageFlags.File) != 0)
             {
-                s.Mm.SetCachePage(page.Cache, dstId);
+                s.Mm.MoveCachePage((int)s.Src[slot].Pfn, dstId);
             }
         }
     }

@@ -46,7 +46,7 @@ internal static class MigratingPages
                     var row = (w << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
                     ref var page = ref rows[row];
-                    visitor.Visit(ref page, chunk, row, page.Slot);
+                    visitor.Visit(ref page, chunk, row, s.SlotOf(page));
                 }
             }
         }

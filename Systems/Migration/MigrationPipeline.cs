@@ -71,6 +71,8 @@ internal sealed class MigrationPipeline : IFaultMigrator
         _running = true;
         var s = _state;
         s.Begin(vma, start, end, target, ops, inject);
+        // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays live in the pooled state.
+        var request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
         try
         {
             Group.Run(s);
@@ -84,7 +86,8 @@ internal sealed class MigrationPipeline : IFaultMigrator
         }
         finally
         {
-            s.End_();
+            Mm.World.Destroy(request);
+            s.Release();
             _running = false;
         }
     }

@@ -18,28 +18,44 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
 {
     private readonly QueryDescription _query = MigratingQuery;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
-        var visitor = new Visitor(s);
+        var large = s.Collected > MigrateState.SmallRequest;
+        var visitor = new Visitor(s, !large);
         MigratingPages.ForEach(s, _query, ref visitor);
-        if (s.Collected > MigrateState.SmallRequest)
+        visitor.Flush();
+        if (large)
         {
-            // Engine gap: World.SetEnabled<T>(query, on) is not there yet; clear per chunk with word stores.
+            // The pages still tagged are the migrated old pages: drop their helper lock and the tag with
+            // word operations per chunk (the engine has no bulk SetEnabled over a query yet).
             foreach (var chunk in World.Query(_query))
             {
-                if (chunk.EnabledCount<Migrate>() != 0)
+                if (chunk.EnabledCount<Migrate>() == 0)
                 {
-                    chunk.SetAllEnabled<Migrate>(false);
+                    continue;
                 }
+                var migrate = chunk.GetEnabledMask<Migrate>();
+                var locked = chunk.GetEnabledMask<Locked>();
+                for (var w = 0; w < migrate.Length; w++)
+                {
+                    locked[w] &= ~migrate[w];
+                    migrate[w] = 0;
+                }
+                chunk.RecountEnabled<Locked>();
+                chunk.RecountEnabled<Migrate>();
             }
         }
     }
 
-    private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
+    private ref struct Visitor(MigrateState s, bool clearTags) : IMigratingPageVisitor
     {
+        public void Flush() => _dst.Flush();
+
         private PageCursor _dst = new(s.Mm.Memory);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var memory = s.Mm.Memory;
@@ -56,23 +72,23 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             ref var dst = ref _dst.At(newId, out var newRow);
             dst.RmapHead = page.RmapHead;
             dst.Mapcount = page.Mapcount;
-            dst.Refcount = page.Mapcount + (dst.Cache >= 0 ? 1 : 0);
+            dst.Refcount = page.Mapcount + ((dst.Flags & PageFlags.File) != 0 ? 1 : 0);
             if (newId < memory.RamPages)
             {
                 dst.Flags |= PageFlags.Lru;
             }
-            _dst.Chunk.SetEnabled<Locked>(newRow, false);
+            _dst.SetLocked(newRow, false);
 
             // The old page's last reference goes with its last mapping: RAM frames return to the
             // allocator, device pages through the driver's free callback.
             var oldId = (int)s.Src[slot].Pfn;
             if (oldId < memory.RamPages)
             {
-                memory.ReleaseFrame(oldId, chunk, row, ref page);
+                memory.ReleaseFrame(oldId, chunk, row, ref page, clearTags);
             }
             else
             {
-                s.Mm.Drivers[memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page);
+                s.Mm.Drivers[memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page, clearTags);
             }
             s.Migrated++;
         }

@@ -21,6 +21,7 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if (MigrateState.Injected(s.Inject.UnmapEvery, slot))

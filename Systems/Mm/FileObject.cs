@@ -7,7 +7,7 @@ internal sealed class FileObject(int id, int cacheBase, long pages)
     /// <summary>Page-cache slot of page 0 (slots are numbered machine-wide so a page names its cache entry in one int).</summary>
     public int Base { get; } = cacheBase;
     public int[] Cache { get; } = NewCache(pages);
-    public ulong[] Shadow { get; } = new ulong[pages];
+    public ContentShadow Shadow { get; } = new();
     /// <summary>VMAs mapping the file; at 0 the page cache is released.</summary>
     public int Mappers { get; set; }
 

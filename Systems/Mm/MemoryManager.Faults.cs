@@ -178,7 +178,7 @@ internal sealed partial class MemoryManager
             {
                 id = NewRamPage(PageFlags.File);
                 ref var page = ref PageRef(id);
-                page.Cache = file.Base + (int)i;
+                CacheSlots[id] = file.Base + (int)i;
                 page.Refcount = 1;
                 file.Cache[i] = id;
             }

@@ -19,7 +19,7 @@ internal sealed partial class MemoryManager
             var cv = NewVma(child, pv.Name, pv.Pages, pv.Kind, pv.Area.Writable, pv.Area.Thp, pv.File);
             if (pv.PrivateShadow is not null)
             {
-                cv.PrivateShadow = (ulong[])pv.PrivateShadow.Clone();
+                cv.PrivateShadow = pv.PrivateShadow.Clone();
             }
             var shared = pv.Shared;
             for (long i = 0; i < pv.Pages; i++)
@@ -92,7 +92,7 @@ internal sealed partial class MemoryManager
             var id = pte.Target;
             var chunk = Memory.Locate(id, out var row);
             ref var page = ref chunk.GetSpan<Page>()[row];
-            if (page.Mapcount != 1 || page.Pins > 0 || chunk.IsEnabled<Locked>(row) || page.Is(PageFlags.Compound) || page.Cache >= 0)
+            if (page.Mapcount != 1 || page.Pins > 0 || chunk.IsEnabled<Locked>(row) || page.Is(PageFlags.Compound) || page.Is(PageFlags.File))
             {
                 continue;
             }
@@ -157,12 +157,13 @@ internal sealed partial class MemoryManager
                 {
                     file.Cache[i] = -1;
                     ref var page = ref PageRef(id);
-                    page.Cache = -1;
                     page.Flags &= ~PageFlags.File;
+                    CacheSlots.Remove(id);
                     PutPage(id);
                 }
             }
         }
+        ReleasePtes(vma.FirstPte, vma.Pages);
         vma.Alive = false;
         proc.Vmas.Remove(vma);
         World.Destroy(vma.Entity);

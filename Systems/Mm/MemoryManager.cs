@@ -58,10 +58,14 @@ internal sealed partial class MemoryManager
     /// <summary>A new VMA with <paramref name="pages"/> hole PTEs created in one run.</summary>
     public VmaInfo NewVma(AddressSpace proc, string name, long pages, MappingKind kind, bool writable, bool thp, FileObject? file)
     {
-        var created = new Entity[pages];
-        World.Create(created.AsSpan(), new Pte { Target = -1, RmapNext = -1 });
-        var first = Ptes.Count;
-        Ptes.Append(World, created);
+        var first = TakeFreePtes(pages);
+        if (first < 0)
+        {
+            var created = new Entity[pages];
+            World.Create(created.AsSpan(), new Pte { Target = -1, RmapNext = -1 });
+            first = Ptes.Count;
+            Ptes.Append(World, created);
+        }
         var area = new VmaArea
         {
             Process = proc.Id, Id = Vmas.Count, Pages = pages, FirstPte = first,
@@ -78,6 +82,52 @@ internal sealed partial class MemoryManager
         return vma;
     }
 
+    /// <summary>Hole PTE runs left by munmap, reused by later VMAs (PTE entities are never destroyed).</summary>
+    private readonly List<(int First, long Count)> _freePtes = [];
+
+    /// <summary>Gives the (all-hole) PTEs of an unmapped VMA back for reuse, merged with free neighbours.</summary>
+    public void ReleasePtes(int first, long count)
+    {
+        var k = 0;
+        while (k < _freePtes.Count && _freePtes[k].First < first)
+        {
+            k++;
+        }
+        _freePtes.Insert(k, (first, count));
+        if (k + 1 < _freePtes.Count && first + count == _freePtes[k + 1].First)
+        {
+            _freePtes[k] = (first, count + _freePtes[k + 1].Count);
+            _freePtes.RemoveAt(k + 1);
+        }
+        if (k > 0 && _freePtes[k - 1].First + _freePtes[k - 1].Count == first)
+        {
+            _freePtes[k - 1] = (_freePtes[k - 1].First, _freePtes[k - 1].Count + _freePtes[k].Count);
+            _freePtes.RemoveAt(k);
+        }
+    }
+
+    private int TakeFreePtes(long pages)
+    {
+        for (var k = 0; k < _freePtes.Count; k++)
+        {
+            var (first, count) = _freePtes[k];
+            if (count < pages)
+            {
+                continue;
+            }
+            if (count == pages)
+            {
+                _freePtes.RemoveAt(k);
+            }
+            else
+            {
+                _freePtes[k] = (first + (int)pages, count - pages);
+            }
+            return first;
+        }
+        return -1;
+    }
+
     /// <summary>A new file (or shmem object) of <paramref name="pages"/> zero pages.</summary>
     public FileObject NewFile(long pages)
     {
@@ -87,7 +137,19 @@ internal sealed partial class MemoryManager
         return file;
     }
 
-    /// <summary>Points page-cache slot <paramref name="cacheSlot"/> at page <paramref name="id"/> (struct-page migration).</summary>
+    /// <summary>Page-cache slot (file base + index) of each page-cache page, by page id.</summary>
+    public Dictionary<int, int> CacheSlots { get; } = [];
+
+    /// <summary>Struct-page migration of a page-cache page: the cache slot now holds <paramref name="newId"/>.</summary>
+    public void MoveCachePage(int oldId, int newId)
+    {
+        var cacheSlot = CacheSlots[oldId];
+        CacheSlots.Remove(oldId);
+        CacheSlots[newId] = cacheSlot;
+        SetCachePage(cacheSlot, newId);
+    }
+
+    /// <summary>Points page-cache slot <paramref name="cacheSlot"/> at page <paramref name="id"/>.</summary>
     public void SetCachePage(int cacheSlot, int id)
     {
         var lo = 0;
@@ -260,6 +322,7 @@ internal sealed partial class MemoryManager
         var head = HugeRef(vma, region).Head;
         World.Destroy(vma.Huge![region]);
         vma.Huge[region] = Entity.Null;
+        // Departure: each subpage frees on its own when its references go (the kernel frees the folio whole).
         for (var k = 0; k < 512; k++)
         {
             PageRef(head + k).Mapcount--;
@@ -282,9 +345,6 @@ internal sealed partial class MemoryManager
         }
         return (int)first;
     }
-
-    /// <summary>Whether page <paramref name="id"/> is locked (by another holder or the helper).</summary>
-    public bool IsLocked(int id) => Memory.HasTag<Locked>(id);
 
     private static Entity[] NewHugeTable(long pages)
     {

@@ -15,14 +15,14 @@ internal sealed class VmaInfo
         Area = area;
         Entity = entity;
         File = file;
-        PrivateShadow = file is null ? new ulong[area.Pages] : null;
+        PrivateShadow = file is null ? new ContentShadow() : null;
     }
 
     public string Name { get; }
     public VmaArea Area;
     public Entity Entity { get; }
     public FileObject? File { get; }
-    public ulong[]? PrivateShadow { get; set; }
+    public ContentShadow? PrivateShadow { get; set; }
     /// <summary>Huge PMD entity per 512-page region; null until the VMA's first huge mapping.</summary>
     public Entity[]? Huge { get; set; }
     public bool Alive { get; set; } = true;
@@ -34,7 +34,7 @@ internal sealed class VmaInfo
     public bool Shared => Area.Shared;
 
     /// <summary>Expected content per page (the file's for shared mappings).</summary>
-    public ulong[] Shadow => File?.Shadow ?? PrivateShadow!;
+    public ContentShadow Shadow => File?.Shadow ?? PrivateShadow!;
 
     public bool HasHuge(long index) => Huge is not null && !Huge[index >> 9].IsNull;
 }

@@ -41,12 +41,12 @@ public class DeviceMemoryTests
         // Frame numbers map to distinct rows: writing each page's id reads back through the arithmetic.
         for (var id = 0; id < memory.TotalIds; id++)
         {
-            memory.PageRef(id).Slot = id;
+            memory.PageRef(id).Content = (ulong)id;
         }
         var cursor = new PageCursor(memory);
         for (var id = memory.TotalIds - 1; id >= 0; id--)
         {
-            Assert.Equal(id, cursor.At(id, out _).Slot);
+            Assert.Equal((ulong)id, cursor.At(id, out _).Content);
         }
     }
 
