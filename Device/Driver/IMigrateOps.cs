@@ -1,0 +1,24 @@
+using HmmEcs.Components.Migration;
+
+namespace HmmEcs.Device.Driver;
+
+/// <summary>
+/// The seed's <c>struct hmm_migrate_ops</c>: the driver's two callbacks, each called once per
+/// migration with the per-page arrays. A simulator departure: v13 used one array for sources and
+/// destinations; we pass two (as mainline 4.14 did) so restore never loses the source.
+/// </summary>
+public interface IMigrateOps
+{
+    /// <summary>
+    /// For every <paramref name="src"/> entry with <see cref="HmmPfn.Migrate"/>: store a locked destination
+    /// in <paramref name="dst"/> (<c>MIGRATE|LOCKED</c>) and copy the content, or clear MIGRATE in
+    /// <paramref name="src"/> to give the page up.
+    /// </summary>
+    void AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst);
+
+    /// <summary>After struct-page migration: entries whose source lost MIGRATE must drop their destination.</summary>
+    void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst);
+
+    /// <summary>What the copy engine charged for the last <see cref="AllocAndCopy"/>.</summary>
+    Copy.CopyCost LastCopy { get; }
+}

@@ -1,0 +1,115 @@
+using HmmEcs.Components.Devices;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Device.Memory;
+
+/// <summary>
+/// The memory of one device: its pages (ids <see cref="FirstId"/>…), hot-plugged in chunk entities,
+/// and the allocator behind the <c>page</c> and <c>chunk</c> rules.
+/// </summary>
+public sealed class DeviceMemory
+{
+    private readonly FrameAllocator _pages;
+    private readonly int[] _chunkFree;
+    private readonly Entity[] _chunks;
+    private bool _chunksDirty;
+
+    internal DeviceMemory(int index, DeviceSpec spec, int firstId, EntityRun run, Entity[] chunks)
+    {
+        Index = index;
+        Spec = spec;
+        FirstId = firstId;
+        Run = run;
+        _chunks = chunks;
+        _pages = new FrameAllocator(spec.Pages);
+        _chunkFree = new int[chunks.Length];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            _chunkFree[c] = ChunkLength(c);
+        }
+    }
+
+    /// <summary>Device index in the machine.</summary>
+    public int Index { get; }
+
+    /// <summary>What the device is.</summary>
+    public DeviceSpec Spec { get; }
+
+    /// <summary>Page id of device page 0.</summary>
+    public int FirstId { get; }
+
+    /// <summary>Where the page entities live.</summary>
+    public EntityRun Run { get; }
+
+    /// <summary>Allocated pages.</summary>
+    public long Used => _pages.Used;
+
+    /// <summary>Free pages.</summary>
+    public long Free => _pages.Free;
+
+    /// <summary>Chunks hot-plugged.</summary>
+    public int ChunkCount => _chunks.Length;
+
+    /// <summary>Pages of chunk <paramref name="c"/> (the last may be short).</summary>
+    public int ChunkLength(int c) => (int)Math.Min(Spec.ChunkPages, Spec.Pages - (long)c * Spec.ChunkPages);
+
+    /// <summary>True when device page <paramref name="page"/> is allocated.</summary>
+    public bool IsUsed(long page) => _pages.IsUsed(page);
+
+    /// <summary><c>page</c> rule: the lowest free device page, taken; -1 when full.</summary>
+    public long AllocatePage()
+    {
+        var p = _pages.Allocate();
+        if (p >= 0)
+        {
+            _chunkFree[p / Spec.ChunkPages]--;
+            _chunksDirty = true;
+        }
+        return p;
+    }
+
+    /// <summary><c>chunk</c> rule: the lowest full-size chunk whose pages are all free, taken whole; -1 when none.</summary>
+    public int AllocateChunk()
+    {
+        for (var c = 0; c < _chunkFree.Length; c++)
+        {
+            if (_chunkFree[c] == Spec.ChunkPages && ChunkLength(c) == Spec.ChunkPages)
+            {
+                var first = (long)c * Spec.ChunkPages;
+                _pages.Take(first, Spec.ChunkPages);
+                _chunkFree[c] = 0;
+                _chunksDirty = true;
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Frees one device page (the free callback's last step).</summary>
+    public void Release(long page)
+    {
+        _pages.Release(page);
+        _chunkFree[page / Spec.ChunkPages]++;
+        _chunksDirty = true;
+    }
+
+    /// <summary>Writes the free counts into the chunk entities (once per step, not per page).</summary>
+    public void SyncChunks(World world)
+    {
+        if (!_chunksDirty)
+        {
+            return;
+        }
+        for (var c = 0; c < _chunks.Length; c++)
+        {
+            world.Get<DeviceChunk>(_chunks[c]).Free = _chunkFree[c];
+        }
+        _chunksDirty = false;
+    }
+
+    /// <summary>Free pages per chunk as the chunk entities record them (for the checker).</summary>
+    public int ChunkFreeRecorded(World world, int c) => world.Get<DeviceChunk>(_chunks[c]).Free;
+
+    /// <summary>Free pages per chunk as the allocator counts them.</summary>
+    public int ChunkFree(int c) => _chunkFree[c];
+}

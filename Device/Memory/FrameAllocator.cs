@@ -1,0 +1,156 @@
+using System.Numerics;
+
+namespace HmmEcs.Device.Memory;
+
+/// <summary>
+/// Lowest-free-first allocator over <c>n</c> frames (a bit per frame, set = used), with 512-aligned
+/// runs for huge pages. Used for RAM frames and for the pages of a device.
+/// </summary>
+public sealed class FrameAllocator
+{
+    private readonly ulong[] _used;
+    private int _hintWord;
+
+    /// <summary>An allocator of <paramref name="frames"/> free frames.</summary>
+    public FrameAllocator(long frames)
+    {
+        Frames = frames;
+        _used = new ulong[(frames + 63) / 64];
+        var tail = (int)(frames % 64);
+        if (tail != 0)
+        {
+            _used[^1] = ~0UL << tail;
+        }
+    }
+
+    /// <summary>Frames managed.</summary>
+    public long Frames { get; }
+
+    /// <summary>Frames allocated.</summary>
+    public long Used { get; private set; }
+
+    /// <summary>Frames free.</summary>
+    public long Free => Frames - Used;
+
+    /// <summary>True when <paramref name="frame"/> is allocated.</summary>
+    public bool IsUsed(long frame) => (_used[frame >> 6] & (1UL << (int)(frame & 63))) != 0;
+
+    /// <summary>The lowest free frame, taken; -1 when full.</summary>
+    public long Allocate()
+    {
+        for (var w = _hintWord; w < _used.Length; w++)
+        {
+            var word = _used[w];
+            if (word != ~0UL)
+            {
+                var bit = BitOperations.TrailingZeroCount(~word);
+                _used[w] = word | (1UL << bit);
+                _hintWord = w;
+                Used++;
+                return ((long)w << 6) + bit;
+            }
+        }
+        _hintWord = _used.Length;
+        return -1;
+    }
+
+    /// <summary>The lowest free frame at or above <paramref name="from"/> without taking it; -1 when none.</summary>
+    public long PeekFree(long from)
+    {
+        if (from >= Frames)
+        {
+            return -1;
+        }
+        var w = (int)(from >> 6);
+        var word = _used[w] | ((1UL << (int)(from & 63)) - 1);
+        while (true)
+        {
+            if (word != ~0UL)
+            {
+                return ((long)w << 6) + BitOperations.TrailingZeroCount(~word);
+            }
+            if (++w >= _used.Length)
+            {
+                return -1;
+            }
+            word = _used[w];
+        }
+    }
+
+    /// <summary>First frame of the lowest free <paramref name="alignment"/>-aligned run of that many frames, -1 when none (not taken).</summary>
+    public long FindAlignedRun(int alignment)
+    {
+        var wordsPerRun = alignment / 64;
+        for (long start = 0; start + alignment <= Frames; start += alignment)
+        {
+            var w0 = (int)(start >> 6);
+            var free = true;
+            for (var k = 0; k < wordsPerRun; k++)
+            {
+                if (_used[w0 + k] != 0)
+                {
+                    free = false;
+                    break;
+                }
+            }
+            if (free)
+            {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Takes <paramref name="count"/> frames from <paramref name="first"/> (all must be free).</summary>
+    public void Take(long first, long count)
+    {
+        for (var f = first; f < first + count; f++)
+        {
+            Take(f);
+        }
+    }
+
+    /// <summary>Takes one free frame.</summary>
+    public void Take(long frame)
+    {
+        ref var word = ref _used[frame >> 6];
+        var bit = 1UL << (int)(frame & 63);
+        if ((word & bit) != 0)
+        {
+            throw new InvalidOperationException($"frame {frame} is already in use");
+        }
+        word |= bit;
+        Used++;
+    }
+
+    /// <summary>Gives a frame back.</summary>
+    public void Release(long frame)
+    {
+        ref var word = ref _used[frame >> 6];
+        var bit = 1UL << (int)(frame & 63);
+        if ((word & bit) == 0)
+        {
+            throw new InvalidOperationException($"frame {frame} is already free");
+        }
+        word &= ~bit;
+        Used--;
+        var w = (int)(frame >> 6);
+        if (w < _hintWord)
+        {
+            _hintWord = w;
+        }
+    }
+
+    /// <summary>True when frames <c>first..first+count</c> are all free.</summary>
+    public bool RangeFree(long first, long count)
+    {
+        for (var f = first; f < first + count; f++)
+        {
+            if (IsUsed(f))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

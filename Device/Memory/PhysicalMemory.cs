@@ -1,0 +1,304 @@
+using System.Runtime.CompilerServices;
+using HmmEcs.Components.Devices;
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Tags;
+using HmmEcs.Device.Content;
+using HmmEcs.Engine;
+using DeviceTag = HmmEcs.Components.Tags.Device;
+
+namespace HmmEcs.Device.Memory;
+
+/// <summary>
+/// Every page frame of the machine as page entities, created once at start (like <c>mem_map</c>):
+/// RAM frames have ids <c>0..RamPages-1</c>, then each device's pages follow. An id maps to its
+/// chunk and row by arithmetic; allocation changes a page's state, never the world's structure.
+/// </summary>
+public sealed class PhysicalMemory
+{
+    private readonly DeviceMemory[] _devices;
+
+    /// <summary>Creates RAM and hot-plugs the devices into <paramref name="world"/>.</summary>
+    public PhysicalMemory(World world, long ramPages, IReadOnlyList<DeviceSpec> devices, bool bytesPayload)
+    {
+        World = world;
+        BytesPayload = bytesPayload;
+        RamPages = checked((int)ramPages);
+        Ram = new EntityRun(world.ChunkCapacity);
+        RamFrames = new FrameAllocator(ramPages);
+        var created = new Entity[Math.Max(RamPages, 1)];
+        world.Create<Page, Migrate, Locked>(created.AsSpan(0, RamPages), Page.Free, default, default);
+        Ram.Append(world, created.AsSpan(0, RamPages));
+        ClearBits(Ram);
+
+        _devices = new DeviceMemory[devices.Count];
+        var nextId = (long)RamPages;
+        for (var d = 0; d < devices.Count; d++)
+        {
+            var spec = devices[d];
+            var run = new EntityRun(world.ChunkCapacity);
+            var pages = checked((int)spec.Pages);
+            var ents = pages <= created.Length ? created.AsSpan(0, pages) : new Entity[pages];
+            for (var p = 0; p < pages; p++)
+            {
+                ents[p] = spec.Addressable
+                    ? world.Create(Page.Free, default(Migrate), default(Locked), default(DeviceTag))
+                    : world.Create(Page.Free, default(Migrate), default(Locked), default(DeviceTag), default(Unaddressable));
+            }
+            run.Append(world, ents);
+            ClearBits(run);
+            var chunkCount = (int)((spec.Pages + spec.ChunkPages - 1) / spec.ChunkPages);
+            var chunks = new Entity[chunkCount];
+            for (var c = 0; c < chunkCount; c++)
+            {
+                var len = (int)Math.Min(spec.ChunkPages, spec.Pages - (long)c * spec.ChunkPages);
+                var info = new DeviceChunk { Device = d, FirstPage = c * spec.ChunkPages, Pages = len, Free = len };
+                chunks[c] = spec.Addressable
+                    ? world.Create(info, default(DeviceTag))
+                    : world.Create(info, default(DeviceTag), default(Unaddressable));
+            }
+            _devices[d] = new DeviceMemory(d, spec, checked((int)nextId), run, chunks);
+            nextId += pages;
+        }
+        TotalIds = checked((int)nextId);
+    }
+
+    /// <summary>The world the pages live in.</summary>
+    public World World { get; }
+
+    /// <summary>True in <c>bytes</c> payload mode.</summary>
+    public bool BytesPayload { get; }
+
+    /// <summary>Byte payloads (bytes mode).</summary>
+    public PayloadStore Payloads { get; } = new();
+
+    /// <summary>RAM frames.</summary>
+    public int RamPages { get; }
+
+    /// <summary>Page ids in all (RAM and devices).</summary>
+    public int TotalIds { get; }
+
+    /// <summary>The RAM page entities.</summary>
+    public EntityRun Ram { get; }
+
+    /// <summary>The RAM frame allocator (lowest free first).</summary>
+    public FrameAllocator RamFrames { get; }
+
+    /// <summary>The devices.</summary>
+    public IReadOnlyList<DeviceMemory> Devices => _devices;
+
+    /// <summary>Device index of page <paramref name="id"/>, -1 for RAM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int DeviceOf(int id)
+    {
+        if (id < RamPages)
+        {
+            return -1;
+        }
+        var d = 0;
+        while (d + 1 < _devices.Length && id >= _devices[d + 1].FirstId)
+        {
+            d++;
+        }
+        return d;
+    }
+
+    /// <summary>Frame number of a page inside its memory (RAM frame or device page number).</summary>
+    public long FrameOf(int id)
+    {
+        var d = DeviceOf(id);
+        return d < 0 ? id : id - _devices[d].FirstId;
+    }
+
+    /// <summary>The run holding page <paramref name="id"/> and its number in the run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public EntityRun RunOf(int id, out long n)
+    {
+        if (id < RamPages)
+        {
+            n = id;
+            return Ram;
+        }
+        var dev = _devices[DeviceOf(id)];
+        n = id - dev.FirstId;
+        return dev.Run;
+    }
+
+    /// <summary>Chunk and row of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Chunk Locate(int id, out int row)
+    {
+        var run = RunOf(id, out var n);
+        row = run.RowOf(n);
+        return run.ChunkAt(n);
+    }
+
+    /// <summary>The page component of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Page PageRef(int id)
+    {
+        var chunk = Locate(id, out var row);
+        return ref chunk.GetSpan<Page>()[row];
+    }
+
+    /// <summary>Sets or clears an enableable tag of page <paramref name="id"/>.</summary>
+    public void SetTag<T>(int id, bool on) where T : struct
+    {
+        var chunk = Locate(id, out var row);
+        chunk.SetEnabled<T>(row, on);
+    }
+
+    /// <summary>True when page <paramref name="id"/> has enableable tag <typeparamref name="T"/> set.</summary>
+    public bool HasTag<T>(int id) where T : struct
+    {
+        var chunk = Locate(id, out var row);
+        return chunk.IsEnabled<T>(row);
+    }
+
+    /// <summary>The content stamp of a page (bytes mode: the stamp its bytes carry, or a hash when they match no stamp).</summary>
+    public ulong ContentOf(in Page page)
+    {
+        if (!BytesPayload)
+        {
+            return page.Content;
+        }
+        if (page.Payload < 0)
+        {
+            return 0;
+        }
+        var bytes = Payloads.Bytes(page.Payload);
+        var stamp = Components.Content.Stamp.Read(bytes);
+        return Components.Content.Stamp.Matches(stamp, bytes) ? stamp : HashOf(bytes);
+    }
+
+    /// <summary>Stores <paramref name="stamp"/> as the page's whole content.</summary>
+    public void Write(ref Page page, ulong stamp)
+    {
+        if (!BytesPayload)
+        {
+            page.Content = stamp;
+            return;
+        }
+        if (stamp == 0)
+        {
+            DropPayload(ref page);
+            return;
+        }
+        if (page.Payload < 0)
+        {
+            page.Payload = Payloads.Allocate();
+        }
+        Components.Content.Stamp.Fill(stamp, Payloads.Bytes(page.Payload));
+    }
+
+    /// <summary>Copies the whole content of <paramref name="src"/> into <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CopyContent(in Page src, ref Page dst)
+    {
+        if (!BytesPayload)
+        {
+            dst.Content = src.Content;
+            return;
+        }
+        CopyBytes(src, ref dst);
+    }
+
+    /// <summary>Forgets a page's content (the frame is being freed).</summary>
+    public void ClearContent(ref Page page)
+    {
+        if (BytesPayload && page.Payload >= 0)
+        {
+            Payloads.Release(page.Payload);
+        }
+        page.Content = 0;
+    }
+
+    /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
+    public int AllocateFrame(int target)
+    {
+        if (target < 0)
+        {
+            var f = RamFrames.Allocate();
+            return f < 0 ? -1 : (int)f;
+        }
+        var dev = _devices[target];
+        var p = dev.AllocatePage();
+        return p < 0 ? -1 : dev.FirstId + (int)p;
+    }
+
+    /// <summary>Marks a just-taken frame allocated and empty.</summary>
+    public ref Page InitFrame(int id, PageFlags flags)
+    {
+        ref var page = ref PageRef(id);
+        page = Page.Free;
+        page.Flags = PageFlags.Allocated | flags;
+        return ref page;
+    }
+
+    /// <summary>Frees a page whose last reference went: content, state and the frame in its allocator.</summary>
+    public void ReleaseFrame(int id)
+    {
+        var chunk = Locate(id, out var row);
+        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row]);
+    }
+
+    /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page)
+    {
+        ClearContent(ref page);
+        page = Page.Free;
+        chunk.SetEnabled<Locked>(row, false);
+        chunk.SetEnabled<Migrate>(row, false);
+        var d = DeviceOf(id);
+        if (d < 0)
+        {
+            RamFrames.Release(id);
+        }
+        else
+        {
+            _devices[d].Release(id - _devices[d].FirstId);
+        }
+    }
+
+    private void CopyBytes(in Page src, ref Page dst)
+    {
+        if (src.Payload < 0)
+        {
+            DropPayload(ref dst);
+            return;
+        }
+        if (dst.Payload < 0)
+        {
+            dst.Payload = Payloads.Allocate();
+        }
+        Payloads.Bytes(src.Payload).CopyTo(Payloads.Bytes(dst.Payload));
+    }
+
+    private void DropPayload(ref Page page)
+    {
+        if (page.Payload >= 0)
+        {
+            Payloads.Release(page.Payload);
+            page.Payload = -1;
+        }
+    }
+
+    private static ulong HashOf(ReadOnlySpan<byte> bytes)
+    {
+        var h = 0xCBF29CE484222325UL;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes);
+        foreach (var w in words)
+        {
+            h = (h ^ w) * 0x100000001B3UL;
+        }
+        return h | 1;
+    }
+
+    private static void ClearBits(EntityRun run)
+    {
+        foreach (var chunk in run.Chunks)
+        {
+            chunk.SetAllEnabled<Migrate>(false);
+            chunk.SetAllEnabled<Locked>(false);
+        }
+    }
+}

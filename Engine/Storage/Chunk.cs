@@ -1,0 +1,220 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace HmmEcs.Engine;
+
+/// <summary>
+/// A fixed-capacity block of rows of one archetype: one array per column type (structure of
+/// arrays), an entity column, and per enableable tag a bitmask over the rows plus its set-bit
+/// count. A chunk keeps its global id for life, so an entity's location survives the chunk being
+/// relabelled to another archetype.
+/// </summary>
+public sealed class Chunk
+{
+    internal Archetype _archetype;
+    internal int _count;
+    internal int _index;
+    internal readonly int _id;
+    internal readonly Entity[] _entities;
+    internal readonly Array[] _columns;
+    internal ulong[][] _masks;
+    internal int[] _enabledCounts;
+
+    internal Chunk(Archetype archetype, int id, int capacity)
+    {
+        _archetype = archetype;
+        _id = id;
+        Capacity = capacity;
+        _entities = new Entity[capacity];
+        var ids = archetype.ColumnIds;
+        _columns = new Array[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            _columns[i] = archetype.ColumnOps[i].Create(capacity);
+        }
+        _masks = NewMasks(archetype.EnableIds.Length, capacity);
+        _enabledCounts = new int[archetype.EnableIds.Length];
+    }
+
+    /// <summary>Rows in use.</summary>
+    public int Count => _count;
+
+    /// <summary>Rows the chunk can hold.</summary>
+    public int Capacity { get; }
+
+    /// <summary>The archetype the chunk belongs to now.</summary>
+    public Archetype Archetype => _archetype;
+
+    /// <summary>Position of the chunk in its archetype's chunk list.</summary>
+    public int Index => _index;
+
+    /// <summary>The world-wide id of the chunk (stable for its life).</summary>
+    public int Id => _id;
+
+    /// <summary>The entity of each row in use.</summary>
+    public ReadOnlySpan<Entity> Entities => new(_entities, 0, _count);
+
+    /// <summary>The column of <typeparamref name="T"/>, length <see cref="Count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> GetSpan<T>() where T : struct
+    {
+        return new Span<T>(Unsafe.As<T[]>(_columns[ColumnIndex<T>()]), 0, _count);
+    }
+
+    /// <summary>A reference to the first element of the column of <typeparamref name="T"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref T GetFirst<T>() where T : struct
+    {
+        return ref MemoryMarshal.GetArrayDataReference(Unsafe.As<T[]>(_columns[ColumnIndex<T>()]));
+    }
+
+    /// <summary>True when the chunk's archetype has <typeparamref name="T"/> (enable bits aside).</summary>
+    public bool Has<T>() where T : struct
+    {
+        return _archetype.Signature.Has(_archetype.World.Registry.IdOf<T>());
+    }
+
+    /// <summary>The enable bits of <typeparamref name="T"/>; the words cover <see cref="Capacity"/> rows, rows past <see cref="Count"/> are clear.</summary>
+    public Span<ulong> GetEnabledMask<T>() where T : struct
+    {
+        return _masks[EnableIndex<T>()];
+    }
+
+    /// <summary>Rows whose <typeparamref name="T"/> bit is set.</summary>
+    public int EnabledCount<T>() where T : struct
+    {
+        return _enabledCounts[EnableIndex<T>()];
+    }
+
+    /// <summary>True when the <typeparamref name="T"/> bit of <paramref name="row"/> is set.</summary>
+    public bool IsEnabled<T>(int row) where T : struct
+    {
+        return IsEnabled(EnableIndex<T>(), row);
+    }
+
+    /// <summary>Sets or clears the <typeparamref name="T"/> bit of <paramref name="row"/>, keeping the count right.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetEnabled<T>(int row, bool on) where T : struct
+    {
+        if ((uint)row >= (uint)_count)
+        {
+            ThrowRow(row);
+        }
+        SetEnabled(EnableIndex<T>(), row, on);
+    }
+
+    /// <summary>Sets or clears the <typeparamref name="T"/> bit of every row in use (word stores).</summary>
+    public void SetAllEnabled<T>(bool on) where T : struct
+    {
+        SetAllEnabled(EnableIndex<T>(), on);
+    }
+
+    /// <summary>Recounts the set bits of <typeparamref name="T"/> after the mask was written directly.</summary>
+    public void RecountEnabled<T>() where T : struct
+    {
+        Recount(EnableIndex<T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int ColumnIndex<T>() where T : struct
+    {
+        var index = _archetype.ColumnIndexOf(_archetype.World.Registry.IdOf<T>());
+        if (index < 0)
+        {
+            ThrowNoColumn(typeof(T));
+        }
+        return index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int EnableIndex<T>() where T : struct
+    {
+        var index = _archetype.EnableIndexOf(_archetype.World.Registry.IdOf<T>());
+        if (index < 0)
+        {
+            ThrowNotEnableable(typeof(T));
+        }
+        return index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsEnabled(int enableIndex, int row)
+    {
+        return (_masks[enableIndex][row >> 6] & (1UL << row)) != 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetEnabled(int enableIndex, int row, bool on)
+    {
+        ref var word = ref _masks[enableIndex][row >> 6];
+        var bit = 1UL << row;
+        var was = (word & bit) != 0;
+        if (was != on)
+        {
+            word ^= bit;
+            _enabledCounts[enableIndex] += on ? 1 : -1;
+        }
+    }
+
+    internal void SetAllEnabled(int enableIndex, bool on)
+    {
+        var mask = _masks[enableIndex].AsSpan();
+        if (!on)
+        {
+            mask.Clear();
+            _enabledCounts[enableIndex] = 0;
+            return;
+        }
+        FillRows(mask, _count);
+        _enabledCounts[enableIndex] = _count;
+    }
+
+    internal void Recount(int enableIndex)
+    {
+        var mask = _masks[enableIndex];
+        var n = 0;
+        for (var w = 0; w < mask.Length; w++)
+        {
+            n += BitOperations.PopCount(mask[w]);
+        }
+        _enabledCounts[enableIndex] = n;
+    }
+
+    /// <summary>Sets the bits of rows 0..<paramref name="rows"/>-1 and clears the rest.</summary>
+    internal static void FillRows(Span<ulong> mask, int rows)
+    {
+        var full = rows >> 6;
+        mask[..full].Fill(ulong.MaxValue);
+        if (full < mask.Length)
+        {
+            mask[full] = (rows & 63) == 0 ? 0 : ulong.MaxValue >> (64 - (rows & 63));
+            mask[(full + 1)..].Clear();
+        }
+    }
+
+    internal static ulong[][] NewMasks(int count, int capacity)
+    {
+        var masks = new ulong[count][];
+        for (var i = 0; i < count; i++)
+        {
+            masks[i] = new ulong[capacity >> 6];
+        }
+        return masks;
+    }
+
+    private static void ThrowRow(int row)
+    {
+        throw new ArgumentOutOfRangeException(nameof(row), row, "row is not in use in this chunk");
+    }
+
+    private static void ThrowNoColumn(Type type)
+    {
+        throw new InvalidOperationException($"the chunk's archetype has no column of {type.Name} (absent, or a zero-size tag)");
+    }
+
+    private static void ThrowNotEnableable(Type type)
+    {
+        throw new InvalidOperationException($"{type.Name} is not an enableable tag of the chunk's archetype");
+    }
+}

@@ -1,0 +1,206 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Paging;
+using HmmEcs.Components.Tags;
+using HmmEcs.Engine;
+using HmmEcs.Systems.Mm;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Systems.Invariants;
+
+/// <summary>
+/// The invariant checker of docs/model.md: reference counts against the mappings found by walking
+/// every live PTE and huge PMD, the reverse map, no migration state left over, LRU membership,
+/// allocator counts, swap slot counts, and every mapped page's content against the shadow.
+/// </summary>
+internal static class InvariantChecker
+{
+    private const int MaxDetails = 50;
+
+    public static CheckResult Run(MemoryManager mm)
+    {
+        var result = new CheckResult();
+        var memory = mm.Memory;
+        var mapped = new int[memory.TotalIds];
+        var rmapSeen = new int[memory.TotalIds];
+        var swapRefs = new int[mm.Swap.Capacity];
+        foreach (var vma in mm.Vmas)
+        {
+            if (!vma.Alive)
+            {
+                continue;
+            }
+            var shadow = vma.Shadow;
+            for (long i = 0; i < vma.Pages; i++)
+            {
+                if (vma.HasHuge(i))
+                {
+                    var id = mm.HugeRef(vma, i >> 9).Head + (int)(i & 511);
+                    mapped[id]++;
+                    ExpectContent(result, mm, vma, i, shadow[i]);
+                    continue;
+                }
+                ref var pte = ref mm.PteRef(vma.FirstPte + i);
+                switch (pte.Kind)
+                {
+                    case PteKind.Migration:
+                        Add(result, $"{vma.Name}[{i}]: migration entry survived");
+                        mapped[pte.Target]++;
+                        break;
+                    case PteKind.Present:
+                    case PteKind.DevicePrivate:
+                        mapped[pte.Target]++;
+                        var unaddressable = memory.Locate(pte.Target, out _).Has<Unaddressable>();
+                        if (unaddressable != (pte.Kind == PteKind.DevicePrivate))
+                        {
+                            Add(result, $"{vma.Name}[{i}]: {pte.Kind} entry maps page {pte.Target} of the wrong kind");
+                        }
+                        ExpectContent(result, mm, vma, i, shadow[i]);
+                        break;
+                    case PteKind.Swap:
+                        swapRefs[pte.Target]++;
+                        ExpectContent(result, mm, vma, i, shadow[i]);
+                        break;
+                    case PteKind.None:
+                        if (vma.File is not null)
+                        {
+                            ExpectContent(result, mm, vma, i, shadow[i]);
+                        }
+                        break;
+                }
+            }
+        }
+        CheckPages(result, mm, mapped, rmapSeen);
+        for (var s = 0; s < swapRefs.Length; s++)
+        {
+            var count = mm.Swap[s].Count;
+            if (count != swapRefs[s])
+            {
+                Add(result, $"swap slot {s}: count {count}, referenced by {swapRefs[s]} entries");
+            }
+        }
+        return result;
+    }
+
+    private static void CheckPages(CheckResult result, MemoryManager mm, int[] mapped, int[] rmapSeen)
+    {
+        var memory = mm.Memory;
+        long ramAllocated = 0;
+        var devAllocated = new long[memory.Devices.Count];
+        for (var id = 0; id < memory.TotalIds; id++)
+        {
+            var chunk = memory.Locate(id, out var row);
+            ref var page = ref chunk.GetSpan<Page>()[row];
+            var device = memory.DeviceOf(id);
+            var allocated = page.Is(PageFlags.Allocated);
+            var frameUsed = device < 0 ? memory.RamFrames.IsUsed(id) : memory.Devices[device].IsUsed(id - memory.Devices[device].FirstId);
+            if (allocated != frameUsed)
+            {
+                Add(result, $"page {id}: allocated flag {allocated}, allocator says {frameUsed}");
+            }
+            if (chunk.IsEnabled<Migrate>(row))
+            {
+                Add(result, $"page {id}: Migrate tag survived");
+            }
+            if (chunk.IsEnabled<Locked>(row) != page.Is(PageFlags.LockedByOther))
+            {
+                Add(result, $"page {id}: lock bit {chunk.IsEnabled<Locked>(row)} but locked-by-other {page.Is(PageFlags.LockedByOther)}");
+            }
+            if (!allocated)
+            {
+                if (page.Is(PageFlags.Lru) || page.Refcount != 0 || mapped[id] != 0)
+                {
+                    Add(result, $"page {id}: free but lru={page.Is(PageFlags.Lru)} refcount={page.Refcount} mapped={mapped[id]}");
+                }
+                continue;
+            }
+            if (device < 0)
+            {
+                ramAllocated++;
+            }
+            else
+            {
+                devAllocated[device]++;
+            }
+            if (page.Mapcount != mapped[id])
+            {
+                Add(result, $"page {id}: mapcount {page.Mapcount}, mapped by {mapped[id]}");
+            }
+            var expectedRef = page.Mapcount + page.Pins + (page.Cache >= 0 ? 1 : 0);
+            if (page.Refcount != expectedRef || page.Refcount < page.Mapcount || page.Refcount <= 0)
+            {
+                Add(result, $"page {id}: refcount {page.Refcount}, expected {expectedRef}");
+            }
+            var chain = 0;
+            for (var g = page.RmapHead; g >= 0 && chain <= mapped[id] + 1; g = mm.PteRef(g).RmapNext)
+            {
+                if (mm.PteRef(g).Target != id)
+                {
+                    Add(result, $"page {id}: rmap holds PTE {g} that maps {mm.PteRef(g).Target}");
+                    break;
+                }
+                chain++;
+            }
+            var hugeMapped = page.Is(PageFlags.Compound) ? -1 : mapped[id];
+            if (hugeMapped >= 0 && chain != mapped[id])
+            {
+                Add(result, $"page {id}: rmap chain {chain}, mapped by {mapped[id]}");
+            }
+            var inUse = page.Mapcount > 0 || page.Cache >= 0;
+            var lruExpected = device < 0 && inUse;
+            if (device >= 0 && page.Is(PageFlags.Lru))
+            {
+                Add(result, $"device page {id} on the LRU");
+            }
+            else if (lruExpected && !page.Is(PageFlags.Lru))
+            {
+                Add(result, $"page {id}: in use but off the LRU");
+            }
+        }
+        if (ramAllocated != memory.RamFrames.Used)
+        {
+            Add(result, $"ram used {memory.RamFrames.Used}, live frames {ramAllocated}");
+        }
+        for (var d = 0; d < devAllocated.Length; d++)
+        {
+            var dev = memory.Devices[d];
+            if (devAllocated[d] != dev.Used)
+            {
+                Add(result, $"device {dev.Spec.Name}: used {dev.Used}, live pages {devAllocated[d]}");
+            }
+            for (var c = 0; c < dev.ChunkCount; c++)
+            {
+                if (dev.ChunkFreeRecorded(mm.World, c) != dev.ChunkFree(c))
+                {
+                    Add(result, $"device {dev.Spec.Name} chunk {c}: entity records {dev.ChunkFreeRecorded(mm.World, c)} free, allocator {dev.ChunkFree(c)}");
+                    break;
+                }
+            }
+        }
+        var migrating = mm.World.CountEntities(new QueryDescription().WithAll<Page, Migrate>());
+        if (migrating != 0)
+        {
+            Add(result, $"{migrating} pages still tagged Migrate");
+        }
+    }
+
+    private static void ExpectContent(CheckResult result, MemoryManager mm, VmaInfo vma, long i, ulong expected)
+    {
+        var view = mm.Read(vma, i);
+        if (view.Content != expected)
+        {
+            Add(result, $"{vma.Name}[{i}]: content {view.Content:x}, expected {expected:x} ({view.Residence})");
+        }
+    }
+
+    private static void Add(CheckResult result, string detail)
+    {
+        if (result.Details.Count < MaxDetails)
+        {
+            result.Details.Add(detail);
+        }
+        else if (result.Details.Count == MaxDetails)
+        {
+            result.Details.Add("... more violations not listed");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// Phase 4: the driver's <c>alloc_and_copy</c>, called once with the whole src/dst arrays. Pages the
+/// driver gave up (MIGRATE cleared in src: target full, RAM full, the chunk rule) fail with <c>alloc</c>.
+/// </summary>
+internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "alloc-and-copy")
+{
+    private readonly QueryDescription _query = MigratingQuery;
+
+    protected override void Run(MigrateState s)
+    {
+        if (s.Collected == 0)
+        {
+            return;
+        }
+        s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
+        s.Copy = s.Ops.LastCopy;
+        var visitor = new Visitor(s);
+        MigratingPages.ForEach(s, _query, ref visitor);
+    }
+
+    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    {
+        public void Visit(ref Page page, Chunk chunk, int row, int slot)
+        {
+            if ((s.Src[slot].Value & HmmPfn.Migrate) == 0)
+            {
+                Fail(s, chunk, row, slot, MigrateReason.Alloc);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using HmmEcs.Engine;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>Phase 6: the driver's <c>finalize_and_map</c>, called once; it drops the destinations of pages that failed after allocation.</summary>
+internal sealed class FinalizeAndMapSystem(World world) : MigratePhase(world, "finalize-and-map")
+{
+    protected override void Run(MigrateState s)
+    {
+        if (s.Collected == 0)
+        {
+            return;
+        }
+        s.Ops.FinalizeAndMap(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
+    }
+}

@@ -1,0 +1,41 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// Phase 2 (<c>hmm_migrate_lock_and_isolate</c>): every page was locked at collect (the simulator
+/// gives up a locked page instead of sleeping); a page with references beyond its mappings, the
+/// helper's and the page cache's is pinned; isolation failures come only from injection; the rest
+/// leave the LRU.
+/// </summary>
+internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "lock-and-isolate")
+{
+    private readonly QueryDescription _query = MigratingQuery;
+
+    protected override void Run(MigrateState s)
+    {
+        var visitor = new Visitor(s);
+        MigratingPages.ForEach(s, _query, ref visitor);
+    }
+
+    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    {
+        public void Visit(ref Page page, Chunk chunk, int row, int slot)
+        {
+            var extra = page.Refcount - page.Mapcount - (page.Cache >= 0 ? 1 : 0);
+            if (extra > 0)
+            {
+                Fail(s, chunk, row, slot, MigrateReason.Pinned);
+                return;
+            }
+            if (MigrateState.Injected(s.Inject.IsolateEvery, slot))
+            {
+                Fail(s, chunk, row, slot, MigrateReason.Isolate);
+                return;
+            }
+            page.Flags &= ~PageFlags.Lru;
+        }
+    }
+}

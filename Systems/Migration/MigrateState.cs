@@ -1,0 +1,78 @@
+using System.Buffers;
+using HmmEcs.Components.Migration;
+using HmmEcs.Device.Copy;
+using HmmEcs.Device.Driver;
+using HmmEcs.Systems.Mm;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// One <c>hmm_vma_migrate</c> call in flight: the request (VMA, range, target, driver ops), the
+/// per-page <c>src</c>/<c>dst</c> pfn arrays and outcomes (pooled), and what the phases counted.
+/// Slot <c>k</c> is VMA page <c>Start + k</c>.
+/// </summary>
+internal sealed class MigrateState
+{
+    /// <summary>Requests up to this many collected pages visit their slots directly instead of querying every page chunk.</summary>
+    public const int SmallRequest = 64;
+
+    public MigrateState(MemoryManager mm) => Mm = mm;
+
+    public MemoryManager Mm { get; }
+    public VmaInfo Vma { get; private set; } = null!;
+    public long Start { get; private set; }
+    public long End { get; private set; }
+    public int Count { get; private set; }
+    /// <summary>Target device index, -1 for RAM.</summary>
+    public int Target { get; private set; }
+    public bool TargetUnaddressable { get; private set; }
+    public IMigrateOps Ops { get; private set; } = null!;
+    public FailureInjection Inject { get; private set; }
+    public HmmPfn[] Src { get; private set; } = [];
+    public HmmPfn[] Dst { get; private set; } = [];
+    public MigrateReason[] Outcome { get; private set; } = [];
+    public int[] SmallSlots { get; } = new int[SmallRequest];
+
+    public int Collected;
+    public long TlbFlushes;
+    public long Migrated;
+    public CopyCost Copy;
+
+    public MigrateWindow Window => new(Start, End);
+
+    public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject)
+    {
+        Vma = vma;
+        Start = start;
+        End = end;
+        Count = (int)(end - start);
+        Target = target;
+        TargetUnaddressable = target >= 0 && !Mm.Memory.Devices[target].Spec.Addressable;
+        Ops = ops;
+        Inject = inject;
+        Src = ArrayPool<HmmPfn>.Shared.Rent(Count);
+        Dst = ArrayPool<HmmPfn>.Shared.Rent(Count);
+        Outcome = ArrayPool<MigrateReason>.Shared.Rent(Count);
+        Src.AsSpan(0, Count).Clear();
+        Dst.AsSpan(0, Count).Clear();
+        Outcome.AsSpan(0, Count).Clear();
+        Collected = 0;
+        TlbFlushes = 0;
+        Migrated = 0;
+        Copy = default;
+    }
+
+    public void End_()
+    {
+        ArrayPool<HmmPfn>.Shared.Return(Src);
+        ArrayPool<HmmPfn>.Shared.Return(Dst);
+        ArrayPool<MigrateReason>.Shared.Return(Outcome);
+        Src = [];
+        Dst = [];
+        Outcome = [];
+    }
+
+    /// <summary>True when injection <paramref name="every"/> hits slot <paramref name="slot"/>.</summary>
+    public static bool Injected(int every, int slot) => every > 0 && slot % every == 0;
+}

@@ -1,0 +1,48 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// Phase 5 (<c>hmm_migrate_struct_page</c>): refuses file and shmem pages going to unaddressable
+/// memory, then injected failures; the rest hand their struct page state (anon/file, page-cache
+/// slot) to the destination.
+/// </summary>
+internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world, "migrate-struct-page")
+{
+    private readonly QueryDescription _query = MigratingQuery;
+
+    protected override void Run(MigrateState s)
+    {
+        var visitor = new Visitor(s);
+        MigratingPages.ForEach(s, _query, ref visitor);
+    }
+
+    private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
+    {
+        private Device.Memory.PageCursor _dst = new(s.Mm.Memory);
+
+        public void Visit(ref Page page, Chunk chunk, int row, int slot)
+        {
+            if (page.Cache >= 0 && s.TargetUnaddressable)
+            {
+                Fail(s, chunk, row, slot, MigrateReason.FileUnaddressable);
+                return;
+            }
+            if (MigrateState.Injected(s.Inject.MigratePageEvery, slot))
+            {
+                Fail(s, chunk, row, slot, MigrateReason.MigratePage);
+                return;
+            }
+            var dstId = (int)s.Dst[slot].Pfn;
+            ref var dst = ref _dst.At(dstId, out _);
+            dst.Flags |= page.Flags & (PageFlags.Anon | PageFlags.File);
+            dst.Cache = page.Cache;
+            if (page.Cache >= 0)
+            {
+                s.Mm.SetCachePage(page.Cache, dstId);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Numerics;
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Tags;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// Runs a phase's visitor over the pages still tagged <c>Migrate</c>: a query over the page
+/// archetypes walking each chunk's enable mask, or, for a request of a few pages (a CPU fault), its
+/// collected slots directly, so a one-page fault does not scan every page chunk.
+/// </summary>
+internal static class MigratingPages
+{
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void ForEach<TVisitor>(MigrateState s, in QueryDescription pages, ref TVisitor visitor)
+        where TVisitor : IMigratingPageVisitor, allows ref struct
+    {
+        if (s.Collected <= MigrateState.SmallRequest)
+        {
+            var memory = s.Mm.Memory;
+            for (var k = 0; k < s.Collected; k++)
+            {
+                var slot = s.SmallSlots[k];
+                var chunk = memory.Locate((int)s.Src[slot].Pfn, out var row);
+                if (chunk.IsEnabled<Migrate>(row))
+                {
+                    visitor.Visit(ref chunk.GetSpan<Page>()[row], chunk, row, slot);
+                }
+            }
+            return;
+        }
+        foreach (var chunk in s.Mm.World.Query(pages))
+        {
+            if (chunk.EnabledCount<Migrate>() == 0)
+            {
+                continue;
+            }
+            var mask = chunk.GetEnabledMask<Migrate>();
+            var rows = chunk.GetSpan<Page>();
+            for (var w = 0; w < mask.Length; w++)
+            {
+                var bits = mask[w];
+                while (bits != 0)
+                {
+                    var row = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    ref var page = ref rows[row];
+                    visitor.Visit(ref page, chunk, row, page.Slot);
+                }
+            }
+        }
+    }
+}

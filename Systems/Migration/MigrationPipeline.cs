@@ -1,0 +1,140 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Device.Driver;
+using HmmEcs.Engine;
+using HmmEcs.Systems.Mm;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// The migration helper (<c>hmm_vma_migrate</c>): its phases as one ordered <see cref="SystemGroup{TState}"/>
+/// in the seed's order, then the restore of failed pages.
+/// </summary>
+internal sealed class MigrationPipeline : IFaultMigrator
+{
+    private readonly MigrateState _state;
+    private readonly MigratePhase[] _phases;
+    private bool _running;
+
+    public MigrationPipeline(MemoryManager mm)
+    {
+        Mm = mm;
+        _state = new MigrateState(mm);
+        var world = mm.World;
+        _phases =
+        [
+            new CollectSystem(world),
+            new LockAndIsolateSystem(world),
+            new UnmapSystem(world),
+            new AllocAndCopySystem(world),
+            new MigrateStructPageSystem(world),
+            new FinalizeAndMapSystem(world),
+            new RemoveMigrationEntriesSystem(world),
+            new RestoreSystem(world),
+        ];
+        Group = new SystemGroup<MigrateState>("hmm-vma-migrate", _phases);
+        Group.Initialize();
+    }
+
+    public MemoryManager Mm { get; }
+
+    public SystemGroup<MigrateState> Group { get; }
+
+    /// <summary>Per-phase time of the last migrate step (CPU-fault migrations are not recorded).</summary>
+    public PhaseTime[] LastPhaseTimes { get; private set; } = [];
+
+    /// <summary>
+    /// The seed's argument checks: an empty range, a range past the VMA, hugetlb and VM_SPECIAL (pfnmap) are EINVAL.
+    /// </summary>
+    public static Errno Validate(VmaInfo vma, long start, long end)
+    {
+        if (start >= end || start < 0 || end > vma.Pages)
+        {
+            return Errno.EINVAL;
+        }
+        return vma.Kind is MappingKind.Hugetlb or MappingKind.Pfnmap ? Errno.EINVAL : Errno.None;
+    }
+
+    /// <summary>Runs the helper over <c>[start, end)</c> of <paramref name="vma"/> toward <paramref name="target"/> (-1: RAM).</summary>
+    public Errno Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result)
+    {
+        var err = Validate(vma, start, end);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        if (_running)
+        {
+            throw new InvalidOperationException("the migration helper is not reentrant");
+        }
+        _running = true;
+        var s = _state;
+        s.Begin(vma, start, end, target, ops, inject);
+        try
+        {
+            Group.Run(s);
+            _lastOneMigrated = s.Count == 1 && s.Outcome[0] == MigrateReason.None && s.Migrated == 1;
+            if (result is not null)
+            {
+                RecordTimes();
+                Fill(s, result);
+            }
+            return Errno.None;
+        }
+        finally
+        {
+            s.End_();
+            _running = false;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool MigrateOne(int vma, long index, IMigrateOps ops)
+    {
+        var info = Mm.Vmas[vma];
+        var moved = false;
+        var err = Run(info, index, index + 1, -1, ops, default, null);
+        if (err == Errno.None)
+        {
+            moved = _lastOneMigrated;
+        }
+        return moved;
+    }
+
+    private bool _lastOneMigrated;
+
+    private void RecordTimes()
+    {
+        var times = new PhaseTime[_phases.Length];
+        for (var k = 0; k < _phases.Length; k++)
+        {
+            times[k] = new PhaseTime(_phases[k].Name, _phases[k].LastTicks * 1e6 / System.Diagnostics.Stopwatch.Frequency);
+        }
+        LastPhaseTimes = times;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Fill(MigrateState s, MigrateResult result)
+    {
+        result.Requested = s.Count;
+        Array.Clear(result.Reasons);
+        var outcomes = new MigrateReason[s.Count];
+        s.Outcome.AsSpan(0, s.Count).CopyTo(outcomes);
+        foreach (var o in outcomes)
+        {
+            result.Reasons[(int)o]++;
+        }
+        result.Reasons[0] = 0;
+        result.Migrated = s.Migrated;
+        result.TlbFlushes = s.TlbFlushes;
+        result.Copy = new CopyStats
+        {
+            Pages = s.Copy.Pages,
+            Bytes = s.Copy.Pages * 4096,
+            Batches = s.Copy.Batches,
+            DeviceTimeUs = s.Copy.DeviceTimeUs,
+        };
+        result.PageOutcomes = outcomes;
+    }
+}

@@ -1,0 +1,47 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Components.Paging;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Systems.Migration;
+
+/// <summary>
+/// Phase 3 (<c>try_to_unmap</c> with TTU_MIGRATION): every other mapping of a page (other processes
+/// after fork), found through the reverse map, becomes a migration entry with its own bits.
+/// </summary>
+internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
+{
+    private readonly QueryDescription _query = MigratingQuery;
+
+    protected override void Run(MigrateState s)
+    {
+        var visitor = new Visitor(s);
+        MigratingPages.ForEach(s, _query, ref visitor);
+    }
+
+    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    {
+        public void Visit(ref Page page, Chunk chunk, int row, int slot)
+        {
+            if (MigrateState.Injected(s.Inject.UnmapEvery, slot))
+            {
+                Fail(s, chunk, row, slot, MigrateReason.Unmap);
+                return;
+            }
+            if (page.Mapcount <= 1)
+            {
+                return;
+            }
+            var mm = s.Mm;
+            for (var g = page.RmapHead; g >= 0;)
+            {
+                ref var pte = ref mm.PteRef(g);
+                if (pte.Kind is PteKind.Present or PteKind.DevicePrivate)
+                {
+                    pte.Kind = PteKind.Migration;
+                }
+                g = pte.RmapNext;
+            }
+        }
+    }
+}

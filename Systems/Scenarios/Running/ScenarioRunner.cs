@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Scenarios.Model;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Systems.Scenarios.Running;
+
+/// <summary>
+/// Runs a validated scenario on one machine and builds its result (SCENARIOS.md "Results"). Hosts embed
+/// it: load with <see cref="Loading.ScenarioLoader"/>, run with <see cref="Run(Scenario, string, bool, Action{StepResult}?)"/>,
+/// print with <see cref="ScenarioResult.ToJson"/>.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>
+    /// Builds a machine of <paramref name="engine"/> (see <see cref="MachineFactory.Engines"/>) and runs the scenario on it.
+    /// <paramref name="checkEveryStep"/> runs the invariant checker after every step (<c>--check</c>);
+    /// <paramref name="onStep"/> sees each step's result as soon as it is complete.
+    /// </summary>
+    public static ScenarioResult Run(Scenario scenario, string engine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
+    {
+        RequireSupported(scenario);
+        using var machine = MachineFactory.Create(engine, scenario.Machine);
+        return Run(scenario, machine, checkEveryStep, onStep);
+    }
+
+    /// <summary>Runs the scenario on a machine built from <see cref="Scenario.Machine"/> (any <see cref="IMachine"/>).</summary>
+    public static ScenarioResult Run(Scenario scenario, IMachine machine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
+    {
+        RequireSupported(scenario);
+        var results = new List<StepResult>();
+        for (var index = 0; index < scenario.Steps.Count; index++)
+        {
+            var step = scenario.Steps[index];
+            if (step is RepeatStep repeat)
+            {
+                for (var pass = 0; pass < repeat.Times; pass++)
+                {
+                    for (var inner = 0; inner < repeat.Body.Count; inner++)
+                    {
+                        results.Add(RunOne(machine, repeat.Body[inner], index, pass, inner, checkEveryStep, onStep));
+                    }
+                }
+            }
+            else
+            {
+                results.Add(RunOne(machine, step, index, null, null, checkEveryStep, onStep));
+            }
+        }
+        return new ScenarioResult(scenario.Name, machine.EngineName, scenario.Seed, scenario.PayloadName, results);
+    }
+
+    /// <summary>Throws <see cref="ScenarioException"/> when the scenario holds an op no engine can run yet (before anything runs).</summary>
+    public static void RequireSupported(Scenario scenario) => RequireSupported(scenario.Steps);
+
+    private static void RequireSupported(IReadOnlyList<ScenarioStep> steps)
+    {
+        foreach (var step in steps)
+        {
+            if (step is DeviceMirrorStep)
+            {
+                throw new ScenarioException($"{step.Path}.op", $"'{step.Op}' needs the device mirror, which the engines do not implement yet");
+            }
+            if (step is RepeatStep r)
+            {
+                RequireSupported(r.Body);
+            }
+        }
+    }
+
+    private static StepResult RunOne(IMachine machine, ScenarioStep step, int index, int? pass, int? inner, bool checkEveryStep, Action<StepResult>? onStep)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var (error, fields) = Execute(machine, step);
+        var wallMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3);
+        var result = new StepResult(index, pass, inner, step.Op, fields, error, wallMs);
+        if (checkEveryStep)
+        {
+            result.Invariants = machine.Check();
+        }
+        if (step.Expect.Count > 0)
+        {
+            ExpectationChecker.Check(result.ToJson(), step.Expect, result.ExpectFailures);
+        }
+        onStep?.Invoke(result);
+        return result;
+    }
+
+    private static (Errno Error, JsonObject Fields) Execute(IMachine m, ScenarioStep step)
+    {
+        var devices = m.Config.DeviceList;
+        switch (step)
+        {
+            case ProcessStep s:
+                return (m.CreateProcess(s.Name), []);
+            case MmapStep s:
+                return (m.Mmap(s.Proc, s.Vma, s.Pages, s.Kind, s.Writable, s.Thp), []);
+            case TouchStep s:
+            {
+                var e = m.Touch(s.Proc, s.Vma, s.Range, s.Access, s.Salt, out var faults);
+                return (e, ResultFields.Faults(e == Errno.None ? faults : default));
+            }
+            case ForkStep s:
+                return (m.Fork(s.Proc, s.Child), []);
+            case PinStep s:
+            {
+                var e = m.Pin(s.Proc, s.Vma, s.Range, s.Every, s.Take, out var pages);
+                return (e, ResultFields.Count("pages", e == Errno.None ? pages : 0));
+            }
+            case LockStep s:
+            {
+                var e = m.Lock(s.Proc, s.Vma, s.Range, s.Every, s.Take, out var pages);
+                return (e, ResultFields.Count("pages", e == Errno.None ? pages : 0));
+            }
+            case SwapOutStep s:
+            {
+                var e = m.SwapOut(s.Proc, s.Vma, s.Range, s.Every, out var swapped);
+                return (e, ResultFields.Count("swapped", e == Errno.None ? swapped : 0));
+            }
+            case MprotectStep s:
+                return (m.Mprotect(s.Proc, s.Vma, s.Writable), []);
+            case MunmapStep s:
+                return (m.Munmap(s.Proc, s.Vma), []);
+            case MigrateStep s:
+            {
+                var r = new MigrateResult();
+                var e = m.Migrate(s.Request, r);
+                return (e, ResultFields.Migrate(e == Errno.None ? r : new MigrateResult()));
+            }
+            case VerifyStep s:
+            {
+                var r = new VerifyResult { Device = new long[devices.Count] };
+                var e = m.Verify(s.Proc, s.Vma, s.Range, s.Pattern, s.Salt, r);
+                return (e, ResultFields.Verify(e == Errno.None ? r : new VerifyResult(), devices));
+            }
+            case StatsStep:
+                return (Errno.None, ResultFields.Stats(m.Stats(), devices));
+            case CheckStep:
+                return (Errno.None, StepResult.CheckJson(m.Check()));
+            default:
+                throw new InvalidOperationException($"{step.Path}: op '{step.Op}' cannot run here");
+        }
+    }
+}

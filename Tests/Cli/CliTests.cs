@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using HmmEcs.Bench.Cli;
+using HmmEcs.Systems.Simulation;
+using HmmEcs.Tests.Scenarios;
+
+namespace HmmEcs.Tests.Cli;
+
+/// <summary><c>hmmecs</c> called in-process with captured stdout and stderr; machines are fakes unless an engine is the point.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hmmecs-cli-").FullName;
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _err = new();
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private int Run(Func<string, MachineConfig, IMachine>? machines, params string[] args) =>
+        HmmecsCommand.Execute(args, _out, _err, machines ?? ((_, c) => new FakeMachine(c)));
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Passing = """
+        { "name": "tiny", "devices": [ { "name": "gpu0", "pages": 64 } ], "steps": [
+          { "op": "process", "name": "p" },
+          { "op": "mmap", "proc": "p", "vma": "buf", "pages": 64, "kind": "anon" },
+          { "op": "touch", "proc": "p", "vma": "buf", "access": "write", "expect": { "faults.new": 64 } },
+          { "op": "migrate", "proc": "p", "vma": "buf", "to": "gpu0", "expect": { "migrated": 64 } }
+        ] }
+        """;
+
+    [Theory]
+    [InlineData("help")]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("run", "--help")]
+    public void HelpPrintsUsageAndExitsZero(params string[] args)
+    {
+        Assert.Equal(0, Run(null, args));
+        Assert.Contains("hmmecs run [FILE]", _out.ToString());
+        Assert.Equal("", _err.ToString());
+    }
+
+    [Fact]
+    public void APassingScenarioExitsZeroWithOneSummaryLinePerStep()
+    {
+        var file = Write("tiny.json", Passing);
+        Assert.Equal(0, Run(null, "run", file));
+        var lines = _out.ToString().TrimEnd().Split('\n');
+        Assert.Equal(6, lines.Length); // header, 4 steps, final line
+        Assert.Contains("migrate", lines[4]);
+        Assert.Contains("migrated 64", lines[4]);
+        Assert.StartsWith("OK", lines[^1], StringComparison.Ordinal);
+        Assert.Equal("", _err.ToString());
+    }
+
+    [Fact]
+    public void AMissedExpectationExitsOneAndShowsTheMiss()
+    {
+        var file = Write("miss.json", Passing.Replace("\"migrated\": 64", "\"migrated\": 63"));
+        Assert.Equal(1, Run(null, "run", file));
+        Assert.Contains("migrated: expected 63, got 64", _out.ToString());
+        Assert.StartsWith("FAILED", _out.ToString().TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABrokenInvariantUnderCheckExitsOne()
+    {
+        var file = Write("tiny.json", Passing);
+        Assert.Equal(1, Run((_, c) => new FakeMachine(c) { Violations = 1 }, "run", file, "--check"));
+        Assert.Contains("INVARIANTS BROKEN", _out.ToString());
+        Assert.Equal(0, Run(null, "run", file, "--check"));
+    }
+
+    [Fact]
+    public void JsonToStdoutMovesTheSummaryToStderr()
+    {
+        var file = Write("tiny.json", Passing);
+        Assert.Equal(0, Run(null, "run", file, "--json", "-"));
+        var json = JsonNode.Parse(_out.ToString())!;
+        Assert.Equal("tiny", (string?)json["scenario"]);
+        Assert.Equal(4, json["steps"]!.AsArray().Count);
+        Assert.Contains("OK", _err.ToString());
+    }
+
+    [Fact]
+    public void JsonToAFileAndTheEngineOptionArePassedThrough()
+    {
+        var file = Write("tiny.json", Passing);
+        var outPath = Path.Combine(_dir, "out.json");
+        string? engineSeen = null;
+        Assert.Equal(0, Run((e, c) => { engineSeen = e; return new FakeMachine(c); }, "run", file, "--engine=reference", "--json", outPath));
+        Assert.Equal("reference", engineSeen);
+        var json = JsonNode.Parse(File.ReadAllText(outPath))!;
+        Assert.Equal(["scenario", "engine", "seed", "payload", "ok", "steps"], json.AsObject().Select(p => p.Key));
+        Assert.Contains("OK", _out.ToString());
+    }
+
+    [Fact]
+    public void TheDefaultEngineIsEcs()
+    {
+        string? engineSeen = null;
+        Assert.Equal(0, Run((e, c) => { engineSeen = e; return new FakeMachine(c); }, "run", Write("tiny.json", Passing)));
+        Assert.Equal("ecs", engineSeen);
+    }
+
+    [Fact]
+    public void RunWithoutAFileRunsTheBuiltInQuickstart()
+    {
+        Run(null, "run", "--json", "-");
+        var json = JsonNode.Parse(_out.ToString())!;
+        Assert.Equal("quickstart", (string?)json["scenario"]);
+        Assert.Equal(10, json["steps"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void TheQuickstartPassesOnEachRealEngine(string engine)
+    {
+        Assert.Equal(0, HmmecsCommand.Execute(["run", "--engine", engine, "--check"], _out, _err));
+        Assert.Contains($"OK: quickstart on {engine}", _out.ToString());
+        Assert.Equal("", _err.ToString());
+    }
+
+    [Fact]
+    public void TheBuiltInQuickstartIsTheSharedFile() =>
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "scenarios", "shared", "quickstart.json")).Trim().ReplaceLineEndings("\n"),
+            Quickstart.Json.Trim().ReplaceLineEndings("\n"));
+
+    [Theory]
+    [InlineData("run", "--bogus")]
+    [InlineData("run", "--engine", "gpu")]
+    [InlineData("run", "--engine")]
+    [InlineData("run", "--json")]
+    [InlineData("run", "a.json", "b.json")]
+    [InlineData("run", "--check=yes")]
+    [InlineData("frobnicate")]
+    [InlineData("run", "/no/such/file.json")]
+    public void CommandLineProblemsExitTwoWithOneLine(params string[] args)
+    {
+        Assert.Equal(2, Run(null, args));
+        var err = _err.ToString().TrimEnd();
+        Assert.DoesNotContain('\n', err);
+        Assert.StartsWith("hmmecs", err, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", err);
+        Assert.Equal("", _out.ToString());
+    }
+
+    [Fact]
+    public void AnInvalidScenarioExitsTwoNamingTheJsonPathAndRunsNothing()
+    {
+        var machines = 0;
+        var file = Path.Combine(AppContext.BaseDirectory, "scenarios", "shared", "invalid", "zero-count.json");
+        Assert.Equal(2, Run((_, c) => { machines++; return new FakeMachine(c); }, "run", file));
+        Assert.Contains("steps[3].count: must be at least 1", _err.ToString());
+        Assert.Equal(0, machines);
+        Assert.Equal("", _out.ToString());
+    }
+
+    [Fact]
+    public void BrokenJsonExitsTwoNamingLineAndColumn()
+    {
+        var file = Write("broken.json", "{\n  \"steps\": [ { \"op\": \"stats\" \"x\": 1 } ]\n}");
+        Assert.Equal(2, Run(null, "run", file));
+        Assert.Contains("line 2, column", _err.ToString());
+    }
+
+    [Fact]
+    public void AnUnwritableJsonOutputExitsTwo()
+    {
+        var file = Write("tiny.json", Passing);
+        Assert.Equal(2, Run(null, "run", file, "--json", Path.Combine(_dir, "no", "such", "dir", "out.json")));
+        Assert.Contains("cannot write", _err.ToString());
+    }
+
+    [Fact]
+    public void AnInternalErrorExitsOneWithOneLineAndNoStackTrace()
+    {
+        var file = Write("tiny.json", Passing);
+        Assert.Equal(1, Run((_, _) => throw new InvalidOperationException("boom\nsecond line"), "run", file));
+        var err = _err.ToString().TrimEnd();
+        Assert.Equal("hmmecs run: internal error: InvalidOperationException: boom second line", err);
+    }
+}
