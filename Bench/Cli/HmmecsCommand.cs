@@ -39,6 +39,15 @@ public static class HmmecsCommand
             stdout.WriteLine(HelpText.Usage);
             return Ok;
         }
+        switch (args[0])
+        {
+            case "sweep":
+                return SweepCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "merge":
+                return MergeCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "plot":
+                return PlotCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+        }
         if (args[0] != "run")
         {
             stderr.WriteLine($"hmmecs: unknown command '{args[0]}' (try: hmmecs help)");
