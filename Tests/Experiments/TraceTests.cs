@@ -72,4 +72,31 @@ public sealed class TraceTests : ExperimentFiles
         }
         Assert.Equal(112, events.Sum(e => e!["args"]!["pages"]!.GetValue<long>()));
     }
+
+    [Fact]
+    public void ACopyWhoseCommandsCannotBeRebuiltIsOneEventOfTheReportedDeviceTime()
+    {
+        // Interleaved first touches give VMA a RAM frames 0-31 and 64-95: two commands, which the page
+        // outcomes alone cannot tell from one.
+        var file = Write("split.json", """
+            { "devices": [ { "name": "gpu0", "pages": 256 } ], "steps": [
+              { "op": "process", "name": "p" },
+              { "op": "mmap", "proc": "p", "vma": "a", "pages": 64, "kind": "anon" },
+              { "op": "mmap", "proc": "p", "vma": "b", "pages": 64, "kind": "anon" },
+              { "op": "touch", "proc": "p", "vma": "a", "access": "write", "count": 32 },
+              { "op": "touch", "proc": "p", "vma": "b", "access": "write" },
+              { "op": "touch", "proc": "p", "vma": "a", "access": "write", "first": 32 },
+              { "op": "migrate", "proc": "p", "vma": "a", "to": "gpu0" }
+            ] }
+            """);
+        Assert.Equal(0, Hmmecs("run", file, "--trace", At("t.json"), "--json", At("r.json")));
+        var copy = JsonNode.Parse(File.ReadAllText(At("r.json")))!["steps"]![6]!["copy"]!;
+        var events = JsonNode.Parse(File.ReadAllText(At("t.json")))!["traceEvents"]!.AsArray()
+            .Where(e => e!["cat"]?.GetValue<string>() == "copy").ToList();
+        var only = Assert.Single(events)!;
+        Assert.False(only["args"]!["exact"]!.GetValue<bool>());
+        Assert.Equal(64, only["args"]!["pages"]!.GetValue<long>());
+        Assert.Equal(copy["deviceTimeUs"]!.GetValue<double>(), only["dur"]!.GetValue<double>(), 3);
+        Assert.Contains($"{copy["batches"]!.GetValue<long>()} commands", only["name"]!.GetValue<string>());
+    }
 }
