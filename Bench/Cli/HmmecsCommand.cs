@@ -146,6 +146,10 @@ public static class HmmecsCommand
             if (a.ReportDir is { } dir)
             {
                 target = dir;
+                if (PlotFonts.Warning is { } warning)
+                {
+                    stderr.WriteLine($"hmmecs run: warning: {warning}");
+                }
                 var files = RunReport.Write(capture, result, dir);
                 summary.WriteLine($"report: {Path.Combine(dir, RunReport.IndexName)} ({files.Count - 1} pictures)");
             }

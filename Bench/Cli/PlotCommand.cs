@@ -48,6 +48,10 @@ internal static class PlotCommand
             {
                 Directory.CreateDirectory(dir);
             }
+            if (PlotFonts.Warning is { } warning)
+            {
+                stderr.WriteLine($"hmmecs plot: warning: {warning}");
+            }
             TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png);
             stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
             return HmmecsCommand.Ok;

@@ -92,6 +92,7 @@ public static class RunReport
             }
         }
         var plot = new Plot();
+        PlotFonts.Apply(plot);
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         for (var i = 0; i < values.Count; i++)
@@ -116,6 +117,7 @@ public static class RunReport
     private static void Copy(StepResult step, CopyTimeline t, string png)
     {
         var plot = new Plot();
+        PlotFonts.Apply(plot);
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         for (var c = 0; c < t.Commands.Count; c++)
@@ -143,6 +145,7 @@ public static class RunReport
     private static void Phases(List<(StepResult Step, double StartUs, MigrateRecord? Record)> migrations, string png)
     {
         var plot = new Plot();
+        PlotFonts.Apply(plot);
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         var phaseNames = new List<string>();

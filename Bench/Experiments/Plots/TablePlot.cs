@@ -54,6 +54,7 @@ public static class TablePlot
             points.Add((xv, Number(row[yi])));
         }
         var plot = new Plot();
+        PlotFonts.Apply(plot);
         foreach (var key in order)
         {
             var points = series[key];
