@@ -38,4 +38,25 @@ public sealed class ProgressTests : ExperimentFiles
         Assert.DoesNotContain('\u001b', Out.ToString());
         Assert.Equal(5, Out.ToString().TrimEnd().Split('\n').Length); // header, 3 runs, verdict
     }
+
+    [Fact]
+    public void AFailingJobSurfacesItsOwnExceptionInBothModes()
+    {
+        foreach (var interactive in new[] { false, true })
+        {
+            var e = Assert.Throws<InvalidOperationException>(() =>
+                LiveProgress.Run<int>(interactive, "job", 1, new StringWriter(), _ => throw new InvalidOperationException("boom")));
+            Assert.Equal("boom", e.Message);
+        }
+    }
+
+    [Fact]
+    public void HelpListsTheExperimentCommands()
+    {
+        Assert.Equal(0, Hmmecs("help"));
+        foreach (var verb in new[] { "hmmecs sweep FILE", "hmmecs merge DIR1", "hmmecs plot TABLE", "--report DIR", "--trace F" })
+        {
+            Assert.Contains(verb, Out.ToString());
+        }
+    }
 }

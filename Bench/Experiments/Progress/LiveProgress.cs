@@ -40,7 +40,7 @@ public static class LiveProgress
         }
         var sink = new QueueSink();
         var job = Task.Run(() => work(sink));
-        if (job.Wait(Delay))
+        if (Finished(job, Delay))
         {
             sink.Drain(plain.WriteLine);
             return job.GetAwaiter().GetResult();
@@ -51,7 +51,7 @@ public static class LiveProgress
             .Start(ctx =>
             {
                 var bar = ctx.AddTask(Markup.Escape(title), maxValue: Math.Max(1, total));
-                while (!job.Wait(100))
+                while (!Finished(job, TimeSpan.FromMilliseconds(100)))
                 {
                     sink.Drain(line => AnsiConsole.WriteLine(line));
                     bar.Value = sink.Done;
@@ -61,6 +61,9 @@ public static class LiveProgress
             });
         return job.GetAwaiter().GetResult();
     }
+
+    /// <summary>Waits without throwing: a failed job's exception surfaces unwrapped from GetResult, as in plain mode.</summary>
+    private static bool Finished(Task job, TimeSpan timeout) => ((IAsyncResult)job).AsyncWaitHandle.WaitOne(timeout);
 
     private sealed class PlainSink(TextWriter w) : IProgressSink
     {
