@@ -65,6 +65,7 @@ public static class RunReport
             Phases(migrations, Path.Combine(dir, phases));
             files.Add(phases);
             md.Append("## phase times\n\n").Append(Inv, $"![wall time of each migrate by phase]({phases})\n\n");
+            md.Append("Wall-clock times of the ECS pipeline's phases; the first migrate of a run also pays .NET's JIT compilation.\n\n");
         }
         else if (migrations.Count > 0)
         {
@@ -171,7 +172,11 @@ public static class RunReport
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = phaseNames[k], FillColor = palette.GetColor(k) });
         }
         plot.ShowLegend(Edge.Right);
-        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, migrations.Count).Select(i => (double)i)], [.. migrations.Select(x => $"migrate #{RunCapture.Label(x.Step)}")]);
+        // At most about 12 labelled ticks, so the labels of a long repeat stay readable.
+        var every = Math.Max(1, (migrations.Count + 11) / 12);
+        var ticks = Enumerable.Range(0, migrations.Count).Where(i => i % every == 0).ToArray();
+        plot.Axes.Bottom.SetTicks([.. ticks.Select(i => (double)i)], [.. ticks.Select(i => $"#{RunCapture.Label(migrations[i].Step)}")]);
+        plot.XLabel("migrate step (index, or index.pass.inner in a repeat)");
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("wall time (µs)");
         plot.Title("migrate phases (wall clock, ECS pipeline)");
