@@ -99,4 +99,33 @@ public sealed class TraceTests : ExperimentFiles
         Assert.Equal(copy["deviceTimeUs"]!.GetValue<double>(), only["dur"]!.GetValue<double>(), 3);
         Assert.Contains($"{copy["batches"]!.GetValue<long>()} commands", only["name"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void SlicesOnOneTrackNeverOverlapSoTraceViewersNestThem()
+    {
+        // Back-to-back migrates whose model copy time outlasts their wall time.
+        var file = Write("loop.json", """
+            { "devices": [ { "name": "gpu0", "pages": 1024, "bandwidthGBps": 1 } ], "steps": [
+              { "op": "process", "name": "p" },
+              { "op": "mmap", "proc": "p", "vma": "buf", "pages": 256, "kind": "anon" },
+              { "op": "touch", "proc": "p", "vma": "buf", "access": "write" },
+              { "op": "repeat", "times": 3, "steps": [
+                { "op": "migrate", "proc": "p", "vma": "buf", "to": "gpu0" },
+                { "op": "migrate", "proc": "p", "vma": "buf", "to": "ram" } ] } ] }
+            """);
+        Assert.Equal(0, Hmmecs("run", file, "--trace", At("t.json")));
+        var slices = JsonNode.Parse(File.ReadAllText(At("t.json")))!["traceEvents"]!.AsArray()
+            .Where(e => e!["ph"]!.GetValue<string>() == "X")
+            .Select(e => (Track: (e!["pid"]!.GetValue<int>(), e["tid"]!.GetValue<int>()), Ts: e["ts"]!.GetValue<double>(), Dur: e["dur"]!.GetValue<double>()))
+            .ToList();
+        Assert.Contains(slices, s => s.Track.Item1 == 2);
+        foreach (var track in slices.GroupBy(s => s.Track))
+        {
+            var sorted = track.OrderBy(s => s.Ts).ToList();
+            for (var i = 1; i < sorted.Count; i++)
+            {
+                Assert.True(sorted[i].Ts >= sorted[i - 1].Ts + sorted[i - 1].Dur - 0.002, $"track {track.Key}: slice at {sorted[i].Ts} overlaps the one at {sorted[i - 1].Ts}");
+            }
+        }
+    }
 }

@@ -9,7 +9,8 @@ namespace HmmEcs.Bench.Experiments.Trace;
 /// open as is. Process 1 is the simulator on the wall clock: track 1 has one "X" event per step, track 2 the
 /// per-phase times of each migrate where the engine exposes them, and "C" counter events show each touch's
 /// faults. Process 2 is the copy engines in model time: one track per engine, one "X" event per copy command
-/// (rebuilt from the copy-engine model; see <see cref="CopyTimeline"/>), placed at the start of its migrate step.
+/// (rebuilt from the copy-engine model; see <see cref="CopyTimeline"/>), placed at the start of its migrate step or, when
+/// the device's previous copies are still running in model time, when they end.
 /// </summary>
 public static class ChromeTrace
 {
@@ -37,6 +38,7 @@ public static class ChromeTrace
         }
         var enginesNamed = new HashSet<string>(StringComparer.Ordinal);
         var tidOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var deviceFree = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (step, start, record) in run.Migrations())
         {
             if (record is null)
@@ -76,11 +78,16 @@ public static class ChromeTrace
                     events.Add(Meta("thread_name", CopyPid, tid, $"{timeline.Device} engine {e}"));
                 }
             }
+            // An engine finishes one submission before the next: a copy starts at its migrate's start or when the
+            // device's previous copies end, whichever is later, so slices on one track never overlap.
+            var origin = Math.Max(start, deviceFree.GetValueOrDefault(timeline.Device));
+            var finish = origin;
             for (var c = 0; c < timeline.Commands.Count; c++)
             {
                 var cmd = timeline.Commands[c];
+                finish = Math.Max(finish, origin + cmd.StartUs + Math.Max(cmd.DurationUs, 0.001));
                 var name = timeline.Exact ? $"copy {cmd.Pages} pages" : $"copy {cmd.Pages} pages ({Long(copy?["batches"])} commands; per-command list not rebuilt)";
-                events.Add(Complete(name, "copy", CopyPid, tidOf[$"{timeline.Device}/{cmd.Engine}"], start + cmd.StartUs, Math.Max(cmd.DurationUs, 0.001), new JsonObject
+                events.Add(Complete(name, "copy", CopyPid, tidOf[$"{timeline.Device}/{cmd.Engine}"], origin + cmd.StartUs, Math.Max(cmd.DurationUs, 0.001), new JsonObject
                 {
                     ["step"] = RunCapture.Label(step),
                     ["command"] = c,
@@ -89,6 +96,7 @@ public static class ChromeTrace
                     ["exact"] = timeline.Exact,
                 }));
             }
+            deviceFree[timeline.Device] = finish;
         }
         return new JsonObject { ["traceEvents"] = events, ["displayTimeUnit"] = "ms" };
     }
