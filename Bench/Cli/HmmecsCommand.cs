@@ -1,3 +1,6 @@
+using HmmEcs.Bench.Experiments.Plots;
+using HmmEcs.Bench.Experiments.Progress;
+using HmmEcs.Bench.Experiments.Trace;
 using HmmEcs.Systems.Scenarios;
 using HmmEcs.Systems.Scenarios.Loading;
 using HmmEcs.Systems.Scenarios.Model;
@@ -39,6 +42,15 @@ public static class HmmecsCommand
             stdout.WriteLine(HelpText.Usage);
             return Ok;
         }
+        switch (args[0])
+        {
+            case "sweep":
+                return SweepCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "merge":
+                return MergeCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "plot":
+                return PlotCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+        }
         if (args[0] != "run")
         {
             stderr.WriteLine($"hmmecs: unknown command '{args[0]}' (try: hmmecs help)");
@@ -77,9 +89,28 @@ public static class HmmecsCommand
         summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
         ScenarioRunner.RequireSupported(scenario);
         ScenarioResult result;
+        RunCapture? capture = null;
         using (var machine = createMachine(a.Engine, scenario.Machine))
         {
-            result = ScenarioRunner.Run(scenario, machine, a.Check, s => summary.WriteLine(StepSummary.Line(s)));
+            IMachine runOn = machine;
+            if (a.ReportDir is not null || a.TraceFile is not null)
+            {
+                var recording = new RecordingMachine(machine);
+                capture = new RunCapture(recording);
+                runOn = recording;
+            }
+            var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
+            result = LiveProgress.Run(interactive, $"run {scenario.Name}", CountSteps(scenario.Steps), summary, sink =>
+                ScenarioRunner.Run(scenario, runOn, a.Check, s =>
+                {
+                    capture?.OnStep(s);
+                    sink.Line(StepSummary.Line(s));
+                    sink.Tick();
+                }));
+        }
+        if (capture is not null && !WriteExtras(a, capture, result, summary, stderr))
+        {
+            return Invalid;
         }
         if (a.JsonOut is { } outPath)
         {
@@ -99,6 +130,47 @@ public static class HmmecsCommand
             ? $"OK: {scenario.Name} on {result.Engine}, {result.Steps.Count} steps, every expectation held"
             : $"FAILED: {scenario.Name} on {result.Engine}, {misses} expectation misses, {violations} invariant violations");
         return result.Ok ? Ok : Failed;
+    }
+
+    private static bool WriteExtras(RunArguments a, RunCapture capture, ScenarioResult result, TextWriter summary, TextWriter stderr)
+    {
+        var target = "";
+        try
+        {
+            if (a.TraceFile is { } trace)
+            {
+                target = trace;
+                ChromeTrace.Write(capture, result, trace);
+                summary.WriteLine($"trace: {trace} (open in https://ui.perfetto.dev or chrome://tracing)");
+            }
+            if (a.ReportDir is { } dir)
+            {
+                target = dir;
+                if (PlotFonts.Warning is { } warning)
+                {
+                    stderr.WriteLine($"hmmecs run: warning: {warning}");
+                }
+                var files = RunReport.Write(capture, result, dir);
+                summary.WriteLine($"report: {Path.Combine(dir, RunReport.IndexName)} ({files.Count - 1} pictures)");
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.WriteLine($"hmmecs run: cannot write {target}: {OneLine(e.Message)}");
+            return false;
+        }
+    }
+
+    /// <summary>Steps the run will execute: a repeat counts its body once per pass.</summary>
+    private static int CountSteps(IReadOnlyList<ScenarioStep> steps)
+    {
+        long n = 0;
+        foreach (var s in steps)
+        {
+            n += s is RepeatStep r ? (long)r.Times * CountSteps(r.Body) : 1;
+        }
+        return (int)Math.Min(n, int.MaxValue);
     }
 
     private static bool TryWrite(string path, string text, TextWriter stderr)

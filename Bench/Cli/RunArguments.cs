@@ -9,10 +9,16 @@ namespace HmmEcs.Bench.Cli;
 /// <param name="Check">Run the invariant checker after every step.</param>
 internal sealed record RunArguments(string? File, string? JsonOut, string Engine, bool Check)
 {
+    /// <summary>Where <c>--report</c> writes its pictures and index.md, or null.</summary>
+    public string? ReportDir { get; init; }
+
+    /// <summary>Where <c>--trace</c> writes the Chrome trace-event JSON, or null.</summary>
+    public string? TraceFile { get; init; }
+
     /// <summary>Parses the arguments after <c>run</c>; a problem is a one-line message in <paramref name="error"/>.</summary>
     public static RunArguments? Parse(IReadOnlyList<string> args, out string? error)
     {
-        string? file = null, json = null;
+        string? file = null, json = null, report = null, trace = null;
         var engine = MachineFactory.Engines[0];
         var check = false;
         for (var i = 0; i < args.Count; i++)
@@ -29,6 +35,18 @@ internal sealed record RunArguments(string? File, string? JsonOut, string Engine
             {
                 case "--json":
                     if (!TakeValue(args, ref i, inline, a, out json, out error))
+                    {
+                        return null;
+                    }
+                    break;
+                case "--report":
+                    if (!TakeValue(args, ref i, inline, a, out report, out error))
+                    {
+                        return null;
+                    }
+                    break;
+                case "--trace":
+                    if (!TakeValue(args, ref i, inline, a, out trace, out error))
                     {
                         return null;
                     }
@@ -69,7 +87,7 @@ internal sealed record RunArguments(string? File, string? JsonOut, string Engine
             }
         }
         error = null;
-        return new RunArguments(file, json, engine, check);
+        return new RunArguments(file, json, engine, check) { ReportDir = report, TraceFile = trace };
     }
 
     private static bool TakeValue(IReadOnlyList<string> args, ref int i, string? inline, string option, out string? value, out string? error)

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HmmEcs.Bench.Experiments.Sweeps;
+using HmmEcs.Bench.Experiments.Tables;
+
+namespace HmmEcs.Tests.Experiments;
+
+public sealed class SweepCommandTests : ExperimentFiles
+{
+    [Fact]
+    public void TheCrossProductRunsEveryCombinationAndTabulatesEachMigrate()
+    {
+        var outDir = At("out");
+        Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "devices[0].maxBatchPages=4,16", "--set", "seed=1..3", "--out", outDir, "--jobs", "2"));
+        Assert.Equal("", Err.ToString());
+        var runs = Directory.GetFiles(Path.Combine(outDir, "runs"), "*.json").Order().ToArray();
+        Assert.Equal(6, runs.Length);
+        var table = CsvTable.Read(Path.Combine(outDir, "sweep.csv"));
+        Assert.Equal(12, table.Rows.Count); // 6 runs × 2 migrate steps
+        int run = table.IndexOf("run"), batch = table.IndexOf("devices[0].maxBatchPages"), seed = table.IndexOf("seed"),
+            setSeed = table.IndexOf("set.seed"), step = table.IndexOf("step"), batches = table.IndexOf("copy.batches"),
+            migrated = table.IndexOf("migrated"), pinned = table.IndexOf("reasons.pinned");
+        Assert.True(setSeed > 0, "a --set path equal to a fixed column gets the set. prefix");
+        for (var r = 0; r < table.Rows.Count; r++)
+        {
+            var row = table.Rows[r];
+            var id = (long)row[run]!;
+            Assert.Equal(r / 2, id); // run order, steps in order within a run
+            // The first --set varies slowest: runs 0..2 have 4-page batches, 3..5 have 16.
+            Assert.Equal(id < 3 ? 4L : 16L, row[batch]);
+            Assert.Equal(id % 3 + 1, row[seed]);
+            Assert.Equal(row[seed], row[setSeed]);
+            var doc = JsonNode.Parse(File.ReadAllText(runs[id]))!;
+            Assert.Equal(id, doc["run"]!.GetValue<long>());
+            Assert.Equal(row[batch], doc["parameters"]!["devices[0].maxBatchPages"]!.GetValue<long>());
+            var stepJson = doc["steps"]!.AsArray().Single(s => s!["index"]!.GetValue<long>() == (long)row[step]!)!;
+            Assert.Equal(stepJson["migrated"]!.GetValue<long>(), row[migrated]);
+            Assert.Equal(stepJson["reasons"]!["pinned"]!.GetValue<long>(), row[pinned]);
+            Assert.Equal(stepJson["copy"]!["batches"]!.GetValue<long>(), row[batches]);
+        }
+        // Smaller commands mean more of them for the same pages.
+        Assert.True((long)table.Rows[0][batches]! > (long)table.Rows[6][batches]!);
+    }
+
+    [Fact]
+    public void ParquetHoldsTheSameTableWithPlainColumnTypes()
+    {
+        var outDir = At("out");
+        Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "steps[6].to=gpu0,ram", "--out", outDir, "--jobs", "1"));
+        var csv = CsvTable.Read(Path.Combine(outDir, "sweep.csv"));
+        var parquet = ParquetTable.Read(Path.Combine(outDir, "sweep.parquet"));
+        Assert.Equal(csv.Columns.Select(c => c.Name), parquet.Columns.Select(c => c.Name));
+        Assert.Equal(4, parquet.Rows.Count);
+        Assert.Equal(ColumnKind.String, parquet.Columns[parquet.IndexOf("steps[6].to")].Kind);
+        Assert.Equal(ColumnKind.Double, parquet.Columns[parquet.IndexOf("copy.deviceTimeUs")].Kind);
+        Assert.Equal(ColumnKind.Int64, parquet.Columns[parquet.IndexOf("reasons.already-on-target")].Kind);
+        for (var r = 0; r < csv.Rows.Count; r++)
+        {
+            Assert.Equal(csv.Rows[r], parquet.Rows[r]);
+        }
+        // The second migrate of the run to ram finds its 32 pages in RAM already.
+        var to = parquet.IndexOf("steps[6].to");
+        var already = parquet.IndexOf("reasons.already-on-target");
+        var last = parquet.Rows.Last(r => (string)r[to]! == "ram");
+        Assert.Equal(32L, last[already]);
+    }
+
+    [Fact]
+    public void ShardsAreDisjointAndTheirMergeEqualsTheWholeSweep()
+    {
+        string[] sets = ["--set", "seed=1..5", "--set", "devices[0].copyEngines=1,3"];
+        Assert.Equal(0, Hmmecs(["sweep", ScenarioPath, .. sets, "--out", At("all"), "--jobs", "2"]));
+        var shards = new List<string>();
+        var seen = new HashSet<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var dir = At($"shard{i}");
+            shards.Add(dir);
+            Assert.Equal(0, Hmmecs(["sweep", ScenarioPath, .. sets, "--out", dir, "--shard", $"{i}/3", "--jobs", "1"]));
+            var t = ParquetTable.Read(Path.Combine(dir, "sweep.parquet"));
+            foreach (var id in t.Rows.Select(r => (long)r[0]!).Distinct())
+            {
+                Assert.Equal(i, id % 3);
+                Assert.True(seen.Add(id), $"run {id} in two shards");
+            }
+        }
+        Assert.Equal(10, seen.Count);
+        Assert.Equal(0, Hmmecs(["merge", shards[2], shards[0], shards[1], "--out", At("merged")]));
+        var whole = CsvTable.Read(Path.Combine(At("all"), "sweep.csv"));
+        foreach (var merged in new[] { CsvTable.Read(Path.Combine(At("merged"), "sweep.csv")), ParquetTable.Read(Path.Combine(At("merged"), "sweep.parquet")) })
+        {
+            Assert.Equal(Strip(whole), Strip(merged));
+        }
+        Assert.Equal(10, Directory.GetFiles(Path.Combine(At("merged"), "runs")).Length);
+        // A shard merged twice is a run in two places.
+        Assert.Equal(2, Hmmecs("merge", shards[0], shards[0], "--out", At("bad")));
+        Assert.Contains("run 0 is in both", Err.ToString());
+    }
+
+    [Fact]
+    public void ShardIdsPartitionThePlan()
+    {
+        var plan = SweepPlan.Create(Small, "small", [SweepParameter.Parse("seed=1..7"), SweepParameter.Parse("steps[4].to=gpu0,ram")]);
+        Assert.Equal(14, plan.Count);
+        var all = Enumerable.Range(0, 4).SelectMany(i => plan.ShardIds(i, 4)).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 14), all);
+        Assert.Equal([3, 1], plan.ValueIndexes(7)); // the last --set varies fastest
+    }
+
+    [Theory]
+    [InlineData("devices[3].pages=1", "devices[3].pages")]
+    [InlineData("steps[40].to=ram", "steps[40].to")]
+    [InlineData("devices[0].maxBatchPages=16,0", "devices[0].maxBatchPages")]
+    [InlineData("steps[4].to=gpu0,gpu7", "steps[4].to")]
+    [InlineData("devices[0].bogus=1", "devices[0].bogus")]
+    public void ABadPathOrValueExitsTwoNamingThePath(string set, string named)
+    {
+        Assert.Equal(2, Hmmecs("sweep", ScenarioPath, "--set", set, "--out", At("out")));
+        Assert.Contains(named, Err.ToString());
+        Assert.False(Directory.Exists(At("out")), "nothing runs when the sweep is invalid");
+    }
+
+    [Theory]
+    [InlineData("--shard", "3/3")]
+    [InlineData("--jobs", "0")]
+    [InlineData("--engine", "gpu")]
+    public void ABadOptionExitsTwo(string option, string value)
+    {
+        Assert.Equal(2, Hmmecs("sweep", ScenarioPath, "--set", "seed=1", "--out", At("out"), option, value));
+        Assert.Contains(option == "--engine" ? "engine" : option, Err.ToString());
+    }
+
+    [Fact]
+    public void AMissedExpectationInAnyRunExitsOne()
+    {
+        Assert.Equal(1, Hmmecs("sweep", ScenarioPath, "--set", "steps[4].expect.migrated=112,5", "--out", At("out"), "--engine", "reference"));
+        var t = CsvTable.Read(Path.Combine(At("out"), "sweep.csv"));
+        var ok = t.IndexOf("runOk");
+        var misses = t.IndexOf("expectFailures");
+        Assert.Equal([1L, 1L, 0L, 0L], t.Rows.Select(r => (long)r[ok]!));
+        Assert.Equal(1L, t.Rows[2][misses]);
+        Assert.Equal("reference", t.Rows[0][t.IndexOf("engine")]);
+    }
+
+    private static List<string> Strip(ResultTable t)
+    {
+        var wall = t.IndexOf("wallMs");
+        return t.Rows.Select(r => string.Join("|", r.Where((_, c) => c != wall).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
+    }
+}
