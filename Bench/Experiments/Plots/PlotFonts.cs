@@ -42,8 +42,45 @@ public static class PlotFonts
             return (CustomName, null);
         }
         // With no font files Skia still reports one family, an empty one: its default typeface has no glyphs.
-        return SKTypeface.Default.GlyphCount == 0
-            ? (null, $"no fonts found on this machine, so the pictures will have no text: install one (e.g. apt-get install fonts-dejavu-core) or set {Variable}=/path/to/font.ttf")
-            : (null, null);
+        if (SKTypeface.Default.GlyphCount != 0)
+        {
+            return (null, null);
+        }
+        return ExtractBundledFont() is { } bundled
+            ? (CustomName, null)
+            : (null, $"no fonts found on this machine, so the pictures will have no text: install one (e.g. apt-get install fonts-dejavu-core) or set {Variable}=/path/to/font.ttf");
+    }
+
+    /// <summary>Registers the DejaVu Sans bundled in this assembly (ScottPlot loads fonts from files, so it goes to a temp file first).</summary>
+    private static string? ExtractBundledFont()
+    {
+        try
+        {
+            using var stream = typeof(PlotFonts).Assembly.GetManifestResourceStream("hmmecs.DejaVuSans.ttf");
+            if (stream is null)
+            {
+                return null;
+            }
+            var path = Path.Combine(Path.GetTempPath(), $"hmmecs-DejaVuSans-{stream.Length}.ttf");
+            if (!File.Exists(path))
+            {
+                var partial = path + "." + Environment.ProcessId;
+                using (var file = File.Create(partial))
+                {
+                    stream.CopyTo(file);
+                }
+                File.Move(partial, path, overwrite: true);
+            }
+            Fonts.AddFontFile(CustomName, path);
+            return path;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
