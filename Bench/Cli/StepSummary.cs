@@ -14,7 +14,7 @@ internal static class StepSummary
     public static string Line(StepResult s)
     {
         var b = new StringBuilder();
-        var at = s.Iteration is { } it ? $"{s.Index}.{it}.{s.Inner}" : s.Index.ToString(Inv);
+        var at = s.Label;
         b.Append(Inv, $"{at,8} {s.Op,-9}");
         var f = s.Fields;
         switch (s.Op)

@@ -161,6 +161,28 @@ public class ResultShapeTests
     }
 
     [Fact]
+    public void NestedRepeatStepsCarryTheOuterPairAndTheDeeperLevels()
+    {
+        var r = Run("""
+            { "steps": [
+              { "op": "repeat", "times": 2, "steps": [
+                { "op": "stats" },
+                { "op": "repeat", "times": 3, "steps": [ { "op": "check" } ] }
+              ] }
+            ] }
+            """);
+        var steps = r.ToJson()["steps"]!.AsArray();
+        Assert.Equal(8, steps.Count); // per outer pass: stats, then check three times
+        var labels = r.Steps.Select(s => s.Label).ToArray();
+        Assert.Equal(["0.0.0", "0.0.1.0.0", "0.0.1.1.0", "0.0.1.2.0", "0.1.0", "0.1.1.0.0", "0.1.1.1.0", "0.1.1.2.0"], labels);
+        var deep = steps[3]!;
+        Assert.Equal(["index", "iteration", "inner", "nested", "op"], Keys(deep).Take(5));
+        Assert.Equal(2, (int?)deep["nested"]![0]!["iteration"]);
+        Assert.Equal(0, (int?)deep["nested"]![0]!["inner"]);
+        Assert.Null(steps[0]!["nested"]);
+    }
+
+    [Fact]
     public void WithoutTimingTheTimingFieldsReadZeroAndNothingElseChanges()
     {
         var r = Run(EveryOp);

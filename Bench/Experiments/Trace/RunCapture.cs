@@ -51,5 +51,5 @@ public sealed class RunCapture
     }
 
     /// <summary>A step's label: <c>3</c>, or <c>3.1.0</c> inside a repeat (index.pass.inner).</summary>
-    public static string Label(StepResult s) => s.Iteration is { } it ? $"{s.Index}.{it}.{s.Inner}" : s.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Label(StepResult s) => s.Label;
 }

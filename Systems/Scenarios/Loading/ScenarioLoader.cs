@@ -77,7 +77,7 @@ public static class ScenarioLoader
         var devices = Devices(r);
         var steps = r.Required("steps");
         var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)));
-        var list = parser.ParseList(steps, "steps", insideRepeat: false);
+        var list = parser.ParseList(steps, "steps");
         return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices), list);
     }
 

@@ -25,7 +25,7 @@ internal sealed class StepParser(NameTracker names)
     private static readonly string[] InjectFields = ["isolate", "unmap", "migrate-page"];
 
     /// <summary>Parses an array of steps at <paramref name="path"/> (<c>steps</c> or a repeat's body).</summary>
-    public List<ScenarioStep> ParseList(JsonElement array, string path, bool insideRepeat)
+    public List<ScenarioStep> ParseList(JsonElement array, string path)
     {
         if (array.ValueKind != JsonValueKind.Array)
         {
@@ -35,13 +35,13 @@ internal sealed class StepParser(NameTracker names)
         var i = 0;
         foreach (var e in array.EnumerateArray())
         {
-            steps.Add(Parse(e, $"{path}[{i}]", insideRepeat));
+            steps.Add(Parse(e, $"{path}[{i}]"));
             i++;
         }
         return steps;
     }
 
-    private ScenarioStep Parse(JsonElement e, string path, bool insideRepeat)
+    private ScenarioStep Parse(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Object)
         {
@@ -136,22 +136,17 @@ internal sealed class StepParser(NameTracker names)
             case "check":
                 return new CheckStep(path, expect);
             case "repeat":
-                return Repeat(r, path, insideRepeat);
+                return Repeat(r, path);
             default:
                 return DeviceMirror(op, r, path, expect);
         }
     }
 
-    private RepeatStep Repeat(FieldReader r, string path, bool insideRepeat)
+    private RepeatStep Repeat(FieldReader r, string path)
     {
-        if (insideRepeat)
-        {
-            // Results number repeated steps by one (iteration, inner) pair; a nested repeat would need a second.
-            throw new ScenarioException(r.Child("op"), "a repeat cannot contain another repeat");
-        }
         var times = (int)r.Integer("times", null, 1, int.MaxValue);
         var body = r.Required("steps");
-        var steps = ParseList(body, r.Child("steps"), insideRepeat: true);
+        var steps = ParseList(body, r.Child("steps"));
         if (steps.Count == 0)
         {
             throw new ScenarioException(r.Child("steps"), "must hold at least 1 step");
@@ -161,7 +156,7 @@ internal sealed class StepParser(NameTracker names)
         {
             try
             {
-                ParseList(body, r.Child("steps"), insideRepeat: true);
+                ParseList(body, r.Child("steps"));
             }
             catch (ScenarioException e)
             {

@@ -35,20 +35,37 @@ public static class ScenarioRunner
             var step = scenario.Steps[index];
             if (step is RepeatStep repeat)
             {
-                for (var pass = 0; pass < repeat.Times; pass++)
-                {
-                    for (var inner = 0; inner < repeat.Body.Count; inner++)
-                    {
-                        results.Add(RunOne(machine, repeat.Body[inner], index, pass, inner, checkEveryStep, onStep));
-                    }
-                }
+                RunRepeat(machine, repeat, index, [], results, checkEveryStep, onStep);
             }
             else
             {
-                results.Add(RunOne(machine, step, index, null, null, checkEveryStep, onStep));
+                results.Add(RunOne(machine, step, index, null, null, [], checkEveryStep, onStep));
             }
         }
         return new ScenarioResult(scenario.Name, machine.EngineName, scenario.Seed, scenario.PayloadName, results);
+    }
+
+    /// <summary>Runs a repeat's body <c>times</c> times; <paramref name="outer"/> holds the (pass, position) pairs of the repeats around it.</summary>
+    private static void RunRepeat(IMachine machine, RepeatStep repeat, int index, List<(int, int)> outer,
+        List<StepResult> results, bool checkEveryStep, Action<StepResult>? onStep)
+    {
+        for (var pass = 0; pass < repeat.Times; pass++)
+        {
+            for (var inner = 0; inner < repeat.Body.Count; inner++)
+            {
+                outer.Add((pass, inner));
+                if (repeat.Body[inner] is RepeatStep nested)
+                {
+                    RunRepeat(machine, nested, index, outer, results, checkEveryStep, onStep);
+                }
+                else
+                {
+                    var (it, n) = outer[0];
+                    results.Add(RunOne(machine, repeat.Body[inner], index, it, n, outer.GetRange(1, outer.Count - 1), checkEveryStep, onStep));
+                }
+                outer.RemoveAt(outer.Count - 1);
+            }
+        }
     }
 
     /// <summary>Throws <see cref="ScenarioException"/> when the scenario holds an op no engine can run yet (before anything runs).</summary>
@@ -69,12 +86,13 @@ public static class ScenarioRunner
         }
     }
 
-    private static StepResult RunOne(IMachine machine, ScenarioStep step, int index, int? pass, int? inner, bool checkEveryStep, Action<StepResult>? onStep)
+    private static StepResult RunOne(IMachine machine, ScenarioStep step, int index, int? pass, int? inner,
+        List<(int, int)> nested, bool checkEveryStep, Action<StepResult>? onStep)
     {
         var start = Stopwatch.GetTimestamp();
         var (error, fields) = Execute(machine, step);
         var wallMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3);
-        var result = new StepResult(index, pass, inner, step.Op, fields, error, wallMs);
+        var result = new StepResult(index, pass, inner, step.Op, fields, error, wallMs, nested.Count > 0 ? nested : null);
         if (checkEveryStep)
         {
             result.Invariants = machine.Check();

@@ -7,15 +7,18 @@ namespace HmmEcs.Systems.Scenarios.Running;
 /// <summary>
 /// The result of one executed step (SCENARIOS.md "Results"): its top-level index, the op, the
 /// op-specific fields, the wall time, the error, and the expectation misses. A step run inside a
-/// <c>repeat</c> also has <see cref="Iteration"/> and <see cref="Inner"/> (both 0-based).
+/// <c>repeat</c> also has <see cref="Iteration"/> and <see cref="Inner"/> (both 0-based) of the
+/// outermost repeat, and inside nested repeats the deeper levels' pairs in <see cref="Nested"/>.
 /// </summary>
 public sealed class StepResult
 {
     /// <summary>Dotted paths of op-specific fields that are timing, not outcome: engines may differ there.</summary>
     public static readonly IReadOnlyList<string> TimingFields = ["copy.deviceTimeUs"];
 
-    internal StepResult(int index, int? iteration, int? inner, string op, JsonObject fields, Errno error, double wallMs)
+    internal StepResult(int index, int? iteration, int? inner, string op, JsonObject fields, Errno error, double wallMs,
+        IReadOnlyList<(int Iteration, int Inner)>? nested = null)
     {
+        Nested = nested ?? [];
         Index = index;
         Iteration = iteration;
         Inner = inner;
@@ -33,6 +36,27 @@ public sealed class StepResult
 
     /// <summary>Position in the enclosing repeat's body (0-based), or null outside a repeat.</summary>
     public int? Inner { get; }
+
+    /// <summary>(pass, position) in each repeat nested inside the outermost one, outer to inner; empty otherwise.</summary>
+    public IReadOnlyList<(int Iteration, int Inner)> Nested { get; }
+
+    /// <summary>Where the step ran: <c>index</c>, or <c>index.iteration.inner</c> (and more pairs in nested repeats).</summary>
+    public string Label
+    {
+        get
+        {
+            var label = Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (Iteration is { } it)
+            {
+                label += $".{it}.{Inner}";
+                foreach (var (i, n) in Nested)
+                {
+                    label += $".{i}.{n}";
+                }
+            }
+            return label;
+        }
+    }
 
     /// <summary>The op name.</summary>
     public string Op { get; }
@@ -73,6 +97,15 @@ public sealed class StepResult
         {
             o["iteration"] = it;
             o["inner"] = Inner;
+            if (Nested.Count > 0)
+            {
+                var levels = new JsonArray();
+                foreach (var (i, n) in Nested)
+                {
+                    levels.Add(new JsonObject { ["iteration"] = i, ["inner"] = n });
+                }
+                o["nested"] = levels;
+            }
         }
         o["op"] = Op;
         foreach (var (key, value) in Fields)
