@@ -23,13 +23,22 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
     /// <summary>Default bytes-mode copies above which content moves on several threads (2 MiB).</summary>
     public const int DefaultBytesParallelPages = 512;
 
-    /// <summary>Default token-mode copies above which stamps move on several threads.</summary>
-    public const int DefaultTokenParallelPages = 1 << 16;
+    // Work is claimed in chunks this size so that a helper that gets a core late takes less, not the
+    // caller's wait: on a busy machine the caller may do it all.
+    private const int BytesChunkPages = 512;
+    private const int TokenChunkPages = 16384;
+
+    /// <summary>
+    /// Default token-mode copies above which stamps move on several threads: never. An 8-byte stamp
+    /// per page is cheaper to move than to share out: a 1M-page submission was not faster on two
+    /// threads than on one on the 2-core bench machine (docs/perf-copy.md); pass a threshold to spread
+    /// them anyway.
+    /// </summary>
+    public const int DefaultTokenParallelPages = int.MaxValue;
 
     private readonly int _bytesParallelPages;
     private readonly int _tokenParallelPages;
     private readonly int _maxWorkers;
-    private readonly Action<int> _movePart;
     private double[] _engineFree = new double[64];
     private CopyCommand[] _commands = new CopyCommand[64];
     private int _commandCount;
@@ -37,16 +46,11 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
     private int[] _dstSlots = [];
     private int[] _partBounds = new int[9];
 
-    // One submission's inputs, seen by the worker threads while Copy waits on them (pinned there).
-    private PhysicalMemory? _memory;
-    private HmmPfn* _src;
-    private HmmPfn* _dst;
-
     /// <summary>
     /// An engine that moves submissions of more than <paramref name="bytesParallelPages"/> (bytes mode)
     /// or <paramref name="tokenParallelPages"/> (token mode) copies on up to
-    /// <paramref name="maxWorkers"/> threads (0: one per core). Each thread gets at least a threshold's
-    /// worth of pages.
+    /// <paramref name="maxWorkers"/> threads (0: one per core), at most one per threshold's worth of
+    /// copies.
     /// </summary>
     public BatchedCopyEngine(int bytesParallelPages = DefaultBytesParallelPages,
         int tokenParallelPages = DefaultTokenParallelPages, int maxWorkers = 0)
@@ -54,7 +58,6 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         _bytesParallelPages = Math.Max(1, bytesParallelPages);
         _tokenParallelPages = Math.Max(1, tokenParallelPages);
         _maxWorkers = maxWorkers > 0 ? maxWorkers : Environment.ProcessorCount;
-        _movePart = MovePart;
     }
 
     /// <summary>The commands of the last submission, in issue order (valid until the next one).</summary>
@@ -63,7 +66,7 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
     /// <summary>What the last submission cost.</summary>
     public CopyCost LastCost { get; private set; }
 
-    /// <summary>Threads the last submission's content moved on (1: the calling thread alone).</summary>
+    /// <summary>Threads the last submission's content could move on (1: the calling thread alone; helpers that got no core in time leave their share to the others).</summary>
     public int LastWorkers { get; private set; }
 
     /// <inheritdoc/>
@@ -94,50 +97,35 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
                 CopySlots(memory.Payloads, 0, copies);
                 return cost;
             }
-            SplitCommands(workers);
         }
         else if (workers == 1)
         {
             MoveStamps(memory, src, dst);
             return cost;
         }
-        else
-        {
-            SplitPositions(src.Length, workers);
-        }
+        var chunks = bytes ? SplitCommands(Math.Min(threshold, BytesChunkPages)) : SplitPositions(src.Length, Math.Min(threshold, TokenChunkPages));
         fixed (HmmPfn* s = src)
         fixed (HmmPfn* d = dst)
         {
-            _memory = memory;
-            _src = s;
-            _dst = d;
-            try
-            {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _movePart);
-            }
-            finally
-            {
-                _memory = null;
-                _src = null;
-                _dst = null;
-            }
+            new ContentMoveJob(this, memory, s, d, _partBounds, chunks).Run(workers);
         }
         return cost;
     }
 
-    /// <summary>One worker's share: copy-index range <c>[bounds[part], bounds[part+1])</c> in bytes mode, entry-position range in token mode.</summary>
-    private void MovePart(int part)
+    /// <summary>
+    /// Moves one chunk: copy-index range <c>[lo, hi)</c> in bytes mode, entry-position range in token
+    /// mode. Safe on several threads at once for disjoint chunks: bytes go slot to slot (every slot was
+    /// assigned before), stamps page to page.
+    /// </summary>
+    internal void MoveChunk(PhysicalMemory memory, HmmPfn* src, HmmPfn* dst, int lo, int hi)
     {
-        var memory = _memory!;
-        var lo = _partBounds[part];
-        var hi = _partBounds[part + 1];
         if (memory.BytesPayload)
         {
             CopySlots(memory.Payloads, lo, hi);
         }
         else
         {
-            MoveStamps(memory, new ReadOnlySpan<HmmPfn>(_src + lo, hi - lo), new ReadOnlySpan<HmmPfn>(_dst + lo, hi - lo));
+            MoveStamps(memory, new ReadOnlySpan<HmmPfn>(src + lo, hi - lo), new ReadOnlySpan<HmmPfn>(dst + lo, hi - lo));
         }
     }
 
@@ -236,36 +224,35 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         }
     }
 
-    /// <summary>Bytes mode: cuts the command list into <paramref name="parts"/> copy-index ranges of about equal pages, at command boundaries.</summary>
-    private void SplitCommands(int parts)
+    /// <summary>Bytes mode: cuts the command list into chunks of about <paramref name="chunkPages"/> copies at command boundaries; returns how many.</summary>
+    private int SplitCommands(int chunkPages)
     {
-        EnsureParts(parts);
-        var total = LastCost.Pages;
-        var part = 1;
-        long pages = 0;
+        EnsureParts((int)Math.Min(_commandCount, LastCost.Pages / chunkPages + 1) + 1);
+        var chunks = 0;
+        var pages = 0;
         _partBounds[0] = 0;
-        for (var c = 0; c < _commandCount && part < parts; c++)
+        for (var c = 0; c < _commandCount; c++)
         {
             pages += _commands[c].Pages;
-            if (pages * parts >= total * part)
+            if (pages >= chunkPages || c == _commandCount - 1)
             {
-                _partBounds[part++] = _commands[c].FirstIndex + _commands[c].Pages;
+                _partBounds[++chunks] = _commands[c].FirstIndex + _commands[c].Pages;
+                pages = 0;
             }
         }
-        while (part <= parts)
-        {
-            _partBounds[part++] = (int)total;
-        }
+        return chunks;
     }
 
-    /// <summary>Token mode: cuts the entry array into <paramref name="parts"/> equal position ranges (stamps move independently).</summary>
-    private void SplitPositions(int entries, int parts)
+    /// <summary>Token mode: cuts the entry array into position ranges of <paramref name="chunkEntries"/> (stamps move independently); returns how many.</summary>
+    private int SplitPositions(int entries, int chunkEntries)
     {
-        EnsureParts(parts);
-        for (var p = 0; p <= parts; p++)
+        var chunks = (entries + chunkEntries - 1) / chunkEntries;
+        EnsureParts(chunks + 1);
+        for (var c = 0; c <= chunks; c++)
         {
-            _partBounds[p] = (int)((long)entries * p / parts);
+            _partBounds[c] = (int)Math.Min(entries, (long)c * chunkEntries);
         }
+        return chunks;
     }
 
     private void EnsureParts(int parts)

@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace HmmEcs.Device.Copy;
 
 /// <summary>
@@ -13,7 +18,7 @@ public static class CopyCommandPlanner
     /// full; <paramref name="engineFree"/> is scratch of at least <see cref="CopyParams.Engines"/>
     /// entries. Returns the cost; <paramref name="count"/> is the number of commands written.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CopyCost Plan(ReadOnlySpan<long> src, ReadOnlySpan<long> dst, in CopyParams p, Span<double> engineFree,
         ref CopyCommand[] commands, out int count)
     {
@@ -30,11 +35,7 @@ public static class CopyCommandPlanner
         {
             var s = src[i];
             var d = dst[i];
-            var run = 1;
-            while (i + run < src.Length && run < max && src[i + run] == s + run && dst[i + run] == d + run)
-            {
-                run++;
-            }
+            var run = RunLength(src, dst, i, Math.Max(1, Math.Min(max, src.Length - i)));
             var engine = EarliestFree(free);
             var start = free[engine];
             free[engine] += p.CommandUs(run);
@@ -51,6 +52,45 @@ public static class CopyCommandPlanner
             end = Math.Max(end, t);
         }
         return new CopyCost(src.Length, count, end);
+    }
+
+    /// <summary>
+    /// Copies from <paramref name="i"/> on that continue its run (both frames one more than the
+    /// previous), at most <paramref name="limit"/>. Entry j continues the run from i exactly when
+    /// <c>src[j] - j == src[i] - i</c> and likewise for dst, which four lanes test at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RunLength(ReadOnlySpan<long> src, ReadOnlySpan<long> dst, int i, int limit)
+    {
+        var srcBase = src[i] - i;
+        var dstBase = dst[i] - i;
+        var run = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var s0 = ref MemoryMarshal.GetReference(src);
+            ref var d0 = ref MemoryMarshal.GetReference(dst);
+            var srcWant = Vector256.Create(srcBase);
+            var dstWant = Vector256.Create(dstBase);
+            var lanes = Vector256.Create(0L, 1L, 2L, 3L);
+            while (run + 4 <= limit)
+            {
+                var j = i + run;
+                var index = lanes + Vector256.Create((long)j);
+                var same = Vector256.Equals(Vector256.LoadUnsafe(ref s0, (nuint)j) - index, srcWant)
+                           & Vector256.Equals(Vector256.LoadUnsafe(ref d0, (nuint)j) - index, dstWant);
+                var breaks = (~same).ExtractMostSignificantBits();
+                if (breaks != 0)
+                {
+                    return run + BitOperations.TrailingZeroCount(breaks);
+                }
+                run += 4;
+            }
+        }
+        while (run < limit && src[i + run] - (i + run) == srcBase && dst[i + run] - (i + run) == dstBase)
+        {
+            run++;
+        }
+        return run;
     }
 
     /// <summary>The engine that is free first, the lowest on ties (as <see cref="CopyModel.Schedule"/>).</summary>

@@ -30,7 +30,7 @@ public class CopyCommandPlannerTests
         var data = new TheoryData<int, int, int, double>();
         foreach (var engines in new[] { 1, 2, 3, 4 })
         {
-            foreach (var max in new[] { 1, 3, 512 })
+            foreach (var max in new[] { 0, 1, 3, 5, 512 })
             {
                 data.Add(engines, max, 2000, 0.02);
             }
@@ -69,7 +69,7 @@ public class CopyCommandPlannerTests
             }
             // Maximal: a command shorter than the limit stops where a frame jumps.
             var after = c.FirstIndex + c.Pages;
-            if (after < n && c.Pages < maxBatch)
+            if (after < n && c.Pages < Math.Max(1, maxBatch))
             {
                 Assert.False(src[after] == src[after - 1] + 1 && dst[after] == dst[after - 1] + 1);
             }
@@ -117,5 +117,29 @@ public class CopyCommandPlannerTests
         CopyCommandPlanner.Plan(src, dst, CopyParams.Default, new double[1], ref commands, out var count);
         Assert.Equal(new[] { 512, 512, 276 }, commands.Take(count).Select(c => c.Pages).ToArray());
         Assert.Equal(new long[] { 7, 519, 1031 }, commands.Take(count).Select(c => c.SrcFrame).ToArray());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ARunBreaksExactlyWhereOneFrameJumps(bool jumpInSource)
+    {
+        // One jump at every position 1..12 of a 40-copy run, in the source or the destination list.
+        for (var at = 1; at <= 12; at++)
+        {
+            var src = Enumerable.Range(50, 40).Select(x => (long)x).ToArray();
+            var dst = Enumerable.Range(0, 40).Select(x => (long)x).ToArray();
+            var list = jumpInSource ? src : dst;
+            for (var k = at; k < list.Length; k++)
+            {
+                list[k] += 3;
+            }
+            var commands = Array.Empty<CopyCommand>();
+            var cost = CopyCommandPlanner.Plan(src, dst, CopyParams.Default, new double[1], ref commands, out var count);
+            Assert.Equal(2, count);
+            Assert.Equal(at, commands[0].Pages);
+            Assert.Equal(40 - at, commands[1].Pages);
+            Assert.Equal(CopyModel.Cost(src, dst, CopyParams.Default, new double[1]), cost);
+        }
     }
 }
