@@ -142,4 +142,21 @@ public class CopyCommandPlannerTests
             Assert.Equal(CopyModel.Cost(src, dst, CopyParams.Default, new double[1]), cost);
         }
     }
+
+    [Fact]
+    public void WorkedExampleOfTheDocs()
+    {
+        // docs/perf-copy.md: 2 engines, maxBatchPages 4, the 7th of 9 pages pinned.
+        long[] src = [10, 11, 12, 13, 14, 15, 40, 41];
+        long[] dst = [0, 1, 2, 3, 4, 5, 6, 7];
+        var p = new CopyParams(2, 24, 5, 4);
+        var commands = Array.Empty<CopyCommand>();
+        var cost = CopyCommandPlanner.Plan(src, dst, p, new double[2], ref commands, out var count);
+        Assert.Equal(3, count);
+        Assert.Equal(new CopyCommand(0, 0, p.CommandUs(4), 0, 4, 10, 0), commands[0]);
+        Assert.Equal(new CopyCommand(1, 0, p.CommandUs(2), 4, 2, 14, 4), commands[1]);
+        Assert.Equal(new CopyCommand(1, p.CommandUs(2), 2 * p.CommandUs(2), 6, 2, 40, 6), commands[2]);
+        Assert.Equal(10.683, Math.Round(cost.DeviceTimeUs, 3));
+        Assert.Equal(CopyModel.Cost(src, dst, p, new double[2]), cost);
+    }
 }
