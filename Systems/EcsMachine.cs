@@ -45,7 +45,7 @@ public sealed class EcsMachine : IMachine
                 d.Addressable, d.Movable, new CopyParams(d.CopyEngines, d.BandwidthGBps, d.LatencyUs, d.MaxBatchPages)));
         }
         var memory = new PhysicalMemory(_world, config.RamPages, specs, config.Payload == PayloadMode.Bytes);
-        var engine = new SynchronousCopyEngine();
+        var engine = new BatchedCopyEngine();
         var drivers = new DummyDevice[specs.Count];
         for (var d = 0; d < drivers.Length; d++)
         {

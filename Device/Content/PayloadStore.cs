@@ -34,4 +34,14 @@ public sealed class PayloadStore
 
     /// <summary>The 4096 bytes of <paramref name="slot"/>.</summary>
     public Span<byte> Bytes(int slot) => _slabs[slot / SlabPages].AsSpan(slot % SlabPages * PageBytes, PageBytes);
+
+    /// <summary>Slots from <paramref name="slot"/> to the end of its slab: the longest run <see cref="Bytes(int, int)"/> takes.</summary>
+    public static int SlotsToSlabEnd(int slot) => SlabPages - slot % SlabPages;
+
+    /// <summary>
+    /// The bytes of <paramref name="count"/> consecutive slots from <paramref name="slot"/>, all in one
+    /// slab (<paramref name="count"/> at most <see cref="SlotsToSlabEnd"/>): lets a copier move a run of
+    /// pages in one memcpy. Safe to call from several threads while no slot is being allocated.
+    /// </summary>
+    public Span<byte> Bytes(int slot, int count) => _slabs[slot / SlabPages].AsSpan(slot % SlabPages * PageBytes, count * PageBytes);
 }

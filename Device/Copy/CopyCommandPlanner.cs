@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace HmmEcs.Device.Copy;
+
+/// <summary>
+/// Forms and schedules the commands of one submission as an explicit list: the same cuts and the
+/// same engine choice, in the same floating-point order, as <see cref="CopyModel.Cost"/>, so the
+/// totals are identical and the list can show the engines' timeline.
+/// </summary>
+public static class CopyCommandPlanner
+{
+    /// <summary>
+    /// Writes the commands of the copies <paramref name="src"/>[i] → <paramref name="dst"/>[i] (in
+    /// destination order) into <paramref name="commands"/> from index 0, growing it (doubling) when it is
+    /// full; <paramref name="engineFree"/> is scratch of at least <see cref="CopyParams.Engines"/>
+    /// entries. Returns the cost; <paramref name="count"/> is the number of commands written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CopyCost Plan(ReadOnlySpan<long> src, ReadOnlySpan<long> dst, in CopyParams p, Span<double> engineFree,
+        ref CopyCommand[] commands, out int count)
+    {
+        if (src.Length != dst.Length)
+        {
+            throw new ArgumentException("source and destination lists differ in length");
+        }
+        var free = engineFree[..Math.Max(1, p.Engines)];
+        free.Clear();
+        var max = p.MaxBatchPages;
+        count = 0;
+        var i = 0;
+        while (i < src.Length)
+        {
+            var s = src[i];
+            var d = dst[i];
+            var run = RunLength(src, dst, i, Math.Max(1, Math.Min(max, src.Length - i)));
+            var engine = EarliestFree(free);
+            var start = free[engine];
+            free[engine] += p.CommandUs(run);
+            if (count == commands.Length)
+            {
+                Array.Resize(ref commands, Math.Max(16, commands.Length * 2));
+            }
+            commands[count++] = new CopyCommand(engine, start, free[engine], i, run, s, d);
+            i += run;
+        }
+        var end = 0.0;
+        foreach (var t in free)
+        {
+            end = Math.Max(end, t);
+        }
+        return new CopyCost(src.Length, count, end);
+    }
+
+    /// <summary>
+    /// Copies from <paramref name="i"/> on that continue its run (both frames one more than the
+    /// previous), at most <paramref name="limit"/>. Entry j continues the run from i exactly when
+    /// <c>src[j] - j == src[i] - i</c> and likewise for dst, which four lanes test at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RunLength(ReadOnlySpan<long> src, ReadOnlySpan<long> dst, int i, int limit)
+    {
+        var srcBase = src[i] - i;
+        var dstBase = dst[i] - i;
+        var run = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var s0 = ref MemoryMarshal.GetReference(src);
+            ref var d0 = ref MemoryMarshal.GetReference(dst);
+            var srcWant = Vector256.Create(srcBase);
+            var dstWant = Vector256.Create(dstBase);
+            var lanes = Vector256.Create(0L, 1L, 2L, 3L);
+            while (run + 4 <= limit)
+            {
+                var j = i + run;
+                var index = lanes + Vector256.Create((long)j);
+                var same = Vector256.Equals(Vector256.LoadUnsafe(ref s0, (nuint)j) - index, srcWant)
+                           & Vector256.Equals(Vector256.LoadUnsafe(ref d0, (nuint)j) - index, dstWant);
+                var breaks = (~same).ExtractMostSignificantBits();
+                if (breaks != 0)
+                {
+                    return run + BitOperations.TrailingZeroCount(breaks);
+                }
+                run += 4;
+            }
+        }
+        while (run < limit && src[i + run] - (i + run) == srcBase && dst[i + run] - (i + run) == dstBase)
+        {
+            run++;
+        }
+        return run;
+    }
+
+    /// <summary>The engine that is free first, the lowest on ties (as <see cref="CopyModel.Schedule"/>).</summary>
+    private static int EarliestFree(ReadOnlySpan<double> free)
+    {
+        var best = 0;
+        for (var e = 1; e < free.Length; e++)
+        {
+            if (free[e] < free[best])
+            {
+                best = e;
+            }
+        }
+        return best;
+    }
+}
