@@ -94,7 +94,7 @@ public sealed class DummyMigrateOps : IMigrateOps
         }
     }
 
-    /// <summary>The <c>chunk</c> rule: a group of <c>chunkPages</c> VMA-relative pages gets a whole chunk only when all of it is in the range and still migrating.</summary>
+    /// <summary>The <c>chunk</c> rule: group <c>floor(i / chunkPages)</c> of the VMA's pages gets a wholly free chunk at least as long as it only when all of it is in the range and still migrating.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int AllocateChunks(DeviceMemory dev, in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst, ulong destFlags)
     {
@@ -105,7 +105,8 @@ public sealed class DummyMigrateOps : IMigrateOps
         {
             var vmaIndex = window.Start + i;
             var groupStart = vmaIndex / size * size;
-            var groupEnd = groupStart + size;
+            // A group is the VMA's pages with this group number: the VMA's last group may be short.
+            var groupEnd = Math.Min(groupStart + size, window.VmaPages);
             var sliceEnd = (int)(Math.Min(groupEnd, window.End) - window.Start);
             var whole = groupStart >= window.Start && groupEnd <= window.End;
             if (whole)
@@ -119,7 +120,7 @@ public sealed class DummyMigrateOps : IMigrateOps
                     }
                 }
             }
-            var chunk = whole ? dev.AllocateChunk() : -1;
+            var chunk = whole ? dev.AllocateChunk((int)(groupEnd - groupStart)) : -1;
             for (var k = i; k < sliceEnd; k++)
             {
                 if ((src[k].Value & HmmPfn.Migrate) == 0)

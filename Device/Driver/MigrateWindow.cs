@@ -1,7 +1,7 @@
 namespace HmmEcs.Device.Driver;
 
-/// <summary>The VMA-relative page range <c>[Start, End)</c> a migration covers; slot <c>k</c> is page <c>Start + k</c>.</summary>
-public readonly record struct MigrateWindow(long Start, long End)
+/// <summary>The VMA-relative page range <c>[Start, End)</c> a migration covers, in a VMA of <c>VmaPages</c> pages; slot <c>k</c> is page <c>Start + k</c>.</summary>
+public readonly record struct MigrateWindow(long Start, long End, long VmaPages = long.MaxValue)
 {
     /// <summary>Pages in the range.</summary>
     public long Count => End - Start;

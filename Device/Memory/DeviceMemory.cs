@@ -85,16 +85,21 @@ public sealed class DeviceMemory
         return n;
     }
 
-    /// <summary><c>chunk</c> rule: the lowest full-size chunk whose pages are all free, taken whole; -1 when none.</summary>
-    public int AllocateChunk()
+    /// <summary>
+    /// <c>chunk</c> rule: the lowest chunk whose pages are all free and that holds at least
+    /// <paramref name="pages"/> pages (a group, which may be a VMA's short last one); its first
+    /// <paramref name="pages"/> pages are taken. -1 when none.
+    /// </summary>
+    public int AllocateChunk(int pages)
     {
         for (var c = 0; c < _chunkFree.Length; c++)
         {
-            if (_chunkFree[c] == Spec.ChunkPages && ChunkLength(c) == Spec.ChunkPages)
+            var length = ChunkLength(c);
+            if (_chunkFree[c] == length && length >= pages)
             {
                 var first = (long)c * Spec.ChunkPages;
-                _pages.Take(first, Spec.ChunkPages);
-                _chunkFree[c] = 0;
+                _pages.Take(first, pages);
+                _chunkFree[c] -= pages;
                 _chunksDirty = true;
                 return c;
             }

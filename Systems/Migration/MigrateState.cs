@@ -41,7 +41,7 @@ internal sealed class MigrateState
     public long Migrated;
     public CopyCost Copy;
 
-    public MigrateWindow Window => new(Start, End);
+    public MigrateWindow Window => new(Start, End, Vma.Pages);
 
     public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject)
     {

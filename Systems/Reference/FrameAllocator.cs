@@ -53,27 +53,35 @@ internal sealed class FrameAllocator
         return -1;
     }
 
-    /// <summary>The lowest whole free block (full length), all of it now allocated; returns its first frame or -1.</summary>
-    public long AllocBlock()
+    /// <summary>
+    /// The lowest block that is wholly free and at least <paramref name="pages"/> long (the device's
+    /// short last block counts when it is long enough); its first <paramref name="pages"/> frames are
+    /// now allocated. Returns its first frame or -1.
+    /// </summary>
+    public long AllocBlock(long pages)
     {
-        var fullBlocks = Size / BlockSize;
-        for (var b = _blockHint; b < fullBlocks; b++)
+        var blocks = _blockUsed.Length;
+        // Blocks below the hint all hold a used frame; only the short last block can be free and skipped.
+        for (var b = _blockHint; b < blocks; b++)
         {
-            if (_blockUsed[b] != 0)
+            var first = (long)b * BlockSize;
+            var length = Math.Min(BlockSize, Size - first);
+            if (_blockUsed[b] != 0 || length < pages)
             {
                 continue;
             }
-            _blockHint = b;
-            var first = b * BlockSize;
-            for (var f = first; f < first + BlockSize; f++)
+            for (var f = first; f < first + pages; f++)
             {
                 Take(f);
             }
+            _blockHint = b;
             return first;
         }
-        _blockHint = fullBlocks;
         return -1;
     }
+
+    /// <summary>The lowest whole free full-length block (a 512-frame huge page), all of it now allocated; its first frame or -1.</summary>
+    public long AllocBlock() => AllocBlock(BlockSize);
 
     public void Release(long frame)
     {

@@ -228,7 +228,11 @@ public sealed partial class ReferenceMachine
         return CopyAll(m);
     }
 
-    /// <summary>Chunk rule: a group of chunkPages pages (VMA-relative) gets a whole free chunk only when all of it is in flight.</summary>
+    /// <summary>
+    /// Chunk rule: group <c>floor(i / chunkPages)</c> of the VMA's pages (the last one may be short)
+    /// gets the lowest wholly free chunk at least as long as the group, only when all of it is in the
+    /// range and in flight; group page <c>j</c> takes chunk page <c>j</c>.
+    /// </summary>
     private void AllocChunks(MigrationRun m)
     {
         var device = _devices[m.Target];
@@ -237,14 +241,16 @@ public sealed partial class ReferenceMachine
         for (var g = m.First / cp; g * cp < end; g++)
         {
             var groupFirst = g * cp;
-            var whole = groupFirst >= m.First && groupFirst + cp <= end;
-            for (var i = groupFirst; whole && i < groupFirst + cp; i++)
+            // A group is the VMA's pages with this group number: the VMA's last group may be short.
+            var groupEnd = Math.Min(groupFirst + cp, m.Vma.Pages);
+            var whole = groupFirst >= m.First && groupEnd <= end;
+            for (var i = groupFirst; whole && i < groupEnd; i++)
             {
                 whole = m.InFlight(i - m.First);
             }
-            var chunk = whole ? device.Allocator.AllocBlock() : -1;
+            var chunk = whole ? device.Allocator.AllocBlock(groupEnd - groupFirst) : -1;
             var lo = Math.Max(groupFirst, m.First);
-            var hi = Math.Min(groupFirst + cp, end);
+            var hi = Math.Min(groupEnd, end);
             for (var i = lo; i < hi; i++)
             {
                 var k = i - m.First;

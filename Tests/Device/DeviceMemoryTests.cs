@@ -74,17 +74,22 @@ public class DeviceMemoryTests
         Assert.Equal(4, dev.ChunkCount);
         Assert.Equal(0, dev.AllocatePage());
         Assert.Equal(1, dev.AllocatePage());
-        // Chunk 0 is partly used; the lowest whole free chunk is 1; chunk 3 (8 pages) never serves.
-        Assert.Equal(1, dev.AllocateChunk());
-        Assert.Equal(2, dev.AllocateChunk());
-        Assert.Equal(-1, dev.AllocateChunk());
+        // Chunk 0 is partly used; the lowest whole free chunk is 1; chunk 3 (8 pages) serves only a group of ≤ 8.
+        Assert.Equal(1, dev.AllocateChunk(64));
+        Assert.Equal(2, dev.AllocateChunk(64));
+        Assert.Equal(-1, dev.AllocateChunk(64));
         Assert.Equal(2 + 128, dev.Used);
         dev.Release(0);
         dev.Release(1);
-        Assert.Equal(0, dev.AllocateChunk());
+        Assert.Equal(0, dev.AllocateChunk(64));
         dev.SyncChunks(world);
         Assert.Equal(0, dev.ChunkFreeRecorded(world, 0));
         Assert.Equal(8, dev.ChunkFreeRecorded(world, 3));
+        // A short group (a VMA's last, 5 pages) takes the short chunk, only its own pages.
+        Assert.Equal(-1, dev.AllocateChunk(9));
+        Assert.Equal(3, dev.AllocateChunk(5));
+        Assert.Equal(2 + 128 + 64 - 2 + 5, dev.Used);
+        Assert.Equal(-1, dev.AllocateChunk(1));
     }
 
     [Fact]
