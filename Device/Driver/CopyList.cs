@@ -65,6 +65,7 @@ internal ref struct CopyList
     }
 
     /// <summary>Hands the lists to the copy engine (in destination order, sorting only when they are not) and gives the arrays back.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public CopyCost Submit(ICopyEngine engine, int target, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         _dstPages.Flush();
