@@ -105,6 +105,7 @@ public sealed class EcsMachine : IMachine
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults)
     {
         faults = default;
@@ -147,6 +148,7 @@ public sealed class EcsMachine : IMachine
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages)
     {
         pages = 0;
@@ -271,6 +273,7 @@ public sealed class EcsMachine : IMachine
     public DummyDevice Driver(string name) => _mm.Drivers[Config.DeviceIndex(name)];
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result)
     {
         var v = _mm.Process(proc).Find(vma);
@@ -286,6 +289,7 @@ public sealed class EcsMachine : IMachine
 
     private readonly struct VerifySink(VerifyResult result, bool seq, ulong salt) : IPageViewSink
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Take(long index, in PageView view)
         {
             var expected = seq ? Components.Content.Stamp.Of(salt, index) : 0UL;
