@@ -1,7 +1,5 @@
-using System.Buffers;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Components.Tags;
 using HmmEcs.Device.Copy;
 using HmmEcs.Device.Memory;
 
@@ -39,45 +37,52 @@ public sealed class DummyMigrateOps : IMigrateOps
         {
             destFlags |= HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable);
         }
-        var copies = 0;
         if (dev is { Spec.ChunkAllocation: true })
         {
-            copies = AllocateChunks(dev, window, src, dst, destFlags);
+            var copies = AllocateChunks(dev, window, src, dst, destFlags);
+            LastCopy = copies == 0 ? default : CopyInOrder(src, dst, copies);
+            return;
         }
-        else
+        var wanted = 0;
+        foreach (var entry in src)
         {
-            var wanted = 0;
-            foreach (var entry in src)
-            {
-                wanted += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
-            }
-            // The lowest free frames in ascending order go to the pages in ascending address order. The
-            // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so
-            // nothing is overwritten before it is read.
-            var ids = System.Runtime.InteropServices.MemoryMarshal.Cast<HmmPfn, long>(dst);
-            var got = _memory.AllocateFrames(_target, ids[..wanted]);
-            var c = wanted - 1;
-            for (var i = src.Length - 1; i >= 0; i--)
-            {
-                if ((src[i].Value & HmmPfn.Migrate) == 0)
-                {
-                    dst[i] = default;
-                    continue;
-                }
-                if (c >= got)
-                {
-                    src[i] = src[i].Without(HmmPfn.Migrate);
-                    dst[i] = default;
-                }
-                else
-                {
-                    dst[i] = HmmPfn.From(ids[c], destFlags);
-                }
-                c--;
-            }
-            copies = got;
+            wanted += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
         }
-        LastCopy = Copy(src, dst, copies);
+        // The lowest free frames in ascending order go to the pages in ascending address order. The
+        // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so
+        // nothing is overwritten before it is read. The copy lists are filled in the same walk.
+        var ids = System.Runtime.InteropServices.MemoryMarshal.Cast<HmmPfn, long>(dst);
+        var got = _memory.AllocateFrames(_target, ids[..wanted]);
+        if (got == 0)
+        {
+            GiveUpAll(src, dst);
+            LastCopy = default;
+            return;
+        }
+        var list = new CopyList(_memory, _target, got);
+        var c = wanted - 1;
+        for (var i = src.Length - 1; i >= 0; i--)
+        {
+            var entry = src[i].Value;
+            if ((entry & HmmPfn.Migrate) == 0)
+            {
+                dst[i] = default;
+                continue;
+            }
+            if (c >= got)
+            {
+                src[i] = new HmmPfn(entry & ~HmmPfn.Migrate);
+                dst[i] = default;
+            }
+            else
+            {
+                var id = ids[c];
+                dst[i] = HmmPfn.From(id, destFlags);
+                list.Set(c, (int)(entry >> HmmPfn.Shift), (int)id);
+            }
+            c--;
+        }
+        LastCopy = list.Submit(_engine, _target, src, dst);
     }
 
     /// <inheritdoc/>
@@ -141,87 +146,29 @@ public sealed class DummyMigrateOps : IMigrateOps
         return copies;
     }
 
+    /// <summary>Copy lists for destinations already stored in <paramref name="dst"/> (the chunk rule).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private CopyCost Copy(Span<HmmPfn> src, Span<HmmPfn> dst, int copies)
+    private CopyCost CopyInOrder(Span<HmmPfn> src, Span<HmmPfn> dst, int copies)
     {
-        if (copies == 0)
-        {
-            return default;
-        }
-        var srcFrames = ArrayPool<long>.Shared.Rent(copies);
-        var dstFrames = ArrayPool<long>.Shared.Rent(copies);
-        try
-        {
-            var n = 0;
-            var sourceDevice = -1;
-            var ascending = true;
-            var dstCursor = new PageCursor(_memory);
-            var dstBase = _target < 0 ? 0 : _memory.Devices[_target].FirstId;
-            var ramPages = _memory.RamPages;
-            for (var i = 0; i < src.Length; i++)
-            {
-                if ((src[i].Value & HmmPfn.Migrate) == 0)
-                {
-                    continue;
-                }
-                var s = (int)src[i].Pfn;
-                var d = (int)dst[i].Pfn;
-                srcFrames[n] = s < ramPages ? s : _memory.FrameOf(s);
-                dstFrames[n] = d - dstBase;
-                ascending &= n == 0 || dstFrames[n] > dstFrames[n - 1];
-                if (sourceDevice < 0 && s >= ramPages)
-                {
-                    sourceDevice = _memory.DeviceOf(s);
-                }
-                ref var dp = ref dstCursor.At(d, out var row);
-                dp = Page.Free;
-                dp.Flags = PageFlags.Allocated;
-                dstCursor.SetLocked(row, true);
-                n++;
-            }
-            dstCursor.Flush();
-            // Params of the device involved: the target for RAM→device and device→device, the source for device→RAM.
-            var paramsDevice = _target >= 0 ? _target : sourceDevice;
-            var p = paramsDevice >= 0 ? _memory.Devices[paramsDevice].Spec.Copy : CopyParams.Default;
-            if (ascending)
-            {
-                return _engine.Copy(_memory, src, dst, srcFrames.AsSpan(0, n), dstFrames.AsSpan(0, n), p);
-            }
-            return CopySorted(src, dst, n, p);
-        }
-        finally
-        {
-            ArrayPool<long>.Shared.Return(srcFrames);
-            ArrayPool<long>.Shared.Return(dstFrames);
-        }
-    }
-
-    /// <summary>
-    /// Both allocators hand out lowest-free first, so destinations ascend in address order; a
-    /// submission whose destinations do not ascend is put in destination order first.
-    /// </summary>
-    private CopyCost CopySorted(Span<HmmPfn> src, Span<HmmPfn> dst, int n, in CopyParams p)
-    {
-        var keys = new long[n];
-        var pairs = new (HmmPfn Src, HmmPfn Dst)[n];
-        for (int i = 0, k = 0; i < src.Length; i++)
+        var list = new CopyList(_memory, _target, copies);
+        var n = 0;
+        for (var i = 0; i < src.Length; i++)
         {
             if ((src[i].Value & HmmPfn.Migrate) != 0)
             {
-                keys[k] = _memory.FrameOf((int)dst[i].Pfn);
-                pairs[k++] = (src[i], dst[i]);
+                list.Set(n++, (int)src[i].Pfn, (int)dst[i].Pfn);
             }
         }
-        Array.Sort(keys, pairs);
-        var sortedSrc = new HmmPfn[n];
-        var sortedDst = new HmmPfn[n];
-        var srcFrames = new long[n];
-        for (var k = 0; k < n; k++)
+        return list.Submit(_engine, _target, src, dst);
+    }
+
+    /// <summary>No destination at all (target full): every migrating page gives up.</summary>
+    private static void GiveUpAll(Span<HmmPfn> src, Span<HmmPfn> dst)
+    {
+        for (var i = 0; i < src.Length; i++)
         {
-            sortedSrc[k] = pairs[k].Src;
-            sortedDst[k] = pairs[k].Dst;
-            srcFrames[k] = _memory.FrameOf((int)pairs[k].Src.Pfn);
+            src[i] = src[i].Without(HmmPfn.Migrate);
+            dst[i] = default;
         }
-        return _engine.Copy(_memory, sortedSrc, sortedDst, srcFrames, keys, p);
     }
 }

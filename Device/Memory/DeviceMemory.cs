@@ -77,9 +77,18 @@ public sealed class DeviceMemory
     public int AllocatePages(Span<long> into)
     {
         var n = _pages.AllocateLowest(into);
-        for (var k = 0; k < n; k++)
+        // The pages ascend, so each chunk's count drops once per run of its pages, not once per page.
+        var k = 0;
+        while (k < n)
         {
-            _chunkFree[ChunkOf(into[k])]--;
+            var c = ChunkOf(into[k]);
+            var end = k + 1;
+            while (end < n && ChunkOf(into[end]) == c)
+            {
+                end++;
+            }
+            _chunkFree[c] -= end - k;
+            k = end;
         }
         _chunksDirty |= n > 0;
         return n;

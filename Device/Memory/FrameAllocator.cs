@@ -141,14 +141,14 @@ public sealed class FrameAllocator
         var bit = 1UL << (int)(frame & 63);
         if ((word & bit) == 0)
         {
-            throw new InvalidOperationException($"frame {frame} is already free");
+            ThrowAlreadyFree(frame);
         }
         word &= ~bit;
         Used--;
-        var w = (int)(frame >> 6);
-        if (w < _hintWord)
-        {
-            _hintWord = w;
-        }
+        _hintWord = Math.Min(_hintWord, (int)(frame >> 6));
     }
+
+    // Kept out of line so Release stays small enough to inline into the per-page loops.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowAlreadyFree(long frame) => throw new InvalidOperationException($"frame {frame} is already free");
 }

@@ -259,22 +259,23 @@ public sealed class PhysicalMemory
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, bool clearTags = true)
     {
-        ClearContent(ref page);
+        if (BytesPayload && page.Payload >= 0)
+        {
+            Payloads.Release(page.Payload);
+        }
         page = Page.Free;
         if (clearTags)
         {
             chunk.SetEnabled<Locked>(row, false);
             chunk.SetEnabled<Migrate>(row, false);
         }
-        var d = DeviceOf(id);
-        if (d < 0)
+        if (id < RamPages)
         {
             RamFrames.Release(id);
+            return;
         }
-        else
-        {
-            _devices[d].Release(id - _devices[d].FirstId);
-        }
+        var dev = _devices[DeviceOf(id)];
+        dev.Release(id - dev.FirstId);
     }
 
     private void CopyBytes(in Page src, ref Page dst)

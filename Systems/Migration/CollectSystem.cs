@@ -26,6 +26,11 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         var g0 = vma.FirstPte + s.Start;
         var lastFlush = -1L;
         var cursor = new Device.Memory.PageCursor(memory);
+        var src = s.Src.AsSpan(0, s.Count);
+        var outcome = s.Outcome.AsSpan(0, s.Count);
+        var ramPages = memory.RamPages;
+        var collected = 0;
+        var flushes = 0L;
         var i = 0;
         while (i < s.Count)
         {
@@ -40,17 +45,17 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 switch (pte.Kind)
                 {
                     case PteKind.None:
-                        s.Outcome[slot] = MigrateReason.Hole;
-                        s.Src[slot] = default;
+                        outcome[slot] = MigrateReason.Hole;
+                        src[slot] = default;
                         continue;
                     case PteKind.Swap:
-                        s.Outcome[slot] = MigrateReason.Swap;
-                        s.Src[slot] = default;
+                        outcome[slot] = MigrateReason.Swap;
+                        src[slot] = default;
                         continue;
                 }
                 var id = pte.Target;
                 ref var page = ref cursor.At(id, out var row);
-                var device = id < memory.RamPages ? -1 : memory.DeviceOf(id);
+                var device = id < ramPages ? -1 : memory.DeviceOf(id);
                 var reason = MigrateReason.None;
                 if (device == s.Target)
                 {
@@ -70,8 +75,8 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 }
                 if (reason != MigrateReason.None)
                 {
-                    s.Outcome[slot] = reason;
-                    s.Src[slot] = default;
+                    outcome[slot] = reason;
+                    src[slot] = default;
                     continue;
                 }
                 var flags = HmmPfn.Migrate | HmmPfn.Locked;
@@ -92,27 +97,29 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                     var region = (s.Start + slot) >> 9;
                     if (region != lastFlush)
                     {
-                        s.TlbFlushes++;
+                        flushes++;
                         lastFlush = region;
                     }
                 }
                 // Departure: v13 dropped the rmap and mapcount here; the simulator keeps the migration entry
                 // counted and chained, so unmap, restore and finalize all walk the same reverse map.
-                s.Src[slot] = HmmPfn.From(id, flags);
-                s.Outcome[slot] = MigrateReason.None;
+                src[slot] = HmmPfn.From(id, flags);
+                outcome[slot] = MigrateReason.None;
                 pte.Kind = PteKind.Migration;
                 cursor.SetMigrate(row, true);
                 cursor.SetLocked(row, true);
-                if (s.Collected < MigrateState.SmallRequest)
+                if (collected < MigrateState.SmallRequest)
                 {
-                    s.SmallSlots[s.Collected] = slot;
+                    s.SmallSlots[collected] = slot;
                 }
-                s.Collected++;
-                s.InFlight++;
+                collected++;
             }
             i += len;
         }
         cursor.Flush();
+        s.Collected += collected;
+        s.InFlight += collected;
+        s.TlbFlushes += flushes;
     }
 
     /// <summary>Huge PMDs over the range are split into PTEs first, as v13 did; their pages then give up as <c>compound</c> (or already-on-target).</summary>

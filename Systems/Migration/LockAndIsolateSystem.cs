@@ -22,6 +22,8 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        private readonly int _failEvery = s.Inject.IsolateEvery;
+
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
@@ -31,7 +33,7 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
                 Fail(s, chunk, row, slot, MigrateReason.Pinned);
                 return;
             }
-            if (MigrateState.Injected(s.Inject.IsolateEvery, slot))
+            if (MigrateState.Injected(_failEvery, slot))
             {
                 Fail(s, chunk, row, slot, MigrateReason.Isolate);
                 return;

@@ -1,7 +1,7 @@
-using System.Buffers;
 using HmmEcs.Components.Migration;
 using HmmEcs.Device.Copy;
 using HmmEcs.Device.Driver;
+using HmmEcs.Device.Memory;
 using HmmEcs.Systems.Mm;
 using HmmEcs.Systems.Simulation;
 
@@ -9,7 +9,7 @@ namespace HmmEcs.Systems.Migration;
 
 /// <summary>
 /// One <c>hmm_vma_migrate</c> call in flight: the request (VMA, range, target, driver ops), the
-/// per-page <c>src</c>/<c>dst</c> pfn arrays and outcomes (pooled), and what the phases counted.
+/// per-page <c>src</c>/<c>dst</c> pfn arrays and outcomes (pooled when small, see <see cref="CallArrays"/>), and what the phases counted.
 /// Slot <c>k</c> is VMA page <c>Start + k</c>.
 /// </summary>
 internal sealed class MigrateState
@@ -53,9 +53,9 @@ internal sealed class MigrateState
         TargetUnaddressable = target >= 0 && !Mm.Memory.Devices[target].Spec.Addressable;
         Ops = ops;
         Inject = inject;
-        Src = ArrayPool<HmmPfn>.Shared.Rent(Count);
-        Dst = ArrayPool<HmmPfn>.Shared.Rent(Count);
-        Outcome = ArrayPool<MigrateReason>.Shared.Rent(Count);
+        Src = CallArrays.Take<HmmPfn>(Count);
+        Dst = CallArrays.Take<HmmPfn>(Count);
+        Outcome = CallArrays.Take<MigrateReason>(Count);
         // Collect writes every slot of Src and Outcome; Dst starts clear for any driver.
         Dst.AsSpan(0, Count).Clear();
         Collected = 0;
@@ -67,9 +67,9 @@ internal sealed class MigrateState
 
     public void Release()
     {
-        ArrayPool<HmmPfn>.Shared.Return(Src);
-        ArrayPool<HmmPfn>.Shared.Return(Dst);
-        ArrayPool<MigrateReason>.Shared.Return(Outcome);
+        CallArrays.Give(Src);
+        CallArrays.Give(Dst);
+        CallArrays.Give(Outcome);
         Src = [];
         Dst = [];
         Outcome = [];

@@ -22,21 +22,24 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
     private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
         private Device.Memory.PageCursor _dst = new(s.Mm.Memory);
+        private readonly HmmPfn[] _dstEntries = s.Dst;
+        private readonly bool _targetUnaddressable = s.TargetUnaddressable;
+        private readonly int _failEvery = s.Inject.MigratePageEvery;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            if ((page.Flags & PageFlags.File) != 0 && s.TargetUnaddressable)
+            if ((page.Flags & PageFlags.File) != 0 && _targetUnaddressable)
             {
                 Fail(s, chunk, row, slot, MigrateReason.FileUnaddressable);
                 return;
             }
-            if (MigrateState.Injected(s.Inject.MigratePageEvery, slot))
+            if (MigrateState.Injected(_failEvery, slot))
             {
                 Fail(s, chunk, row, slot, MigrateReason.MigratePage);
                 return;
             }
-            var dstId = (int)s.Dst[slot].Pfn;
+            var dstId = (int)_dstEntries[slot].Pfn;
             ref var dst = ref _dst.At(dstId, out _);
             dst.Flags |= page.Flags & (PageFlags.Anon | PageFlags.File);
             if ((page.Flags & PageFlags.File) != 0)

@@ -30,6 +30,9 @@ internal static class MigratingPages
             }
             return;
         }
+        // A page's first mapping is usually the request's own PTE: its slot is then one subtraction away.
+        var g0 = s.Vma.FirstPte + s.Start;
+        var count = (ulong)s.Count;
         foreach (var chunk in s.Mm.World.Query(pages))
         {
             if (chunk.EnabledCount<Migrate>() == 0)
@@ -46,7 +49,8 @@ internal static class MigratingPages
                     var row = (w << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
                     ref var page = ref rows[row];
-                    visitor.Visit(ref page, chunk, row, s.SlotOf(page));
+                    var d = page.RmapHead - g0;
+                    visitor.Visit(ref page, chunk, row, (ulong)d < count ? (int)d : s.SlotOf(page));
                 }
             }
         }

@@ -50,18 +50,28 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
 
     private ref struct Visitor(MigrateState s, bool clearTags) : IMigratingPageVisitor
     {
-        public void Flush() => _dst.Flush();
-
+        private readonly PhysicalMemory _memory = s.Mm.Memory;
+        private readonly HmmPfn[] _src = s.Src;
+        private readonly HmmPfn[] _dstEntries = s.Dst;
+        private readonly int _ramPages = s.Mm.Memory.RamPages;
         private PageCursor _dst = new(s.Mm.Memory);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
+        private long _migrated;
+
+        /// <summary>Recounts the destination chunks' tags and adds the pages moved to the request's count.</summary>
+        public void Flush()
+        {
+            _dst.Flush();
+            s.Migrated += _migrated;
+            _migrated = 0;
+        }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            var memory = s.Mm.Memory;
-            var dstEntry = s.Dst[slot];
-            var newId = (int)dstEntry.Pfn;
-            var kind = (dstEntry.Value & HmmPfn.Unaddressable) != 0 ? PteKind.DevicePrivate : PteKind.Present;
+            var dstEntry = _dstEntries[slot].Value;
+            var newId = (int)(dstEntry >> HmmPfn.Shift);
+            var kind = (dstEntry & HmmPfn.Unaddressable) != 0 ? PteKind.DevicePrivate : PteKind.Present;
             for (var g = page.RmapHead; g >= 0;)
             {
                 ref var pte = ref _ptes.At(g);
@@ -73,7 +83,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             dst.RmapHead = page.RmapHead;
             dst.Mapcount = page.Mapcount;
             dst.Refcount = page.Mapcount + ((dst.Flags & PageFlags.File) != 0 ? 1 : 0);
-            if (newId < memory.RamPages)
+            if (newId < _ramPages)
             {
                 dst.Flags |= PageFlags.Lru;
             }
@@ -81,16 +91,16 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
 
             // The old page's last reference goes with its last mapping: RAM frames return to the
             // allocator, device pages through the driver's free callback.
-            var oldId = (int)s.Src[slot].Pfn;
-            if (oldId < memory.RamPages)
+            var oldId = (int)(_src[slot].Value >> HmmPfn.Shift);
+            if (oldId < _ramPages)
             {
-                memory.ReleaseFrame(oldId, chunk, row, ref page, clearTags);
+                _memory.ReleaseFrame(oldId, chunk, row, ref page, clearTags);
             }
             else
             {
-                s.Mm.Drivers[memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page, clearTags);
+                s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page, clearTags);
             }
-            s.Migrated++;
+            _migrated++;
         }
     }
 }

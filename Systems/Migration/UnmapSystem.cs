@@ -21,10 +21,12 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
+        private readonly int _failEvery = s.Inject.UnmapEvery;
+
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            if (MigrateState.Injected(s.Inject.UnmapEvery, slot))
+            if (MigrateState.Injected(_failEvery, slot))
             {
                 Fail(s, chunk, row, slot, MigrateReason.Unmap);
                 return;

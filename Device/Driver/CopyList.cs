@@ -1,0 +1,122 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Device.Copy;
+using HmmEcs.Device.Memory;
+
+namespace HmmEcs.Device.Driver;
+
+/// <summary>
+/// The copy engine's frame lists of one <c>alloc_and_copy</c>, filled while destinations are handed
+/// out (so the src/dst arrays are walked once, not again for the copy): entry <c>k</c> is the
+/// <c>k</c>-th migrating page in address order. Adding a pair also readies the destination page
+/// (allocated, empty, locked).
+/// </summary>
+internal ref struct CopyList
+{
+    private readonly PhysicalMemory _memory;
+    private readonly long[] _srcFrames;
+    private readonly long[] _dstFrames;
+    private readonly int _count;
+    private readonly int _ramPages;
+    private readonly int _dstBase;
+    private PageCursor _dstPages;
+    private int _sourceDevice;
+    private int _sourceEntry;
+    private bool _ordered;
+
+    /// <summary>Lists for <paramref name="count"/> copies into <paramref name="target"/> (-1: RAM).</summary>
+    public CopyList(PhysicalMemory memory, int target, int count)
+    {
+        _memory = memory;
+        _count = count;
+        _srcFrames = CallArrays.Take<long>(count);
+        _dstFrames = CallArrays.Take<long>(count);
+        _ramPages = memory.RamPages;
+        _dstBase = target < 0 ? 0 : memory.Devices[target].FirstId;
+        _dstPages = new PageCursor(memory);
+        _sourceDevice = -1;
+        _sourceEntry = int.MaxValue;
+        _ordered = true;
+    }
+
+    /// <summary>Entry <paramref name="k"/>: page <paramref name="srcId"/> copies into page <paramref name="dstId"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Set(int k, int srcId, int dstId)
+    {
+        if (srcId < _ramPages)
+        {
+            _srcFrames[k] = srcId;
+        }
+        else
+        {
+            _srcFrames[k] = _memory.FrameOf(srcId);
+            // The device of the first device-resident source in address order (entries may be set backwards).
+            if (k < _sourceEntry)
+            {
+                _sourceEntry = k;
+                _sourceDevice = _memory.DeviceOf(srcId);
+            }
+        }
+        _dstFrames[k] = dstId - _dstBase;
+        ref var page = ref _dstPages.At(dstId, out var row);
+        page = Page.Free;
+        page.Flags = PageFlags.Allocated;
+        _dstPages.SetLocked(row, true);
+    }
+
+    /// <summary>Hands the lists to the copy engine (in destination order, sorting only when they are not) and gives the arrays back.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public CopyCost Submit(ICopyEngine engine, int target, Span<HmmPfn> src, Span<HmmPfn> dst)
+    {
+        _dstPages.Flush();
+        try
+        {
+            var dstFrames = _dstFrames.AsSpan(0, _count);
+            for (var k = 1; k < dstFrames.Length && _ordered; k++)
+            {
+                _ordered = dstFrames[k] > dstFrames[k - 1];
+            }
+            // Params of the device involved: the target for RAM→device and device→device, the source for device→RAM.
+            var paramsDevice = target >= 0 ? target : _sourceDevice;
+            var p = paramsDevice >= 0 ? _memory.Devices[paramsDevice].Spec.Copy : CopyParams.Default;
+            return _ordered
+                ? engine.Copy(_memory, src, dst, _srcFrames.AsSpan(0, _count), dstFrames, p)
+                : CopySorted(engine, src, dst, p);
+        }
+        finally
+        {
+            CallArrays.Give(_srcFrames);
+            CallArrays.Give(_dstFrames);
+        }
+    }
+
+    /// <summary>
+    /// Both allocators hand out lowest-free first, so destinations ascend in address order; a
+    /// submission whose destinations do not ascend is put in destination order first.
+    /// </summary>
+    private readonly CopyCost CopySorted(ICopyEngine engine, Span<HmmPfn> src, Span<HmmPfn> dst, in CopyParams p)
+    {
+        var n = _count;
+        var keys = new long[n];
+        var pairs = new (HmmPfn Src, HmmPfn Dst)[n];
+        for (int i = 0, k = 0; i < src.Length; i++)
+        {
+            if ((src[i].Value & HmmPfn.Migrate) != 0)
+            {
+                keys[k] = _memory.FrameOf((int)dst[i].Pfn);
+                pairs[k++] = (src[i], dst[i]);
+            }
+        }
+        Array.Sort(keys, pairs);
+        var sortedSrc = new HmmPfn[n];
+        var sortedDst = new HmmPfn[n];
+        var srcFrames = new long[n];
+        for (var k = 0; k < n; k++)
+        {
+            sortedSrc[k] = pairs[k].Src;
+            sortedDst[k] = pairs[k].Dst;
+            srcFrames[k] = _memory.FrameOf((int)pairs[k].Src.Pfn);
+        }
+        return engine.Copy(_memory, sortedSrc, sortedDst, srcFrames, keys, p);
+    }
+}
