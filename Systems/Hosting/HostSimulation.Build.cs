@@ -1,4 +1,5 @@
 using HmmEcs.Systems.Scenarios.Model;
+using HmmEcs.Systems.Scenarios.Running;
 using HmmEcs.Systems.Simulation;
 
 namespace HmmEcs.Systems.Hosting;
@@ -7,13 +8,13 @@ namespace HmmEcs.Systems.Hosting;
 // device name throws when the step runs, as an IMachine call would.
 public sealed partial class HostSimulation
 {
-    /// <summary>Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan.</summary>
+    /// <summary>
+    /// Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan. A device mirror op,
+    /// which no engine runs yet, is a <see cref="ScenarioException"/>.
+    /// </summary>
     public HostSimulation Add(ScenarioStep step)
     {
-        if (step is DeviceMirrorStep)
-        {
-            throw new NotSupportedException($"'{step.Op}' needs the device mirror, which the engines do not implement yet");
-        }
+        ScenarioRunner.RequireSupported(new Scenario(Name, Machine.Config, [step]));
         var unrolled = new List<PlannedStep>();
         PlannedStep.Unroll([step], unrolled);
         // Unroll labels a lone step index 0: give it its position among the top-level steps.

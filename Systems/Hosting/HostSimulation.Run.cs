@@ -43,7 +43,7 @@ public sealed partial class HostSimulation
     /// multiples of <see cref="AlignmentPages"/> (VMA-relative), so the summed outcome equals one call; a budget
     /// below that unit still runs one unit. Other steps cost nothing against the budget and run whole. A migrate
     /// that cannot be cut (fault injection, a VMA the plan did not create, a range that fails validation) runs whole,
-    /// as the only work of its tick.
+    /// as the only migrate work of its tick (which it then ends).
     /// </summary>
     public TickReport Tick(long pageBudget)
     {
@@ -59,16 +59,16 @@ public sealed partial class HostSimulation
                 {
                     if (!TryBegin(ms.Request, out var started))
                     {
-                        var whole = WholeCount(ms.Request);
-                        if (pages > 0 && pages + whole > pageBudget)
+                        // An uncut migrate is the only migrate work of its tick: it waits for a fresh tick, and ends it.
+                        if (pages > 0)
                         {
                             break;
                         }
-                        RunWhole(planned);
-                        pages += whole;
+                        var result = RunWhole(planned);
+                        pages += result.Fields["requested"]?.GetValue<long>() ?? 0;
                         calls++;
                         completed++;
-                        continue;
+                        break;
                     }
                     _current = started;
                 }
@@ -117,12 +117,6 @@ public sealed partial class HostSimulation
         }
         started = new BudgetedMigration(request, first, count, _unit);
         return true;
-    }
-
-    private long WholeCount(MigrateRequest request)
-    {
-        var vmaPages = _vmas.Pages(request.Proc, request.Vma);
-        return vmaPages >= 0 && request.Range.TryResolve(vmaPages, out _, out var count) ? count : 1;
     }
 
     private StepResult RunWhole(PlannedStep planned)

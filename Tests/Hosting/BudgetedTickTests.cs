@@ -131,4 +131,55 @@ public sealed class BudgetedTickTests
         using var sim = HostSimulation.FromJson(HostingScenarios.Small, "reference");
         Assert.Throws<ArgumentOutOfRangeException>(() => sim.Tick(0));
     }
+
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void MigratesThatCannotBeCutRunWholeInAFreshTick(string engine)
+    {
+        var config = new Systems.Simulation.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
+        var injected = new Systems.Simulation.MigrateRequest("p", "buf", Systems.Simulation.PageRange.All, "gpu0", new(IsolateEvery: 5));
+        HostSimulation Build() => HostSimulation.FromConfig(config, engine)
+            .Process("p").Mmap("p", "buf", 2048).Touch("p", "buf", Systems.Simulation.Access.Write, 1)
+            .Migrate("p", "buf", "gpu0", new Systems.Simulation.PageRange(0, 512))
+            .Migrate(injected)
+            .Migrate("p", "buf", "ram");
+        using var whole = Build();
+        whole.RunToEnd();
+        using var sim = Build();
+        var reports = new List<TickReport>();
+        while (!sim.Finished)
+        {
+            reports.Add(sim.Tick(600));
+        }
+        // Tick 1: setup and the first 512 pages; tick 2: the injected migrate, whole; then the one to RAM, 512 a tick.
+        Assert.Equal(512, reports[0].PagesProcessed);
+        Assert.Equal(2048, reports[1].PagesProcessed);
+        Assert.Equal(1, reports[1].MigrateCalls);
+        Assert.Equal(2 + 4, reports.Count);
+        for (var i = 0; i < whole.Results.Count; i++)
+        {
+            var a = whole.Results[i].ToJson(false);
+            var b = sim.Results[i].ToJson(false);
+            (a["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
+            (b["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
+            Assert.Equal(a.ToJsonString(), b.ToJsonString());
+        }
+        Assert.True(sim.Results[4].Fields["reasons"]!["isolate"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
+    public void AMigrateOnAVmaThePlanDidNotCreateRunsWhole()
+    {
+        var config = new Systems.Simulation.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
+        using var sim = HostSimulation.FromConfig(config, "ecs");
+        sim.Machine.CreateProcess("p");
+        sim.Machine.Mmap("p", "buf", 1500, Systems.Simulation.VmaKind.Anon, true, false);
+        sim.Machine.Touch("p", "buf", Systems.Simulation.PageRange.All, Systems.Simulation.Access.Write, 1, out _);
+        sim.Migrate("p", "buf", "gpu0");
+        var report = sim.Tick(100);
+        Assert.Equal(1500, report.PagesProcessed);
+        Assert.True(report.Finished);
+        Assert.Equal(1500, sim.Results[0].Fields["migrated"]!.GetValue<long>());
+    }
 }
