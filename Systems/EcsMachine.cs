@@ -269,6 +269,13 @@ public sealed class EcsMachine : IMachine
         return err;
     }
 
+    /// <summary>
+    /// Inserts a host system into the migration pipeline, right <paramref name="position"/> phase <paramref name="phase"/>;
+    /// it runs on every later migrate (also a CPU fault's migration back to RAM). See docs/hosting.md.
+    /// </summary>
+    public void InsertSystem(Hosting.MigrationPhase phase, Hosting.Position position, ISystem<Hosting.MigrationContext> system)
+        => _pipeline.Insert((int)phase, position == Hosting.Position.After, new Hosting.HostSystemAdapter(system));
+
     /// <summary>The dummy driver of device <paramref name="name"/>.</summary>
     public DummyDevice Driver(string name) => _mm.Drivers[Config.DeviceIndex(name)];
 

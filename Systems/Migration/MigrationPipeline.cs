@@ -39,7 +39,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
 
     public MemoryManager Mm { get; }
 
-    public SystemGroup<MigrateState> Group { get; }
+    public SystemGroup<MigrateState> Group { get; private set; }
 
     /// <summary>Per-phase time of the last migrate step (CPU-fault migrations are not recorded).</summary>
     public PhaseTime[] LastPhaseTimes { get; private set; } = [];
@@ -139,5 +139,24 @@ internal sealed class MigrationPipeline : IFaultMigrator
             DeviceTimeUs = s.Copy.DeviceTimeUs,
         };
         result.PageOutcomes = outcomes;
+    }
+
+    /// <summary>
+    /// Inserts a host system right before phase <paramref name="phase"/> (0 = collect … 6 = remove migration entries),
+    /// or right after it (that is, before the next phase). Systems inserted at the same point run in insertion order.
+    /// </summary>
+    public void Insert(int phase, bool after, ISystem<MigrateState> system)
+    {
+        if (_running)
+        {
+            throw new InvalidOperationException("cannot insert a system while a migration runs");
+        }
+        // The last member (restore) is not a helper phase: nothing is inserted around it.
+        ArgumentOutOfRangeException.ThrowIfNegative(phase);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(phase, _phases.Length - 2);
+        var members = new List<ISystem<MigrateState>>(Group.Systems);
+        members.Insert(members.IndexOf(_phases[after ? phase + 1 : phase]), system);
+        system.Initialize();
+        Group = new SystemGroup<MigrateState>(Group.Name, [.. members]);
     }
 }

@@ -1,0 +1,79 @@
+using HmmEcs.Systems.Scenarios.Model;
+using HmmEcs.Systems.Scenarios.Running;
+using HmmEcs.Systems.Simulation;
+
+namespace HmmEcs.Systems.Hosting;
+
+// Building the plan from code. These steps skip the scenario loader's validation: an unknown process, VMA or
+// device name throws when the step runs, as an IMachine call would.
+public sealed partial class HostSimulation
+{
+    /// <summary>
+    /// Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan. A device mirror op,
+    /// which no engine runs yet, is a <see cref="ScenarioException"/>.
+    /// </summary>
+    public HostSimulation Add(ScenarioStep step)
+    {
+        ScenarioRunner.RequireSupported(new Scenario(Name, Machine.Config, [step]));
+        var unrolled = new List<PlannedStep>();
+        PlannedStep.Unroll([step], unrolled);
+        // Unroll labels a lone step index 0: give it its position among the top-level steps.
+        foreach (var planned in unrolled)
+        {
+            _plan.Add(planned with { Index = _topLevelSteps });
+        }
+        _topLevelSteps++;
+        return this;
+    }
+
+    private string NextPath => $"steps[{_topLevelSteps}]";
+
+    /// <summary>Appends <c>process</c>.</summary>
+    public HostSimulation Process(string name) => Add(new ProcessStep(NextPath, [], name));
+
+    /// <summary>Appends <c>mmap</c>.</summary>
+    public HostSimulation Mmap(string proc, string vma, long pages, VmaKind kind = VmaKind.Anon, bool writable = true, bool thp = false) =>
+        Add(new MmapStep(NextPath, [], proc, vma, pages, kind, writable, thp));
+
+    /// <summary>Appends <c>touch</c> (the whole VMA when <paramref name="range"/> is null).</summary>
+    public HostSimulation Touch(string proc, string vma, Access access, ulong salt = 0, PageRange? range = null) =>
+        Add(new TouchStep(NextPath, [], proc, vma, range ?? PageRange.All, access, salt));
+
+    /// <summary>Appends <c>fork</c>.</summary>
+    public HostSimulation Fork(string proc, string child) => Add(new ForkStep(NextPath, [], proc, child));
+
+    /// <summary>Appends <c>pin</c> (or <c>unpin</c> when <paramref name="take"/> is false) of every <paramref name="every"/>-th page.</summary>
+    public HostSimulation Pin(string proc, string vma, int every = 1, bool take = true, PageRange? range = null) =>
+        Add(new PinStep(take ? "pin" : "unpin", NextPath, [], proc, vma, range ?? PageRange.All, every, take));
+
+    /// <summary>Appends <c>lock</c> (or <c>unlock</c> when <paramref name="take"/> is false) of every <paramref name="every"/>-th page.</summary>
+    public HostSimulation Lock(string proc, string vma, int every = 1, bool take = true, PageRange? range = null) =>
+        Add(new LockStep(take ? "lock" : "unlock", NextPath, [], proc, vma, range ?? PageRange.All, every, take));
+
+    /// <summary>Appends <c>swapout</c>.</summary>
+    public HostSimulation SwapOut(string proc, string vma, int every = 1, PageRange? range = null) =>
+        Add(new SwapOutStep(NextPath, [], proc, vma, range ?? PageRange.All, every));
+
+    /// <summary>Appends <c>mprotect</c>.</summary>
+    public HostSimulation Mprotect(string proc, string vma, bool writable) => Add(new MprotectStep(NextPath, [], proc, vma, writable));
+
+    /// <summary>Appends <c>munmap</c>.</summary>
+    public HostSimulation Munmap(string proc, string vma) => Add(new MunmapStep(NextPath, [], proc, vma));
+
+    /// <summary>Appends <c>migrate</c>.</summary>
+    public HostSimulation Migrate(MigrateRequest request) => Add(new MigrateStep(NextPath, [], request));
+
+    /// <summary>Appends <c>migrate</c> of a range of a VMA to a device or <c>ram</c>.</summary>
+    public HostSimulation Migrate(string proc, string vma, string to, PageRange? range = null) =>
+        Migrate(new MigrateRequest(proc, vma, range ?? PageRange.All, to));
+
+    /// <summary>Appends <c>verify</c>.</summary>
+    public HostSimulation Verify(string proc, string vma, VerifyPattern pattern, ulong salt = 0, PageRange? range = null) =>
+        Add(new VerifyStep(NextPath, [], proc, vma, range ?? PageRange.All, pattern, salt));
+
+    /// <summary>Appends <c>stats</c>.</summary>
+    public HostSimulation Stats() => Add(new StatsStep(NextPath, []));
+
+    /// <summary>Appends <c>check</c>.</summary>
+    public HostSimulation Check() => Add(new CheckStep(NextPath, []));
+}
