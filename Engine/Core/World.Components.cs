@@ -10,7 +10,7 @@ public sealed partial class World
     public ref T Get<T>(Entity e) where T : struct
     {
         var location = LocationOf(e);
-        var chunk = _chunkById[location >> _rowBits]!;
+        var chunk = ChunkAt(location);
         var column = chunk.TryColumnIndex<T>();
         if (column < 0)
         {
@@ -37,7 +37,7 @@ public sealed partial class World
     public bool Has<T>(Entity e) where T : struct
     {
         var location = LocationOf(e);
-        var chunk = _chunkById[location >> _rowBits]!;
+        var chunk = ChunkAt(location);
         var enable = chunk.TryEnableIndex<T>();
         if (enable >= 0)
         {
@@ -53,7 +53,7 @@ public sealed partial class World
     public void Add<T>(Entity e, in T value = default) where T : struct
     {
         var location = LocationOf(e);
-        var chunk = _chunkById[location >> _rowBits]!;
+        var chunk = ChunkAt(location);
         var row = location & _rowMask;
         var id = Registry.IdOf<T>();
         var archetype = chunk._archetype;
@@ -86,7 +86,7 @@ public sealed partial class World
     public void Remove<T>(Entity e) where T : struct
     {
         var location = LocationOf(e);
-        var chunk = _chunkById[location >> _rowBits]!;
+        var chunk = ChunkAt(location);
         var id = Registry.IdOf<T>();
         var archetype = chunk._archetype;
         if (!archetype.Signature.Has(id))
@@ -108,7 +108,7 @@ public sealed partial class World
     public void SetEnabled<T>(Entity e, bool on) where T : struct
     {
         var location = LocationOf(e);
-        var chunk = _chunkById[location >> _rowBits]!;
+        var chunk = ChunkAt(location);
         var enable = chunk.TryEnableIndex<T>();
         if (enable < 0)
         {

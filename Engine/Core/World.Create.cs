@@ -27,6 +27,7 @@ public sealed partial class World
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillColumn<T>(Archetype archetype, Chunk chunk, int start, int count, int id, in T value) where T : struct
     {
         if (!TypeNumber<T>.IsZeroSize)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace HmmEcs.Engine;
 
@@ -61,7 +62,8 @@ public sealed partial class World
         {
             ThrowStale(e);
         }
-        ref var slot = ref _slots[e.Id];
+        // _slotCount never exceeds _slots.Length, so the check above covers the array's own.
+        ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), e.Id);
         if (slot.Version != e.Version || slot.Location < 0)
         {
             ThrowStale(e);
@@ -69,10 +71,11 @@ public sealed partial class World
         return slot.Location;
     }
 
+    /// <summary>The chunk of a packed location taken from a live entity's slot (its chunk id is always in the table).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Chunk ChunkAt(int location)
     {
-        return _chunkById[location >> _rowBits]!;
+        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_chunkById), location >> _rowBits)!;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,7 +87,7 @@ public sealed partial class World
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetLocation(int id, Chunk chunk, int row)
     {
-        _slots[id].Location = (chunk._id << _rowBits) | row;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), id).Location = (chunk._id << _rowBits) | row;
     }
 
     private static void ThrowStale(Entity e)
@@ -234,57 +237,67 @@ public sealed partial class World
     internal void RemoveRow(Chunk chunk, int row)
     {
         var last = chunk._count - 1;
-        var archetype = chunk._archetype;
         var columns = chunk._columns;
-        var ops = archetype.ColumnOps;
-        var sizes = archetype.ColumnRawSizes;
-        var masks = chunk._masks;
-        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
-        if (row != last)
-        {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                if (sizes[c] != 0)
-                {
-                    RowCopy.Copy(columns[c], last, columns[c], row, sizes[c]);
-                }
-                else
-                {
-                    ops[c].CopyRow(columns[c], last, columns[c], row);
-                }
-            }
-            var moved = chunk._entities[last];
-            chunk._entities[row] = moved;
-            SetLocation(moved.Id, chunk, row);
-        }
+        var ops = chunk._archetype.ColumnOps;
+        var sizes = chunk._archetype.ColumnRawSizes;
         for (var c = 0; c < columns.Length; c++)
         {
             if (sizes[c] != 0)
             {
+                if (row != last)
+                {
+                    RowCopy.Copy(columns[c], last, columns[c], row, sizes[c]);
+                }
                 RowCopy.Clear(columns[c], last, sizes[c]);
             }
             else
             {
+                if (row != last)
+                {
+                    ops[c].CopyRow(columns[c], last, columns[c], row);
+                }
                 ops[c].ClearRow(columns[c], last);
             }
         }
-        for (var i = 0; i < masks.Length; i++)
+        CloseRowGap(chunk, row, last);
+    }
+
+    /// <summary>
+    /// The rest of a row removal once the columns are done: the last row's entity and enable bits
+    /// move into <paramref name="row"/>, the last row is cleared and the chunk shrinks by one.
+    /// </summary>
+    private void CloseRowGap(Chunk chunk, int row, int last)
+    {
+        var archetype = chunk._archetype;
+        var entities = chunk._entities;
+        if (row != last)
         {
-            var mask = masks[i];
-            var rowBit = 1UL << row;
-            if ((mask[row >> 6] & rowBit) != 0)
+            var moved = entities[last];
+            entities[row] = moved;
+            SetLocation(moved.Id, chunk, row);
+        }
+        var masks = chunk._masks;
+        if (masks.Length > 0)
+        {
+            var counts = chunk.EnabledCounts;
+            for (var i = 0; i < masks.Length; i++)
             {
-                counts[i]--;
-            }
-            var lastBit = 1UL << last;
-            var lastOn = (mask[last >> 6] & lastBit) != 0;
-            mask[last >> 6] &= ~lastBit;
-            if (row != last)
-            {
-                mask[row >> 6] = lastOn ? mask[row >> 6] | rowBit : mask[row >> 6] & ~rowBit;
+                var mask = masks[i];
+                var rowBit = 1UL << row;
+                if ((mask[row >> 6] & rowBit) != 0)
+                {
+                    counts[i]--;
+                }
+                var lastBit = 1UL << last;
+                var lastOn = (mask[last >> 6] & lastBit) != 0;
+                mask[last >> 6] &= ~lastBit;
+                if (row != last)
+                {
+                    mask[row >> 6] = lastOn ? mask[row >> 6] | rowBit : mask[row >> 6] & ~rowBit;
+                }
             }
         }
-        chunk._entities[last] = default;
+        entities[last] = default;
         chunk._count = last;
         archetype._entityCount--;
         if (last == 0 && chunk._index != archetype._chunkCount - 1)
@@ -299,27 +312,9 @@ public sealed partial class World
     internal Chunk MoveRow(Chunk chunk, int row, ArchetypeEdge edge)
     {
         var e = chunk._entities[row];
-        var toChunk = AllocateRow(edge.Target, e);
+        var target = edge.Target;
+        var toChunk = AllocateRow(target, e);
         var toRow = toChunk._count - 1;
-        var sourceColumns = edge.SourceColumns;
-        var targetOps = edge.Target.ColumnOps;
-        var sizes = edge.Target.ColumnRawSizes;
-        for (var c = 0; c < sourceColumns.Length; c++)
-        {
-            var s = sourceColumns[c];
-            if (s < 0)
-            {
-                continue;
-            }
-            if (sizes[c] != 0)
-            {
-                RowCopy.Copy(chunk._columns[s], row, toChunk._columns[c], toRow, sizes[c]);
-            }
-            else
-            {
-                targetOps[c].CopyRow(chunk._columns[s], row, toChunk._columns[c], toRow);
-            }
-        }
         var sourceEnables = edge.SourceEnables;
         for (var i = 0; i < sourceEnables.Length; i++)
         {
@@ -329,19 +324,94 @@ public sealed partial class World
                 toChunk.SetEnabled(i, toRow, false);
             }
         }
+        if (edge.SameRawColumns)
+        {
+            // A tag flip: column c maps to column c. One pass per column moves the row out, fills
+            // the hole from the last row and clears the last row.
+            var last = chunk._count - 1;
+            var from = chunk._columns;
+            var to = toChunk._columns;
+            var sizes = target.ColumnRawSizes;
+            if (to.Length == from.Length && sizes.Length == from.Length)
+            {
+                for (var c = 0; c < from.Length; c++)
+                {
+                    var column = from[c];
+                    var size = sizes[c];
+                    RowCopy.Copy(column, row, to[c], toRow, size);
+                    if (row != last)
+                    {
+                        RowCopy.Copy(column, last, column, row, size);
+                    }
+                    RowCopy.Clear(column, last, size);
+                }
+            }
+            CloseRowGap(chunk, row, last);
+            return toChunk;
+        }
+        var sourceColumns = edge.SourceColumns;
+        var targetOps = target.ColumnOps;
+        var targetSizes = target.ColumnRawSizes;
+        for (var c = 0; c < sourceColumns.Length; c++)
+        {
+            var s = sourceColumns[c];
+            if (s < 0)
+            {
+                continue;
+            }
+            if (targetSizes[c] != 0)
+            {
+                RowCopy.Copy(chunk._columns[s], row, toChunk._columns[c], toRow, targetSizes[c]);
+            }
+            else
+            {
+                targetOps[c].CopyRow(chunk._columns[s], row, toChunk._columns[c], toRow);
+            }
+        }
         RemoveRow(chunk, row);
         return toChunk;
     }
     /// <summary>Creates <c>created.Length</c> entities in rows <paramref name="start"/>.. of <paramref name="chunk"/>, enable bits set.</summary>
+    /// <remarks>
+    /// Optimized at first call: a bulk create is often the only call of this loop in a process (one
+    /// mmap of 1M pages), which would otherwise run it as tier-0 or OSR code.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void PlaceNew(Chunk chunk, int start, Span<Entity> created)
     {
         var take = created.Length;
-        for (var i = 0; i < take; i++)
+        var entities = chunk._entities.AsSpan(start, take);
+        var i = 0;
+        // Reused ids first, in the order NewEntity hands them out.
+        for (; i < take && _freeCount > 0; i++)
         {
             var e = NewEntity();
             created[i] = e;
-            chunk._entities[start + i] = e;
+            entities[i] = e;
             SetLocation(e.Id, chunk, start + i);
+        }
+        if (i < take)
+        {
+            // The rest are fresh ids in one run: version 1, consecutive rows of this chunk.
+            var fresh = take - i;
+            if (_slotCount + fresh > _slots.Length)
+            {
+                ReserveIds(fresh);
+            }
+            var firstId = _slotCount;
+            var slots = _slots.AsSpan(firstId, fresh);
+            var firstLocation = (chunk._id << _rowBits) | (start + i);
+            var createdRest = created[i..];
+            var entitiesRest = entities[i..];
+            for (var k = 0; k < slots.Length; k++)
+            {
+                slots[k] = new EntitySlot { Location = firstLocation + k, Version = 1 };
+                var e = new Entity(firstId + k, 1);
+                createdRest[k] = e;
+                entitiesRest[k] = e;
+            }
+            _slotCount += fresh;
+            _alive += fresh;
         }
         var masks = chunk._masks;
         var counts = masks.Length > 0 ? chunk.EnabledCounts : [];

@@ -54,6 +54,7 @@ public sealed class Archetype
             layout = layout.With(ColumnIds[i]);
         }
         ColumnLayout = layout;
+        AllColumnsRaw = Array.IndexOf(ColumnRawSizes, 0) < 0;
         for (var i = 0; i < EnableIds.Length; i++)
         {
             _enableIndexById[EnableIds[i]] = i;
@@ -88,6 +89,9 @@ public sealed class Archetype
 
     /// <summary>Per column: bytes to copy raw, or 0 to go through <see cref="ColumnOps"/>.</summary>
     internal int[] ColumnRawSizes { get; }
+
+    /// <summary>True when every column copies as raw bytes (none holds references).</summary>
+    internal bool AllColumnsRaw { get; }
 
     /// <summary>The column types alone: archetypes with equal layouts can trade chunks.</summary>
     internal Signature ColumnLayout { get; }

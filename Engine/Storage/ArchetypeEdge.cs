@@ -14,6 +14,7 @@ internal sealed class ArchetypeEdge
         SourceEnables = Map(target.EnableIds, source.EnableIndexOf);
         // Layout-compatible: same column types in the same order, so a whole chunk can be relabelled.
         SameColumns = source.ColumnIds.AsSpan().SequenceEqual(target.ColumnIds);
+        SameRawColumns = SameColumns && source.AllColumnsRaw;
     }
 
     public Archetype Source { get; }
@@ -25,6 +26,9 @@ internal sealed class ArchetypeEdge
     public int[] SourceEnables { get; }
 
     public bool SameColumns { get; }
+
+    /// <summary>Same column layout and every column raw bytes: a per-entity move takes the fused path.</summary>
+    public bool SameRawColumns { get; }
 
     private static int[] Map(int[] targetIds, Func<int, int> sourceIndexOf)
     {

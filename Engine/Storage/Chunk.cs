@@ -220,7 +220,9 @@ public sealed class Chunk
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetEnabled(int enableIndex, int row, bool on)
     {
-        ref var word = ref _masks[enableIndex][row >> 6];
+        // enableIndex comes from the archetype's own map and row is below Capacity: both in range.
+        var mask = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_masks), enableIndex);
+        ref var word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(mask), row >> 6);
         var bit = 1UL << row;
         word = on ? word | bit : word & ~bit;
         _countsStale = true;
