@@ -6,6 +6,7 @@ namespace HmmEcs.Engine;
 public sealed partial class World
 {
     /// <summary>Per entity id: packed location (chunk id and row) or -1 when dead, and the id's version.</summary>
+    [StructLayout(LayoutKind.Sequential)]
     private struct EntitySlot
     {
         public int Location;
@@ -63,12 +64,14 @@ public sealed partial class World
             ThrowStale(e);
         }
         // _slotCount never exceeds _slots.Length, so the check above covers the array's own.
-        ref var slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), e.Id);
-        if (slot.Version != e.Version || slot.Location < 0)
+        // One 8-byte load checks both (little-endian: x64 and Arm64): the high half is the version, the low half the location,
+        // whose sign bit marks a dead id. Zero above bit 30 after the xor means same version, alive.
+        var packed = Unsafe.As<EntitySlot, ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), e.Id));
+        if (((packed ^ ((ulong)(uint)e.Version << 32)) >> 31) != 0)
         {
             ThrowStale(e);
         }
-        return slot.Location;
+        return (int)packed;
     }
 
     /// <summary>The chunk of a packed location taken from a live entity's slot (its chunk id is always in the table).</summary>
