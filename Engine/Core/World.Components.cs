@@ -109,12 +109,25 @@ public sealed partial class World
     {
         var location = LocationOf(e);
         var chunk = ChunkAt(location);
+        var cache = chunk._enableCache;
+        if ((int)(cache >> 32) != TypeNumber<T>.Value)
+        {
+            // The miss path does the whole flip out of line, so nothing stays live across its call.
+            SetEnabledUncached<T>(e, chunk, location & _rowMask, on);
+            return;
+        }
+        chunk.SetEnabled((int)cache, location & _rowMask, on);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SetEnabledUncached<T>(Entity e, Chunk chunk, int row, bool on) where T : struct
+    {
         var enable = chunk.TryEnableIndex<T>();
         if (enable < 0)
         {
             ThrowMissing(e, typeof(T));
         }
-        chunk.SetEnabled(enable, location & _rowMask, on);
+        chunk.SetEnabled(enable, row, on);
     }
 
     private static void ThrowMissing(Entity e, Type type)

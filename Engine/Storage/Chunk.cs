@@ -22,7 +22,7 @@ public sealed class Chunk
     private int[] _enabledCounts;
     private bool _countsStale;
     private long _columnCache = -1;
-    private long _enableCache = -1;
+    internal long _enableCache = -1;
 
     internal Chunk(Archetype archetype, int id, int capacity)
     {
