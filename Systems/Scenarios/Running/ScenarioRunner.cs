@@ -124,7 +124,8 @@ public static class ScenarioRunner
         return result;
     }
 
-    private static (Errno Error, JsonObject Fields) ExecuteMirror(IMachine m, DeviceMirrorStep s)
+    /// <summary>Runs a device-mirror step (also for hosts that dispatch steps themselves).</summary>
+    internal static (Errno Error, JsonObject Fields) ExecuteMirror(IMachine m, DeviceMirrorStep s)
     {
         switch (s.Op)
         {
