@@ -16,7 +16,7 @@ namespace HmmEcs.Systems;
 /// The ECS pipeline: pages, PTEs, VMAs and device chunks are entities of one World and the
 /// helper's phases are systems over archetype queries (see DESIGN.md "How the kernel maps onto entities").
 /// </summary>
-public sealed class EcsMachine : IMachine
+public sealed partial class EcsMachine : IMachine
 {
     private readonly World _world;
     private readonly MemoryManager _mm;
@@ -62,6 +62,9 @@ public sealed class EcsMachine : IMachine
 
     /// <inheritdoc/>
     public string EngineName => "ecs";
+
+    /// <inheritdoc/>
+    public bool HasDeviceMirror => true;
 
     /// <summary>The world holding every entity of the machine (for inspection and benchmarks).</summary>
     public World World => _world;
@@ -141,6 +144,14 @@ public sealed class EcsMachine : IMachine
     public Errno Fork(string proc, string child)
     {
         var parent = _mm.Process(proc);
+        foreach (var v in parent.Vmas)
+        {
+            if (!v.Shared)
+            {
+                // Fork's write-protect of a COW mapping invalidates the parent's range for every mirror.
+                v.Mirror?.Clear();
+            }
+        }
         var c = new AddressSpace(_mm.Processes.Count, child);
         _mm.Processes.Add(c);
         _mm.Fork(parent, c);
@@ -222,7 +233,9 @@ public sealed class EcsMachine : IMachine
     /// <inheritdoc/>
     public Errno Mprotect(string proc, string vma, bool writable)
     {
-        _mm.Mprotect(_mm.Process(proc).Find(vma), writable);
+        var v = _mm.Process(proc).Find(vma);
+        v.Mirror?.Clear();
+        _mm.Mprotect(v, writable);
         return Errno.None;
     }
 
@@ -230,7 +243,9 @@ public sealed class EcsMachine : IMachine
     public Errno Munmap(string proc, string vma)
     {
         var p = _mm.Process(proc);
-        _mm.Munmap(p, p.Find(vma));
+        var v = p.Find(vma);
+        v.Mirror?.Clear();
+        _mm.Munmap(p, v);
         SyncDevices();
         return Errno.None;
     }
@@ -250,6 +265,10 @@ public sealed class EcsMachine : IMachine
         }
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
         var err = _pipeline.Run(v, first, first + count, target, ops, request.Inject, result);
+        if (err == Errno.None && target >= 0)
+        {
+            MirrorMigrated(v, first, target, result);
+        }
         SyncDevices();
         return err;
     }
@@ -339,6 +358,10 @@ public sealed class EcsMachine : IMachine
         {
             stats.DeviceUsed[d] = devices[d].Used;
             stats.DeviceFree[d] = devices[d].Free;
+        }
+        if (memory.Generations is not null)
+        {
+            _mm.CountMirrored(stats.DeviceMirrored);
         }
         foreach (var chunk in _world.Query(new QueryDescription().WithAll<Page>()))
         {

@@ -42,12 +42,29 @@ internal static class StepSummary
                     foreach (var (name, d) in devices)
                     {
                         b.Append(Inv, $" {name} used {d?["used"]} free {d?["free"]}");
+                        if (d?["mirrored"] is JsonValue m && m.GetValue<long>() != 0)
+                        {
+                            b.Append(Inv, $" mirrored {m}");
+                        }
                     }
                 }
                 b.Append(Inv, $" pinned {N(f, "pinned")} locked {N(f, "locked")}");
                 break;
             case "check":
                 b.Append(Inv, $" violations {N(f, "violations")}");
+                break;
+            case "device-read":
+                b.Append(Inv, $" pages {N(f, "pages")} faults {N(f, "faults")} mismatches {N(f, "mismatches")}");
+                break;
+            case "device-write":
+                b.Append(Inv, $" pages {N(f, "pages")} faults {N(f, "faults")}");
+                break;
+            case "snapshot":
+                b.Append(Inv, $" states");
+                Pairs(b, f["states"] as JsonObject);
+                break;
+            case "evict":
+                b.Append(Inv, $" migrated {N(f, "migrated")}");
                 break;
         }
         b.Append(Inv, $"  {s.WallMs:0.###} ms");

@@ -248,6 +248,15 @@ public sealed class PhysicalMemory
         return ref page;
     }
 
+    /// <summary>
+    /// Times each page id was freed, kept once a device mirror exists (<see cref="TrackGenerations"/>): a mirror
+    /// entry taken before a free is stale even when the id is handed out again.
+    /// </summary>
+    public uint[]? Generations { get; private set; }
+
+    /// <summary>Starts counting frees per page id (the first device-mirror access; costs 4 bytes per page).</summary>
+    public uint[] TrackGenerations() => Generations ??= new uint[TotalIds];
+
     /// <summary>Frees a page whose last reference went: content, state and the frame in its allocator.</summary>
     public void ReleaseFrame(int id)
     {
@@ -264,6 +273,10 @@ public sealed class PhysicalMemory
             Payloads.Release(page.Payload);
         }
         page = Page.Free;
+        if (Generations is { } generations)
+        {
+            generations[id]++;
+        }
         if (clearTags)
         {
             chunk.SetEnabled<Locked>(row, false);

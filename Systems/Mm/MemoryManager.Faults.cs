@@ -22,60 +22,70 @@ internal sealed partial class MemoryManager
         var plannedRegion = -1L;
         for (var i = first; i < first + count; i += every)
         {
-            var region = i >> 9;
-            if (vma.HasHuge(i))
+            if (!PreparePage(vma, i, write, ref need, ref plannedRegion))
             {
-                if (write && (HugeRef(vma, region).Bits & PteBits.Write) == 0 && !vma.Shared
-                    && PageRef(HugeRef(vma, region).Head + (int)(i & 511)).Mapcount > 1)
-                {
-                    need++;
-                }
-                continue;
-            }
-            ref var pte = ref PteRef(vma.FirstPte + i);
-            switch (pte.Kind)
-            {
-                case PteKind.None:
-                    if (region == plannedRegion)
-                    {
-                        break;
-                    }
-                    if (WantsHugeFault(vma, region))
-                    {
-                        plannedRegion = region;
-                        need += 512;
-                    }
-                    else if (!vma.Shared || vma.File!.Cache[i] < 0)
-                    {
-                        need++;
-                    }
-                    break;
-                case PteKind.Swap:
-                    need++;
-                    break;
-                case PteKind.DevicePrivate:
-                {
-                    var d = Memory.DeviceOf(pte.Target);
-                    if (!Memory.Devices[d].Spec.Movable)
-                    {
-                        return Errno.EFAULT;
-                    }
-                    need++;
-                    if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
-                    {
-                        need++;
-                    }
-                    break;
-                }
-                case PteKind.Present:
-                    if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
-                    {
-                        need++;
-                    }
-                    break;
+                return Errno.EFAULT;
             }
         }
         return need > Memory.RamFrames.Free ? Errno.ENOMEM : Errno.None;
+    }
+
+    /// <summary>One page of <see cref="PrepareFaults"/>: adds the frames its fault may take; false for an immovable device page.</summary>
+    public bool PreparePage(VmaInfo vma, long i, bool write, ref long need, ref long plannedRegion)
+    {
+        var region = i >> 9;
+        if (vma.HasHuge(i))
+        {
+            if (write && (HugeRef(vma, region).Bits & PteBits.Write) == 0 && !vma.Shared
+                && PageRef(HugeRef(vma, region).Head + (int)(i & 511)).Mapcount > 1)
+            {
+                need++;
+            }
+            return true;
+        }
+        ref var pte = ref PteRef(vma.FirstPte + i);
+        switch (pte.Kind)
+        {
+            case PteKind.None:
+                if (region == plannedRegion)
+                {
+                    break;
+                }
+                if (WantsHugeFault(vma, region))
+                {
+                    plannedRegion = region;
+                    need += 512;
+                }
+                else if (!vma.Shared || vma.File!.Cache[i] < 0)
+                {
+                    need++;
+                }
+                break;
+            case PteKind.Swap:
+                need++;
+                break;
+            case PteKind.DevicePrivate:
+            {
+                var d = Memory.DeviceOf(pte.Target);
+                if (!Memory.Devices[d].Spec.Movable)
+                {
+                    return false;
+                }
+                need++;
+                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                {
+                    need++;
+                }
+                break;
+            }
+            case PteKind.Present:
+                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                {
+                    need++;
+                }
+                break;
+        }
+        return true;
     }
 
     /// <summary>

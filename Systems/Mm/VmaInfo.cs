@@ -26,6 +26,8 @@ internal sealed class VmaInfo
     /// <summary>Huge PMD entity per 512-page region; null until the VMA's first huge mapping.</summary>
     public Entity[]? Huge { get; set; }
     public bool Alive { get; set; } = true;
+    /// <summary>The devices' mirror entries for this VMA; null until a device first accesses it.</summary>
+    public Device.Mirror.MirrorTable? Mirror { get; set; }
 
     public int Id => Area.Id;
     public long Pages => Area.Pages;

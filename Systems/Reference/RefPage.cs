@@ -24,6 +24,9 @@ internal sealed class RefPage
 
     public bool Allocated;
 
+    /// <summary>Times this frame was freed: a device mirror entry taken before a free is stale.</summary>
+    public uint Generation;
+
     /// <summary>Kept by every operation that takes or drops a reference; the checker compares it with its parts.</summary>
     public int RefCount;
 

@@ -70,6 +70,9 @@ internal sealed class RefVma
     public ulong[] Shadow { get; }
 
     public bool IsShared => Kind is VmaKind.File or VmaKind.SharedAnon;
+
+    /// <summary>The devices' mirror entries for this VMA; null until a device first accesses it.</summary>
+    public Device.Mirror.MirrorTable? Mirror;
 }
 
 /// <summary>An address space: its VMAs by name, in creation order.</summary>

@@ -167,45 +167,54 @@ public sealed partial class ReferenceMachine
         long plannedRegion = -1;
         for (long k = 0; k < count; k += every)
         {
-            var i = first + k;
-            var r = i / HugePages;
-            ref var pte = ref v.Ptes[i];
-            switch (pte.Kind)
+            if (!PrepassPage(v, first + k, write, ref need, ref plannedRegion))
             {
-                case PteKind.None:
-                    if (r == plannedRegion)
-                    {
-                        break;
-                    }
-                    if (WantsHugeFault(v, r))
-                    {
-                        plannedRegion = r;
-                        need += HugePages;
-                    }
-                    else if (!v.IsShared || v.Mapping.Cache![i] is null)
-                    {
-                        need++;
-                    }
-                    break;
-                case PteKind.Swap:
-                    need++;
-                    break;
-                case PteKind.DevicePrivate:
-                    if (!_devices[pte.Page!.Device].Config.Movable)
-                    {
-                        return Errno.EFAULT;
-                    }
-                    need += 1 + (write && !pte.Write && !v.IsShared && pte.Page.MapCount > 1 ? 1 : 0);
-                    break;
-                case PteKind.Present:
-                    if (write && !pte.Write && !v.IsShared && pte.Page!.MapCount > 1)
-                    {
-                        need++;
-                    }
-                    break;
+                return Errno.EFAULT;
             }
         }
         return need > _ram.Free ? Errno.ENOMEM : Errno.None;
+    }
+
+    /// <summary>One page of <see cref="Prepass"/>: adds the frames its fault may take; false for an immovable device page.</summary>
+    private bool PrepassPage(RefVma v, long i, bool write, ref long need, ref long plannedRegion)
+    {
+        var r = i / HugePages;
+        ref var pte = ref v.Ptes[i];
+        switch (pte.Kind)
+        {
+            case PteKind.None:
+                if (r == plannedRegion)
+                {
+                    break;
+                }
+                if (WantsHugeFault(v, r))
+                {
+                    plannedRegion = r;
+                    need += HugePages;
+                }
+                else if (!v.IsShared || v.Mapping.Cache![i] is null)
+                {
+                    need++;
+                }
+                break;
+            case PteKind.Swap:
+                need++;
+                break;
+            case PteKind.DevicePrivate:
+                if (!_devices[pte.Page!.Device].Config.Movable)
+                {
+                    return false;
+                }
+                need += 1 + (write && !pte.Write && !v.IsShared && pte.Page.MapCount > 1 ? 1 : 0);
+                break;
+            case PteKind.Present:
+                if (write && !pte.Write && !v.IsShared && pte.Page!.MapCount > 1)
+                {
+                    need++;
+                }
+                break;
+        }
+        return true;
     }
 
     /// <summary>

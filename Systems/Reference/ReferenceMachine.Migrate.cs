@@ -41,6 +41,11 @@ public sealed partial class ReferenceMachine
             if (outcome == MigrateReason.None)
             {
                 result.Migrated++;
+                if (target >= 0)
+                {
+                    // dmirror's finalize: the migrating device maps what it migrated.
+                    MirrorMap(v, target, first + k);
+                }
             }
             else
             {

@@ -98,6 +98,7 @@ public sealed partial class ReferenceMachine
             page.LockedByOther = false;
         }
         page.Allocated = false;
+        page.Generation++;
         page.Mapping = null;
         page.Compound = null;
         page.Stamp = 0;

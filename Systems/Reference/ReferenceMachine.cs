@@ -49,6 +49,9 @@ public sealed partial class ReferenceMachine : IMachine
     public string EngineName => "reference";
 
     /// <inheritdoc/>
+    public bool HasDeviceMirror => true;
+
+    /// <inheritdoc/>
     public Errno CreateProcess(string name)
     {
         if (_processes.ContainsKey(name))
@@ -93,6 +96,8 @@ public sealed partial class ReferenceMachine : IMachine
             if (!pv.IsShared)
             {
                 Array.Copy(pv.Shadow, cv.Shadow, pv.Shadow.Length);
+                // Fork's write-protect of a COW mapping invalidates the parent's range for every mirror.
+                pv.Mirror?.Clear();
             }
             var src = pv.Ptes;
             var dst = cv.Ptes;
@@ -128,6 +133,7 @@ public sealed partial class ReferenceMachine : IMachine
     {
         var v = Vma(proc, vma);
         v.Writable = writable;
+        v.Mirror?.Clear();
         if (!writable)
         {
             var ptes = v.Ptes;
@@ -160,6 +166,7 @@ public sealed partial class ReferenceMachine : IMachine
             }
             pte = default;
         }
+        v.Mirror?.Clear();
         p.Vmas.Remove(vma);
         p.Order.Remove(v);
         var mapping = v.Mapping;
@@ -265,6 +272,7 @@ public sealed partial class ReferenceMachine : IMachine
             s.DeviceUsed[d] = _devices[d].Allocator.Used;
             s.DeviceFree[d] = _devices[d].Allocator.Free;
         }
+        CountMirrored(s.DeviceMirrored);
         return s;
     }
 

@@ -67,6 +67,34 @@ public sealed class StatsResult
     public long Locked;
 }
 
+/// <summary>Outcome of one <c>device-read</c> or <c>device-write</c>.</summary>
+public sealed class DeviceAccessResult
+{
+    /// <summary>Pages the device accessed.</summary>
+    public long Pages;
+    /// <summary>Pages that had no live mirror entry (with write access: no writable one) and took the fault path.</summary>
+    public long Faults;
+    /// <summary><c>device-read</c>: pages whose content differed from the pattern.</summary>
+    public long Mismatches;
+}
+
+/// <summary>Outcome of one <c>snapshot</c>: each page of the range in exactly one state.</summary>
+public sealed class SnapshotResult
+{
+    /// <summary>Holes and swap entries.</summary>
+    public long None;
+    /// <summary>Present read-only PTEs.</summary>
+    public long Read;
+    /// <summary>Present writable PTEs.</summary>
+    public long Write;
+    /// <summary>Pages mapped by a huge PMD.</summary>
+    public long Huge;
+    /// <summary>Device-private pages of the snapshotting device.</summary>
+    public long DeviceLocal;
+    /// <summary>Device-private pages of another device.</summary>
+    public long DeviceRemote;
+}
+
 /// <summary>Outcome of the invariant checker.</summary>
 public sealed class CheckResult
 {

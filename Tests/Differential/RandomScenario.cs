@@ -66,7 +66,7 @@ internal sealed class RandomScenario
         {
             return ("mmap", Mmap(m, _procs[_rng.Next(_procs.Count)]));
         }
-        var roll = _rng.Next(100);
+        var roll = _rng.Next(112);
         return roll switch
         {
             < 3 when _procs.Count < 4 => ("process", NewProcess(m)),
@@ -80,7 +80,11 @@ internal sealed class RandomScenario
             < 50 => ("munmap", Munmap(m, proc, vma)),
             < 80 => ("migrate", Migrate(m, proc, vma)),
             < 92 => ("verify", Verify(m, proc, vma)),
-            _ => ("stats", Stats(m)),
+            < 100 => ("stats", Stats(m)),
+            < 105 => ("device-read", DeviceRead(m, proc, vma)),
+            < 109 => ("device-write", DeviceWrite(m, proc, vma)),
+            < 111 => ("snapshot", Snapshot(m, proc, vma)),
+            _ => ("evict", Evict(m)),
         };
     }
 
@@ -243,6 +247,49 @@ internal sealed class RandomScenario
         Log.Add($"verify {proc} {vma.Name} {range} {pattern} salt={salt}");
         var e = m.Verify(proc, vma.Name, range, pattern, salt, r);
         return $"{e} {Canonical.Of(r)}";
+    }
+
+    private string AnyDevice(IMachine m) => m.Config.DeviceList[_rng.Next(m.Config.DeviceList.Count)].Name;
+
+    private string DeviceRead(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var device = AnyDevice(m);
+        var r = new DeviceAccessResult();
+        var pattern = _rng.Next(4) == 0 ? VerifyPattern.Zero : VerifyPattern.Seq;
+        var range = Range(vma.Pages);
+        var salt = (ulong)_rng.Next(1, 1000);
+        Log.Add($"device-read {device} {proc} {vma.Name} {range} {pattern} salt={salt}");
+        var e = m.DeviceRead(device, proc, vma.Name, range, pattern, salt, r);
+        return $"{e} pages={r.Pages} faults={r.Faults} mismatches={r.Mismatches}";
+    }
+
+    private string DeviceWrite(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var device = AnyDevice(m);
+        var r = new DeviceAccessResult();
+        var range = Range(vma.Pages);
+        var salt = (ulong)_rng.Next(1, 1000);
+        Log.Add($"device-write {device} {proc} {vma.Name} {range} salt={salt}");
+        var e = m.DeviceWrite(device, proc, vma.Name, range, salt, r);
+        return $"{e} pages={r.Pages} faults={r.Faults}";
+    }
+
+    private string Snapshot(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var device = AnyDevice(m);
+        var r = new SnapshotResult();
+        var range = Range(vma.Pages);
+        Log.Add($"snapshot {device} {proc} {vma.Name} {range}");
+        var e = m.Snapshot(device, proc, vma.Name, range, r);
+        return $"{e} none={r.None} read={r.Read} write={r.Write} huge={r.Huge} local={r.DeviceLocal} remote={r.DeviceRemote}";
+    }
+
+    private string Evict(IMachine m)
+    {
+        var device = AnyDevice(m);
+        Log.Add($"evict {device}");
+        var e = m.Evict(device, out var migrated);
+        return $"{e} migrated={migrated}";
     }
 
     private string Stats(IMachine m)

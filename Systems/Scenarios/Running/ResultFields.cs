@@ -68,6 +68,25 @@ internal static class ResultFields
         };
     }
 
+    public static JsonObject DeviceAccess(DeviceAccessResult r, bool read)
+    {
+        var o = new JsonObject { ["pages"] = r.Pages, ["faults"] = r.Faults };
+        if (read)
+        {
+            o["mismatches"] = r.Mismatches;
+        }
+        return o;
+    }
+
+    public static JsonObject Snapshot(SnapshotResult r) => new()
+    {
+        ["states"] = new JsonObject
+        {
+            ["none"] = r.None, ["read"] = r.Read, ["write"] = r.Write, ["huge"] = r.Huge,
+            ["device-local"] = r.DeviceLocal, ["device-remote"] = r.DeviceRemote,
+        },
+    };
+
     /// <summary>An engine may leave per-device arrays short until it tracks a quantity (mirror entries); missing reads 0.</summary>
     private static long At(long[] values, int i) => i < values.Length ? values[i] : 0;
 }
