@@ -9,8 +9,7 @@ namespace HmmEcs.Systems.Hosting;
 public sealed partial class HostSimulation
 {
     /// <summary>
-    /// Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan. A device mirror op,
-    /// which no engine runs yet, is a <see cref="ScenarioException"/>.
+    /// Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan.
     /// </summary>
     public HostSimulation Add(ScenarioStep step)
     {

@@ -71,6 +71,8 @@ internal static class StepExecutor
                 return (Errno.None, ResultFields.Stats(m.Stats(), devices));
             case CheckStep:
                 return (Errno.None, StepResult.CheckJson(m.Check()));
+            case DeviceMirrorStep s:
+                return ScenarioRunner.ExecuteMirror(m, s);
             default:
                 throw new InvalidOperationException($"{step.Path}: op '{step.Op}' cannot run here");
         }

@@ -32,6 +32,24 @@ public sealed class HostSimulationTests
         Assert.Throws<InvalidOperationException>(() => sim.Step());
     }
 
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void DeviceMirrorStepsRunAsTheRunnerRunsThem(string engine)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "scenarios", "mirror", "mirror-evict.json");
+        var expected = ScenarioRunner.Run(ScenarioLoader.LoadFile(path), engine);
+        using var sim = HostSimulation.FromFile(path, engine);
+        var results = sim.RunToEnd();
+        Assert.Equal(expected.Steps.Count, results.Count);
+        for (var i = 0; i < results.Count; i++)
+        {
+            Assert.Equal(expected.Steps[i].ToJson(false).ToJsonString(), results[i].ToJson(false).ToJsonString());
+        }
+        Assert.Contains(results, r => r.Op == "evict");
+        Assert.All(results, r => Assert.Empty(r.ExpectFailures));
+    }
+
     [Fact]
     public void BuildsFromAFile()
     {

@@ -78,4 +78,22 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
 
     /// <inheritdoc/>
     public void Dispose() => inner.Dispose();
+
+    /// <inheritdoc/>
+    public bool HasDeviceMirror => inner.HasDeviceMirror;
+
+    /// <inheritdoc/>
+    public Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result) =>
+        inner.DeviceRead(device, proc, vma, range, pattern, salt, result);
+
+    /// <inheritdoc/>
+    public Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result) =>
+        inner.DeviceWrite(device, proc, vma, range, salt, result);
+
+    /// <inheritdoc/>
+    public Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result) =>
+        inner.Snapshot(device, proc, vma, range, result);
+
+    /// <inheritdoc/>
+    public Errno Evict(string device, out long migrated) => inner.Evict(device, out migrated);
 }
