@@ -131,17 +131,8 @@ public sealed partial class EcsMachine
     }
 
     /// <summary>dmirror's finalize: the migrating device maps every page it migrated into its mirror.</summary>
-    private void MirrorMigrated(VmaInfo v, long first, int target, MigrateResult result)
-    {
-        var outcomes = result.PageOutcomes;
-        for (var k = 0; k < outcomes.Length; k++)
-        {
-            if (outcomes[k] == MigrateReason.None)
-            {
-                _mm.MirrorMap(v, target, first + k);
-            }
-        }
-    }
+    private void MirrorMigrated(VmaInfo v, long first, int target, MigrateResult result) =>
+        _mm.MirrorMapMigrated(v, target, first, result.PageOutcomes);
 
     private int DeviceIndex(string device)
     {

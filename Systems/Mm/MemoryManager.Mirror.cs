@@ -1,3 +1,4 @@
+using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
 using HmmEcs.Device.Mirror;
 using HmmEcs.Systems.Simulation;
@@ -68,6 +69,30 @@ internal sealed partial class MemoryManager
             Generation = Memory.Generations![id],
             Access = writable ? MirrorEntry.Write : MirrorEntry.Read,
         };
+    }
+
+    /// <summary>
+    /// Maps every page that <paramref name="outcomes"/> says migrated (slot <c>k</c> is VMA page
+    /// <c>first + k</c>) into the device's mirror, as dmirror's finalize does; one table lookup per call.
+    /// </summary>
+    public void MirrorMapMigrated(VmaInfo vma, int device, long first, ReadOnlySpan<MigrateReason> outcomes)
+    {
+        var entries = MirrorOf(vma, device).AsSpan((int)first, outcomes.Length);
+        var generations = Memory.Generations!;
+        for (var k = 0; k < outcomes.Length; k++)
+        {
+            if (outcomes[k] != MigrateReason.None)
+            {
+                continue;
+            }
+            var id = MappedAt(vma, first + k, out var writable);
+            entries[k] = new MirrorEntry
+            {
+                Page = id,
+                Generation = generations[id],
+                Access = writable ? MirrorEntry.Write : MirrorEntry.Read,
+            };
+        }
     }
 
     /// <summary>Counts page <paramref name="i"/> in its snapshot state for device <paramref name="device"/>.</summary>
