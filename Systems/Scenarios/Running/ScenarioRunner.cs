@@ -155,8 +155,16 @@ public static class ScenarioRunner
         }
     }
 
-    private static (Errno Error, JsonObject Fields) Execute(IMachine m, ScenarioStep step)
+    private static (Errno Error, JsonObject Fields) Execute(IMachine m, ScenarioStep step) => Execute(m, step, out _, out _);
+
+    /// <summary>
+    /// Runs one non-repeat step whole and gives its result fields; <paramref name="faults"/> is set for a
+    /// touch that succeeded, <paramref name="migrate"/> for a migrate that succeeded (hosts raise events from them).
+    /// </summary>
+    internal static (Errno Error, JsonObject Fields) Execute(IMachine m, ScenarioStep step, out FaultCounts? faults, out MigrateResult? migrate)
     {
+        faults = null;
+        migrate = null;
         var devices = m.Config.DeviceList;
         switch (step)
         {
@@ -166,8 +174,9 @@ public static class ScenarioRunner
                 return (m.Mmap(s.Proc, s.Vma, s.Pages, s.Kind, s.Writable, s.Thp), []);
             case TouchStep s:
             {
-                var e = m.Touch(s.Proc, s.Vma, s.Range, s.Access, s.Salt, out var faults);
-                return (e, ResultFields.Faults(e == Errno.None ? faults : default));
+                var e = m.Touch(s.Proc, s.Vma, s.Range, s.Access, s.Salt, out var f);
+                faults = e == Errno.None ? f : null;
+                return (e, ResultFields.Faults(e == Errno.None ? f : default));
             }
             case ForkStep s:
                 return (m.Fork(s.Proc, s.Child), []);
@@ -194,6 +203,7 @@ public static class ScenarioRunner
             {
                 var r = new MigrateResult();
                 var e = m.Migrate(s.Request, r);
+                migrate = e == Errno.None ? r : null;
                 return (e, ResultFields.Migrate(e == Errno.None ? r : new MigrateResult()));
             }
             case VerifyStep s:
