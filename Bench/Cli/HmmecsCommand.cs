@@ -87,7 +87,6 @@ public static class HmmecsCommand
         var jsonToStdout = a.JsonOut == "-";
         var summary = jsonToStdout ? stderr : stdout;
         summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
-        ScenarioRunner.RequireSupported(scenario);
         ScenarioResult result;
         RunCapture? capture = null;
         using (var machine = createMachine(a.Engine, scenario.Machine))

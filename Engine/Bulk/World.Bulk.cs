@@ -87,33 +87,14 @@ public sealed partial class World
         var scratch = BulkScratch;
         foreach (var match in Query(description).Matches)
         {
-            var archetype = match.Archetype;
-            var chunks = archetype._chunks;
-            var kept = 0;
-            _maskedChunks.Clear();
-            for (var c = 0; c < archetype._chunkCount; c++)
+            PartitionChunks(match, scratch, static (world, chunk, _) =>
             {
-                var chunk = chunks[c];
-                var select = match.Select(chunk, scratch);
-                if (select == ChunkSelection.All)
+                for (var r = 0; r < chunk._count; r++)
                 {
-                    for (var r = 0; r < chunk._count; r++)
-                    {
-                        ReleaseId(chunk._entities[r].Id);
-                    }
-                    archetype._entityCount -= chunk._count;
-                    FreeChunk(chunk);
-                    continue;
+                    world.ReleaseId(chunk._entities[r].Id);
                 }
-                if (select == ChunkSelection.Mask)
-                {
-                    _maskedChunks.Add(chunk);
-                }
-                chunk._index = kept;
-                chunks[kept++] = chunk;
-            }
-            Array.Clear(chunks, kept, archetype._chunkCount - kept);
-            archetype._chunkCount = kept;
+                world.FreeChunk(chunk);
+            }, null);
             foreach (var chunk in _maskedChunks)
             {
                 match.Select(chunk, scratch);
@@ -125,6 +106,38 @@ public sealed partial class World
                 }, null);
             }
         }
+    }
+
+    /// <summary>
+    /// Splits a matched archetype's chunks by the query: a chunk it selects whole leaves the archetype
+    /// through <paramref name="takeWhole"/>; chunks it selects in part stay and are listed in
+    /// <c>_maskedChunks</c> for row-by-row work; the kept chunks are compacted in order.
+    /// </summary>
+    private void PartitionChunks(ArchetypeMatch match, ulong[] scratch, Action<World, Chunk, ArchetypeEdge?> takeWhole, ArchetypeEdge? edge)
+    {
+        var archetype = match.Archetype;
+        var chunks = archetype._chunks;
+        var kept = 0;
+        _maskedChunks.Clear();
+        for (var c = 0; c < archetype._chunkCount; c++)
+        {
+            var chunk = chunks[c];
+            var select = match.Select(chunk, scratch);
+            if (select == ChunkSelection.All)
+            {
+                archetype._entityCount -= chunk._count;
+                takeWhole(this, chunk, edge);
+                continue;
+            }
+            if (select == ChunkSelection.Mask)
+            {
+                _maskedChunks.Add(chunk);
+            }
+            chunk._index = kept;
+            chunks[kept++] = chunk;
+        }
+        Array.Clear(chunks, kept, archetype._chunkCount - kept);
+        archetype._chunkCount = kept;
     }
 
     private int EnableableIdOf<T>() where T : struct
@@ -171,28 +184,7 @@ public sealed partial class World
         if (edge.SameColumns)
         {
             // Whole chunks change archetype in place; partly selected ones move row by row after.
-            var chunks = archetype._chunks;
-            var kept = 0;
-            _maskedChunks.Clear();
-            for (var c = 0; c < archetype._chunkCount; c++)
-            {
-                var chunk = chunks[c];
-                var select = match.Select(chunk, scratch);
-                if (select == ChunkSelection.All)
-                {
-                    archetype._entityCount -= chunk._count;
-                    Relabel(chunk, edge);
-                    continue;
-                }
-                if (select == ChunkSelection.Mask)
-                {
-                    _maskedChunks.Add(chunk);
-                }
-                chunk._index = kept;
-                chunks[kept++] = chunk;
-            }
-            Array.Clear(chunks, kept, archetype._chunkCount - kept);
-            archetype._chunkCount = kept;
+            PartitionChunks(match, scratch, static (world, chunk, edge) => world.Relabel(chunk, edge!), edge);
             foreach (var chunk in _maskedChunks)
             {
                 match.Select(chunk, scratch);

@@ -13,7 +13,6 @@ public sealed partial class HostSimulation
     /// </summary>
     public HostSimulation Add(ScenarioStep step)
     {
-        ScenarioRunner.RequireSupported(new Scenario(Name, Machine.Config, [step]));
         var unrolled = new List<PlannedStep>();
         PlannedStep.Unroll([step], unrolled);
         // Unroll labels a lone step index 0: give it its position among the top-level steps.

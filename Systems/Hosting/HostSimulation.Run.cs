@@ -122,7 +122,7 @@ public sealed partial class HostSimulation
     private StepResult RunWhole(PlannedStep planned)
     {
         var start = Stopwatch.GetTimestamp();
-        var (error, fields) = StepExecutor.Execute(Machine, planned.Step, out var faults, out var migrate);
+        var (error, fields) = ScenarioRunner.Execute(Machine, planned.Step, out var faults, out var migrate);
         var wallMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         if (faults is { } f && planned.Step is TouchStep touch)
         {

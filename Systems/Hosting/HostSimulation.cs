@@ -89,7 +89,6 @@ public sealed partial class HostSimulation : IDisposable
     /// <summary>Builds the machine of a loaded scenario on <paramref name="engine"/>, with its steps as the plan.</summary>
     public static HostSimulation FromScenario(Scenario scenario, string engine = "ecs")
     {
-        ScenarioRunner.RequireSupported(scenario);
         var sim = new HostSimulation(MachineFactory.Create(engine, scenario.Machine), scenario.Name);
         PlannedStep.Unroll(scenario.Steps, sim._plan);
         sim._topLevelSteps = scenario.Steps.Count;

@@ -36,21 +36,28 @@ public sealed class EngineDifferentialTests
         {
             var (op, a) = genEcs.Step(ecs, step);
             var (_, b) = genRef.Step(reference, step);
-            var where = $"seed {seed}, step {step} ({op}); config {genRef.Config} devices [{string.Join("; ", genRef.Config.DeviceList)}]\n  ops:\n    {string.Join("\n    ", genRef.Log)}\n";
-            Assert.True(a == b, $"{where}: results differ\n  ecs:       {a}\n  reference: {b}");
-            AssertClean(ecs, where);
-            AssertClean(reference, where);
-            AssertSamePages(genEcs, ecs, reference, where);
+            // Built only when something fails: the op log grows with every step.
+            string Where() => $"seed {seed}, step {step} ({op}); config {genRef.Config} devices [{string.Join("; ", genRef.Config.DeviceList)}]\n  ops:\n    {string.Join("\n    ", genRef.Log)}\n";
+            if (a != b)
+            {
+                Assert.Fail($"{Where()}: results differ\n  ecs:       {a}\n  reference: {b}");
+            }
+            AssertClean(ecs, Where);
+            AssertClean(reference, Where);
+            AssertSamePages(genEcs, ecs, reference, Where);
         }
     }
 
-    private static void AssertClean(IMachine m, string where)
+    private static void AssertClean(IMachine m, Func<string> where)
     {
         var check = m.Check();
-        Assert.True(check.Violations == 0, $"{where}: {m.EngineName} invariants broken: {string.Join("; ", check.Details)}");
+        if (check.Violations != 0)
+        {
+            Assert.Fail($"{where()}: {m.EngineName} invariants broken: {string.Join("; ", check.Details)}");
+        }
     }
 
-    private static void AssertSamePages(RandomScenario gen, IMachine ecs, IMachine reference, string where)
+    private static void AssertSamePages(RandomScenario gen, IMachine ecs, IMachine reference, Func<string> where)
     {
         foreach (var proc in gen.Processes)
         {
@@ -72,7 +79,10 @@ public sealed class EngineDifferentialTests
                     {
                         vb = vb with { Device = -1 };
                     }
-                    Assert.True(va == vb, $"{where}: {proc}/{vma} page {i}: ecs {va} reference {vb}");
+                    if (va != vb)
+                    {
+                        Assert.Fail($"{where()}: {proc}/{vma} page {i}: ecs {va} reference {vb}");
+                    }
                 }
             }
         }

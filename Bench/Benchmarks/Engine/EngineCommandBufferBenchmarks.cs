@@ -42,29 +42,14 @@ public class EngineCommandBufferBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Commands)]
     public void PlainFlag()
     {
-        var flags = _flags;
-        for (var i = 0; i < flags.Length; i++)
-        {
-            flags[i] = true;
-        }
-        for (var i = 0; i < flags.Length; i++)
-        {
-            flags[i] = false;
-        }
+        TagFlipLoops.SetThenClear(_flags);
     }
 
     /// <summary>The same structural changes applied directly.</summary>
     [Benchmark(OperationsPerInvoke = Commands)]
     public void Direct()
     {
-        foreach (var e in _entities)
-        {
-            _world.Add<ArchetypeTag>(e);
-        }
-        foreach (var e in _entities)
-        {
-            _world.Remove<ArchetypeTag>(e);
-        }
+        TagFlipLoops.AddThenRemove<ArchetypeTag>(_world, _entities);
     }
 
     /// <summary>Record, play back, record, play back.</summary>

@@ -57,29 +57,14 @@ public class EngineStructuralBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Flips)]
     public void PlainFlag()
     {
-        var flags = _flags;
-        for (var i = 0; i < flags.Length; i++)
-        {
-            flags[i] = true;
-        }
-        for (var i = 0; i < flags.Length; i++)
-        {
-            flags[i] = false;
-        }
+        TagFlipLoops.SetThenClear(_flags);
     }
 
     /// <summary>World.Add / World.Remove of a zero-size tag: an archetype move each.</summary>
     [Benchmark(OperationsPerInvoke = Flips)]
     public void ArchetypeMovePerEntity()
     {
-        foreach (var e in _moved)
-        {
-            _world.Add<ArchetypeTag>(e);
-        }
-        foreach (var e in _moved)
-        {
-            _world.Remove<ArchetypeTag>(e);
-        }
+        TagFlipLoops.AddThenRemove<ArchetypeTag>(_world, _moved);
     }
 
     /// <summary>World.Add / World.Remove over a query: whole chunks relabelled.</summary>

@@ -105,7 +105,6 @@ public sealed class SweepPlan
         try
         {
             var scenario = ScenarioLoader.Parse(root.ToJsonString(), _defaultName);
-            ScenarioRunner.RequireSupported(scenario);
             return new SweepRun(id, indexes, scenario);
         }
         catch (ScenarioException e)

@@ -20,7 +20,6 @@ public static class ScenarioRunner
     /// </summary>
     public static ScenarioResult Run(Scenario scenario, string engine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
     {
-        RequireSupported(scenario);
         using var machine = MachineFactory.Create(engine, scenario.Machine);
         return Run(scenario, machine, checkEveryStep, onStep);
     }
@@ -28,7 +27,6 @@ public static class ScenarioRunner
     /// <summary>Runs the scenario on a machine built from <see cref="Scenario.Machine"/> (any <see cref="IMachine"/>).</summary>
     public static ScenarioResult Run(Scenario scenario, IMachine machine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
     {
-        RequireSupported(scenario);
         if (!machine.HasDeviceMirror)
         {
             RequireNoMirror(scenario.Steps);
@@ -68,23 +66,6 @@ public static class ScenarioRunner
                     results.Add(RunOne(machine, repeat.Body[inner], index, it, n, outer.GetRange(1, outer.Count - 1), checkEveryStep, onStep));
                 }
                 outer.RemoveAt(outer.Count - 1);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Throws <see cref="ScenarioException"/> when the scenario holds an op no engine can run yet (before anything runs).
-    /// Every op the loader accepts runs now (the device-mirror ops joined); kept as the hook for the next one.
-    /// </summary>
-    public static void RequireSupported(Scenario scenario) => RequireSupported(scenario.Steps);
-
-    private static void RequireSupported(IReadOnlyList<ScenarioStep> steps)
-    {
-        foreach (var step in steps)
-        {
-            if (step is RepeatStep r)
-            {
-                RequireSupported(r.Body);
             }
         }
     }
