@@ -24,6 +24,24 @@ public class CopyModelTests
     }
 
     [Fact]
+    public void TheReadmeExampleHalvesWithTwoEnginesAndA512PageCommandTakes92Point4Us()
+    {
+        var src = new List<long>();
+        var dst = new List<long>();
+        long d = 0;
+        for (long i = 0; i < 1024; i++)
+        {
+            if (i % 4 == 0) continue;
+            src.Add(i);
+            dst.Add(d++);
+        }
+        var two = CopyModel.Cost(src.ToArray(), dst.ToArray(), CopyParams.Default with { Engines = 2 }, new double[2]);
+        Assert.Equal(256, two.Batches);
+        Assert.Equal(705.5, Math.Round(two.DeviceTimeUs, 1));
+        Assert.Equal(92.4, Math.Round(CopyParams.Default.CommandUs(512), 1));
+    }
+
+    [Fact]
     public void FreshRangeCopiesIn512PageCommandsSpreadOverEngines()
     {
         var src = Enumerable.Range(100, 2048).Select(x => (long)x).ToArray();
