@@ -1,6 +1,7 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Device.Driver;
+using HmmEcs.Device.Memory;
 using HmmEcs.Engine;
 using HmmEcs.Systems.Mm;
 using HmmEcs.Systems.Simulation;
@@ -122,8 +123,8 @@ internal sealed class MigrationPipeline : IFaultMigrator
     {
         result.Requested = s.Count;
         Array.Clear(result.Reasons);
-        var outcomes = new MigrateReason[s.Count];
-        s.Outcome.AsSpan(0, s.Count).CopyTo(outcomes);
+        // A large request's outcome array is its own (not pooled, exactly Count long): the result takes it over instead of a copy.
+        var outcomes = s.Outcome.Length == s.Count && s.Count > CallArrays.PooledLimit ? s.Outcome : s.Outcome.AsSpan(0, s.Count).ToArray();
         foreach (var o in outcomes)
         {
             result.Reasons[(int)o]++;

@@ -48,7 +48,7 @@ internal sealed partial class MemoryManager
             return false;
         }
         var id = MappedAt(vma, i, out var writable);
-        return id >= 0 && id == e.Page && Memory.Generations![id] == e.Generation && (e.Access == MirrorEntry.Read || writable);
+        return id >= 0 && e.Names(id, Memory.Generations![id]) && (e.Access == MirrorEntry.Read || writable);
     }
 
     /// <summary>The mirror entries of device <paramref name="device"/> for <paramref name="vma"/>, created on first use.</summary>
@@ -74,24 +74,38 @@ internal sealed partial class MemoryManager
     /// <summary>
     /// Maps every page that <paramref name="outcomes"/> says migrated (slot <c>k</c> is VMA page
     /// <c>first + k</c>) into the device's mirror, as dmirror's finalize does; one table lookup per call.
+    /// A migrated page is never under a huge PMD (collect split them), so its PTE rows are read in place, chunk by chunk.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void MirrorMapMigrated(VmaInfo vma, int device, long first, ReadOnlySpan<MigrateReason> outcomes)
     {
         var entries = MirrorOf(vma, device).AsSpan((int)first, outcomes.Length);
         var generations = Memory.Generations!;
-        for (var k = 0; k < outcomes.Length; k++)
+        var g0 = vma.FirstPte + first;
+        var k = 0;
+        while (k < outcomes.Length)
         {
-            if (outcomes[k] != MigrateReason.None)
+            var rowStart = Ptes.RowOf(g0 + k);
+            var ptes = Ptes.ChunkAt(g0 + k).GetSpan<Pte>();
+            var len = Math.Min(outcomes.Length - k, ptes.Length - rowStart);
+            var rows = ptes.Slice(rowStart, len);
+            var slots = outcomes.Slice(k, len);
+            var mapped = entries.Slice(k, len);
+            for (var j = 0; j < rows.Length; j++)
             {
-                continue;
+                if (slots[j] != MigrateReason.None)
+                {
+                    continue;
+                }
+                ref readonly var pte = ref rows[j];
+                mapped[j] = new MirrorEntry
+                {
+                    Page = pte.Target,
+                    Generation = generations[pte.Target],
+                    Access = pte.Writable ? MirrorEntry.Write : MirrorEntry.Read,
+                };
             }
-            var id = MappedAt(vma, first + k, out var writable);
-            entries[k] = new MirrorEntry
-            {
-                Page = id,
-                Generation = generations[id],
-                Access = writable ? MirrorEntry.Write : MirrorEntry.Read,
-            };
+            k += len;
         }
     }
 

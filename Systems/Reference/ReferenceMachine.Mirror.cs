@@ -87,7 +87,7 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>A live entry still names the page the PTE maps (same frame, not freed since) with at least the access needed.</summary>
-    private static bool IsLive(RefVma v, long i, in MirrorEntry e, bool write)
+    private bool IsLive(RefVma v, long i, in MirrorEntry e, bool write)
     {
         if (e.Access == 0 || (write && e.Access != MirrorEntry.Write))
         {
@@ -99,10 +99,11 @@ public sealed partial class ReferenceMachine
             return false;
         }
         var page = pte.Page!;
-        return KeyOf(page) == e.Page && page.Generation == e.Generation && (e.Access == MirrorEntry.Read || pte.Write);
+        return e.Names(KeyOf(page), page.Generation) && (e.Access == MirrorEntry.Read || pte.Write);
     }
 
-    private static long KeyOf(RefPage page) => ((long)(page.Device + 1) << 40) | page.Frame;
+    /// <summary>A page's identity in mirror entries: RAM frames first, then each device's pages, as the ECS numbers its page ids.</summary>
+    private int KeyOf(RefPage page) => page.Device < 0 ? (int)page.Frame : _devices[page.Device].FirstKey + (int)page.Frame;
 
     /// <summary>Maps page <paramref name="i"/> (mapped by its PTE) into device <paramref name="d"/>'s mirror, writable as the PTE is.</summary>
     private void MirrorMap(RefVma v, int d, long i)

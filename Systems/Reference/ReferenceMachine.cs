@@ -36,9 +36,11 @@ public sealed partial class ReferenceMachine : IMachine
         _ramPages = new RefPage?[config.RamPages];
         var list = config.DeviceList;
         _devices = new RefDevice[list.Count];
+        var firstKey = config.RamPages;
         for (var d = 0; d < list.Count; d++)
         {
-            _devices[d] = new RefDevice(list[d]);
+            _devices[d] = new RefDevice(list[d], checked((int)firstKey));
+            firstKey += list[d].Pages;
         }
     }
 
