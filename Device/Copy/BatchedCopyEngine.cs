@@ -141,7 +141,7 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
             {
                 continue;
             }
-            dstCursor.At((int)dst[i].Pfn, out _).Content = srcCursor.At((int)src[i].Pfn, out _).Content;
+            dstCursor.ContentAt((int)dst[i].Pfn).Value = srcCursor.ContentAt((int)src[i].Pfn).Value;
         }
     }
 
@@ -173,8 +173,8 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
             {
                 throw new ArgumentException("more migrating entries than frame pairs");
             }
-            var from = srcCursor.At((int)src[i].Pfn, out _).Payload;
-            ref var to = ref dstCursor.At((int)dst[i].Pfn, out _);
+            var from = srcCursor.ContentAt((int)src[i].Pfn).Payload;
+            ref var to = ref dstCursor.ContentAt((int)dst[i].Pfn);
             if (from < 0)
             {
                 if (to.Payload >= 0)
