@@ -129,19 +129,36 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         }
     }
 
-    /// <summary>Token mode: each migrating entry's stamp goes to its destination page.</summary>
+    /// <summary>
+    /// Token mode: each migrating entry's stamp goes to its destination page. Entries whose source and
+    /// destination ids both run on by one (same flags, same chunks) move as one span of the content column.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void MoveStamps(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst)
     {
+        const ulong next = 1UL << HmmPfn.Shift;
         var srcCursor = new PageCursor(memory);
         var dstCursor = new PageCursor(memory);
-        for (var i = 0; i < src.Length; i++)
+        var i = 0;
+        while (i < src.Length)
         {
-            if ((src[i].Value & HmmPfn.Migrate) == 0)
+            var s = src[i].Value;
+            if ((s & HmmPfn.Migrate) == 0)
             {
+                i++;
                 continue;
             }
-            dstCursor.ContentAt((int)dst[i].Pfn).Value = srcCursor.ContentAt((int)src[i].Pfn).Value;
+            var d = dst[i].Value;
+            var from = srcCursor.ContentsFrom((int)(s >> HmmPfn.Shift));
+            var to = dstCursor.ContentsFrom((int)(d >> HmmPfn.Shift));
+            var limit = Math.Min(src.Length - i, Math.Min(from.Length, to.Length));
+            var run = 1;
+            while (run < limit && src[i + run].Value == s + (ulong)run * next && dst[i + run].Value == d + (ulong)run * next)
+            {
+                run++;
+            }
+            from[..run].CopyTo(to);
+            i += run;
         }
     }
 

@@ -61,7 +61,7 @@ internal ref struct CopyList
         ref var page = ref _dstPages.At(dstId, out var row);
         page = Page.Free;
         page.Flags = PageFlags.Allocated;
-        _dstPages.ContentAt(dstId) = default;
+        _dstPages.ContentOfRow(row) = default;
         _dstPages.SetLocked(row, true);
     }
 

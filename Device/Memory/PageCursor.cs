@@ -66,6 +66,25 @@ public ref struct PageCursor
         return ref _contents[_rowOfLo + (id - _lo)];
     }
 
+    /// <summary>The content component of a row of the current chunk (the row <see cref="At"/> gave).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref PageContent ContentOfRow(int row) => ref _contents[row];
+
+    /// <summary>
+    /// The content column from <paramref name="id"/> on, as far as the ids stay in its chunk: element
+    /// <c>k</c> is the content of page <c>id + k</c>, so a run of consecutive ids moves as one span.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<PageContent> ContentsFrom(int id)
+    {
+        if (id < _lo || id >= _hi)
+        {
+            Load(id);
+        }
+        var row = _rowOfLo + (id - _lo);
+        return _contents.Slice(row, _hi - id);
+    }
+
     /// <summary>Sets or clears the <c>Locked</c> bit of a row of the current chunk (counts fixed at <see cref="Flush"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetLocked(int row, bool on)

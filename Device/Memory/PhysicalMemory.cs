@@ -271,14 +271,13 @@ public sealed class PhysicalMemory
     public void ReleaseFrame(int id)
     {
         var chunk = Locate(id, out var row);
-        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row]);
+        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row], ref chunk.GetSpan<PageContent>()[row]);
     }
 
     /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, bool clearTags = true)
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, ref PageContent content, bool clearTags = true)
     {
-        ref var content = ref chunk.GetSpan<PageContent>()[row];
         if (BytesPayload && content.Payload >= 0)
         {
             Payloads.Release(content.Payload);
