@@ -8,8 +8,9 @@ namespace HmmEcs.Device.Copy;
 /// The batched copy engine (SCENARIOS.md "The copy-engine model"): the driver hands it all copies of
 /// one migration or fault at once; it cuts them into commands (runs of consecutive source and
 /// destination frames, at most <see cref="CopyParams.MaxBatchPages"/>), schedules them over the
-/// device's engines (earliest free, lowest on ties) and moves the content: the stamp in token mode,
-/// 4096 bytes per page in bytes mode. Large submissions move their content on all cores; small ones
+/// device's engines (earliest free, lowest on ties) and moves the content through the pages'
+/// <see cref="Components.Memory.PageContent"/> column: the stamp in token mode, 4096 bytes per page in
+/// bytes mode. Large submissions move their content on all cores; small ones
 /// (a one-page fault) stay on the calling thread. The last submission's commands stay readable in
 /// <see cref="LastCommands"/> until the next one.
 /// </summary>

@@ -156,40 +156,40 @@ public sealed class PhysicalMemory
         return chunk.IsEnabled<T>(row);
     }
 
-    /// <summary>The content stamp of a page (bytes mode: the stamp its bytes carry, or a hash when they match no stamp).</summary>
-    public ulong ContentOf(in PageContent page)
+    /// <summary>The content stamp a page's content component stands for (bytes mode: the stamp its bytes carry, or a hash when they match no stamp).</summary>
+    public ulong ContentOf(in PageContent content)
     {
         if (!BytesPayload)
         {
-            return page.Value;
+            return content.Value;
         }
-        if (page.Payload < 0)
+        if (content.Payload < 0)
         {
             return 0;
         }
-        var bytes = Payloads.Bytes(page.Payload);
+        var bytes = Payloads.Bytes(content.Payload);
         var stamp = Components.Content.Stamp.Read(bytes);
         return Components.Content.Stamp.Matches(stamp, bytes) ? stamp : HashOf(bytes);
     }
 
     /// <summary>Stores <paramref name="stamp"/> as the page's whole content.</summary>
-    public void Write(ref PageContent page, ulong stamp)
+    public void Write(ref PageContent content, ulong stamp)
     {
         if (!BytesPayload)
         {
-            page.Value = stamp;
+            content.Value = stamp;
             return;
         }
         if (stamp == 0)
         {
-            DropPayload(ref page);
+            DropPayload(ref content);
             return;
         }
-        if (page.Payload < 0)
+        if (content.Payload < 0)
         {
-            page.Payload = Payloads.Allocate();
+            content.Payload = Payloads.Allocate();
         }
-        Components.Content.Stamp.Fill(stamp, Payloads.Bytes(page.Payload));
+        Components.Content.Stamp.Fill(stamp, Payloads.Bytes(content.Payload));
     }
 
     /// <summary>Copies the whole content of <paramref name="src"/> into <paramref name="dst"/>.</summary>
@@ -205,13 +205,13 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Forgets a page's content (the frame is being freed).</summary>
-    public void ClearContent(ref PageContent page)
+    public void ClearContent(ref PageContent content)
     {
-        if (BytesPayload && page.Payload >= 0)
+        if (BytesPayload && content.Payload >= 0)
         {
-            Payloads.Release(page.Payload);
+            Payloads.Release(content.Payload);
         }
-        page.Value = 0;
+        content.Value = 0;
     }
 
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
@@ -316,12 +316,12 @@ public sealed class PhysicalMemory
         Payloads.Bytes(src.Payload).CopyTo(Payloads.Bytes(dst.Payload));
     }
 
-    private void DropPayload(ref PageContent page)
+    private void DropPayload(ref PageContent content)
     {
-        if (page.Payload >= 0)
+        if (content.Payload >= 0)
         {
-            Payloads.Release(page.Payload);
-            page.Payload = -1;
+            Payloads.Release(content.Payload);
+            content.Payload = -1;
         }
     }
 
