@@ -59,9 +59,9 @@ public sealed partial class EcsMachine
             result.Pages++;
             if (write)
             {
-                _mm.Memory.Write(ref _mm.PageRef(id), Stamp.Of(salt, i));
+                _mm.Memory.Write(ref _mm.ContentRef(id), Stamp.Of(salt, i));
             }
-            else if (_mm.Memory.ContentOf(_mm.PageRef(id)) != (seq ? Stamp.Of(salt, i) : 0UL))
+            else if (_mm.Memory.ContentOf(_mm.ContentRef(id)) != (seq ? Stamp.Of(salt, i) : 0UL))
             {
                 result.Mismatches++;
             }

@@ -129,7 +129,7 @@ public sealed partial class EcsMachine : IMachine
             if (write)
             {
                 var stamp = Components.Content.Stamp.Of(salt, i);
-                _mm.Memory.Write(ref _mm.PageRef(id), stamp);
+                _mm.Memory.Write(ref _mm.ContentRef(id), stamp);
             }
         }
         if (write)

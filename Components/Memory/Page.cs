@@ -1,16 +1,17 @@
 namespace HmmEcs.Components.Memory;
 
 /// <summary>
-/// The page component (<c>struct page</c>), 24 bytes: every RAM frame and every device page has one
+/// The page component (<c>struct page</c>), 16 bytes: every RAM frame and every device page has one
 /// from the start. Counts follow the model: refcount = mapcount + pins + (page cache ? 1 : 0).
+/// The page's content lives beside it in <see cref="PageContent"/>, a column of the same archetype:
+/// the migration phases stream over these hot rows without the content they never read, and the
+/// copy engine streams over the content column alone.
 /// A page-cache page carries <see cref="PageFlags.File"/>; which cache slot it fills is kept beside
 /// the page (file pages are few), and the request slot of a migrating page is found through its
 /// reverse map, which keeps the component small (the scale target is 128 bytes per simulated page).
 /// </summary>
 public struct Page
 {
-    /// <summary>Content: the 64-bit stamp in token mode; in bytes mode the payload slot + 1 (0: reads as zero).</summary>
-    public ulong Content;
     /// <summary>References: mappings, pins and the page cache's.</summary>
     public int Refcount;
     /// <summary>PTEs (huge PMD: one per subpage) that map the page.</summary>
@@ -22,15 +23,8 @@ public struct Page
     /// <summary>State bits.</summary>
     public PageFlags Flags;
 
-    /// <summary>A free page: no references, no content.</summary>
+    /// <summary>A free page: no references (its <see cref="PageContent"/> is reset beside it).</summary>
     public static Page Free => new() { RmapHead = -1 };
-
-    /// <summary>Bytes mode: the payload slot, -1 when the page reads as zero.</summary>
-    public int Payload
-    {
-        readonly get => (int)Content - 1;
-        set => Content = (ulong)(value + 1);
-    }
 
     /// <summary>True when <paramref name="flag"/> is set.</summary>
     public readonly bool Is(PageFlags flag) => (Flags & flag) != 0;

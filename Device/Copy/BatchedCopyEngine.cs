@@ -8,8 +8,9 @@ namespace HmmEcs.Device.Copy;
 /// The batched copy engine (SCENARIOS.md "The copy-engine model"): the driver hands it all copies of
 /// one migration or fault at once; it cuts them into commands (runs of consecutive source and
 /// destination frames, at most <see cref="CopyParams.MaxBatchPages"/>), schedules them over the
-/// device's engines (earliest free, lowest on ties) and moves the content: the stamp in token mode,
-/// 4096 bytes per page in bytes mode. Large submissions move their content on all cores; small ones
+/// device's engines (earliest free, lowest on ties) and moves the content through the pages'
+/// <see cref="Components.Memory.PageContent"/> column: the stamp in token mode, 4096 bytes per page in
+/// bytes mode. Large submissions move their content on all cores; small ones
 /// (a one-page fault) stay on the calling thread. The last submission's commands stay readable in
 /// <see cref="LastCommands"/> until the next one.
 /// </summary>
@@ -129,19 +130,36 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         }
     }
 
-    /// <summary>Token mode: each migrating entry's stamp goes to its destination page.</summary>
+    /// <summary>
+    /// Token mode: each migrating entry's stamp goes to its destination page. Entries whose source and
+    /// destination ids both run on by one (same flags, same chunks) move as one span of the content column.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void MoveStamps(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst)
     {
+        const ulong next = 1UL << HmmPfn.Shift;
         var srcCursor = new PageCursor(memory);
         var dstCursor = new PageCursor(memory);
-        for (var i = 0; i < src.Length; i++)
+        var i = 0;
+        while (i < src.Length)
         {
-            if ((src[i].Value & HmmPfn.Migrate) == 0)
+            var s = src[i].Value;
+            if ((s & HmmPfn.Migrate) == 0)
             {
+                i++;
                 continue;
             }
-            dstCursor.At((int)dst[i].Pfn, out _).Content = srcCursor.At((int)src[i].Pfn, out _).Content;
+            var d = dst[i].Value;
+            var from = srcCursor.ContentsFrom((int)(s >> HmmPfn.Shift));
+            var to = dstCursor.ContentsFrom((int)(d >> HmmPfn.Shift));
+            var limit = Math.Min(src.Length - i, Math.Min(from.Length, to.Length));
+            var run = 1;
+            while (run < limit && src[i + run].Value == s + (ulong)run * next && dst[i + run].Value == d + (ulong)run * next)
+            {
+                run++;
+            }
+            from[..run].CopyTo(to);
+            i += run;
         }
     }
 
@@ -173,8 +191,8 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
             {
                 throw new ArgumentException("more migrating entries than frame pairs");
             }
-            var from = srcCursor.At((int)src[i].Pfn, out _).Payload;
-            ref var to = ref dstCursor.At((int)dst[i].Pfn, out _);
+            var from = srcCursor.ContentAt((int)src[i].Pfn).Payload;
+            ref var to = ref dstCursor.ContentAt((int)dst[i].Pfn);
             if (from < 0)
             {
                 if (to.Payload >= 0)

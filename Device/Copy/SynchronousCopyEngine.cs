@@ -25,15 +25,15 @@ public sealed class SynchronousCopyEngine : ICopyEngine
             {
                 continue;
             }
-            ref var from = ref srcCursor.At((int)src[i].Pfn, out _);
-            ref var to = ref dstCursor.At((int)dst[i].Pfn, out _);
+            ref var from = ref srcCursor.ContentAt((int)src[i].Pfn);
+            ref var to = ref dstCursor.ContentAt((int)dst[i].Pfn);
             if (bytes)
             {
                 memory.CopyContent(from, ref to);
             }
             else
             {
-                to.Content = from.Content;
+                to.Value = from.Value;
             }
         }
         var scratch = parameters.Engines <= _engineFree.Length ? _engineFree.AsSpan() : new double[parameters.Engines];

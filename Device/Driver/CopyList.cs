@@ -61,6 +61,7 @@ internal ref struct CopyList
         ref var page = ref _dstPages.At(dstId, out var row);
         page = Page.Free;
         page.Flags = PageFlags.Allocated;
+        _dstPages.ContentOfRow(row) = default;
         _dstPages.SetLocked(row, true);
     }
 

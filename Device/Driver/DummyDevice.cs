@@ -41,6 +41,7 @@ public sealed class DummyDevice
 
     /// <summary>The free callback for a caller that holds the page's location.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page, bool clearTags = true) =>
-        _memory.ReleaseFrame(id, chunk, row, ref page, clearTags);
+    public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page,
+        ref Components.Memory.PageContent content, bool clearTags = true) =>
+        _memory.ReleaseFrame(id, chunk, row, ref page, ref content, clearTags);
 }

@@ -6,7 +6,7 @@ using HmmEcs.Engine;
 namespace HmmEcs.Device.Memory;
 
 /// <summary>
-/// Walks pages by id with the current chunk's column and tag masks cached: ids that fall in the same
+/// Walks pages by id with the current chunk's columns and tag masks cached: ids that fall in the same
 /// chunk as the previous one (the common case: frames are handed out lowest first) cost an index,
 /// not a lookup. Tag bits set through the cursor are written straight into the chunk's mask and the
 /// chunk's counts are recounted when the cursor leaves the chunk or is flushed: call
@@ -16,6 +16,7 @@ public ref struct PageCursor
 {
     private readonly PhysicalMemory _memory;
     private Span<Page> _pages;
+    private Span<PageContent> _contents;
     private Span<ulong> _locked;
     private Span<ulong> _migrate;
     private Chunk? _chunk;
@@ -29,6 +30,7 @@ public ref struct PageCursor
     {
         _memory = memory;
         _pages = default;
+        _contents = default;
         _locked = default;
         _migrate = default;
         _chunk = null;
@@ -51,6 +53,36 @@ public ref struct PageCursor
         }
         row = _rowOfLo + (id - _lo);
         return ref _pages[row];
+    }
+
+    /// <summary>The content component of <paramref name="id"/> (the chunk's content column, cached beside its page column).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageContent ContentAt(int id)
+    {
+        if (id < _lo || id >= _hi)
+        {
+            Load(id);
+        }
+        return ref _contents[_rowOfLo + (id - _lo)];
+    }
+
+    /// <summary>The content component of a row of the current chunk (the row <see cref="At"/> gave).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref PageContent ContentOfRow(int row) => ref _contents[row];
+
+    /// <summary>
+    /// The content column from <paramref name="id"/> on, as far as the ids stay in its chunk: element
+    /// <c>k</c> is the content of page <c>id + k</c>, so a run of consecutive ids moves as one span.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<PageContent> ContentsFrom(int id)
+    {
+        if (id < _lo || id >= _hi)
+        {
+            Load(id);
+        }
+        var row = _rowOfLo + (id - _lo);
+        return _contents.Slice(row, _hi - id);
     }
 
     /// <summary>Sets or clears the <c>Locked</c> bit of a row of the current chunk (counts fixed at <see cref="Flush"/>).</summary>
@@ -100,6 +132,7 @@ public ref struct PageCursor
         var row = run.RowOf(n);
         _chunk = run.ChunkAt(n);
         _pages = _chunk.GetSpan<Page>();
+        _contents = _chunk.GetSpan<PageContent>();
         _locked = _chunk.GetEnabledMask<Locked>();
         _migrate = _chunk.GetEnabledMask<Migrate>();
         var before = (int)Math.Min(row, n);

@@ -26,7 +26,7 @@ public sealed class PhysicalMemory
         Ram = new EntityRun(world.ChunkCapacity);
         RamFrames = new FrameAllocator(ramPages);
         var created = new Entity[Math.Max(RamPages, 1)];
-        world.Create<Page, Migrate, Locked>(created.AsSpan(0, RamPages), Page.Free, default, default);
+        world.Create<Page, PageContent, Migrate, Locked>(created.AsSpan(0, RamPages), Page.Free, default, default, default);
         Ram.Append(world, created.AsSpan(0, RamPages));
         ClearBits(Ram);
 
@@ -41,8 +41,8 @@ public sealed class PhysicalMemory
             for (var p = 0; p < pages; p++)
             {
                 ents[p] = spec.Addressable
-                    ? world.Create(Page.Free, default(Migrate), default(Locked), default(DeviceTag))
-                    : world.Create(Page.Free, default(Migrate), default(Locked), default(DeviceTag), default(Unaddressable));
+                    ? world.Create(Page.Free, default(PageContent), default(Migrate), default(Locked), default(DeviceTag))
+                    : world.Create(Page.Free, default(PageContent), default(Migrate), default(Locked), default(DeviceTag), default(Unaddressable));
             }
             run.Append(world, ents);
             ClearBits(run);
@@ -141,6 +141,14 @@ public sealed class PhysicalMemory
         return ref chunk.GetSpan<Page>()[row];
     }
 
+    /// <summary>The content component of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageContent ContentRef(int id)
+    {
+        var chunk = Locate(id, out var row);
+        return ref chunk.GetSpan<PageContent>()[row];
+    }
+
     /// <summary>True when page <paramref name="id"/> has enableable tag <typeparamref name="T"/> set.</summary>
     public bool HasTag<T>(int id) where T : struct
     {
@@ -148,62 +156,62 @@ public sealed class PhysicalMemory
         return chunk.IsEnabled<T>(row);
     }
 
-    /// <summary>The content stamp of a page (bytes mode: the stamp its bytes carry, or a hash when they match no stamp).</summary>
-    public ulong ContentOf(in Page page)
+    /// <summary>The content stamp a page's content component stands for (bytes mode: the stamp its bytes carry, or a hash when they match no stamp).</summary>
+    public ulong ContentOf(in PageContent content)
     {
         if (!BytesPayload)
         {
-            return page.Content;
+            return content.Value;
         }
-        if (page.Payload < 0)
+        if (content.Payload < 0)
         {
             return 0;
         }
-        var bytes = Payloads.Bytes(page.Payload);
+        var bytes = Payloads.Bytes(content.Payload);
         var stamp = Components.Content.Stamp.Read(bytes);
         return Components.Content.Stamp.Matches(stamp, bytes) ? stamp : HashOf(bytes);
     }
 
     /// <summary>Stores <paramref name="stamp"/> as the page's whole content.</summary>
-    public void Write(ref Page page, ulong stamp)
+    public void Write(ref PageContent content, ulong stamp)
     {
         if (!BytesPayload)
         {
-            page.Content = stamp;
+            content.Value = stamp;
             return;
         }
         if (stamp == 0)
         {
-            DropPayload(ref page);
+            DropPayload(ref content);
             return;
         }
-        if (page.Payload < 0)
+        if (content.Payload < 0)
         {
-            page.Payload = Payloads.Allocate();
+            content.Payload = Payloads.Allocate();
         }
-        Components.Content.Stamp.Fill(stamp, Payloads.Bytes(page.Payload));
+        Components.Content.Stamp.Fill(stamp, Payloads.Bytes(content.Payload));
     }
 
     /// <summary>Copies the whole content of <paramref name="src"/> into <paramref name="dst"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void CopyContent(in Page src, ref Page dst)
+    public void CopyContent(in PageContent src, ref PageContent dst)
     {
         if (!BytesPayload)
         {
-            dst.Content = src.Content;
+            dst.Value = src.Value;
             return;
         }
         CopyBytes(src, ref dst);
     }
 
     /// <summary>Forgets a page's content (the frame is being freed).</summary>
-    public void ClearContent(ref Page page)
+    public void ClearContent(ref PageContent content)
     {
-        if (BytesPayload && page.Payload >= 0)
+        if (BytesPayload && content.Payload >= 0)
         {
-            Payloads.Release(page.Payload);
+            Payloads.Release(content.Payload);
         }
-        page.Content = 0;
+        content.Value = 0;
     }
 
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
@@ -239,12 +247,14 @@ public sealed class PhysicalMemory
         return n;
     }
 
-    /// <summary>Marks a just-taken frame allocated and empty.</summary>
+    /// <summary>Marks a just-taken frame allocated and empty (its content reads as zero).</summary>
     public ref Page InitFrame(int id, PageFlags flags)
     {
-        ref var page = ref PageRef(id);
+        var chunk = Locate(id, out var row);
+        ref var page = ref chunk.GetSpan<Page>()[row];
         page = Page.Free;
         page.Flags = PageFlags.Allocated | flags;
+        chunk.GetSpan<PageContent>()[row] = default;
         return ref page;
     }
 
@@ -261,17 +271,18 @@ public sealed class PhysicalMemory
     public void ReleaseFrame(int id)
     {
         var chunk = Locate(id, out var row);
-        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row]);
+        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row], ref chunk.GetSpan<PageContent>()[row]);
     }
 
     /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, bool clearTags = true)
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, ref PageContent content, bool clearTags = true)
     {
-        if (BytesPayload && page.Payload >= 0)
+        if (BytesPayload && content.Payload >= 0)
         {
-            Payloads.Release(page.Payload);
+            Payloads.Release(content.Payload);
         }
+        content = default;
         page = Page.Free;
         if (Generations is { } generations)
         {
@@ -291,7 +302,7 @@ public sealed class PhysicalMemory
         dev.Release(id - dev.FirstId);
     }
 
-    private void CopyBytes(in Page src, ref Page dst)
+    private void CopyBytes(in PageContent src, ref PageContent dst)
     {
         if (src.Payload < 0)
         {
@@ -305,12 +316,12 @@ public sealed class PhysicalMemory
         Payloads.Bytes(src.Payload).CopyTo(Payloads.Bytes(dst.Payload));
     }
 
-    private void DropPayload(ref Page page)
+    private void DropPayload(ref PageContent content)
     {
-        if (page.Payload >= 0)
+        if (content.Payload >= 0)
         {
-            Payloads.Release(page.Payload);
-            page.Payload = -1;
+            Payloads.Release(content.Payload);
+            content.Payload = -1;
         }
     }
 

@@ -56,6 +56,8 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         private readonly int _ramPages = s.Mm.Memory.RamPages;
         private PageCursor _dst = new(s.Mm.Memory);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
+        private Chunk? _oldChunk;
+        private Span<PageContent> _oldContents;
         private long _migrated;
 
         /// <summary>Recounts the destination chunks' tags and adds the pages moved to the request's count.</summary>
@@ -92,13 +94,19 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             // The old page's last reference goes with its last mapping: RAM frames return to the
             // allocator, device pages through the driver's free callback.
             var oldId = (int)(_src[slot].Value >> HmmPfn.Shift);
+            if (chunk != _oldChunk)
+            {
+                _oldChunk = chunk;
+                _oldContents = chunk.GetSpan<PageContent>();
+            }
+            ref var content = ref _oldContents[row];
             if (oldId < _ramPages)
             {
-                _memory.ReleaseFrame(oldId, chunk, row, ref page, clearTags);
+                _memory.ReleaseFrame(oldId, chunk, row, ref page, ref content, clearTags);
             }
             else
             {
-                s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page, clearTags);
+                s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page, ref content, clearTags);
             }
             _migrated++;
         }

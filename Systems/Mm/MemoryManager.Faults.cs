@@ -209,19 +209,19 @@ internal sealed partial class MemoryManager
         ref var slot = ref Swap[slotId];
         var exclusive = slot.Count == 1;
         var id = NewRamPage(PageFlags.Anon);
-        ref var page = ref PageRef(id);
-        page.Content = Memory.BytesPayload ? 0 : slot.Content;
+        ref var content = ref ContentRef(id);
+        content.Value = Memory.BytesPayload ? 0 : slot.Content;
         if (slot.Payload >= 0)
         {
             if (exclusive)
             {
-                page.Payload = slot.Payload;
+                content.Payload = slot.Payload;
                 slot.Payload = -1;
             }
             else
             {
-                page.Payload = Memory.Payloads.Allocate();
-                Memory.Payloads.Bytes(slot.Payload).CopyTo(Memory.Payloads.Bytes(page.Payload));
+                content.Payload = Memory.Payloads.Allocate();
+                Memory.Payloads.Bytes(slot.Payload).CopyTo(Memory.Payloads.Bytes(content.Payload));
             }
         }
         PutSwap(slotId);
@@ -242,7 +242,7 @@ internal sealed partial class MemoryManager
         }
         var bits = pte.Bits | PteBits.Write;
         var id = NewRamPage(PageFlags.Anon);
-        Memory.CopyContent(PageRef(old), ref PageRef(id));
+        Memory.CopyContent(ContentRef(old), ref ContentRef(id));
         ClearPte(g);
         MapPte(g, id, PteKind.Present, bits);
     }

@@ -96,8 +96,9 @@ internal sealed partial class MemoryManager
             {
                 continue;
             }
-            var slot = Memory.BytesPayload ? Swap.Add(0, page.Payload) : Swap.Add(page.Content, -1);
-            page.Content = 0;
+            ref var content = ref chunk.GetSpan<PageContent>()[row];
+            var slot = Memory.BytesPayload ? Swap.Add(0, content.Payload) : Swap.Add(content.Value, -1);
+            content.Value = 0;
             var bits = pte.Bits;
             ClearPte(g);
             PteRef(g) = new Pte { Kind = PteKind.Swap, Bits = bits, Target = slot, RmapNext = -1 };
@@ -176,7 +177,7 @@ internal sealed partial class MemoryManager
         {
             ref var pmd = ref HugeRef(vma, i >> 9);
             var id = pmd.Head + (int)(i & 511);
-            return new PageView(Residence.Ram, -1, Memory.ContentOf(PageRef(id)), (pmd.Bits & PteBits.Write) != 0);
+            return new PageView(Residence.Ram, -1, Memory.ContentOf(ContentRef(id)), (pmd.Bits & PteBits.Write) != 0);
         }
         ref var pte = ref PteRef(vma.FirstPte + i);
         switch (pte.Kind)
@@ -186,14 +187,14 @@ internal sealed partial class MemoryManager
             case PteKind.Migration:
             {
                 var d = Memory.DeviceOf(pte.Target);
-                var content = Memory.ContentOf(PageRef(pte.Target));
+                var content = Memory.ContentOf(ContentRef(pte.Target));
                 return new PageView(d < 0 ? Residence.Ram : Residence.Device, d, content, pte.Writable);
             }
             case PteKind.Swap:
             {
                 ref var slot = ref Swap[pte.Target];
                 var content = Memory.BytesPayload
-                    ? Memory.ContentOf(new Page { Payload = slot.Payload })
+                    ? Memory.ContentOf(new PageContent { Payload = slot.Payload })
                     : slot.Content;
                 return new PageView(Residence.Swap, -1, content, false);
             }
@@ -202,7 +203,7 @@ internal sealed partial class MemoryManager
                 var content = 0UL;
                 if (vma.File is { } file && file.Cache[i] >= 0)
                 {
-                    content = Memory.ContentOf(PageRef(file.Cache[i]));
+                    content = Memory.ContentOf(ContentRef(file.Cache[i]));
                 }
                 return new PageView(Residence.Hole, -1, content, false);
             }

@@ -28,9 +28,9 @@ internal sealed partial class MemoryManager
             if (pte.Kind is PteKind.Present or PteKind.DevicePrivate)
             {
                 var id = pte.Target;
-                ref var page = ref pages.At(id, out _);
+                ref var stored = ref pages.ContentAt(id);
                 var device = id < ramPages ? -1 : Memory.DeviceOf(id);
-                var content = Memory.BytesPayload ? Memory.ContentOf(page) : page.Content;
+                var content = Memory.BytesPayload ? Memory.ContentOf(stored) : stored.Value;
                 sink.Take(i, new PageView(device < 0 ? Residence.Ram : Residence.Device, device, content, pte.Writable));
                 continue;
             }

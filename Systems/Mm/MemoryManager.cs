@@ -55,6 +55,10 @@ internal sealed partial class MemoryManager
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Page PageRef(int id) => ref Memory.PageRef(id);
 
+    /// <summary>The content component of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageContent ContentRef(int id) => ref Memory.ContentRef(id);
+
     /// <summary>A new VMA with <paramref name="pages"/> hole PTEs created in one run.</summary>
     public VmaInfo NewVma(AddressSpace proc, string name, long pages, MappingKind kind, bool writable, bool thp, FileObject? file)
     {

@@ -24,8 +24,8 @@ public class CopyEngineTests
             for (var i = 0; i < RamPages; i++)
             {
                 var id = Memory.AllocateFrame(-1);
-                ref var page = ref Memory.InitFrame(id, PageFlags.Anon);
-                Memory.Write(ref page, i % 5 == 0 ? 0 : Stamp(id));
+                Memory.InitFrame(id, PageFlags.Anon);
+                Memory.Write(ref Memory.ContentRef(id), i % 5 == 0 ? 0 : Stamp(id));
             }
         }
 
@@ -78,7 +78,7 @@ public class CopyEngineTests
 
     private static byte[] BytesOf(PhysicalMemory memory, int id)
     {
-        var payload = memory.PageRef(id).Payload;
+        var payload = memory.ContentRef(id).Payload;
         return payload < 0 ? new byte[4096] : memory.Payloads.Bytes(payload).ToArray();
     }
 
@@ -108,11 +108,11 @@ public class CopyEngineTests
             var from = (int)src[i].Pfn;
             var to = (int)dst[i].Pfn;
             var expected = from % 5 == 0 ? 0 : Stamp(from);
-            Assert.Equal(expected, rig.Memory.ContentOf(rig.Memory.PageRef(to)));
+            Assert.Equal(expected, rig.Memory.ContentOf(rig.Memory.ContentRef(to)));
             if (bytes)
             {
                 Assert.Equal(BytesOf(rig.Memory, from), BytesOf(rig.Memory, to));
-                Assert.Equal(expected == 0, rig.Memory.PageRef(to).Payload < 0);
+                Assert.Equal(expected == 0, rig.Memory.ContentRef(to).Payload < 0);
             }
             moved++;
         }
@@ -123,7 +123,7 @@ public class CopyEngineTests
         {
             if (!dstIds.Contains(rig.DeviceId(page)))
             {
-                Assert.Equal(0UL, rig.Memory.ContentOf(rig.Memory.PageRef(rig.DeviceId(page))));
+                Assert.Equal(0UL, rig.Memory.ContentOf(rig.Memory.ContentRef(rig.DeviceId(page))));
             }
         }
     }
@@ -149,9 +149,9 @@ public class CopyEngineTests
         Assert.True(serial.LastCommands.SequenceEqual(parallel.LastCommands));
         for (var id = 0; id < serialRig.Memory.TotalIds; id++)
         {
-            var x = serialRig.Memory.PageRef(id);
-            var y = parallelRig.Memory.PageRef(id);
-            Assert.Equal(x.Content, y.Content);
+            var x = serialRig.Memory.ContentRef(id);
+            var y = parallelRig.Memory.ContentRef(id);
+            Assert.Equal(x.Value, y.Value);
             if (bytes)
             {
                 Assert.Equal(BytesOf(serialRig.Memory, id), BytesOf(parallelRig.Memory, id));
@@ -175,7 +175,7 @@ public class CopyEngineTests
         Assert.Equal(new CopyCost(1, 1, CopyParams.Default.CommandUs(1)), cost);
         Assert.Equal(1, engine.LastWorkers);
         Assert.Equal(new CopyCommand(0, 0, CopyParams.Default.CommandUs(1), 0, 1, 3, 9), engine.LastCommands[0]);
-        Assert.Equal(Stamp(3), rig.Memory.ContentOf(rig.Memory.PageRef(to)));
+        Assert.Equal(Stamp(3), rig.Memory.ContentOf(rig.Memory.ContentRef(to)));
     }
 
     [Fact]

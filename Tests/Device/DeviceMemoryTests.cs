@@ -41,12 +41,14 @@ public class DeviceMemoryTests
         // Frame numbers map to distinct rows: writing each page's id reads back through the arithmetic.
         for (var id = 0; id < memory.TotalIds; id++)
         {
-            memory.PageRef(id).Content = (ulong)id;
+            memory.PageRef(id).Refcount = id;
+            memory.ContentRef(id).Value = (ulong)id;
         }
         var cursor = new PageCursor(memory);
         for (var id = memory.TotalIds - 1; id >= 0; id--)
         {
-            Assert.Equal((ulong)id, cursor.At(id, out _).Content);
+            Assert.Equal(id, cursor.At(id, out _).Refcount);
+            Assert.Equal((ulong)id, cursor.ContentAt(id).Value);
         }
     }
 
@@ -102,7 +104,8 @@ public class DeviceMemoryTests
         for (var i = 0; i < src.Length; i++)
         {
             var id = memory.AllocateFrame(-1);
-            memory.InitFrame(id, PageFlags.Anon).Content = 1000UL + (ulong)i;
+            memory.InitFrame(id, PageFlags.Anon);
+            memory.ContentRef(id).Value = 1000UL + (ulong)i;
             src[i] = HmmPfn.From(id, i == 4 ? 0 : HmmPfn.Migrate | HmmPfn.Locked);
         }
         memory.Devices[0].AllocatePage();
@@ -118,7 +121,7 @@ public class DeviceMemoryTests
             }
             Assert.True(dst[i].Has(HmmPfn.Migrate | HmmPfn.Locked | HmmPfn.Device | HmmPfn.Unaddressable));
             Assert.Equal(expected++, dst[i].Pfn);
-            Assert.Equal(1000UL + (ulong)i, memory.PageRef((int)dst[i].Pfn).Content);
+            Assert.Equal(1000UL + (ulong)i, memory.ContentRef((int)dst[i].Pfn).Value);
             Assert.True(memory.HasTag<Locked>((int)dst[i].Pfn));
         }
         var cost = driver.MigrateInto.LastCopy;
@@ -166,11 +169,15 @@ public class DeviceMemoryTests
     {
         using var world = new World(new WorldOptions { ChunkCapacity = 64 });
         var memory = Build(world, 64, true);
-        ref var a = ref memory.InitFrame(memory.AllocateFrame(-1), PageFlags.Anon);
+        var idA = memory.AllocateFrame(-1);
+        memory.InitFrame(idA, PageFlags.Anon);
+        ref var a = ref memory.ContentRef(idA);
         Assert.Equal(0, memory.Payloads.InUse);
         memory.Write(ref a, HmmEcs.Components.Content.Stamp.Of(3, 9));
         Assert.Equal(1, memory.Payloads.InUse);
-        ref var b = ref memory.InitFrame(memory.AllocateFrame(-1), PageFlags.Anon);
+        var idB = memory.AllocateFrame(-1);
+        memory.InitFrame(idB, PageFlags.Anon);
+        ref var b = ref memory.ContentRef(idB);
         memory.CopyContent(a, ref b);
         Assert.Equal(2, memory.Payloads.InUse);
         Assert.Equal(HmmEcs.Components.Content.Stamp.Of(3, 9), memory.ContentOf(b));

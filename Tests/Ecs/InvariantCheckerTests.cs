@@ -41,7 +41,8 @@ public class InvariantCheckerTests
     public void FindsCorruptedContent()
     {
         using var m = Written();
-        FirstAllocated(m, out _, out _).Content ^= 1;
+        FirstAllocated(m, out var chunk, out var row);
+        chunk.GetSpan<PageContent>()[row].Value ^= 1;
         Assert.Contains(m.Check().Details, d => d.Contains("content"));
     }
 

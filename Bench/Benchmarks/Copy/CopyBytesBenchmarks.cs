@@ -27,7 +27,7 @@ public class CopyBytesBenchmarks
         _dstSlots = new int[Pages];
         for (var i = 0; i < Pages; i++)
         {
-            _dstSlots[i] = _rig.Memory.PageRef((int)_rig.Dst[i].Pfn).Payload;
+            _dstSlots[i] = _rig.Memory.ContentRef((int)_rig.Dst[i].Pfn).Payload;
         }
     }
 
@@ -41,7 +41,7 @@ public class CopyBytesBenchmarks
         var memory = _rig!.Memory;
         for (var i = Pages - 1; i >= 0; i--)
         {
-            ref var page = ref memory.PageRef((int)_rig.Dst[i].Pfn);
+            ref var page = ref memory.ContentRef((int)_rig.Dst[i].Pfn);
             if (page.Payload >= 0)
             {
                 memory.Payloads.Release(page.Payload);
@@ -73,7 +73,7 @@ public class CopyBytesBenchmarks
         var k = 0;
         while (k < Pages)
         {
-            var s = memory.PageRef((int)src[k].Pfn).Payload;
+            var s = memory.ContentRef((int)src[k].Pfn).Payload;
             var d = _dstSlots[k];
             var run = Math.Min(Pages - k, Math.Min(PayloadStore.SlotsToSlabEnd(s), PayloadStore.SlotsToSlabEnd(d)));
             payloads.Bytes(s, run).CopyTo(payloads.Bytes(d, run));

@@ -29,7 +29,8 @@ internal sealed class CopyRig : IDisposable
         for (var i = 0; i < pages; i++)
         {
             var id = Memory.AllocateFrame(-1);
-            Memory.Write(ref Memory.InitFrame(id, PageFlags.Anon), Components.Content.Stamp.Of(1, i));
+            Memory.InitFrame(id, PageFlags.Anon);
+            Memory.Write(ref Memory.ContentRef(id), Components.Content.Stamp.Of(1, i));
             if (pinnedEvery > 0 && i % pinnedEvery == 0)
             {
                 Src[i] = HmmPfn.From(id, HmmPfn.Locked);

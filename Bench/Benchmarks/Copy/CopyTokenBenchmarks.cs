@@ -40,7 +40,7 @@ public class CopyTokenBenchmarks
             {
                 continue;
             }
-            dstCursor.At((int)dst[i].Pfn, out _).Content = srcCursor.At((int)src[i].Pfn, out _).Content;
+            dstCursor.ContentAt((int)dst[i].Pfn).Value = srcCursor.ContentAt((int)src[i].Pfn).Value;
             n++;
         }
         return n;
