@@ -37,7 +37,7 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((s.Src[slot].Value & HmmPfn.Migrate) == 0)

@@ -26,7 +26,7 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
         private readonly bool _targetUnaddressable = s.TargetUnaddressable;
         private readonly int _failEvery = s.Inject.MigratePageEvery;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((page.Flags & PageFlags.File) != 0 && _targetUnaddressable)

@@ -68,7 +68,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             _migrated = 0;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var dstEntry = _dstEntries[slot].Value;

@@ -23,7 +23,7 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
     {
         private readonly int _failEvery = s.Inject.UnmapEvery;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if (MigrateState.Injected(_failEvery, slot))
