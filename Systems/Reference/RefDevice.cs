@@ -3,11 +3,8 @@ using HmmEcs.Systems.Simulation;
 namespace HmmEcs.Systems.Reference;
 
 /// <summary>A device's memory: its pages (hot-plugged in chunks of <c>chunkPages</c>) and their allocator.</summary>
-internal sealed class RefDevice(DeviceConfig config, int firstKey)
+internal sealed class RefDevice(DeviceConfig config)
 {
-    /// <summary>The mirror-entry identity of the device's frame 0 (RAM's frames and earlier devices' pages come before).</summary>
-    public int FirstKey { get; } = firstKey;
-
     public DeviceConfig Config { get; } = config;
 
     public FrameAllocator Allocator { get; } = new(config.Pages, Math.Max(1, config.ChunkPages));

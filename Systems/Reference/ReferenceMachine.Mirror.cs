@@ -102,8 +102,8 @@ public sealed partial class ReferenceMachine
         return e.Names(KeyOf(page), page.Generation) && (e.Access == MirrorEntry.Read || pte.Write);
     }
 
-    /// <summary>A page's identity in mirror entries: RAM frames first, then each device's pages, as the ECS numbers its page ids.</summary>
-    private int KeyOf(RefPage page) => page.Device < 0 ? (int)page.Frame : _devices[page.Device].FirstKey + (int)page.Frame;
+    /// <summary>A page's identity in mirror entries (see <see cref="_firstMirrorKey"/>).</summary>
+    private int KeyOf(RefPage page) => page.Device < 0 ? (int)page.Frame : _firstMirrorKey[page.Device] + (int)page.Frame;
 
     /// <summary>Maps page <paramref name="i"/> (mapped by its PTE) into device <paramref name="d"/>'s mirror, writable as the PTE is.</summary>
     private void MirrorMap(RefVma v, int d, long i)

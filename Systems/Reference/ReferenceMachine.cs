@@ -19,6 +19,8 @@ public sealed partial class ReferenceMachine : IMachine
     private readonly FrameAllocator _ram;
     private readonly RefPage?[] _ramPages;
     private readonly RefDevice[] _devices;
+    /// <summary>Per device, the mirror-entry identity of its page 0: RAM's frames come first, then each device's pages, as the ECS numbers page ids.</summary>
+    private readonly int[] _firstMirrorKey;
     private readonly HashSet<RefSwapSlot> _swapSlots = [];
     private readonly Stack<byte[]> _freeBuffers = new();
     private readonly bool _bytes;
@@ -36,10 +38,12 @@ public sealed partial class ReferenceMachine : IMachine
         _ramPages = new RefPage?[config.RamPages];
         var list = config.DeviceList;
         _devices = new RefDevice[list.Count];
+        _firstMirrorKey = new int[list.Count];
         var firstKey = config.RamPages;
         for (var d = 0; d < list.Count; d++)
         {
-            _devices[d] = new RefDevice(list[d], checked((int)firstKey));
+            _devices[d] = new RefDevice(list[d]);
+            _firstMirrorKey[d] = checked((int)firstKey);
             firstKey += list[d].Pages;
         }
     }
