@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace HmmEcs.Bench.Benchmarks.Migrate;
@@ -51,6 +52,13 @@ internal sealed class FloorMachine
         PinEvery = pinEvery;
         Reset();
     }
+
+    /// <summary>The passes of <see cref="MigrateInPhases"/>, named as the ECS pipeline's phases (the last is the mirror mapping after the call).</summary>
+    public static readonly string[] PhaseNames =
+        ["collect", "lock-and-isolate", "unmap", "alloc-and-copy", "migrate-struct-page", "remove-migration-entries", "restore", "mirror"];
+
+    /// <summary>Stopwatch ticks of each pass of the last <see cref="MigrateInPhases"/>.</summary>
+    public long[] PhaseTicks { get; } = new long[PhaseNames.Length];
 
     /// <summary>Every how many pages one is pinned.</summary>
     public int PinEvery { get; }
@@ -114,14 +122,23 @@ internal sealed class FloorMachine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int MigrateInPhases()
     {
+        var t = Stopwatch.GetTimestamp();
         Collect();
+        t = Mark(0, t);
         LockAndIsolate();
+        t = Mark(1, t);
         Unmap();
+        t = Mark(2, t);
         AllocAndCopy();
+        t = Mark(3, t);
         MigrateStructPage();
+        t = Mark(4, t);
         var moved = RemoveMigrationEntries();
+        t = Mark(5, t);
         Restore();
+        t = Mark(6, t);
         MirrorMap();
+        Mark(7, t);
         return moved;
     }
 
@@ -266,6 +283,13 @@ internal sealed class FloorMachine
                 _mirror[i] = (ulong)(uint)pte.Target | ((ulong)_generations[pte.Target] << 34) | ((ulong)(pte.Writable + 1u) << 32);
             }
         }
+    }
+
+    private long Mark(int phase, long since)
+    {
+        var now = Stopwatch.GetTimestamp();
+        PhaseTicks[phase] = now - since;
+        return now;
     }
 
     /// <summary>The old page's last reference goes: row and content cleared, free count up, frame back in the bitmap.</summary>

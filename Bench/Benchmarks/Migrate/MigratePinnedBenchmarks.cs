@@ -48,6 +48,22 @@ public class MigratePinnedBenchmarks
         return _result.Migrated;
     }
 
+    /// <summary>Prints the ECS pipeline's phase times of the iteration (see <see cref="MigrateFloorBenchmarks"/> for the floor's).</summary>
+    [IterationCleanup]
+    public void PrintPhases()
+    {
+        if (_machine is not HmmEcs.Systems.EcsMachine ecs)
+        {
+            return;
+        }
+        var line = "// ecs phases (ms):";
+        foreach (var phase in ecs.LastMigratePhaseTimes)
+        {
+            line += $" {phase.Phase}={phase.Microseconds / 1000:F1}";
+        }
+        Console.WriteLine(line);
+    }
+
     /// <summary>Releases the last machine.</summary>
     [GlobalCleanup]
     public void Cleanup() => _machine?.Dispose();
