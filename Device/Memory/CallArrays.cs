@@ -16,10 +16,13 @@ public static class CallArrays
     public static T[] Take<T>(int length) =>
         length <= PooledLimit ? ArrayPool<T>.Shared.Rent(length) : GC.AllocateUninitializedArray<T>(length);
 
+    /// <summary>True when <paramref name="array"/> (from <see cref="Take{T}"/>) belongs to the pool, so the caller may not keep it past <see cref="Give{T}"/>.</summary>
+    public static bool IsPooled<T>(T[] array) => array.Length is > 0 and <= PooledLimit;
+
     /// <summary>Gives back an array from <see cref="Take{T}"/>; a large one is simply dropped.</summary>
     public static void Give<T>(T[] array)
     {
-        if (array.Length is > 0 and <= PooledLimit)
+        if (IsPooled(array))
         {
             ArrayPool<T>.Shared.Return(array);
         }

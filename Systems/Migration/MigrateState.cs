@@ -65,6 +65,21 @@ internal sealed class MigrateState
         Copy = default;
     }
 
+    /// <summary>
+    /// The outcomes as an array of exactly <see cref="Count"/> entries that the caller keeps: a large
+    /// request's own array changes hands (the state forgets it); a pooled one is copied.
+    /// </summary>
+    public MigrateReason[] DetachOutcomes()
+    {
+        if (Outcome.Length != Count || CallArrays.IsPooled(Outcome))
+        {
+            return Outcome.AsSpan(0, Count).ToArray();
+        }
+        var outcomes = Outcome;
+        Outcome = [];
+        return outcomes;
+    }
+
     public void Release()
     {
         CallArrays.Give(Src);

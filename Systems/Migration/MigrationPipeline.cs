@@ -1,7 +1,6 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Device.Driver;
-using HmmEcs.Device.Memory;
 using HmmEcs.Engine;
 using HmmEcs.Systems.Mm;
 using HmmEcs.Systems.Simulation;
@@ -123,8 +122,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
     {
         result.Requested = s.Count;
         Array.Clear(result.Reasons);
-        // A large request's outcome array is its own (not pooled, exactly Count long): the result takes it over instead of a copy.
-        var outcomes = s.Outcome.Length == s.Count && s.Count > CallArrays.PooledLimit ? s.Outcome : s.Outcome.AsSpan(0, s.Count).ToArray();
+        var outcomes = s.DetachOutcomes();
         foreach (var o in outcomes)
         {
             result.Reasons[(int)o]++;
