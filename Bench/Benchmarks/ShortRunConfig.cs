@@ -4,7 +4,7 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-namespace HmmEcs.Bench.Benchmarks;
+namespace HmmEcs.Benchmarks;
 
 /// <summary>
 /// The suite's short jobs: a few warm-ups, 5 measured iterations, one launch, with the memory

@@ -1,3 +1,4 @@
+using HmmEcs.Components.Memory;
 namespace HmmEcs.Components.Content;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace HmmEcs.Components.Content;
 public static class Stamp
 {
     /// <summary>Bytes in one page.</summary>
-    public const int PageBytes = 4096;
+    public const int PageBytes = PageGeometry.PageBytes;
 
     /// <summary>The 64-bit content stamp of page <paramref name="index"/> written with <paramref name="salt"/>.</summary>
     public static ulong Of(ulong salt, long index)

@@ -14,12 +14,12 @@ public struct VmaArea
     /// <summary>File or shmem object mapped, -1 for private memory.</summary>
     public int File;
     /// <summary>Kind.</summary>
-    public MappingKind Kind;
+    public VmaKind Kind;
     /// <summary>VM_WRITE.</summary>
     public bool Writable;
     /// <summary>Transparent huge pages enabled.</summary>
     public bool Thp;
 
     /// <summary>True for file and shared-anon (shmem) mappings.</summary>
-    public readonly bool Shared => Kind is MappingKind.File or MappingKind.SharedAnon;
+    public readonly bool Shared => Kind is VmaKind.File or VmaKind.SharedAnon;
 }

@@ -1,4 +1,5 @@
-namespace HmmEcs.Device.Content;
+using HmmEcs.Components.Memory;
+namespace HmmEcs.Devices.Content;
 
 /// <summary>
 /// 4096-byte payloads for <c>bytes</c> mode, handed out in slots only to pages that hold non-zero
@@ -6,7 +7,6 @@ namespace HmmEcs.Device.Content;
 /// </summary>
 public sealed class PayloadStore
 {
-    private const int PageBytes = 4096;
     private const int SlabPages = 256;
     private readonly List<byte[]> _slabs = [];
     private readonly Stack<int> _free = new();
@@ -24,7 +24,7 @@ public sealed class PayloadStore
         }
         if (_next == _slabs.Count * SlabPages)
         {
-            _slabs.Add(new byte[SlabPages * PageBytes]);
+            _slabs.Add(new byte[SlabPages * PageGeometry.PageBytes]);
         }
         return _next++;
     }
@@ -33,7 +33,7 @@ public sealed class PayloadStore
     public void Release(int slot) => _free.Push(slot);
 
     /// <summary>The 4096 bytes of <paramref name="slot"/>.</summary>
-    public Span<byte> Bytes(int slot) => _slabs[slot / SlabPages].AsSpan(slot % SlabPages * PageBytes, PageBytes);
+    public Span<byte> Bytes(int slot) => _slabs[slot / SlabPages].AsSpan(slot % SlabPages * PageGeometry.PageBytes, PageGeometry.PageBytes);
 
     /// <summary>Slots from <paramref name="slot"/> to the end of its slab: the longest run <see cref="Bytes(int, int)"/> takes.</summary>
     public static int SlotsToSlabEnd(int slot) => SlabPages - slot % SlabPages;
@@ -43,5 +43,5 @@ public sealed class PayloadStore
     /// slab (<paramref name="count"/> at most <see cref="SlotsToSlabEnd"/>): lets a copier move a run of
     /// pages in one memcpy. Safe to call from several threads while no slot is being allocated.
     /// </summary>
-    public Span<byte> Bytes(int slot, int count) => _slabs[slot / SlabPages].AsSpan(slot % SlabPages * PageBytes, count * PageBytes);
+    public Span<byte> Bytes(int slot, int count) => _slabs[slot / SlabPages].AsSpan(slot % SlabPages * PageGeometry.PageBytes, count * PageGeometry.PageBytes);
 }

@@ -1,8 +1,9 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Copy;
+namespace HmmEcs.Devices.Copy;
 
 /// <summary>
 /// The batched copy engine (SCENARIOS.md "The copy-engine model"): the driver hands it all copies of

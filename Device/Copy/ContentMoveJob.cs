@@ -1,7 +1,8 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Copy;
+namespace HmmEcs.Devices.Copy;
 
 /// <summary>
 /// One large submission's content move, shared by the calling thread and thread-pool helpers: each

@@ -1,4 +1,4 @@
-namespace HmmEcs.Device.Copy;
+namespace HmmEcs.Devices.Copy;
 
 /// <summary>
 /// One copy-engine command: a run of <see cref="Pages"/> copies whose source frames and destination

@@ -1,4 +1,4 @@
-namespace HmmEcs.Device.Copy;
+namespace HmmEcs.Devices.Copy;
 
 /// <summary>What the copy-engine model charges for one submission.</summary>
 public readonly record struct CopyCost(long Pages, long Batches, double DeviceTimeUs);

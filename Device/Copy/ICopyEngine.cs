@@ -1,7 +1,8 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Copy;
+namespace HmmEcs.Devices.Copy;
 
 /// <summary>
 /// A copy engine: takes all the copies of one migration at once, in ascending destination order,

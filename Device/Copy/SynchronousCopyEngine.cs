@@ -1,7 +1,8 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Copy;
+namespace HmmEcs.Devices.Copy;
 
 /// <summary>
 /// Copies each page on the calling thread (the seed's dummy driver used a CPU memcpy) and charges the

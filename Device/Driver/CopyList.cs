@@ -1,9 +1,10 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Copy;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Driver;
+namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The copy engine's frame lists of one <c>alloc_and_copy</c>, filled while destinations are handed

@@ -1,7 +1,8 @@
-using HmmEcs.Device.Copy;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Driver;
+namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The dummy device driver (in the spirit of the series' dummy HMM device and lib/test_hmm.c):

@@ -1,9 +1,10 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Copy;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Device.Driver;
+namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The dummy driver's migrate callbacks toward one target (a device, or RAM when bringing pages

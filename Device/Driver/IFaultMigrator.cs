@@ -1,4 +1,4 @@
-namespace HmmEcs.Device.Driver;
+namespace HmmEcs.Devices.Driver;
 
 /// <summary>What the kernel offers a device's CPU-fault handler: run the migration helper over one page.</summary>
 public interface IFaultMigrator

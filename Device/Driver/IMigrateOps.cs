@@ -1,6 +1,6 @@
 using HmmEcs.Components.Migration;
 
-namespace HmmEcs.Device.Driver;
+namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The seed's <c>struct hmm_migrate_ops</c>: the driver's two callbacks, each called once per

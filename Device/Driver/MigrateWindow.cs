@@ -1,4 +1,4 @@
-namespace HmmEcs.Device.Driver;
+namespace HmmEcs.Devices.Driver;
 
 /// <summary>The VMA-relative page range <c>[Start, End)</c> a migration covers, in a VMA of <c>VmaPages</c> pages; slot <c>k</c> is page <c>Start + k</c>.</summary>
 public readonly record struct MigrateWindow(long Start, long End, long VmaPages = long.MaxValue)

@@ -1,7 +1,8 @@
+using HmmEcs.Devices.Frames;
 using HmmEcs.Components.Devices;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Device.Memory;
+namespace HmmEcs.Devices.Memory;
 
 /// <summary>
 /// The memory of one device: its pages (ids <see cref="FirstId"/>…), hot-plugged in chunk entities,
@@ -9,7 +10,7 @@ namespace HmmEcs.Device.Memory;
 /// </summary>
 public sealed class DeviceMemory
 {
-    private readonly FrameAllocator _pages;
+    private readonly FrameBitmap _pages;
     private readonly int[] _chunkFree;
     private readonly Entity[] _chunks;
     private bool _chunksDirty;
@@ -22,7 +23,7 @@ public sealed class DeviceMemory
         FirstId = firstId;
         Run = run;
         _chunks = chunks;
-        _pages = new FrameAllocator(spec.Pages);
+        _pages = new FrameBitmap(spec.Pages);
         _chunkFree = new int[chunks.Length];
         // Chunk of a page by shift when the chunk size is a power of two (a 64-bit divide per page costs more than the rest of the allocation).
         _chunkShift = (spec.ChunkPages & (spec.ChunkPages - 1)) == 0 ? System.Numerics.BitOperations.Log2((uint)spec.ChunkPages) : -1;

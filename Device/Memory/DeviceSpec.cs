@@ -1,6 +1,6 @@
-using HmmEcs.Device.Copy;
+using HmmEcs.Devices.Copy;
 
-namespace HmmEcs.Device.Memory;
+namespace HmmEcs.Devices.Memory;
 
 /// <summary>What a device is: size, hot-plug chunk size, allocation rule, addressability, movability, copy engine.</summary>
 public sealed record DeviceSpec(

@@ -1,4 +1,4 @@
-namespace HmmEcs.Device.Mirror;
+namespace HmmEcs.Devices.Mirror;
 
 /// <summary>
 /// One entry of a device's mirror of a process page table (dmirror's xarray slot), 8 bytes: the page

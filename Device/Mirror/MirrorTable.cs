@@ -1,4 +1,4 @@
-namespace HmmEcs.Device.Mirror;
+namespace HmmEcs.Devices.Mirror;
 
 /// <summary>
 /// The mirror entries of one VMA, per device (allocated on a device's first access). An entry is

@@ -1,5 +1,6 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Hosting;
 
@@ -92,7 +93,7 @@ internal sealed class BudgetedMigration
     /// </summary>
     public static long UnitFor(MachineConfig config)
     {
-        long unit = 512;
+        long unit = PageGeometry.PmdPages;
         foreach (var d in config.DeviceList)
         {
             long chunk = Math.Max(1, d.ChunkPages);

@@ -1,6 +1,7 @@
-using HmmEcs.Systems.Scenarios.Model;
-using HmmEcs.Systems.Scenarios.Running;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Components.Memory;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Hosting;
 

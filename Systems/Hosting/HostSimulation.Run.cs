@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Scenarios.Model;
-using HmmEcs.Systems.Scenarios.Running;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Hosting;
 

@@ -1,4 +1,4 @@
-using HmmEcs.Systems.Scenarios.Model;
+using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Systems.Hosting;
 

@@ -1,5 +1,5 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Scenarios.Model;
+using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Systems.Hosting;
 

@@ -2,8 +2,8 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Paging;
 using HmmEcs.Components.Tags;
 using HmmEcs.Engine;
-using HmmEcs.Systems.Mm;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Kernel;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Invariants;
 
@@ -34,7 +34,7 @@ internal static class InvariantChecker
             {
                 if (vma.HasHuge(i))
                 {
-                    var id = mm.HugeRef(vma, i >> 9).Head + (int)(i & 511);
+                    var id = mm.HugeRef(vma, PageGeometry.PmdOf(i)).Head + PageGeometry.OffsetInPmd(i);
                     mapped[id]++;
                     ExpectContent(result, mm, vma, i, shadow.Expected(i));
                     continue;
@@ -92,7 +92,7 @@ internal static class InvariantChecker
             ref var page = ref chunk.GetSpan<Page>()[row];
             var device = memory.DeviceOf(id);
             var allocated = page.Is(PageFlags.Allocated);
-            var frameUsed = device < 0 ? memory.RamFrames.IsUsed(id) : memory.Devices[device].IsUsed(id - memory.Devices[device].FirstId);
+            var frameUsed = device < 0 ? memory.Ram.Frames.IsUsed(id) : memory.Devices[device].IsUsed(id - memory.Devices[device].FirstId);
             if (allocated != frameUsed)
             {
                 Add(result, $"page {id}: allocated flag {allocated}, allocator says {frameUsed}");
@@ -156,9 +156,9 @@ internal static class InvariantChecker
                 Add(result, $"page {id}: in use but off the LRU");
             }
         }
-        if (ramAllocated != memory.RamFrames.Used)
+        if (ramAllocated != memory.Ram.Frames.Used)
         {
-            Add(result, $"ram used {memory.RamFrames.Used}, live frames {ramAllocated}");
+            Add(result, $"ram used {memory.Ram.Frames.Used}, live frames {ramAllocated}");
         }
         for (var d = 0; d < devAllocated.Length; d++)
         {

@@ -1,3 +1,4 @@
+using HmmEcs.Devices.Frames;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
@@ -25,7 +26,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         var ptes = mm.Ptes;
         var g0 = vma.FirstPte + s.Start;
         var lastFlush = -1L;
-        var cursor = new Device.Memory.PageCursor(memory);
+        var cursor = new PageCursor(memory);
         var src = s.Src.AsSpan(0, s.Count);
         var outcome = s.Outcome.AsSpan(0, s.Count);
         var ramPages = memory.RamPages;
@@ -94,7 +95,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 }
                 else
                 {
-                    var region = (s.Start + slot) >> 9;
+                    var region = PageGeometry.PmdOf(s.Start + slot);
                     if (region != lastFlush)
                     {
                         flushes++;
@@ -130,7 +131,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         {
             return;
         }
-        for (var region = s.Start >> 9; region <= (s.End - 1) >> 9; region++)
+        for (var region = PageGeometry.PmdOf(s.Start); region <= PageGeometry.PmdOf(s.End - 1); region++)
         {
             if (!vma.Huge[region].IsNull)
             {

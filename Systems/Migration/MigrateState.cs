@@ -1,9 +1,10 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Copy;
-using HmmEcs.Device.Driver;
-using HmmEcs.Device.Memory;
-using HmmEcs.Systems.Mm;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Driver;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
+using HmmEcs.Systems.Kernel;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Migration;
 

@@ -1,3 +1,4 @@
+using HmmEcs.Devices.Frames;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Engine;
@@ -21,7 +22,7 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
 
     private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
-        private Device.Memory.PageCursor _dst = new(s.Mm.Memory);
+        private PageCursor _dst = new(s.Mm.Memory);
         private readonly HmmPfn[] _dstEntries = s.Dst;
         private readonly bool _targetUnaddressable = s.TargetUnaddressable;
         private readonly int _failEvery = s.Inject.MigratePageEvery;

@@ -1,9 +1,9 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Driver;
+using HmmEcs.Devices.Driver;
 using HmmEcs.Engine;
-using HmmEcs.Systems.Mm;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Kernel;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Migration;
 
@@ -53,7 +53,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         {
             return Errno.EINVAL;
         }
-        return vma.Kind is MappingKind.Hugetlb or MappingKind.Pfnmap ? Errno.EINVAL : Errno.None;
+        return vma.Kind is VmaKind.Hugetlb or VmaKind.Pfnmap ? Errno.EINVAL : Errno.None;
     }
 
     /// <summary>Runs the helper over <c>[start, end)</c> of <paramref name="vma"/> toward <paramref name="target"/> (-1: RAM).</summary>
@@ -133,7 +133,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         result.Copy = new CopyStats
         {
             Pages = s.Copy.Pages,
-            Bytes = s.Copy.Pages * 4096,
+            Bytes = s.Copy.Pages * PageGeometry.PageBytes,
             Batches = s.Copy.Batches,
             DeviceTimeUs = s.Copy.DeviceTimeUs,
         };

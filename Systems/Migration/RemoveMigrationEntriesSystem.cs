@@ -2,7 +2,8 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
 using HmmEcs.Components.Tags;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Systems.Migration;

@@ -1,4 +1,4 @@
-using HmmEcs.Bench.Benchmarks.Migrate;
+using HmmEcs.Benchmarks.Migrate;
 
 namespace HmmEcs.Tests.Bench;
 

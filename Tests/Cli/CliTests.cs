@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using HmmEcs.Bench.Cli;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Cli.Commands;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Tests.Scenarios;
 
 namespace HmmEcs.Tests.Cli;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Differential;
 

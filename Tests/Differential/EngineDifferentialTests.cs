@@ -1,6 +1,7 @@
+using HmmEcs.Systems.ScenarioLanguage.Running;
 using CsCheck;
-using HmmEcs.Systems.Scenarios;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Differential;
 

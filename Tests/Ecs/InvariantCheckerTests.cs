@@ -1,8 +1,8 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Tags;
 using HmmEcs.Engine;
-using HmmEcs.Systems;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.EcsEngine;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Ecs;
 

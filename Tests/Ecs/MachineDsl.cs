@@ -1,6 +1,6 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.EcsEngine;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Ecs;
 

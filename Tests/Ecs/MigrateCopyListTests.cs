@@ -1,6 +1,10 @@
-using HmmEcs.Device.Memory;
-using HmmEcs.Systems.Scenarios;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Components.Memory;
+using HmmEcs.Devices.Driver;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Ecs;
 

@@ -1,6 +1,7 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.EcsEngine;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Ecs;
 

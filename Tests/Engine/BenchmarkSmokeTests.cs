@@ -1,4 +1,4 @@
-using HmmEcs.Bench.Benchmarks.Engine;
+using HmmEcs.Benchmarks.Engine;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Tests.Engine;

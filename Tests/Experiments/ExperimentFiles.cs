@@ -1,4 +1,4 @@
-using HmmEcs.Bench.Cli;
+using HmmEcs.Cli.Commands;
 
 namespace HmmEcs.Tests.Experiments;
 

@@ -1,4 +1,4 @@
-using HmmEcs.Bench.Experiments.Progress;
+using HmmEcs.Cli.Experiments.Progress;
 
 namespace HmmEcs.Tests.Experiments;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using HmmEcs.Bench.Experiments.Sweeps;
-using HmmEcs.Bench.Experiments.Tables;
+using HmmEcs.Cli.Experiments.Sweeps;
+using HmmEcs.Cli.Experiments.Tables;
 
 namespace HmmEcs.Tests.Experiments;
 

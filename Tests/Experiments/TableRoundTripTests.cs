@@ -1,4 +1,4 @@
-using HmmEcs.Bench.Experiments.Tables;
+using HmmEcs.Cli.Experiments.Tables;
 using Parquet;
 
 namespace HmmEcs.Tests.Experiments;

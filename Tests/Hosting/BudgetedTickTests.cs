@@ -83,8 +83,8 @@ public sealed class BudgetedTickTests
     [Fact]
     public void BudgetBelowTheAlignmentRunsOneUnitPerTick()
     {
-        using var sim = HostSimulation.FromConfig(new Systems.Simulation.MachineConfig(8192, Devices: [new("gpu0", 8192)]))
-            .Process("p").Mmap("p", "buf", 2048).Touch("p", "buf", Systems.Simulation.Access.Write, 1).Migrate("p", "buf", "gpu0");
+        using var sim = HostSimulation.FromConfig(new Systems.Machine.MachineConfig(8192, Devices: [new("gpu0", 8192)]))
+            .Process("p").Mmap("p", "buf", 2048).Touch("p", "buf", Systems.Machine.Access.Write, 1).Migrate("p", "buf", "gpu0");
         var first = sim.Tick(10);
         Assert.Equal(0, first.PagesProcessed - 512);
         Assert.Equal(3, first.StepsCompleted);
@@ -137,11 +137,11 @@ public sealed class BudgetedTickTests
     [InlineData("reference")]
     public void MigratesThatCannotBeCutRunWholeInAFreshTick(string engine)
     {
-        var config = new Systems.Simulation.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
-        var injected = new Systems.Simulation.MigrateRequest("p", "buf", Systems.Simulation.PageRange.All, "gpu0", new(IsolateEvery: 5));
+        var config = new Systems.Machine.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
+        var injected = new Systems.Machine.MigrateRequest("p", "buf", Systems.Machine.PageRange.All, "gpu0", new(IsolateEvery: 5));
         HostSimulation Build() => HostSimulation.FromConfig(config, engine)
-            .Process("p").Mmap("p", "buf", 2048).Touch("p", "buf", Systems.Simulation.Access.Write, 1)
-            .Migrate("p", "buf", "gpu0", new Systems.Simulation.PageRange(0, 512))
+            .Process("p").Mmap("p", "buf", 2048).Touch("p", "buf", Systems.Machine.Access.Write, 1)
+            .Migrate("p", "buf", "gpu0", new Systems.Machine.PageRange(0, 512))
             .Migrate(injected)
             .Migrate("p", "buf", "ram");
         using var whole = Build();
@@ -171,11 +171,11 @@ public sealed class BudgetedTickTests
     [Fact]
     public void AMigrateOnAVmaThePlanDidNotCreateRunsWhole()
     {
-        var config = new Systems.Simulation.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
+        var config = new Systems.Machine.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
         using var sim = HostSimulation.FromConfig(config, "ecs");
         sim.Machine.CreateProcess("p");
-        sim.Machine.Mmap("p", "buf", 1500, Systems.Simulation.VmaKind.Anon, true, false);
-        sim.Machine.Touch("p", "buf", Systems.Simulation.PageRange.All, Systems.Simulation.Access.Write, 1, out _);
+        sim.Machine.Mmap("p", "buf", 1500, HmmEcs.Components.Memory.VmaKind.Anon, true, false);
+        sim.Machine.Touch("p", "buf", Systems.Machine.PageRange.All, Systems.Machine.Access.Write, 1, out _);
         sim.Migrate("p", "buf", "gpu0");
         var report = sim.Tick(100);
         Assert.Equal(1500, report.PagesProcessed);

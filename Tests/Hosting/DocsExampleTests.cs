@@ -1,5 +1,5 @@
 using HmmEcs.Systems.Hosting;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 using Xunit;
 
 namespace HmmEcs.Tests.Hosting;

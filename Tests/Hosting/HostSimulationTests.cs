@@ -1,8 +1,8 @@
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Hosting;
-using HmmEcs.Systems.Scenarios.Loading;
-using HmmEcs.Systems.Scenarios.Running;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.Machine;
 using Xunit;
 
 namespace HmmEcs.Tests.Hosting;

@@ -1,6 +1,7 @@
-using HmmEcs.Systems;
+using HmmEcs.Components.Memory;
+using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Systems.Hosting;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 using Xunit;
 
 namespace HmmEcs.Tests.Hosting;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Hosting;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Hosting;
 

@@ -1,5 +1,6 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Mirror;
 

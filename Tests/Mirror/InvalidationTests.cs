@@ -1,5 +1,6 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Mirror;
 
@@ -9,7 +10,7 @@ public class InvalidationTests
     public static TheoryData<string, string> EnginesTimesCauses()
     {
         var data = new TheoryData<string, string>();
-        foreach (var engine in Systems.Scenarios.MachineFactory.Engines)
+        foreach (var engine in Systems.ScenarioLanguage.Running.MachineFactory.Engines)
         {
             foreach (var cause in new[] { "mprotect", "fork", "migrate-other", "migrate-ram", "swapout", "cpu-cow", "fault-back" })
             {

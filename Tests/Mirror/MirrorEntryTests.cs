@@ -1,4 +1,4 @@
-using HmmEcs.Device.Mirror;
+using HmmEcs.Devices.Mirror;
 
 namespace HmmEcs.Tests.Mirror;
 

@@ -1,6 +1,8 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Scenarios;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Mirror;
 

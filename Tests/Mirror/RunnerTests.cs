@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using HmmEcs.Systems.Scenarios.Loading;
-using HmmEcs.Systems.Scenarios.Running;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Mirror;
 

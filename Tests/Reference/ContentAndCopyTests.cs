@@ -1,7 +1,8 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Content;
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Copy;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Reference;
 

@@ -1,6 +1,7 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Reference;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.ReferenceEngine;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Reference;
 

@@ -1,5 +1,5 @@
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Reference;
 

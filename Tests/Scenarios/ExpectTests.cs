@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using HmmEcs.Systems.Scenarios.Loading;
-using HmmEcs.Systems.Scenarios.Model;
-using HmmEcs.Systems.Scenarios.Running;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Scenarios;
 

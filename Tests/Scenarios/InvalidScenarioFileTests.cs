@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using HmmEcs.Systems.Scenarios.Loading;
-using HmmEcs.Systems.Scenarios.Model;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Tests.Scenarios;
 

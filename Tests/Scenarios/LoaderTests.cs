@@ -1,6 +1,7 @@
-using HmmEcs.Systems.Scenarios.Loading;
-using HmmEcs.Systems.Scenarios.Model;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Components.Memory;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Scenarios;
 

@@ -1,6 +1,6 @@
-using HmmEcs.Systems.Scenarios;
-using HmmEcs.Systems.Scenarios.Loading;
-using HmmEcs.Systems.Scenarios.Running;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Scenarios;
 

@@ -1,4 +1,4 @@
-namespace HmmEcs.Bench.Benchmarks.Copy;
+namespace HmmEcs.Benchmarks.Copy;
 
 /// <summary>The copy suite's short job: 1 warm-up, 5 measured iterations.</summary>
 public sealed class CopyBenchConfig() : ShortRunConfig("copy", warmups: 1, singleShot: false);

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using HmmEcs.Device.Content;
-using HmmEcs.Device.Copy;
+using HmmEcs.Devices.Content;
+using HmmEcs.Devices.Copy;
 
-namespace HmmEcs.Bench.Benchmarks.Copy;
+namespace HmmEcs.Benchmarks.Copy;
 
 /// <summary>
 /// Issue #4 item 5, bytes mode: 262,144 written pages (1 GiB) copied into fresh device pages by the
@@ -23,7 +23,7 @@ public class CopyBytesBenchmarks
     public void Setup()
     {
         _rig = new CopyRig(Pages, bytes: true, pinnedEvery: 0);
-        _engine.Copy(_rig.Memory, _rig.Src, _rig.Dst, _rig.SrcFrames, _rig.DstFrames, Device.Copy.CopyParams.Default);
+        _engine.Copy(_rig.Memory, _rig.Src, _rig.Dst, _rig.SrcFrames, _rig.DstFrames, CopyParams.Default);
         _dstSlots = new int[Pages];
         for (var i = 0; i < Pages; i++)
         {
@@ -53,12 +53,12 @@ public class CopyBytesBenchmarks
     /// <summary>The batched engine: slot assignment, commands, and the bytes on every core.</summary>
     [Benchmark]
     public long Engine() =>
-        _engine.Copy(_rig!.Memory, _rig.Src, _rig.Dst, _rig.SrcFrames, _rig.DstFrames, Device.Copy.CopyParams.Default).Batches;
+        _engine.Copy(_rig!.Memory, _rig.Src, _rig.Dst, _rig.SrcFrames, _rig.DstFrames, CopyParams.Default).Batches;
 
     /// <summary>The batched engine held to the calling thread.</summary>
     [Benchmark]
     public long EngineOneThread() =>
-        _oneThread.Copy(_rig!.Memory, _rig.Src, _rig.Dst, _rig.SrcFrames, _rig.DstFrames, Device.Copy.CopyParams.Default).Batches;
+        _oneThread.Copy(_rig!.Memory, _rig.Src, _rig.Dst, _rig.SrcFrames, _rig.DstFrames, CopyParams.Default).Batches;
 
     /// <summary>
     /// The plain baseline: one thread, one memcpy per run of slots that are consecutive on both sides

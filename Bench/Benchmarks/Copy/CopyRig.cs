@@ -1,11 +1,12 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Tags;
-using HmmEcs.Device.Copy;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Copy;
+namespace HmmEcs.Benchmarks.Copy;
 
 /// <summary>
 /// A machine with <c>pages</c> written RAM pages and a device of the same size, plus one migration's

@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Components.Migration;
-using HmmEcs.Device.Copy;
-using HmmEcs.Device.Memory;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
-namespace HmmEcs.Bench.Benchmarks.Copy;
+namespace HmmEcs.Benchmarks.Copy;
 
 /// <summary>
 /// Issue #4 item 5, token mode: the copies of a 1,048,576-page migration with every 64th page pinned

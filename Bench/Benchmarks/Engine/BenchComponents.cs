@@ -1,4 +1,4 @@
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>An 8-byte component (three of them make the 24-byte page of the memory target).</summary>
 public struct ColumnA

@@ -1,4 +1,4 @@
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>The engine suite's short job: 2 warm-ups, 5 measured iterations.</summary>
 public sealed class EngineBenchConfig() : ShortRunConfig("short", warmups: 2, singleShot: false);

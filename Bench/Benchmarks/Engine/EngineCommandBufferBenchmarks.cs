@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>
 /// 100,000 tag adds then 100,000 tag removes, recorded into a command buffer and played back,

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>Creating 1M entities of two components; times are per entity.</summary>
 [Config(typeof(EngineSingleShotConfig))]

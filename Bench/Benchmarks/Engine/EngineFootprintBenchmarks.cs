@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>
 /// Memory of a 10M-entity world with 24 bytes of components (three 8-byte columns): read the

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>One pass over 1, 2 or 3 columns of every entity (inline struct query) against the same loop over plain arrays; times are per entity.</summary>
 /// <remarks>BenchmarkDotNet reports time per pass; divide by <see cref="N"/> for ns per entity.</remarks>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>
 /// A migration-phase-like pass over 10M page entities: decide per page (a hash of its first

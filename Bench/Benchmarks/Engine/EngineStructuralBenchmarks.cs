@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>
 /// Flipping a tag on and off for each of 100,000 entities: as an archetype move (per entity and in

@@ -1,6 +1,6 @@
 using HmmEcs.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Engine;
+namespace HmmEcs.Benchmarks.Engine;
 
 /// <summary>The loops several engine benchmarks share, so each measures the same work.</summary>
 internal static class TagFlipLoops

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace HmmEcs.Bench.Benchmarks.Migrate;
+namespace HmmEcs.Benchmarks.Migrate;
 
 /// <summary>
 /// The least state a 1M-page migrate must touch, in plain arrays with no ECS and no simulation

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using HmmEcs.Bench.Benchmarks.Engine;
+using HmmEcs.Benchmarks.Engine;
 
-namespace HmmEcs.Bench.Benchmarks.Migrate;
+namespace HmmEcs.Benchmarks.Migrate;
 
 /// <summary>
 /// The floor under <see cref="MigratePinnedBenchmarks"/>: the same 1M-page migrate (every 64th page

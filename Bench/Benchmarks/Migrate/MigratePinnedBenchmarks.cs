@@ -1,9 +1,11 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 using BenchmarkDotNet.Attributes;
-using HmmEcs.Bench.Benchmarks.Engine;
-using HmmEcs.Systems.Scenarios;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Benchmarks.Engine;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.Machine;
 
-namespace HmmEcs.Bench.Benchmarks.Migrate;
+namespace HmmEcs.Benchmarks.Migrate;
 
 /// <summary>
 /// Issue #3's speed case: 1,048,576 written anon pages, every 64th pinned, migrated to a device
@@ -52,7 +54,7 @@ public class MigratePinnedBenchmarks
     [IterationCleanup]
     public void PrintPhases()
     {
-        if (_machine is not HmmEcs.Systems.EcsMachine ecs)
+        if (_machine is not HmmEcs.Systems.EcsEngine.EcsMachine ecs)
         {
             return;
         }

@@ -1,9 +1,11 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 using BenchmarkDotNet.Attributes;
-using HmmEcs.Bench.Benchmarks.Engine;
-using HmmEcs.Systems.Scenarios;
-using HmmEcs.Systems.Simulation;
+using HmmEcs.Benchmarks.Engine;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.Machine;
 
-namespace HmmEcs.Bench.Benchmarks.Migrate;
+namespace HmmEcs.Benchmarks.Migrate;
 
 /// <summary>
 /// Issue #3's memory case on the <see cref="MigratePinnedBenchmarks"/> machine: the live managed heap

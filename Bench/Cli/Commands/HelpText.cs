@@ -1,0 +1,36 @@
+namespace HmmEcs.Cli.Commands;
+
+/// <summary>The usage text of <c>hmmecs</c>.</summary>
+internal static class HelpText
+{
+    public const string Usage = """
+        hmmecs: simulates Linux HMM device-memory migration (hmm_vma_migrate, 2016)
+
+        usage:
+          hmmecs run [FILE] [--json OUT|-] [--engine ecs|reference] [--check] [--report DIR] [--trace F]
+              Runs a scenario file (SCENARIOS.md); without FILE, the built-in quickstart.
+              --json OUT   also write the result JSON to OUT; '-' writes it to stdout
+                           (the summary then goes to stderr)
+              --engine E   ecs (default) or reference
+              --check      run the invariant checker after every step
+              --report DIR write PNG charts of every migrate step and DIR/index.md
+              --trace F    write a Chrome trace-event JSON (Perfetto, chrome://tracing)
+              exit codes: 0 every expectation held, 1 an expectation failed or an
+              invariant broke, 2 the file or the command line is invalid
+          hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E]
+              Runs the cross product of the values (JSON paths into the scenario, e.g.
+              devices[0].maxBatchPages=64,512  seed=1..8  steps[4].to=gpu0,ram) in parallel.
+              Writes DIR/runs/run-NNNNN.json, DIR/sweep.csv and DIR/sweep.parquet (one row per
+              run and migrate step) and DIR/sweep.json. --shard I/N runs runs k with k mod N = I.
+              exit codes: 0 all runs ok, 1 a run failed, 2 bad command line or file
+          hmmecs merge DIR1 DIR2 … --out DIR
+              Joins the shards of a sweep (tables in run order, run documents, manifest).
+          hmmecs plot TABLE.csv|TABLE.parquet --x COL --y COL [--group COL] [--title T] --out F.png
+              Plots y against x from a sweep table, one series per value of --group.
+          hmmecs help
+              Shows this text.
+
+        The benchmark suite is its own program:
+          dotnet run -c Release --project Bench/Benchmarks -- --filter '*Migrate*'
+        """;
+}

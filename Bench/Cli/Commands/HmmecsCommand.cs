@@ -1,0 +1,190 @@
+using HmmEcs.Cli.Experiments.Plots;
+using HmmEcs.Cli.Experiments.Progress;
+using HmmEcs.Cli.Experiments.Trace;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Cli.Commands;
+
+/// <summary>
+/// <c>hmmecs run</c> and <c>hmmecs help</c>, with stdout and stderr injectable so tests can call it in-process.
+/// Exit codes: 0 every expectation held, 1 an expectation failed or an invariant broke (or an internal
+/// error), 2 the file or the command line is invalid. Errors are one line on stderr, never a stack trace.
+/// </summary>
+public static class HmmecsCommand
+{
+    /// <summary>Exit code: every expectation held.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code: an expectation failed, an invariant broke, or the simulator failed internally.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Exit code: the file or the command line is invalid; nothing ran.</summary>
+    public const int Invalid = 2;
+
+    /// <summary>Runs <c>hmmecs help</c> or <c>hmmecs run …</c> (args include the verb).</summary>
+    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
+        Execute(args, stdout, stderr, MachineFactory.Create);
+
+    /// <summary>As <see cref="Execute(IReadOnlyList{string}, TextWriter, TextWriter)"/>, with the machines built by <paramref name="createMachine"/> (tests pass a fake).</summary>
+    internal static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
+    {
+        if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            stdout.WriteLine(HelpText.Usage);
+            return Ok;
+        }
+        if (args[0] == "run" && (args.Contains("--help") || args.Contains("-h")))
+        {
+            stdout.WriteLine(HelpText.Usage);
+            return Ok;
+        }
+        switch (args[0])
+        {
+            case "sweep":
+                return SweepCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "merge":
+                return MergeCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "plot":
+                return PlotCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+        }
+        if (args[0] != "run")
+        {
+            stderr.WriteLine($"hmmecs: unknown command '{args[0]}' (try: hmmecs help)");
+            return Invalid;
+        }
+        var parsed = RunArguments.Parse(args.Skip(1).ToArray(), out var error);
+        if (parsed is null)
+        {
+            stderr.WriteLine($"hmmecs run: {error}");
+            return Invalid;
+        }
+        try
+        {
+            return Run(parsed, stdout, stderr, createMachine);
+        }
+        catch (ScenarioException e)
+        {
+            stderr.WriteLine($"hmmecs run: {parsed.File ?? Quickstart.FileName}: {e.Message}");
+            return Invalid;
+        }
+        catch (Exception e)
+        {
+            // Exit 1, not 2: the file was valid and the simulator itself failed.
+            stderr.WriteLine($"hmmecs run: internal error: {e.GetType().Name}: {OneLine(e.Message)}");
+            return Failed;
+        }
+    }
+
+    private static int Run(RunArguments a, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
+    {
+        var scenario = a.File is null
+            ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName)
+            : ScenarioLoader.LoadFile(a.File);
+        var jsonToStdout = a.JsonOut == "-";
+        var summary = jsonToStdout ? stderr : stdout;
+        summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
+        ScenarioResult result;
+        RunCapture? capture = null;
+        using (var machine = createMachine(a.Engine, scenario.Machine))
+        {
+            IMachine runOn = machine;
+            if (a.ReportDir is not null || a.TraceFile is not null)
+            {
+                var recording = new RecordingMachine(machine);
+                capture = new RunCapture(recording);
+                runOn = recording;
+            }
+            var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
+            result = LiveProgress.Run(interactive, $"run {scenario.Name}", CountSteps(scenario.Steps), summary, sink =>
+                ScenarioRunner.Run(scenario, runOn, a.Check, s =>
+                {
+                    capture?.OnStep(s);
+                    sink.Line(StepSummary.Line(s));
+                    sink.Tick();
+                }));
+        }
+        if (capture is not null && !WriteExtras(a, capture, result, summary, stderr))
+        {
+            return Invalid;
+        }
+        if (a.JsonOut is { } outPath)
+        {
+            var text = result.ToJsonString();
+            if (jsonToStdout)
+            {
+                stdout.WriteLine(text);
+            }
+            else if (!TryWrite(outPath, text, stderr))
+            {
+                return Invalid;
+            }
+        }
+        var misses = result.Steps.Sum(s => s.ExpectFailures.Count);
+        var violations = result.Steps.Sum(s => s.Violations);
+        summary.WriteLine(result.Ok
+            ? $"OK: {scenario.Name} on {result.Engine}, {result.Steps.Count} steps, every expectation held"
+            : $"FAILED: {scenario.Name} on {result.Engine}, {misses} expectation misses, {violations} invariant violations");
+        return result.Ok ? Ok : Failed;
+    }
+
+    private static bool WriteExtras(RunArguments a, RunCapture capture, ScenarioResult result, TextWriter summary, TextWriter stderr)
+    {
+        var target = "";
+        try
+        {
+            if (a.TraceFile is { } trace)
+            {
+                target = trace;
+                ChromeTrace.Write(capture, result, trace);
+                summary.WriteLine($"trace: {trace} (open in https://ui.perfetto.dev or chrome://tracing)");
+            }
+            if (a.ReportDir is { } dir)
+            {
+                target = dir;
+                if (PlotFonts.Warning is { } warning)
+                {
+                    stderr.WriteLine($"hmmecs run: warning: {warning}");
+                }
+                var files = RunReport.Write(capture, result, dir);
+                summary.WriteLine($"report: {Path.Combine(dir, RunReport.IndexName)} ({files.Count - 1} pictures)");
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.WriteLine($"hmmecs run: cannot write {target}: {OneLine(e.Message)}");
+            return false;
+        }
+    }
+
+    /// <summary>Steps the run will execute: a repeat counts its body once per pass.</summary>
+    private static int CountSteps(IReadOnlyList<ScenarioStep> steps)
+    {
+        long n = 0;
+        foreach (var s in steps)
+        {
+            n += s is RepeatStep r ? (long)r.Times * CountSteps(r.Body) : 1;
+        }
+        return (int)Math.Min(n, int.MaxValue);
+    }
+
+    private static bool TryWrite(string path, string text, TextWriter stderr)
+    {
+        try
+        {
+            File.WriteAllText(path, text + Environment.NewLine);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.WriteLine($"hmmecs run: cannot write {path}: {OneLine(e.Message)}");
+            return false;
+        }
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+}

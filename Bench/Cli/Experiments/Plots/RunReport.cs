@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using HmmEcs.Cli.Experiments.Trace;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+using ScottPlot;
+
+namespace HmmEcs.Cli.Experiments.Plots;
+
+/// <summary>
+/// <c>hmmecs run FILE --report DIR</c>: per migrate step a bar chart of the outcome (migrated and each nonzero
+/// reason) and a chart of the copy engines' commands over model time; a stacked bar of each migrate's phase
+/// times where the engine exposes them (ECS); and <c>index.md</c> listing them with the numbers.
+/// </summary>
+public static class RunReport
+{
+    /// <summary>The report's index file.</summary>
+    public const string IndexName = "index.md";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes the report of a captured run into <paramref name="dir"/>; returns the files written.</summary>
+    public static IReadOnlyList<string> Write(RunCapture run, ScenarioResult result, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var files = new List<string>();
+        var md = new StringBuilder();
+        md.Append(Inv, $"# {result.Scenario} on {result.Engine}\n\n");
+        md.Append(Inv, $"seed {result.Seed}, payload {result.Payload}, {result.Steps.Count} steps, {(result.Ok ? "every expectation held" : "**FAILED**: an expectation missed or an invariant broke")}.\n\n");
+        var migrations = run.Migrations().ToList();
+        if (migrations.Count == 0)
+        {
+            md.Append("The scenario has no migrate step, so there is nothing to chart.\n");
+        }
+        foreach (var (step, _, record) in migrations)
+        {
+            var label = RunCapture.Label(step);
+            var f = step.Fields;
+            var to = record?.Request.To ?? "?";
+            md.Append(Inv, $"## migrate #{label} → {to}\n\n");
+            md.Append(Inv, $"requested {Long(f["requested"])}, migrated {Long(f["migrated"])}, TLB flushes {Long(f["tlbFlushes"])}, ");
+            md.Append(Inv, $"copy {Long(f["copy"]?["pages"])} pages in {Long(f["copy"]?["batches"])} commands, {Dbl(f["copy"]?["deviceTimeUs"]):0.###} µs device time, {step.WallMs:0.###} ms wall");
+            md.Append(step.ErrorName is { } e ? $", error {e}.\n\n" : ".\n\n");
+            var outcome = $"migrate-{label}-outcome.png";
+            Outcome(step, to, Path.Combine(dir, outcome));
+            files.Add(outcome);
+            md.Append(Inv, $"![outcome of migrate #{label}]({outcome})\n\n");
+            var timeline = record is null ? null
+                : CopyTimeline.Build(run.Config, record, Long(f["copy"]?["pages"]), Long(f["copy"]?["batches"]), Dbl(f["copy"]?["deviceTimeUs"]));
+            if (timeline is not null)
+            {
+                var copy = $"migrate-{label}-copy.png";
+                Copy(step, timeline, Path.Combine(dir, copy));
+                files.Add(copy);
+                md.Append(Inv, $"![copy engines of migrate #{label}]({copy})\n\n");
+                if (!timeline.Exact)
+                {
+                    md.Append("(The per-command list could not be rebuilt from the pages that migrated, so the copy is one bar.)\n\n");
+                }
+            }
+        }
+        if (migrations.Any(m => m.Record is { Phases.Count: > 0 }))
+        {
+            const string phases = "migrate-phases.png";
+            Phases(migrations, Path.Combine(dir, phases));
+            files.Add(phases);
+            md.Append("## phase times\n\n").Append(Inv, $"![wall time of each migrate by phase]({phases})\n\n");
+            md.Append("Wall-clock times of the ECS pipeline's phases; the first migrate of a run also pays .NET's JIT compilation.\n\n");
+        }
+        else if (migrations.Count > 0)
+        {
+            md.Append(Inv, $"The {result.Engine} engine does not expose per-phase times, so there is no phase chart.\n");
+        }
+        File.WriteAllText(Path.Combine(dir, IndexName), md.ToString());
+        files.Add(IndexName);
+        return files;
+    }
+
+    private static void Outcome(StepResult step, string to, string png)
+    {
+        var f = step.Fields;
+        var names = new List<string> { "migrated" };
+        var values = new List<double> { Long(f["migrated"]) };
+        if (f["reasons"] is JsonObject reasons)
+        {
+            foreach (var (reason, count) in reasons)
+            {
+                if (count is JsonValue v && v.GetValue<long>() != 0)
+                {
+                    names.Add(reason);
+                    values.Add(v.GetValue<long>());
+                }
+            }
+        }
+        var plot = new Plot();
+        PlotFonts.Apply(plot);
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            bars.Add(new Bar
+            {
+                Position = i,
+                Value = values[i],
+                FillColor = i == 0 ? Colors.SeaGreen : palette.GetColor(i),
+                Label = values[i].ToString("0", Inv),
+            });
+        }
+        var bp = plot.Add.Bars(bars);
+        bp.ValueLabelStyle.FontSize = 14;
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, names.Count).Select(i => (double)i)], [.. names]);
+        plot.Axes.Margins(bottom: 0);
+        plot.YLabel("pages");
+        plot.Title($"migrate #{RunCapture.Label(step)} → {to}: {Long(f["migrated"])} of {Long(f["requested"])} pages migrated{(step.ErrorName is { } e ? $" ({e})" : "")}");
+        plot.SavePng(png, TablePlot.Width, TablePlot.Height);
+    }
+
+    private static void Copy(StepResult step, CopyTimeline t, string png)
+    {
+        var plot = new Plot();
+        PlotFonts.Apply(plot);
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        for (var c = 0; c < t.Commands.Count; c++)
+        {
+            var cmd = t.Commands[c];
+            bars.Add(new Bar
+            {
+                Position = cmd.Engine,
+                ValueBase = cmd.StartUs,
+                Value = cmd.StartUs + cmd.DurationUs,
+                FillColor = palette.GetColor(c % 2 == 0 ? 0 : 9),
+                LineColor = Colors.Black,
+                Size = 0.6,
+            });
+        }
+        var bp = plot.Add.Bars(bars);
+        bp.Horizontal = true;
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, t.Engines).Select(i => (double)i)], [.. Enumerable.Range(0, t.Engines).Select(i => $"{t.Device} engine {i}")]);
+        plot.XLabel("device time (µs, copy-engine model)");
+        var f = step.Fields;
+        plot.Title($"copy of migrate #{RunCapture.Label(step)}: {Long(f["copy"]?["pages"])} pages, {Long(f["copy"]?["batches"])} commands, {Dbl(f["copy"]?["deviceTimeUs"]):0.#} µs");
+        plot.SavePng(png, TablePlot.Width, Math.Max(260, 140 + 70 * t.Engines));
+    }
+
+    private static void Phases(List<(StepResult Step, double StartUs, MigrateRecord? Record)> migrations, string png)
+    {
+        var plot = new Plot();
+        PlotFonts.Apply(plot);
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        var phaseNames = new List<string>();
+        for (var m = 0; m < migrations.Count; m++)
+        {
+            var phases = migrations[m].Record?.Phases ?? [];
+            var at = 0.0;
+            foreach (var ph in phases)
+            {
+                var k = phaseNames.IndexOf(ph.Phase);
+                if (k < 0)
+                {
+                    phaseNames.Add(ph.Phase);
+                    k = phaseNames.Count - 1;
+                }
+                bars.Add(new Bar { Position = m, ValueBase = at, Value = at + ph.Microseconds, FillColor = palette.GetColor(k) });
+                at += ph.Microseconds;
+            }
+        }
+        plot.Add.Bars(bars);
+        for (var k = 0; k < phaseNames.Count; k++)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = phaseNames[k], FillColor = palette.GetColor(k) });
+        }
+        plot.ShowLegend(Edge.Right);
+        // At most about 12 labelled ticks, so the labels of a long repeat stay readable.
+        var every = Math.Max(1, (migrations.Count + 11) / 12);
+        var ticks = Enumerable.Range(0, migrations.Count).Where(i => i % every == 0).ToArray();
+        plot.Axes.Bottom.SetTicks([.. ticks.Select(i => (double)i)], [.. ticks.Select(i => $"#{RunCapture.Label(migrations[i].Step)}")]);
+        plot.XLabel("migrate step (index, or index.pass.inner in a repeat)");
+        plot.Axes.Margins(bottom: 0);
+        plot.YLabel("wall time (µs)");
+        plot.Title("migrate phases (wall clock, ECS pipeline)");
+        plot.SavePng(png, TablePlot.Width, TablePlot.Height);
+    }
+
+    private static long Long(JsonNode? n) => n is JsonValue v ? v.GetValue<long>() : 0;
+
+    private static double Dbl(JsonNode? n) => n is JsonValue v ? v.GetValue<double>() : 0;
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HmmEcs.Cli.Experiments.Tables;
+
+namespace HmmEcs.Cli.Experiments.Sweeps;
+
+/// <summary>
+/// The files of a sweep directory: <c>runs/run-NNNNN.json</c> (one result document per run),
+/// <c>sweep.csv</c> and <c>sweep.parquet</c> (the table), and <c>sweep.json</c> (which runs this directory holds).
+/// </summary>
+public static class SweepOutput
+{
+    /// <summary>The table as CSV.</summary>
+    public const string CsvName = "sweep.csv";
+
+    /// <summary>The table as Parquet.</summary>
+    public const string ParquetName = "sweep.parquet";
+
+    /// <summary>The manifest: parameters, the run count of the whole sweep, and the run ids held here.</summary>
+    public const string ManifestName = "sweep.json";
+
+    /// <summary>The folder of per-run result documents.</summary>
+    public const string RunsFolder = "runs";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The file name of run <paramref name="id"/>'s result.</summary>
+    public static string RunFile(int id) => $"run-{id:D5}.json";
+
+    /// <summary>Writes the table in both formats.</summary>
+    public static void WriteTable(string dir, ResultTable table)
+    {
+        CsvTable.Write(table, Path.Combine(dir, CsvName));
+        ParquetTable.Write(table, Path.Combine(dir, ParquetName));
+    }
+
+    /// <summary>Reads a directory's table, from Parquet when present (typed), else from CSV.</summary>
+    public static ResultTable ReadTable(string dir)
+    {
+        var parquet = Path.Combine(dir, ParquetName);
+        if (File.Exists(parquet))
+        {
+            return ParquetTable.Read(parquet);
+        }
+        var csv = Path.Combine(dir, CsvName);
+        if (File.Exists(csv))
+        {
+            return CsvTable.Read(csv);
+        }
+        throw new SweepException($"{dir}: no {ParquetName} or {CsvName} (not a sweep output directory)");
+    }
+
+    /// <summary>Writes the manifest.</summary>
+    public static void WriteManifest(string dir, JsonObject manifest) =>
+        File.WriteAllText(Path.Combine(dir, ManifestName), manifest.ToJsonString(Indented) + Environment.NewLine);
+
+    /// <summary>Reads the manifest, or null when the directory has none.</summary>
+    public static JsonObject? ReadManifest(string dir)
+    {
+        var path = Path.Combine(dir, ManifestName);
+        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
+    }
+}

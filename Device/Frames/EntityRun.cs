@@ -1,0 +1,87 @@
+using HmmEcs.Engine;
+
+namespace HmmEcs.Devices.Frames;
+
+/// <summary>
+/// A run of entities created in sequence in one archetype that is never destroyed from: entity
+/// <c>n</c> of the run sits at row <c>(Offset + n) mod capacity</c> of chunk <c>(Offset + n) / capacity</c>,
+/// so a number maps to its storage by arithmetic (as a frame number maps into <c>mem_map</c>).
+/// </summary>
+public sealed class EntityRun
+{
+    private readonly List<Chunk> _chunks = [];
+    private readonly int _shift;
+    private readonly int _mask;
+
+    /// <summary>A run in a world whose chunks hold <paramref name="capacity"/> rows (a power of two).</summary>
+    public EntityRun(int capacity)
+    {
+        if (capacity <= 0 || (capacity & (capacity - 1)) != 0)
+        {
+            throw new ArgumentException("chunk capacity must be a power of two", nameof(capacity));
+        }
+        _shift = System.Numerics.BitOperations.Log2((uint)capacity);
+        _mask = capacity - 1;
+        Capacity = capacity;
+    }
+
+    /// <summary>Rows per chunk.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Row of entity 0 in the first chunk.</summary>
+    public int Offset { get; private set; } = -1;
+
+    /// <summary>Entities in the run.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Chunks of the run in order.</summary>
+    public IReadOnlyList<Chunk> Chunks => _chunks;
+
+    /// <summary>Appends freshly created entities (in creation order) and checks they landed where the arithmetic says.</summary>
+    public void Append(World world, ReadOnlySpan<Entity> created)
+    {
+        for (var n = 0; n < created.Length; n++)
+        {
+            var seq = Count + n;
+            if (Offset < 0)
+            {
+                var loc0 = world.Locate(created[n]);
+                Offset = loc0.Row;
+                _chunks.Add(loc0.Chunk);
+                continue;
+            }
+            var g = Offset + seq;
+            var row = g & _mask;
+            if (row == 0 || n == 0)
+            {
+                var loc = world.Locate(created[n]);
+                if (loc.Row != row)
+                {
+                    throw new InvalidOperationException($"entity run broken: expected row {row}, got {loc.Row}");
+                }
+                var ci = g >> _shift;
+                if (ci == _chunks.Count)
+                {
+                    _chunks.Add(loc.Chunk);
+                }
+                else if (!ReferenceEquals(_chunks[ci], loc.Chunk))
+                {
+                    throw new InvalidOperationException("entity run broken: chunk changed under the run");
+                }
+            }
+        }
+        Count += created.Length;
+    }
+
+    /// <summary>Chunk index (in <see cref="Chunks"/>) of entity <paramref name="n"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int ChunkOf(long n) => (int)((Offset + n) >> _shift);
+
+    /// <summary>Row of entity <paramref name="n"/> in its chunk.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int RowOf(long n) => (int)((Offset + n) & _mask);
+
+    /// <summary>The chunk holding entity <paramref name="n"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public Chunk ChunkAt(long n) => _chunks[ChunkOf(n)];
+}

@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Tags;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Devices.Frames;
+
+/// <summary>
+/// Walks pages by id with the current chunk's columns and tag masks cached: ids that fall in the same
+/// chunk as the previous one (the common case: frames are handed out lowest first) cost an index,
+/// not a lookup. Tag bits set through the cursor are written straight into the chunk's mask and the
+/// chunk's counts are recounted when the cursor leaves the chunk or is flushed: call
+/// <see cref="Flush"/> before anything reads the counts.
+/// </summary>
+public ref struct PageCursor
+{
+    private readonly PhysicalMemory _memory;
+    private Span<Page> _pages;
+    private Span<PageContent> _contents;
+    private Span<ulong> _locked;
+    private Span<ulong> _migrate;
+    private Chunk? _chunk;
+    private int _lo;
+    private int _hi;
+    private int _rowOfLo;
+    private bool _dirty;
+
+    /// <summary>A cursor over the pages of <paramref name="memory"/>.</summary>
+    public PageCursor(PhysicalMemory memory)
+    {
+        _memory = memory;
+        _pages = default;
+        _contents = default;
+        _locked = default;
+        _migrate = default;
+        _chunk = null;
+        _lo = 0;
+        _hi = 0;
+        _rowOfLo = 0;
+        _dirty = false;
+    }
+
+    /// <summary>The chunk of the page last returned by <see cref="At"/>.</summary>
+    public readonly Chunk Chunk => _chunk!;
+
+    /// <summary>The page component of <paramref name="id"/>; <paramref name="row"/> is its row in <see cref="Chunk"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Page At(int id, out int row)
+    {
+        if (id < _lo || id >= _hi)
+        {
+            Load(id);
+        }
+        row = _rowOfLo + (id - _lo);
+        return ref _pages[row];
+    }
+
+    /// <summary>The content component of <paramref name="id"/> (the chunk's content column, cached beside its page column).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageContent ContentAt(int id)
+    {
+        if (id < _lo || id >= _hi)
+        {
+            Load(id);
+        }
+        return ref _contents[_rowOfLo + (id - _lo)];
+    }
+
+    /// <summary>The content component of a row of the current chunk (the row <see cref="At"/> gave).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref PageContent ContentOfRow(int row) => ref _contents[row];
+
+    /// <summary>
+    /// The content column from <paramref name="id"/> on, as far as the ids stay in its chunk: element
+    /// <c>k</c> is the content of page <c>id + k</c>, so a run of consecutive ids moves as one span.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<PageContent> ContentsFrom(int id)
+    {
+        if (id < _lo || id >= _hi)
+        {
+            Load(id);
+        }
+        var row = _rowOfLo + (id - _lo);
+        return _contents.Slice(row, _hi - id);
+    }
+
+    /// <summary>Sets or clears the <c>Locked</c> bit of a row of the current chunk (counts fixed at <see cref="Flush"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetLocked(int row, bool on)
+    {
+        SetBit(_locked, row, on);
+        _dirty = true;
+    }
+
+    /// <summary>Sets or clears the <c>Migrate</c> bit of a row of the current chunk (counts fixed at <see cref="Flush"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetMigrate(int row, bool on)
+    {
+        SetBit(_migrate, row, on);
+        _dirty = true;
+    }
+
+    /// <summary>True when the <c>Locked</c> bit of a row of the current chunk is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool IsLocked(int row) => (_locked[row >> 6] & (1UL << row)) != 0;
+
+    /// <summary>Recounts the tag bits of the current chunk if the cursor wrote any.</summary>
+    public void Flush()
+    {
+        if (_dirty)
+        {
+            _chunk!.RecountEnabled<Locked>();
+            _chunk.RecountEnabled<Migrate>();
+            _dirty = false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetBit(Span<ulong> mask, int row, bool on)
+    {
+        ref var word = ref mask[row >> 6];
+        var bit = 1UL << row;
+        word = on ? word | bit : word & ~bit;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Load(int id)
+    {
+        Flush();
+        var run = _memory.RunOf(id, out var n);
+        var row = run.RowOf(n);
+        _chunk = run.ChunkAt(n);
+        _pages = _chunk.GetSpan<Page>();
+        _contents = _chunk.GetSpan<PageContent>();
+        _locked = _chunk.GetEnabledMask<Locked>();
+        _migrate = _chunk.GetEnabledMask<Migrate>();
+        var before = (int)Math.Min(row, n);
+        var after = (int)Math.Min(_pages.Length - row, run.Count - n);
+        _lo = id - before;
+        _hi = id + after;
+        _rowOfLo = row - before;
+    }
+}

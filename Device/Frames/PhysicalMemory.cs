@@ -1,0 +1,343 @@
+using HmmEcs.Devices.Memory;
+using System.Runtime.CompilerServices;
+using HmmEcs.Components.Devices;
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Tags;
+using HmmEcs.Devices.Content;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Devices.Frames;
+
+/// <summary>
+/// Every page frame of the machine as page entities, created once at start (like <c>mem_map</c>):
+/// RAM frames have ids <c>0..RamPages-1</c>, then each device's pages follow. An id maps to its
+/// chunk and row by arithmetic; allocation changes a page's state, never the world's structure.
+/// </summary>
+public sealed class PhysicalMemory
+{
+    private readonly DeviceMemory[] _devices;
+
+    /// <summary>Creates RAM and hot-plugs the devices into <paramref name="world"/>.</summary>
+    public PhysicalMemory(World world, long ramPages, IReadOnlyList<DeviceSpec> devices, bool bytesPayload)
+    {
+        World = world;
+        BytesPayload = bytesPayload;
+        RamPages = checked((int)ramPages);
+        Ram = new SystemRam(RamPages, world.ChunkCapacity);
+        var created = new Entity[Math.Max(RamPages, 1)];
+        world.Create<Page, PageContent, Migrate, Locked>(created.AsSpan(0, RamPages), Page.Free, default, default, default);
+        Ram.Run.Append(world, created.AsSpan(0, RamPages));
+        ClearBits(Ram.Run);
+
+        _devices = new DeviceMemory[devices.Count];
+        var nextId = (long)RamPages;
+        for (var d = 0; d < devices.Count; d++)
+        {
+            var spec = devices[d];
+            var run = new EntityRun(world.ChunkCapacity);
+            var pages = checked((int)spec.Pages);
+            var ents = pages <= created.Length ? created.AsSpan(0, pages) : new Entity[pages];
+            for (var p = 0; p < pages; p++)
+            {
+                ents[p] = spec.Addressable
+                    ? world.Create(Page.Free, default(PageContent), default(Migrate), default(Locked), default(Device))
+                    : world.Create(Page.Free, default(PageContent), default(Migrate), default(Locked), default(Device), default(Unaddressable));
+            }
+            run.Append(world, ents);
+            ClearBits(run);
+            var chunkCount = (int)((spec.Pages + spec.ChunkPages - 1) / spec.ChunkPages);
+            var chunks = new Entity[chunkCount];
+            for (var c = 0; c < chunkCount; c++)
+            {
+                var len = (int)Math.Min(spec.ChunkPages, spec.Pages - (long)c * spec.ChunkPages);
+                var info = new DeviceChunk { Device = d, FirstPage = c * spec.ChunkPages, Pages = len, Free = len };
+                chunks[c] = spec.Addressable
+                    ? world.Create(info, default(Device))
+                    : world.Create(info, default(Device), default(Unaddressable));
+            }
+            _devices[d] = new DeviceMemory(d, spec, checked((int)nextId), run, chunks);
+            nextId += pages;
+        }
+        TotalIds = checked((int)nextId);
+    }
+
+    /// <summary>The world the pages live in.</summary>
+    public World World { get; }
+
+    /// <summary>True in <c>bytes</c> payload mode.</summary>
+    public bool BytesPayload { get; }
+
+    /// <summary>Byte payloads (bytes mode).</summary>
+    public PayloadStore Payloads { get; } = new();
+
+    /// <summary>RAM frames.</summary>
+    public int RamPages { get; }
+
+    /// <summary>Page ids in all (RAM and devices).</summary>
+    public int TotalIds { get; }
+
+    /// <summary>System RAM: its page entities and frame allocator.</summary>
+    public SystemRam Ram { get; }
+
+    /// <summary>The devices.</summary>
+    public IReadOnlyList<DeviceMemory> Devices => _devices;
+
+    /// <summary>Device index of page <paramref name="id"/>, -1 for RAM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int DeviceOf(int id)
+    {
+        if (id < RamPages)
+        {
+            return -1;
+        }
+        var d = 0;
+        while (d + 1 < _devices.Length && id >= _devices[d + 1].FirstId)
+        {
+            d++;
+        }
+        return d;
+    }
+
+    /// <summary>Frame number of a page inside its memory (RAM frame or device page number).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public long FrameOf(int id)
+    {
+        var d = DeviceOf(id);
+        return d < 0 ? id : id - _devices[d].FirstId;
+    }
+
+    /// <summary>The run holding page <paramref name="id"/> and its number in the run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public EntityRun RunOf(int id, out long n)
+    {
+        if (id < RamPages)
+        {
+            n = id;
+            return Ram.Run;
+        }
+        var dev = _devices[DeviceOf(id)];
+        n = id - dev.FirstId;
+        return dev.Run;
+    }
+
+    /// <summary>Chunk and row of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Chunk Locate(int id, out int row)
+    {
+        var run = RunOf(id, out var n);
+        row = run.RowOf(n);
+        return run.ChunkAt(n);
+    }
+
+    /// <summary>The page component of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Page PageRef(int id)
+    {
+        var chunk = Locate(id, out var row);
+        return ref chunk.GetSpan<Page>()[row];
+    }
+
+    /// <summary>The content component of page <paramref name="id"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageContent ContentRef(int id)
+    {
+        var chunk = Locate(id, out var row);
+        return ref chunk.GetSpan<PageContent>()[row];
+    }
+
+    /// <summary>True when page <paramref name="id"/> has enableable tag <typeparamref name="T"/> set.</summary>
+    public bool HasTag<T>(int id) where T : struct
+    {
+        var chunk = Locate(id, out var row);
+        return chunk.IsEnabled<T>(row);
+    }
+
+    /// <summary>The content stamp a page's content component stands for (bytes mode: the stamp its bytes carry, or a hash when they match no stamp).</summary>
+    public ulong ContentOf(in PageContent content)
+    {
+        if (!BytesPayload)
+        {
+            return content.Value;
+        }
+        if (content.Payload < 0)
+        {
+            return 0;
+        }
+        var bytes = Payloads.Bytes(content.Payload);
+        var stamp = Components.Content.Stamp.Read(bytes);
+        return Components.Content.Stamp.Matches(stamp, bytes) ? stamp : HashOf(bytes);
+    }
+
+    /// <summary>Stores <paramref name="stamp"/> as the page's whole content.</summary>
+    public void Write(ref PageContent content, ulong stamp)
+    {
+        if (!BytesPayload)
+        {
+            content.Value = stamp;
+            return;
+        }
+        if (stamp == 0)
+        {
+            DropPayload(ref content);
+            return;
+        }
+        if (content.Payload < 0)
+        {
+            content.Payload = Payloads.Allocate();
+        }
+        Components.Content.Stamp.Fill(stamp, Payloads.Bytes(content.Payload));
+    }
+
+    /// <summary>Copies the whole content of <paramref name="src"/> into <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CopyContent(in PageContent src, ref PageContent dst)
+    {
+        if (!BytesPayload)
+        {
+            dst.Value = src.Value;
+            return;
+        }
+        CopyBytes(src, ref dst);
+    }
+
+    /// <summary>Forgets a page's content (the frame is being freed).</summary>
+    public void ClearContent(ref PageContent content)
+    {
+        if (BytesPayload && content.Payload >= 0)
+        {
+            Payloads.Release(content.Payload);
+        }
+        content.Value = 0;
+    }
+
+    /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int AllocateFrame(int target)
+    {
+        if (target < 0)
+        {
+            var f = Ram.Frames.Allocate();
+            return f < 0 ? -1 : (int)f;
+        }
+        var dev = _devices[target];
+        var p = dev.AllocatePage();
+        return p < 0 ? -1 : dev.FirstId + (int)p;
+    }
+
+    /// <summary>
+    /// Takes the lowest free frames of RAM (target -1) or device <paramref name="target"/>, up to
+    /// <c>into.Length</c>, as page ids in ascending order; returns how many.
+    /// </summary>
+    public int AllocateFrames(int target, Span<long> into)
+    {
+        if (target < 0)
+        {
+            return Ram.Frames.AllocateLowest(into);
+        }
+        var dev = _devices[target];
+        var n = dev.AllocatePages(into);
+        for (var k = 0; k < n; k++)
+        {
+            into[k] += dev.FirstId;
+        }
+        return n;
+    }
+
+    /// <summary>Marks a just-taken frame allocated and empty (its content reads as zero).</summary>
+    public ref Page InitFrame(int id, PageFlags flags)
+    {
+        var chunk = Locate(id, out var row);
+        ref var page = ref chunk.GetSpan<Page>()[row];
+        page = Page.Free;
+        page.Flags = PageFlags.Allocated | flags;
+        chunk.GetSpan<PageContent>()[row] = default;
+        return ref page;
+    }
+
+    /// <summary>
+    /// Times each page id was freed, kept once a device mirror exists (<see cref="TrackGenerations"/>): a mirror
+    /// entry taken before a free is stale even when the id is handed out again.
+    /// </summary>
+    public uint[]? Generations { get; private set; }
+
+    /// <summary>Starts counting frees per page id (the first device-mirror access; costs 4 bytes per page).</summary>
+    public uint[] TrackGenerations() => Generations ??= new uint[TotalIds];
+
+    /// <summary>Frees a page whose last reference went: content, state and the frame in its allocator.</summary>
+    public void ReleaseFrame(int id)
+    {
+        var chunk = Locate(id, out var row);
+        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row], ref chunk.GetSpan<PageContent>()[row]);
+    }
+
+    /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, ref PageContent content, bool clearTags = true)
+    {
+        if (BytesPayload && content.Payload >= 0)
+        {
+            Payloads.Release(content.Payload);
+        }
+        content = default;
+        page = Page.Free;
+        if (Generations is { } generations)
+        {
+            generations[id]++;
+        }
+        if (clearTags)
+        {
+            chunk.SetEnabled<Locked>(row, false);
+            chunk.SetEnabled<Migrate>(row, false);
+        }
+        if (id < RamPages)
+        {
+            Ram.Frames.Release(id);
+            return;
+        }
+        var dev = _devices[DeviceOf(id)];
+        dev.Release(id - dev.FirstId);
+    }
+
+    private void CopyBytes(in PageContent src, ref PageContent dst)
+    {
+        if (src.Payload < 0)
+        {
+            DropPayload(ref dst);
+            return;
+        }
+        if (dst.Payload < 0)
+        {
+            dst.Payload = Payloads.Allocate();
+        }
+        Payloads.Bytes(src.Payload).CopyTo(Payloads.Bytes(dst.Payload));
+    }
+
+    private void DropPayload(ref PageContent content)
+    {
+        if (content.Payload >= 0)
+        {
+            Payloads.Release(content.Payload);
+            content.Payload = -1;
+        }
+    }
+
+    private static ulong HashOf(ReadOnlySpan<byte> bytes)
+    {
+        var h = 0xCBF29CE484222325UL;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes);
+        foreach (var w in words)
+        {
+            h = (h ^ w) * 0x100000001B3UL;
+        }
+        return h | 1;
+    }
+
+    private static void ClearBits(EntityRun run)
+    {
+        foreach (var chunk in run.Chunks)
+        {
+            chunk.SetAllEnabled<Migrate>(false);
+            chunk.SetAllEnabled<Locked>(false);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Components.Paging;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.Kernel;
+
+internal sealed partial class MemoryManager
+{
+    /// <summary>
+    /// The prepass of a faulting step: permission, immovable device pages, then the RAM frames the
+    /// faults will need (new pages, swap-ins, device pages brought back, copies; a huge fault 512).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public Errno PrepareFaults(VmaInfo vma, long first, long count, int every, bool write)
+    {
+        if (write && !vma.Area.Writable)
+        {
+            return Errno.EFAULT;
+        }
+        long need = 0;
+        var plannedRegion = -1L;
+        for (var i = first; i < first + count; i += every)
+        {
+            if (!PreparePage(vma, i, write, ref need, ref plannedRegion))
+            {
+                return Errno.EFAULT;
+            }
+        }
+        return need > Memory.Ram.Frames.Free ? Errno.ENOMEM : Errno.None;
+    }
+
+    /// <summary>One page of <see cref="PrepareFaults"/>: adds the frames its fault may take; false for an immovable device page.</summary>
+    public bool PreparePage(VmaInfo vma, long i, bool write, ref long need, ref long plannedRegion)
+    {
+        var region = PageGeometry.PmdOf(i);
+        if (vma.HasHuge(i))
+        {
+            if (write && (HugeRef(vma, region).Bits & PteBits.Write) == 0 && !vma.Shared
+                && PageRef(HugeRef(vma, region).Head + PageGeometry.OffsetInPmd(i)).Mapcount > 1)
+            {
+                need++;
+            }
+            return true;
+        }
+        ref var pte = ref PteRef(vma.FirstPte + i);
+        switch (pte.Kind)
+        {
+            case PteKind.None:
+                if (region == plannedRegion)
+                {
+                    break;
+                }
+                if (WantsHugeFault(vma, region))
+                {
+                    plannedRegion = region;
+                    need += PageGeometry.PmdPages;
+                }
+                else if (!vma.Shared || vma.File!.Cache[i] < 0)
+                {
+                    need++;
+                }
+                break;
+            case PteKind.Swap:
+                need++;
+                break;
+            case PteKind.DevicePrivate:
+            {
+                var d = Memory.DeviceOf(pte.Target);
+                if (!Memory.Devices[d].Spec.Movable)
+                {
+                    return false;
+                }
+                need++;
+                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                {
+                    need++;
+                }
+                break;
+            }
+            case PteKind.Present:
+                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                {
+                    need++;
+                }
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Faults page <paramref name="i"/> in (hole, swap, device page) and, for a write, resolves a
+    /// write-protect fault; returns the page id now mapped there. The prepass made every step succeed.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public int FaultIn(VmaInfo vma, long i, bool write, ref FaultCounts faults)
+    {
+        var region = (int)PageGeometry.PmdOf(i);
+        if (vma.HasHuge(i))
+        {
+            ref var pmd = ref HugeRef(vma, region);
+            if (!write || (pmd.Bits & PteBits.Write) != 0)
+            {
+                if (write)
+                {
+                    pmd.Bits |= PteBits.SoftDirty;
+                }
+                return pmd.Head + PageGeometry.OffsetInPmd(i);
+            }
+            // A write-protect fault on a huge PMD splits it first (the simulator never copies a whole compound page).
+            SplitHuge(vma, region);
+        }
+        var g = vma.FirstPte + i;
+        ref var pte = ref PteRef(g);
+        switch (pte.Kind)
+        {
+            case PteKind.None:
+                faults.New++;
+                if (WantsHugeFault(vma, region))
+                {
+                    var head = NewCompoundPage();
+                    if (head >= 0)
+                    {
+                        MapHuge(vma, region, head, (vma.Area.Writable ? PteBits.Write : 0) | PteBits.SoftDirty);
+                        return head + PageGeometry.OffsetInPmd(i);
+                    }
+                }
+                MapNewPage(vma, i, g);
+                break;
+            case PteKind.Swap:
+                faults.Swap++;
+                SwapIn(vma, g);
+                break;
+            case PteKind.DevicePrivate:
+            {
+                faults.Device++;
+                var d = Memory.DeviceOf(pte.Target);
+                if (!Drivers[d].Fault(Pipeline, vma.Id, i))
+                {
+                    throw new InvalidOperationException($"device fault on page {i} of '{vma.Name}' did not bring it back");
+                }
+                break;
+            }
+        }
+        ref var now = ref PteRef(g);
+        if (write)
+        {
+            if (!now.Writable)
+            {
+                faults.Cow++;
+                WriteProtectFault(vma, g);
+                now = ref PteRef(g);
+            }
+            now.Bits |= PteBits.SoftDirty;
+        }
+        return now.Target;
+    }
+
+    /// <summary>A fault in a THP region with no PTE at all, or any hugetlb fault, maps a huge page.</summary>
+    private bool WantsHugeFault(VmaInfo vma, long region)
+    {
+        var hugeKind = vma.Kind == VmaKind.Hugetlb || (vma.Area.Thp && vma.Kind is VmaKind.Anon or VmaKind.Pfnmap);
+        if (!hugeKind || (region + 1) * PageGeometry.PmdPages > vma.Pages)
+        {
+            return false;
+        }
+        if (vma.Huge is not null && !vma.Huge[region].IsNull)
+        {
+            return false;
+        }
+        var g0 = vma.FirstPte + region * PageGeometry.PmdPages;
+        for (var k = 0; k < PageGeometry.PmdPages; k++)
+        {
+            if (PteRef(g0 + k).Kind != PteKind.None)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void MapNewPage(VmaInfo vma, long i, long g)
+    {
+        // The simulator gives a read fault a real zero page mapped as a write fault would (no zero-page COW).
+        var bits = vma.Area.Writable ? PteBits.Write : PteBits.None;
+        if (vma.File is { } file)
+        {
+            var id = file.Cache[i];
+            if (id < 0)
+            {
+                id = NewRamPage(PageFlags.File);
+                ref var page = ref PageRef(id);
+                CacheSlots[id] = file.Base + (int)i;
+                page.Refcount = 1;
+                file.Cache[i] = id;
+            }
+            MapPte(g, id, PteKind.Present, bits);
+            return;
+        }
+        MapPte(g, NewRamPage(PageFlags.Anon), PteKind.Present, bits | PteBits.SoftDirty);
+    }
+
+    private void SwapIn(VmaInfo vma, long g)
+    {
+        ref var pte = ref PteRef(g);
+        var slotId = pte.Target;
+        var keep = pte.Bits & PteBits.SoftDirty;
+        ref var slot = ref Swap[slotId];
+        var exclusive = slot.Count == 1;
+        var id = NewRamPage(PageFlags.Anon);
+        ref var content = ref ContentRef(id);
+        content.Value = Memory.BytesPayload ? 0 : slot.Content;
+        if (slot.Payload >= 0)
+        {
+            if (exclusive)
+            {
+                content.Payload = slot.Payload;
+                slot.Payload = -1;
+            }
+            else
+            {
+                content.Payload = Memory.Payloads.Allocate();
+                Memory.Payloads.Bytes(slot.Payload).CopyTo(Memory.Payloads.Bytes(content.Payload));
+            }
+        }
+        PutSwap(slotId);
+        pte = new Pte { Target = -1, RmapNext = -1 };
+        // No swap cache: the page is this process's alone; it maps writable only when no one else held the slot.
+        MapPte(g, id, PteKind.Present, (vma.Area.Writable && exclusive ? PteBits.Write : 0) | keep);
+    }
+
+    /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>
+    private void WriteProtectFault(VmaInfo vma, long g)
+    {
+        ref var pte = ref PteRef(g);
+        var old = pte.Target;
+        if (vma.Shared || PageRef(old).Mapcount <= 1)
+        {
+            pte.Bits |= PteBits.Write;
+            return;
+        }
+        var bits = pte.Bits | PteBits.Write;
+        var id = NewRamPage(PageFlags.Anon);
+        Memory.CopyContent(ContentRef(old), ref ContentRef(id));
+        ClearPte(g);
+        MapPte(g, id, PteKind.Present, bits);
+    }
+}

@@ -1,0 +1,185 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Components.Paging;
+using HmmEcs.Devices.Mirror;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.Kernel;
+
+/// <summary>The device mirror's view of the page table: what a page maps, entry liveness, snapshot states.</summary>
+internal sealed partial class MemoryManager
+{
+    /// <summary>The page mapped at page <paramref name="i"/> (huge PMD, present or device-private PTE), or -1.</summary>
+    public int MappedAt(VmaInfo vma, long i, out bool writable)
+    {
+        if (vma.HasHuge(i))
+        {
+            ref var pmd = ref HugeRef(vma, PageGeometry.PmdOf(i));
+            writable = (pmd.Bits & PteBits.Write) != 0;
+            return pmd.Head + PageGeometry.OffsetInPmd(i);
+        }
+        ref var pte = ref PteRef(vma.FirstPte + i);
+        writable = pte.Writable;
+        return pte.Kind is PteKind.Present or PteKind.DevicePrivate ? pte.Target : -1;
+    }
+
+    /// <summary>
+    /// Whether the device's fault path must go through the CPU page table: holes, swap entries and other
+    /// devices' private pages; a page of this device or a present page only when a write needs a write-protect fault.
+    /// </summary>
+    public bool NeedsCpuFault(VmaInfo vma, int device, long i, bool write)
+    {
+        var id = MappedAt(vma, i, out var writable);
+        if (id < 0)
+        {
+            return true;
+        }
+        if (!vma.HasHuge(i) && PteRef(vma.FirstPte + i).Kind == PteKind.DevicePrivate && Memory.DeviceOf(id) != device)
+        {
+            return true;
+        }
+        return write && !writable;
+    }
+
+    /// <summary>A live entry still names the page mapped there (same id, not freed since) with at least the access needed.</summary>
+    public bool IsLive(VmaInfo vma, long i, in MirrorEntry e, bool write)
+    {
+        if (e.Access == 0 || (write && e.Access != MirrorEntry.Write))
+        {
+            return false;
+        }
+        var id = MappedAt(vma, i, out var writable);
+        return id >= 0 && e.Names(id, Memory.Generations![id]) && (e.Access == MirrorEntry.Read || writable);
+    }
+
+    /// <summary>The mirror entries of device <paramref name="device"/> for <paramref name="vma"/>, created on first use.</summary>
+    public MirrorEntry[] MirrorOf(VmaInfo vma, int device)
+    {
+        Memory.TrackGenerations();
+        return (vma.Mirror ??= new MirrorTable(Drivers.Length, vma.Pages)).For(device);
+    }
+
+    /// <summary>Maps page <paramref name="i"/> (mapped in the CPU page table) into the device's mirror, writable as the CPU mapping is.</summary>
+    public void MirrorMap(VmaInfo vma, int device, long i)
+    {
+        var entries = MirrorOf(vma, device);
+        var id = MappedAt(vma, i, out var writable);
+        entries[i] = new MirrorEntry
+        {
+            Page = id,
+            Generation = Memory.Generations![id],
+            Access = writable ? MirrorEntry.Write : MirrorEntry.Read,
+        };
+    }
+
+    /// <summary>
+    /// Maps every page that <paramref name="outcomes"/> says migrated (slot <c>k</c> is VMA page
+    /// <c>first + k</c>) into the device's mirror, as dmirror's finalize does; one table lookup per call.
+    /// A migrated page is never under a huge PMD (collect split them), so its PTE rows are read in place, chunk by chunk.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void MirrorMapMigrated(VmaInfo vma, int device, long first, ReadOnlySpan<MigrateReason> outcomes)
+    {
+        var entries = MirrorOf(vma, device).AsSpan((int)first, outcomes.Length);
+        var generations = Memory.Generations!;
+        var g0 = vma.FirstPte + first;
+        var k = 0;
+        while (k < outcomes.Length)
+        {
+            var rowStart = Ptes.RowOf(g0 + k);
+            var ptes = Ptes.ChunkAt(g0 + k).GetSpan<Pte>();
+            var len = Math.Min(outcomes.Length - k, ptes.Length - rowStart);
+            var rows = ptes.Slice(rowStart, len);
+            var slots = outcomes.Slice(k, len);
+            var mapped = entries.Slice(k, len);
+            for (var j = 0; j < rows.Length; j++)
+            {
+                if (slots[j] != MigrateReason.None)
+                {
+                    continue;
+                }
+                ref readonly var pte = ref rows[j];
+                mapped[j] = new MirrorEntry
+                {
+                    Page = pte.Target,
+                    Generation = generations[pte.Target],
+                    Access = pte.Writable ? MirrorEntry.Write : MirrorEntry.Read,
+                };
+            }
+            k += len;
+        }
+    }
+
+    /// <summary>Counts page <paramref name="i"/> in its snapshot state for device <paramref name="device"/>.</summary>
+    public void SnapshotPage(VmaInfo vma, int device, long i, SnapshotResult result)
+    {
+        if (vma.HasHuge(i))
+        {
+            result.Huge++;
+            return;
+        }
+        ref var pte = ref PteRef(vma.FirstPte + i);
+        switch (pte.Kind)
+        {
+            case PteKind.Present:
+                if (pte.Writable)
+                {
+                    result.Write++;
+                }
+                else
+                {
+                    result.Read++;
+                }
+                break;
+            case PteKind.DevicePrivate:
+                if (Memory.DeviceOf(pte.Target) == device)
+                {
+                    result.DeviceLocal++;
+                }
+                else
+                {
+                    result.DeviceRemote++;
+                }
+                break;
+            default:
+                result.None++;
+                break;
+        }
+    }
+
+    /// <summary>Whether page <paramref name="i"/> maps a page of device <paramref name="device"/>.</summary>
+    public bool OnDevice(VmaInfo vma, long i, int device)
+    {
+        var id = MappedAt(vma, i, out _);
+        return id >= Memory.RamPages && Memory.DeviceOf(id) == device;
+    }
+
+    /// <summary>Adds the live mirror entries of every device (stats <c>devices.NAME.mirrored</c>).</summary>
+    public void CountMirrored(long[] mirrored)
+    {
+        foreach (var p in Processes)
+        {
+            foreach (var vma in p.Vmas)
+            {
+                if (vma.Mirror is not { } table)
+                {
+                    continue;
+                }
+                for (var d = 0; d < mirrored.Length; d++)
+                {
+                    if (table.Existing(d) is not { } entries)
+                    {
+                        continue;
+                    }
+                    for (long i = 0; i < entries.Length; i++)
+                    {
+                        if (IsLive(vma, i, entries[i], false))
+                        {
+                            mirrored[d]++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

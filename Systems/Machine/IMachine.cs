@@ -1,0 +1,86 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+
+namespace HmmEcs.Systems.Machine;
+
+/// <summary>
+/// A simulated machine (RAM, devices, processes) that runs scenario steps. Two engines implement
+/// it — the ECS pipeline and the scalar reference — and must give identical results for every step.
+/// The device-mirror ops default to <see cref="NotSupportedException"/> for machines that only wrap or fake the others.
+/// Names (processes, VMAs, devices) are validated by the scenario loader; an unknown name is a
+/// programming error and throws. Every method that returns an <see cref="Errno"/> other than
+/// <see cref="Errno.None"/> has changed nothing.
+/// </summary>
+public interface IMachine : IDisposable
+{
+    /// <summary>The configuration the machine was built from.</summary>
+    MachineConfig Config { get; }
+
+    /// <summary>Engine name as results print it: <c>ecs</c> or <c>reference</c>.</summary>
+    string EngineName { get; }
+
+    Errno CreateProcess(string name);
+
+    Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp);
+
+    Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults);
+
+    Errno Fork(string proc, string child);
+
+    /// <summary><c>pin</c> (take true) / <c>unpin</c>: every <paramref name="every"/>-th page, faulted in as by a read touch.</summary>
+    Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages);
+
+    /// <summary><c>lock</c> (take true) / <c>unlock</c>: another holder takes or releases the page lock.</summary>
+    Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages);
+
+    Errno SwapOut(string proc, string vma, PageRange range, int every, out long swapped);
+
+    Errno Mprotect(string proc, string vma, bool writable);
+
+    Errno Munmap(string proc, string vma);
+
+    /// <summary>The migration helper. Fills <paramref name="result"/>; EINVAL changes nothing and leaves it zero.</summary>
+    Errno Migrate(MigrateRequest request, MigrateResult result);
+
+    Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result);
+
+    StatsResult Stats();
+
+    CheckResult Check();
+
+    /// <summary>True when the device-mirror ops below run (both engines); the runner refuses them, before anything runs, on a machine without.</summary>
+    bool HasDeviceMirror => false;
+
+    /// <summary>
+    /// <c>device-read</c>: device <paramref name="device"/> reads a range through its mirror of the process's
+    /// page table. A page without a live entry takes the fault path (counts in <see cref="DeviceAccessResult.Faults"/>):
+    /// faulted through the CPU page table as a read touch would, except that a page on this device is used where
+    /// it is, then mirrored read-only or writable as its PTE is. EFAULT (range, immovable page of another device),
+    /// ENOMEM (RAM for the faults) change nothing.
+    /// </summary>
+    Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result)
+        => throw new NotSupportedException($"{EngineName} has no device mirror");
+
+    /// <summary>
+    /// <c>device-write</c>: as <see cref="DeviceRead"/> with write access (a read-only entry or PTE takes the fault
+    /// path; a COW-shared page is copied), then stores <c>Stamp(salt, i)</c>; the entries end writable.
+    /// EPERM for a read-only VMA, changing nothing.
+    /// </summary>
+    Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result)
+        => throw new NotSupportedException($"{EngineName} has no device mirror");
+
+    /// <summary><c>snapshot</c>: counts each page of the range in exactly one state as the device sees the CPU page table, without faulting.</summary>
+    Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
+        => throw new NotSupportedException($"{EngineName} has no device mirror");
+
+    /// <summary>
+    /// <c>evict</c>: every page of <paramref name="device"/> goes back to RAM through the migration helper's phases,
+    /// every mapping updated; <paramref name="migrated"/> counts the pages moved. ENOMEM, changing nothing, when RAM
+    /// lacks a frame for every page the device holds.
+    /// </summary>
+    Errno Evict(string device, out long migrated)
+        => throw new NotSupportedException($"{EngineName} has no device mirror");
+
+    /// <summary>Describes pages <c>first..first+dest.Length</c> of a VMA without faulting (for differential tests).</summary>
+    void Inspect(string proc, string vma, long first, Span<PageView> dest);
+}

@@ -1,0 +1,110 @@
+using HmmEcs.Components.Migration;
+
+namespace HmmEcs.Systems.Machine;
+
+/// <summary>Pages of a <c>touch</c> that needed a fault, by kind. A page can count under two kinds (device, then cow).</summary>
+public struct FaultCounts
+{
+    public long New;
+    public long Swap;
+    public long Device;
+    public long Cow;
+}
+
+/// <summary>What the copy engine did for one migration (SCENARIOS.md <c>copy.*</c>).</summary>
+public struct CopyStats
+{
+    public long Pages;
+    public long Bytes;
+    public long Batches;
+    /// <summary>Model time until the last engine finishes, in µs. A timing field: engines may differ.</summary>
+    public double DeviceTimeUs;
+}
+
+/// <summary>Outcome of one <c>migrate</c>: the per-reason counts, flushes, copies, and the per-page outcome array.</summary>
+public sealed class MigrateResult
+{
+    public long Requested;
+    public long Migrated;
+    /// <summary>Indexed by <see cref="MigrateReason"/>; slot 0 (<see cref="MigrateReason.None"/>) stays 0.</summary>
+    public readonly long[] Reasons = new long[MigrateReasons.Count];
+    public long TlbFlushes;
+    public CopyStats Copy;
+    /// <summary>Per page of the range: <see cref="MigrateReason.None"/> if it migrated, else its reason. Empty on error.</summary>
+    public MigrateReason[] PageOutcomes = [];
+
+    /// <summary>Count for one reason.</summary>
+    public long this[MigrateReason reason] => Reasons[(int)reason];
+}
+
+/// <summary>Where a page of a VMA resides (SCENARIOS.md <c>resident.*</c>).</summary>
+public enum Residence : byte { Hole, Ram, Swap, Device }
+
+/// <summary>Outcome of one <c>verify</c>.</summary>
+public sealed class VerifyResult
+{
+    public long Checked;
+    public long Mismatches;
+    public long Hole;
+    public long Ram;
+    public long Swap;
+    /// <summary>Pages resident on each device, indexed like <see cref="MachineConfig.DeviceList"/>.</summary>
+    public long[] Device = [];
+}
+
+/// <summary>Machine-wide usage (SCENARIOS.md <c>stats</c>).</summary>
+public sealed class StatsResult
+{
+    public long RamUsed;
+    public long RamFree;
+    public long[] DeviceUsed = [];
+    public long[] DeviceFree = [];
+    /// <summary>Live mirror entries per device (with the device issue; 0 until then).</summary>
+    public long[] DeviceMirrored = [];
+    /// <summary>Pages holding at least one pin.</summary>
+    public long Pinned;
+    /// <summary>Pages locked by other holders.</summary>
+    public long Locked;
+}
+
+/// <summary>Outcome of one <c>device-read</c> or <c>device-write</c>.</summary>
+public sealed class DeviceAccessResult
+{
+    /// <summary>Pages the device accessed.</summary>
+    public long Pages;
+    /// <summary>Pages that had no live mirror entry (with write access: no writable one) and took the fault path.</summary>
+    public long Faults;
+    /// <summary><c>device-read</c>: pages whose content differed from the pattern.</summary>
+    public long Mismatches;
+}
+
+/// <summary>Outcome of one <c>snapshot</c>: each page of the range in exactly one state.</summary>
+public sealed class SnapshotResult
+{
+    /// <summary>Holes and swap entries.</summary>
+    public long None;
+    /// <summary>Present read-only PTEs.</summary>
+    public long Read;
+    /// <summary>Present writable PTEs.</summary>
+    public long Write;
+    /// <summary>Pages mapped by a huge PMD.</summary>
+    public long Huge;
+    /// <summary>Device-private pages of the snapshotting device.</summary>
+    public long DeviceLocal;
+    /// <summary>Device-private pages of another device.</summary>
+    public long DeviceRemote;
+}
+
+/// <summary>Outcome of the invariant checker.</summary>
+public sealed class CheckResult
+{
+    public long Violations => Details.Count;
+    public List<string> Details { get; } = [];
+}
+
+/// <summary>
+/// One page as a differential test compares it: where it lives, the content it holds
+/// (the stamp; in bytes mode the stamp of its bytes or a hash of them when they match no stamp),
+/// and whether the CPU mapping is writable.
+/// </summary>
+public readonly record struct PageView(Residence Residence, int Device, ulong Content, bool Writable);

@@ -1,9 +1,0 @@
-using HmmEcs.Systems.Simulation;
-
-namespace HmmEcs.Systems.Mm;
-
-/// <summary>Receives the pages of a range read without faulting (verify, inspect), in address order.</summary>
-internal interface IPageViewSink
-{
-    void Take(long index, in PageView view);
-}

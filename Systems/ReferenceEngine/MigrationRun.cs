@@ -1,0 +1,69 @@
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.ReferenceEngine;
+
+/// <summary>
+/// One helper call's per-page state: the seed's pfns array, split into source, destination and
+/// outcome. A page is in flight while it has a source and no outcome. Reused across calls (a
+/// fault-back runs one per faulting page), so it grows but never allocates per page.
+/// </summary>
+internal sealed class MigrationRun
+{
+    private double[] _engineFree = new double[4];
+
+    public RefVma Vma { get; private set; } = null!;
+
+    public long First { get; private set; }
+
+    public long Count { get; private set; }
+
+    /// <summary>Device index, or -1 for RAM.</summary>
+    public int Target { get; private set; }
+
+    public FailureInjection Inject { get; private set; }
+
+    public MigrateReason[] Outcome { get; private set; } = [];
+
+    /// <summary>Set for every page collect took (it holds the helper's lock and reference until the end).</summary>
+    public RefPage?[] Source { get; private set; } = [];
+
+    public RefPage?[] Destination { get; private set; } = [];
+
+    /// <summary>Scratch for the copy engine: source and destination frame numbers in destination order.</summary>
+    public long[] SourceFrames { get; private set; } = [];
+
+    public long[] DestinationFrames { get; private set; } = [];
+
+    public void Begin(RefVma vma, long first, long count, int target, FailureInjection inject)
+    {
+        Vma = vma;
+        First = first;
+        Count = count;
+        Target = target;
+        Inject = inject;
+        if (Outcome.Length < count)
+        {
+            Outcome = new MigrateReason[count];
+            Source = new RefPage?[count];
+            Destination = new RefPage?[count];
+            SourceFrames = new long[count];
+            DestinationFrames = new long[count];
+        }
+        Array.Clear(Outcome, 0, (int)count);
+        Array.Clear(Source, 0, (int)count);
+        Array.Clear(Destination, 0, (int)count);
+    }
+
+    public bool InFlight(long k) => Source[k] is not null && Outcome[k] == MigrateReason.None;
+
+    /// <summary>Scratch of at least <paramref name="engines"/> entries for <c>CopyModel.Cost</c>.</summary>
+    public Span<double> EngineFree(int engines)
+    {
+        if (_engineFree.Length < engines)
+        {
+            _engineFree = new double[engines];
+        }
+        return _engineFree;
+    }
+}

@@ -1,0 +1,25 @@
+namespace HmmEcs.Systems.ReferenceEngine;
+
+/// <summary>What a page-table entry holds.</summary>
+internal enum PteKind : byte
+{
+    None,
+    /// <summary>A present PTE: a RAM page or an addressable device page.</summary>
+    Present,
+    /// <summary>A device-private (unaddressable) swap-type entry.</summary>
+    DevicePrivate,
+    Swap,
+    /// <summary>A migration entry; <see cref="RefPte.Page"/> is the page being migrated.</summary>
+    Migration,
+}
+
+/// <summary>One PTE of one VMA.</summary>
+internal struct RefPte
+{
+    public PteKind Kind;
+    public bool Write;
+    public RefPage? Page;
+    public RefSwapSlot? Slot;
+
+    public readonly bool MapsPage => Kind is PteKind.Present or PteKind.DevicePrivate;
+}

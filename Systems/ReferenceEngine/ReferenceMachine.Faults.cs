@@ -1,0 +1,384 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Content;
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.ReferenceEngine;
+
+/// <summary>CPU faults (touch, pin, lock) and the ops built on them, each checked by a dry run first.</summary>
+public sealed partial class ReferenceMachine
+{
+    /// <inheritdoc/>
+    public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults)
+    {
+        faults = default;
+        var v = Vma(proc, vma);
+        if (!range.TryResolve(v.Pages, out var first, out var count))
+        {
+            return Errno.EFAULT;
+        }
+        var write = access == Access.Write;
+        var err = Prepass(v, first, count, 1, write);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        for (var i = first; i < first + count; i++)
+        {
+            FaultIn(v, i, write, ref faults);
+            if (write)
+            {
+                var stamp = Stamp.Of(salt, i);
+                WriteContent(v.Ptes[i].Page!, stamp);
+                v.Shadow[i] = stamp;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages)
+    {
+        pages = 0;
+        var v = Vma(proc, vma);
+        var err = FaultInEvery(v, range, every, out var first, out var count);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        for (long k = 0; k < count; k += every)
+        {
+            var page = v.Ptes[first + k].Page!;
+            if (take)
+            {
+                if (page.Pins++ == 0)
+                {
+                    _pinnedPages++;
+                }
+                AddRef(page);
+                pages++;
+            }
+            else if (page.Pins > 0)
+            {
+                if (--page.Pins == 0)
+                {
+                    _pinnedPages--;
+                }
+                DropRef(page);
+                pages++;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages)
+    {
+        pages = 0;
+        var v = Vma(proc, vma);
+        var err = FaultInEvery(v, range, every, out var first, out var count);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        for (long k = 0; k < count; k += every)
+        {
+            var page = v.Ptes[first + k].Page!;
+            if (page.LockedByOther != take)
+            {
+                page.LockedByOther = take;
+                _lockedPages += take ? 1 : -1;
+                pages++;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno SwapOut(string proc, string vma, PageRange range, int every, out long swapped)
+    {
+        swapped = 0;
+        var v = Vma(proc, vma);
+        if (every < 1 || !range.TryResolve(v.Pages, out var first, out var count))
+        {
+            return Errno.EFAULT;
+        }
+        if (v.Kind != VmaKind.Anon)
+        {
+            return Errno.None;
+        }
+        for (long k = 0; k < count; k += every)
+        {
+            ref var pte = ref v.Ptes[first + k];
+            if (pte.Kind != PteKind.Present)
+            {
+                continue;
+            }
+            var page = pte.Page!;
+            if (page.Device >= 0 || page.MapCount != 1 || page.Pins != 0 || page.LockedByOther || page.Compound is not null)
+            {
+                continue;
+            }
+            var slot = new RefSwapSlot { Count = 1, Stamp = page.Stamp, Bytes = page.Bytes };
+            page.Bytes = null;
+            _swapSlots.Add(slot);
+            pte.Kind = PteKind.Swap;
+            pte.Page = null;
+            pte.Slot = slot;
+            RemoveMap(page);
+            swapped++;
+        }
+        return Errno.None;
+    }
+
+    /// <summary>Faults in every <paramref name="every"/>-th page of a range as a read touch would (pin, lock).</summary>
+    private Errno FaultInEvery(RefVma v, PageRange range, int every, out long first, out long count)
+    {
+        if (every < 1 || !range.TryResolve(v.Pages, out first, out count))
+        {
+            first = count = 0;
+            return Errno.EFAULT;
+        }
+        var err = Prepass(v, first, count, every, false);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        FaultCounts ignored = default;
+        for (long k = 0; k < count; k += every)
+        {
+            FaultIn(v, first + k, false, ref ignored);
+        }
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// The prepass of a fault loop: EFAULT for a write to a read-only VMA or a fault on an immovable
+    /// device page, then ENOMEM when the frames the loop may take exceed the free frames: one per hole,
+    /// swap-in, device page brought back and COW copy, and 512 for a region a huge fault would map
+    /// (counted whole even though that fault falls back to one page when no aligned run is free).
+    /// </summary>
+    private Errno Prepass(RefVma v, long first, long count, int every, bool write)
+    {
+        if (write && !v.Writable)
+        {
+            return Errno.EFAULT;
+        }
+        long need = 0;
+        long plannedRegion = -1;
+        for (long k = 0; k < count; k += every)
+        {
+            if (!PrepassPage(v, first + k, write, ref need, ref plannedRegion))
+            {
+                return Errno.EFAULT;
+            }
+        }
+        return need > _ram.Free ? Errno.ENOMEM : Errno.None;
+    }
+
+    /// <summary>One page of <see cref="Prepass"/>: adds the frames its fault may take; false for an immovable device page.</summary>
+    private bool PrepassPage(RefVma v, long i, bool write, ref long need, ref long plannedRegion)
+    {
+        var r = i / HugePages;
+        ref var pte = ref v.Ptes[i];
+        switch (pte.Kind)
+        {
+            case PteKind.None:
+                if (r == plannedRegion)
+                {
+                    break;
+                }
+                if (WantsHugeFault(v, r))
+                {
+                    plannedRegion = r;
+                    need += HugePages;
+                }
+                else if (!v.IsShared || v.Mapping.Cache![i] is null)
+                {
+                    need++;
+                }
+                break;
+            case PteKind.Swap:
+                need++;
+                break;
+            case PteKind.DevicePrivate:
+                if (!_devices[pte.Page!.Device].Config.Movable)
+                {
+                    return false;
+                }
+                need += 1 + (write && !pte.Write && !v.IsShared && pte.Page.MapCount > 1 ? 1 : 0);
+                break;
+            case PteKind.Present:
+                if (write && !pte.Write && !v.IsShared && pte.Page!.MapCount > 1)
+                {
+                    need++;
+                }
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A hole fault maps a whole huge page over region <paramref name="r"/>: a hugetlb VMA, or a THP
+    /// anon (or pfnmap) VMA, when the region lies inside the VMA and has no PTE at all.
+    /// </summary>
+    private static bool WantsHugeFault(RefVma v, long r)
+    {
+        var hugeKind = v.Kind == VmaKind.Hugetlb || (v.Thp && v.Kind is VmaKind.Anon or VmaKind.Pfnmap);
+        if (!hugeKind || (r + 1) * HugePages > v.Pages)
+        {
+            return false;
+        }
+        var ptes = v.Ptes;
+        for (var i = r * HugePages; i < (r + 1) * HugePages; i++)
+        {
+            if (ptes[i].Kind != PteKind.None)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>One CPU access to page <paramref name="i"/>: the faults it needs, in the model's order. The prepass made room.</summary>
+    private void FaultIn(RefVma v, long i, bool write, ref FaultCounts faults)
+    {
+        ref var pte = ref v.Ptes[i];
+        switch (pte.Kind)
+        {
+            case PteKind.None:
+                faults.New++;
+                FaultHole(v, i);
+                break;
+            case PteKind.Swap:
+                faults.Swap++;
+                SwapIn(v, i);
+                break;
+            case PteKind.DevicePrivate:
+                faults.Device++;
+                FaultBack(v, i);
+                break;
+            case PteKind.Migration:
+                throw new InvalidOperationException("migration entry outside a migration");
+        }
+        if (write && !pte.Write)
+        {
+            faults.Cow++;
+            WriteProtectFault(v, i);
+        }
+    }
+
+    private void FaultHole(RefVma v, long i)
+    {
+        var r = i / HugePages;
+        // Departs from hugetlb: with no free aligned run (or a region past the VMA end) it falls back to a 4 KiB page, as THP does.
+        if (WantsHugeFault(v, r) && TryNewHugePage(out var head))
+        {
+            MapHuge(v, r, head);
+            return;
+        }
+        if (v.IsShared)
+        {
+            var cache = v.Mapping.Cache!;
+            var cached = cache[i];
+            if (cached is null)
+            {
+                cached = NewRamPage();
+                cached.Mapping = v.Mapping;
+                cached.Index = i;
+                cached.Cached = true;
+                AddRef(cached);
+                SetLru(cached, true);
+                cache[i] = cached;
+            }
+            MapPage(v, i, cached, v.Writable);
+            return;
+        }
+        var page = NewRamPage();
+        page.Mapping = v.Mapping;
+        page.Index = i;
+        SetLru(page, true);
+        MapPage(v, i, page, v.Writable);
+    }
+
+    /// <summary>Maps a new compound page over region <paramref name="r"/> with one huge PMD.</summary>
+    private void MapHuge(RefVma v, long r, long head)
+    {
+        v.HugePmd[r] = true;
+        for (var j = 0; j < HugePages; j++)
+        {
+            var page = _ramPages[head + j]!;
+            var i = r * HugePages + j;
+            page.Mapping = v.Mapping;
+            page.Index = i;
+            SetLru(page, true);
+            MapPage(v, i, page, v.Writable);
+        }
+    }
+
+    private static void MapPage(RefVma v, long i, RefPage page, bool writable)
+    {
+        ref var pte = ref v.Ptes[i];
+        pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
+        pte.Page = page;
+        pte.Slot = null;
+        pte.Write = writable;
+        AddMap(page);
+    }
+
+    private void SwapIn(RefVma v, long i)
+    {
+        ref var pte = ref v.Ptes[i];
+        var slot = pte.Slot!;
+        var page = NewRamPage();
+        if (page.Bytes is not null)
+        {
+            slot.Bytes.AsSpan().CopyTo(page.Bytes);
+        }
+        else
+        {
+            page.Stamp = slot.Stamp;
+        }
+        page.Mapping = v.Mapping;
+        page.Index = i;
+        SetLru(page, true);
+        // No swap cache: the page is this process's alone; it maps writable only when no one else held the slot.
+        var exclusive = slot.Count == 1;
+        DropSlot(slot);
+        MapPage(v, i, page, v.Writable && exclusive);
+    }
+
+    /// <summary>
+    /// The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases, over every
+    /// mapping of the page. Brings back only the faulting page, as the kernel's test driver (dmirror) does.
+    /// </summary>
+    private void FaultBack(RefVma v, long i)
+    {
+        var outcome = MigrateRange(v, i, 1, -1, default, null).Outcome[0];
+        if (outcome != MigrateReason.None)
+        {
+            throw new InvalidOperationException($"fault-back of page {i} failed: {outcome.Key()}");
+        }
+    }
+
+    /// <summary>A write to a present read-only PTE of a writable VMA: copy a shared private page, else make it writable.</summary>
+    private void WriteProtectFault(RefVma v, long i)
+    {
+        ref var pte = ref v.Ptes[i];
+        var page = pte.Page!;
+        // A write-protect fault on a huge PMD splits it first; the compound page stays (hugetlb too: the simulator never copies a whole huge page).
+        v.HugePmd[i / HugePages] = false;
+        if (v.IsShared || page.MapCount <= 1)
+        {
+            pte.Write = true;
+            return;
+        }
+        var copy = NewRamPage();
+        CopyContent(page, copy);
+        copy.Mapping = v.Mapping;
+        copy.Index = i;
+        SetLru(copy, true);
+        RemoveMap(page);
+        MapPage(v, i, copy, true);
+    }
+}

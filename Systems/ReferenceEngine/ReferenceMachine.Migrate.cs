@@ -1,0 +1,458 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.ReferenceEngine;
+
+/// <summary>
+/// The migration helper (hmm_vma_migrate, v13): one plain loop per phase over the request's
+/// pages, in the seed's order. A page in flight has a source and no outcome yet.
+/// </summary>
+public sealed partial class ReferenceMachine
+{
+    /// <inheritdoc/>
+    public Errno Migrate(MigrateRequest request, MigrateResult result)
+    {
+        var v = Vma(request.Proc, request.Vma);
+        if (v.Kind is VmaKind.Hugetlb or VmaKind.Pfnmap || !request.Range.TryResolve(v.Pages, out var first, out var count))
+        {
+            return Errno.EINVAL;
+        }
+        var target = -1;
+        if (request.To != "ram")
+        {
+            target = Config.DeviceIndex(request.To);
+            if (target < 0)
+            {
+                throw new ArgumentException($"no device '{request.To}'", nameof(request));
+            }
+        }
+        Array.Clear(result.Reasons);
+        result.Migrated = 0;
+        result.TlbFlushes = 0;
+        result.Copy = default;
+        var run = MigrateRange(v, first, count, target, request.Inject, result);
+        result.Requested = count;
+        var outcomes = new MigrateReason[count];
+        for (var k = 0; k < count; k++)
+        {
+            var outcome = run.Outcome[k];
+            outcomes[k] = outcome;
+            if (outcome == MigrateReason.None)
+            {
+                result.Migrated++;
+                if (target >= 0)
+                {
+                    // dmirror's finalize: the migrating device maps what it migrated.
+                    MirrorMap(v, target, first + k);
+                }
+            }
+            else
+            {
+                result.Reasons[(int)outcome]++;
+            }
+        }
+        result.PageOutcomes = outcomes;
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// Runs the helper's phases over pages <paramref name="first"/>.. of <paramref name="v"/> to
+    /// <paramref name="target"/> (-1: RAM). Fills the flush and copy figures of <paramref name="result"/>
+    /// when given (a fault-back reports none) and returns the run, whose outcomes stay valid until the next call.
+    /// </summary>
+    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult? result)
+    {
+        var m = _run;
+        m.Begin(v, first, count, target, inject);
+        var flushes = Collect(m);
+        LockAndIsolate(m);
+        Unmap(m);
+        var copy = AllocAndCopy(m);
+        MigrateStructPage(m);
+        FinalizeAndMap(m);
+        RemoveMigrationEntries(m);
+        if (result is not null)
+        {
+            result.TlbFlushes = flushes;
+            result.Copy = copy;
+        }
+        return m;
+    }
+
+    /// <summary>
+    /// Collect: walk the page table, give up what cannot migrate, take the helper's lock and reference
+    /// on the rest and replace their entries in this VMA by migration entries.
+    /// </summary>
+    private long Collect(MigrationRun m)
+    {
+        var v = m.Vma;
+        long flushes = 0;
+        long lastFlushedSpan = -1;
+        // Every huge PMD over the range is split into PTEs first, as v13 did; the compound page itself stays (no folio split).
+        for (var r = m.First / HugePages; r <= (m.First + m.Count - 1) / HugePages; r++)
+        {
+            v.HugePmd[r] = false;
+        }
+        for (long k = 0; k < m.Count; k++)
+        {
+            var i = m.First + k;
+            ref var pte = ref v.Ptes[i];
+            if (pte.Kind == PteKind.None)
+            {
+                // As v13: holes are not migrated (mainline 4.14+ populates anonymous holes).
+                m.Outcome[k] = MigrateReason.Hole;
+                continue;
+            }
+            if (pte.Kind == PteKind.Swap)
+            {
+                m.Outcome[k] = MigrateReason.Swap;
+                continue;
+            }
+            var page = pte.Page!;
+            if (m.Target < 0 ? page.Device < 0 : page.Device == m.Target)
+            {
+                m.Outcome[k] = MigrateReason.AlreadyOnTarget;
+                continue;
+            }
+            if (page.Device >= 0 && !_devices[page.Device].Config.Movable)
+            {
+                m.Outcome[k] = MigrateReason.DeviceImmovable;
+                continue;
+            }
+            if (page.Compound is not null)
+            {
+                m.Outcome[k] = MigrateReason.Compound;
+                continue;
+            }
+            if (page.LockedByOther)
+            {
+                // v13 would sleep in lock_page later; the simulator gives the page up, as mainline's trylock does.
+                m.Outcome[k] = MigrateReason.Locked;
+                continue;
+            }
+            page.HelperLocked = true;
+            AddRef(page);
+            m.Source[k] = page;
+            if (pte.Kind == PteKind.Present && i / HugePages != lastFlushedSpan)
+            {
+                // Device-private entries are not present: converting them needs no TLB flush.
+                lastFlushedSpan = i / HugePages;
+                flushes++;
+            }
+            ToMigrationEntry(ref pte);
+        }
+        return flushes;
+    }
+
+    /// <summary>Lock and isolate: the pin check, then taking the page off the LRU.</summary>
+    private void LockAndIsolate(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (!m.InFlight(k))
+            {
+                continue;
+            }
+            var page = m.Source[k]!;
+            // References beyond mappings, the helper's and the page cache's are pins: mainline counts the
+            // cache's reference; v13's formula did not, which made every file page look pinned.
+            if (page.Pins > 0)
+            {
+                m.Outcome[k] = MigrateReason.Pinned;
+            }
+            else if (Injected(m.Inject.IsolateEvery, k))
+            {
+                m.Outcome[k] = MigrateReason.Isolate;
+            }
+            else
+            {
+                SetLru(page, false);
+            }
+        }
+    }
+
+    /// <summary>Unmap: every other mapping of the page (other processes after fork) becomes a migration entry too.</summary>
+    private void Unmap(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (!m.InFlight(k))
+            {
+                continue;
+            }
+            if (Injected(m.Inject.UnmapEvery, k))
+            {
+                m.Outcome[k] = MigrateReason.Unmap;
+                continue;
+            }
+            var page = m.Source[k]!;
+            var vmas = page.Mapping!.Vmas;
+            for (var n = 0; n < vmas.Count; n++)
+            {
+                var other = vmas[n];
+                if (page.Index < other.Pages)
+                {
+                    ref var pte = ref other.Ptes[page.Index];
+                    if (pte.MapsPage && ReferenceEquals(pte.Page, page))
+                    {
+                        ToMigrationEntry(ref pte);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The driver's alloc_and_copy: destinations in ascending address order (the chunk rule for
+    /// <c>chunk</c> devices), then one submission of every copy to the copy engine.
+    /// </summary>
+    private CopyStats AllocAndCopy(MigrationRun m)
+    {
+        if (m.Target >= 0 && _devices[m.Target].Config.Allocation == DeviceAllocation.Chunk)
+        {
+            AllocChunks(m);
+        }
+        else
+        {
+            for (long k = 0; k < m.Count; k++)
+            {
+                if (!m.InFlight(k))
+                {
+                    continue;
+                }
+                var dst = m.Target < 0 ? TryNewRamPage() : TryNewDevicePage(m.Target);
+                if (dst is null)
+                {
+                    m.Outcome[k] = MigrateReason.Alloc;
+                    continue;
+                }
+                m.Destination[k] = dst;
+            }
+        }
+        return CopyAll(m);
+    }
+
+    /// <summary>
+    /// Chunk rule: group <c>floor(i / chunkPages)</c> of the VMA's pages (the last one may be short)
+    /// gets the lowest wholly free chunk at least as long as the group, only when all of it is in the
+    /// range and in flight; group page <c>j</c> takes chunk page <c>j</c>.
+    /// </summary>
+    private void AllocChunks(MigrationRun m)
+    {
+        var device = _devices[m.Target];
+        long cp = device.Config.ChunkPages;
+        var end = m.First + m.Count;
+        for (var g = m.First / cp; g * cp < end; g++)
+        {
+            var groupFirst = g * cp;
+            // A group is the VMA's pages with this group number: the VMA's last group may be short.
+            var groupEnd = Math.Min(groupFirst + cp, m.Vma.Pages);
+            var whole = groupFirst >= m.First && groupEnd <= end;
+            for (var i = groupFirst; whole && i < groupEnd; i++)
+            {
+                whole = m.InFlight(i - m.First);
+            }
+            var chunk = whole ? device.Allocator.AllocBlock(groupEnd - groupFirst) : -1;
+            var lo = Math.Max(groupFirst, m.First);
+            var hi = Math.Min(groupEnd, end);
+            for (var i = lo; i < hi; i++)
+            {
+                var k = i - m.First;
+                if (!m.InFlight(k))
+                {
+                    continue;
+                }
+                if (chunk < 0)
+                {
+                    m.Outcome[k] = MigrateReason.Alloc;
+                }
+                else
+                {
+                    m.Destination[k] = TakeDevicePage(m.Target, chunk + (i - groupFirst));
+                }
+            }
+        }
+    }
+
+    private RefPage? TryNewDevicePage(int device)
+    {
+        var frame = _devices[device].Allocator.AllocLowest();
+        return frame < 0 ? null : TakeDevicePage(device, frame);
+    }
+
+    /// <summary>Copies every page that has a destination and costs the submission with the copy-engine model.</summary>
+    private CopyStats CopyAll(MigrationRun m)
+    {
+        var n = 0;
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.InFlight(k) && m.Destination[k] is not null)
+            {
+                n++;
+            }
+        }
+        if (n == 0)
+        {
+            return default;
+        }
+        var src = m.SourceFrames.AsSpan(0, n);
+        var dst = m.DestinationFrames.AsSpan(0, n);
+        var j = 0;
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.InFlight(k) && m.Destination[k] is { } to)
+            {
+                var from = m.Source[k]!;
+                CopyContent(from, to);
+                src[j] = from.Frame;
+                dst[j] = to.Frame;
+                j++;
+            }
+        }
+        if (!IsAscending(dst))
+        {
+            // Lowest-free allocation in address order gives ascending destinations; sort in case it ever does not.
+            var order = new int[n];
+            for (var x = 0; x < n; x++)
+            {
+                order[x] = x;
+            }
+            var keys = dst.ToArray();
+            Array.Sort(keys, order);
+            var from = src.ToArray();
+            for (var x = 0; x < n; x++)
+            {
+                src[x] = from[order[x]];
+                dst[x] = keys[x];
+            }
+        }
+        // Params of the device involved: the target for RAM→device and device→device; for device→RAM the
+        // device of the first copied page in address order (one submission, as the seed's single call).
+        var paramsDevice = m.Target;
+        for (long k = 0; paramsDevice < 0 && k < m.Count; k++)
+        {
+            if (m.InFlight(k) && m.Destination[k] is not null)
+            {
+                paramsDevice = m.Source[k]!.Device;
+            }
+        }
+        var p = paramsDevice >= 0 ? _devices[paramsDevice].Config.Copy : CopyParams.Default;
+        var cost = CopyModel.Cost(src, dst, p, m.EngineFree(p.Engines));
+        return new CopyStats
+        {
+            Pages = n,
+            Bytes = n * (long)PageGeometry.PageBytes,
+            Batches = cost.Batches,
+            DeviceTimeUs = cost.DeviceTimeUs,
+        };
+    }
+
+    /// <summary>Migrate struct page: the file rule, then the injected failure; survivors hand their page-cache slot to the new page.</summary>
+    private void MigrateStructPage(MigrationRun m)
+    {
+        var unaddressableTarget = m.Target >= 0 && !_devices[m.Target].Config.Addressable;
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (!m.InFlight(k) || m.Destination[k] is not { } dst)
+            {
+                continue;
+            }
+            var src = m.Source[k]!;
+            if (unaddressableTarget && src.Mapping!.IsFile)
+            {
+                m.Outcome[k] = MigrateReason.FileUnaddressable;
+            }
+            else if (Injected(m.Inject.MigratePageEvery, k))
+            {
+                m.Outcome[k] = MigrateReason.MigratePage;
+            }
+            else
+            {
+                dst.Mapping = src.Mapping;
+                dst.Index = src.Index;
+                if (src.Cached)
+                {
+                    src.Mapping!.Cache![src.Index] = dst;
+                    dst.Cached = true;
+                    AddRef(dst);
+                    src.Cached = false;
+                    src.RefCount--;
+                }
+                continue;
+            }
+            // The driver's page was copied but is not used: it goes back where it came from.
+            m.Destination[k] = null;
+            FreePage(dst);
+        }
+    }
+
+    /// <summary>
+    /// The driver's finalize_and_map. The simulated driver keeps no device page table of its own yet
+    /// (the mirror comes with the device issue), so it has nothing to update here.
+    /// </summary>
+    private static void FinalizeAndMap(MigrationRun m) => _ = m;
+
+    /// <summary>
+    /// Remove migration entries: every entry of a collected page, in every mapping, points at the new
+    /// page (migrated) or back at the old one (failed, restored with its write bit); the helper's lock
+    /// and reference go, a failed RAM page returns to the LRU, a migrated old page is freed.
+    /// </summary>
+    private void RemoveMigrationEntries(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.Source[k] is not { } page)
+            {
+                continue;
+            }
+            var migrated = m.Outcome[k] == MigrateReason.None;
+            var now = migrated ? m.Destination[k]! : page;
+            var vmas = page.Mapping!.Vmas;
+            for (var n = 0; n < vmas.Count; n++)
+            {
+                var other = vmas[n];
+                if (page.Index < other.Pages)
+                {
+                    ref var pte = ref other.Ptes[page.Index];
+                    if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, page))
+                    {
+                        pte.Kind = now.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
+                        pte.Page = now;
+                        AddMap(now);
+                    }
+                }
+            }
+            page.HelperLocked = false;
+            if (now.Device < 0)
+            {
+                SetLru(now, true);
+            }
+            DropRef(page);
+        }
+    }
+
+    /// <summary>A present PTE or device entry becomes a migration entry (write bit kept); its rmap goes, the page stays referenced by the helper.</summary>
+    private static void ToMigrationEntry(ref RefPte pte)
+    {
+        var page = pte.Page!;
+        pte.Kind = PteKind.Migration;
+        page.MapCount--;
+        page.RefCount--;
+    }
+
+    private static bool Injected(int every, long k) => every > 0 && k % every == 0;
+
+    private static bool IsAscending(Span<long> a)
+    {
+        for (var x = 1; x < a.Length; x++)
+        {
+            if (a[x] < a[x - 1])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

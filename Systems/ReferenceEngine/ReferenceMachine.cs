@@ -1,0 +1,327 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Content;
+using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.ReferenceEngine;
+
+/// <summary>
+/// The scalar reference pipeline: the 2016 helper written plainly, objects per page and PTE,
+/// one loop per phase. The oracle the ECS engine is tested against, and its baseline.
+/// The operations live in partial files by area (faults, migration, checker).
+/// </summary>
+public sealed partial class ReferenceMachine : IMachine
+{
+    private const int HugePages = PageGeometry.PmdPages;
+
+    private readonly Dictionary<string, RefProcess> _processes = [];
+    private readonly List<RefProcess> _processOrder = [];
+    private readonly RefFrameAllocator _ram;
+    private readonly RefPage?[] _ramPages;
+    private readonly RefDevice[] _devices;
+    /// <summary>Per device, the mirror-entry identity of its page 0: RAM's frames come first, then each device's pages, as the ECS numbers page ids.</summary>
+    private readonly int[] _firstMirrorKey;
+    private readonly HashSet<RefSwapSlot> _swapSlots = [];
+    private readonly Stack<byte[]> _freeBuffers = new();
+    private readonly bool _bytes;
+    private readonly MigrationRun _run = new();
+    private long _lruCount;
+    private long _pinnedPages;
+    private long _lockedPages;
+
+    /// <summary>Builds an empty machine of <paramref name="config"/>.</summary>
+    public ReferenceMachine(MachineConfig config)
+    {
+        Config = config;
+        _bytes = config.Payload == PayloadMode.Bytes;
+        _ram = new RefFrameAllocator(config.RamPages, HugePages);
+        _ramPages = new RefPage?[config.RamPages];
+        var list = config.DeviceList;
+        _devices = new RefDevice[list.Count];
+        _firstMirrorKey = new int[list.Count];
+        var firstKey = config.RamPages;
+        for (var d = 0; d < list.Count; d++)
+        {
+            _devices[d] = new RefDevice(list[d]);
+            _firstMirrorKey[d] = checked((int)firstKey);
+            firstKey += list[d].Pages;
+        }
+    }
+
+    /// <inheritdoc/>
+    public MachineConfig Config { get; }
+
+    /// <inheritdoc/>
+    public string EngineName => "reference";
+
+    /// <inheritdoc/>
+    public bool HasDeviceMirror => true;
+
+    /// <inheritdoc/>
+    public Errno CreateProcess(string name)
+    {
+        if (_processes.ContainsKey(name))
+        {
+            return Errno.EINVAL;
+        }
+        var p = new RefProcess(name);
+        _processes.Add(name, p);
+        _processOrder.Add(p);
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp)
+    {
+        var p = Process(proc);
+        if (pages < 1 || p.Vmas.ContainsKey(vma))
+        {
+            return Errno.EINVAL;
+        }
+        var mapping = new RefMapping(pages, kind is VmaKind.File or VmaKind.SharedAnon);
+        AddVma(new RefVma(p, vma, pages, kind, writable, thp, mapping));
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Fork(string proc, string child)
+    {
+        var parent = Process(proc);
+        if (_processes.ContainsKey(child))
+        {
+            return Errno.EINVAL;
+        }
+        var c = new RefProcess(child);
+        _processes.Add(child, c);
+        _processOrder.Add(c);
+        foreach (var pv in parent.Order)
+        {
+            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, pv.Writable, pv.Thp, pv.Mapping);
+            AddVma(cv);
+            Array.Copy(pv.HugePmd, cv.HugePmd, pv.HugePmd.Length);
+            if (!pv.IsShared)
+            {
+                Array.Copy(pv.Shadow, cv.Shadow, pv.Shadow.Length);
+                // Fork's write-protect of a COW mapping invalidates the parent's range for every mirror.
+                pv.Mirror?.Clear();
+            }
+            var src = pv.Ptes;
+            var dst = cv.Ptes;
+            for (long i = 0; i < src.Length; i++)
+            {
+                ref var pte = ref src[i];
+                switch (pte.Kind)
+                {
+                    case PteKind.Present:
+                    case PteKind.DevicePrivate:
+                        if (!pv.IsShared)
+                        {
+                            // Private memory becomes copy-on-write: read-only in both.
+                            pte.Write = false;
+                        }
+                        dst[i] = pte;
+                        AddMap(pte.Page!);
+                        break;
+                    case PteKind.Swap:
+                        dst[i] = pte;
+                        pte.Slot!.Count++;
+                        break;
+                    case PteKind.Migration:
+                        throw new InvalidOperationException("migration entry outside a migration");
+                }
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Mprotect(string proc, string vma, bool writable)
+    {
+        var v = Vma(proc, vma);
+        v.Writable = writable;
+        v.Mirror?.Clear();
+        if (!writable)
+        {
+            var ptes = v.Ptes;
+            for (long i = 0; i < ptes.Length; i++)
+            {
+                ptes[i].Write = false;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Munmap(string proc, string vma)
+    {
+        var p = Process(proc);
+        var v = Vma(proc, vma);
+        var ptes = v.Ptes;
+        for (long i = 0; i < ptes.Length; i++)
+        {
+            ref var pte = ref ptes[i];
+            switch (pte.Kind)
+            {
+                case PteKind.Present:
+                case PteKind.DevicePrivate:
+                    RemoveMap(pte.Page!);
+                    break;
+                case PteKind.Swap:
+                    DropSlot(pte.Slot!);
+                    break;
+            }
+            pte = default;
+        }
+        v.Mirror?.Clear();
+        p.Vmas.Remove(vma);
+        p.Order.Remove(v);
+        var mapping = v.Mapping;
+        mapping.Vmas.Remove(v);
+        if (mapping.Cache is { } cache && mapping.Vmas.Count == 0)
+        {
+            // The last mapper of the file is gone: its page cache goes with it.
+            for (long i = 0; i < cache.Length; i++)
+            {
+                if (cache[i] is { } page)
+                {
+                    cache[i] = null;
+                    page.Cached = false;
+                    DropRef(page);
+                }
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result)
+    {
+        var v = Vma(proc, vma);
+        if (!range.TryResolve(v.Pages, out var first, out var count))
+        {
+            return Errno.EFAULT;
+        }
+        if (result.Device.Length != _devices.Length)
+        {
+            result.Device = new long[_devices.Length];
+        }
+        for (var i = first; i < first + count; i++)
+        {
+            var expected = pattern == VerifyPattern.Seq ? Stamp.Of(salt, i) : 0;
+            var residence = Describe(v, i, out var device, out var page, out var slot);
+            switch (residence)
+            {
+                case Residence.Hole: result.Hole++; break;
+                case Residence.Ram: result.Ram++; break;
+                case Residence.Swap: result.Swap++; break;
+                default: result.Device[device]++; break;
+            }
+            bool ok;
+            if (page is not null)
+            {
+                ok = Holds(page, expected);
+            }
+            else if (slot is not null)
+            {
+                ok = _bytes ? Stamp.Matches(expected, slot.Bytes) : slot.Stamp == expected;
+            }
+            else
+            {
+                ok = expected == 0;
+            }
+            result.Checked++;
+            if (!ok)
+            {
+                result.Mismatches++;
+            }
+        }
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public void Inspect(string proc, string vma, long first, Span<PageView> dest)
+    {
+        var v = Vma(proc, vma);
+        for (var k = 0; k < dest.Length; k++)
+        {
+            var i = first + k;
+            var residence = Describe(v, i, out var device, out var page, out var slot);
+            ulong content = 0;
+            if (page is not null)
+            {
+                content = ContentOf(page);
+            }
+            else if (slot is not null)
+            {
+                content = _bytes ? ContentOf(slot.Bytes!) : slot.Stamp;
+            }
+            var pte = v.Ptes[i];
+            dest[k] = new PageView(residence, device, content, pte.MapsPage && pte.Write);
+        }
+    }
+
+    /// <inheritdoc/>
+    public StatsResult Stats()
+    {
+        var s = new StatsResult
+        {
+            RamUsed = _ram.Used,
+            RamFree = _ram.Free,
+            DeviceUsed = new long[_devices.Length],
+            DeviceFree = new long[_devices.Length],
+            DeviceMirrored = new long[_devices.Length],
+            Pinned = _pinnedPages,
+            Locked = _lockedPages,
+        };
+        for (var d = 0; d < _devices.Length; d++)
+        {
+            s.DeviceUsed[d] = _devices[d].Allocator.Used;
+            s.DeviceFree[d] = _devices[d].Allocator.Free;
+        }
+        CountMirrored(s.DeviceMirrored);
+        return s;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+
+    private RefProcess Process(string name) =>
+        _processes.TryGetValue(name, out var p) ? p : throw new ArgumentException($"no process '{name}'", nameof(name));
+
+    private RefVma Vma(string proc, string vma) =>
+        Process(proc).Vmas.TryGetValue(vma, out var v) ? v : throw new ArgumentException($"no vma '{vma}' in process '{proc}'", nameof(vma));
+
+    private static void AddVma(RefVma v)
+    {
+        v.Owner.Vmas.Add(v.Name, v);
+        v.Owner.Order.Add(v);
+    }
+
+    /// <summary>Where page <paramref name="i"/> of <paramref name="v"/> lives, and the page or slot holding its content.</summary>
+    private Residence Describe(RefVma v, long i, out int device, out RefPage? page, out RefSwapSlot? slot)
+    {
+        ref var pte = ref v.Ptes[i];
+        device = -1;
+        page = null;
+        slot = null;
+        switch (pte.Kind)
+        {
+            case PteKind.Present:
+            case PteKind.DevicePrivate:
+            case PteKind.Migration:
+                page = pte.Page!;
+                device = page.Device;
+                return device < 0 ? Residence.Ram : Residence.Device;
+            case PteKind.Swap:
+                slot = pte.Slot;
+                return Residence.Swap;
+            default:
+                // A hole of a file reads the page cache, without mapping it.
+                page = v.Mapping.Cache?[i];
+                return Residence.Hole;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using HmmEcs.Components.Memory;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.ScenarioLanguage.Loading;
+
+/// <summary>
+/// Turns the <c>steps</c> array into step records, checking every field and every name against the
+/// run as it will happen (a <see cref="NameTracker"/> follows processes and VMAs).
+/// </summary>
+internal sealed class StepParser(NameTracker names)
+{
+    /// <summary>Ops SCENARIOS.md defines, in its order.</summary>
+    public static readonly string[] Ops =
+    [
+        "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap",
+        "migrate", "verify", "stats", "check", "repeat", "device-read", "device-write", "snapshot", "evict",
+    ];
+
+    private static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap"];
+    private static readonly string[] Prots = ["rw", "r"];
+    private static readonly string[] Accesses = ["read", "write"];
+    private static readonly string[] Patterns = ["seq", "zero"];
+    private static readonly string[] InjectFields = ["isolate", "unmap", "migrate-page"];
+
+    /// <summary>Parses an array of steps at <paramref name="path"/> (<c>steps</c> or a repeat's body).</summary>
+    public List<ScenarioStep> ParseList(JsonElement array, string path)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new ScenarioException(path, $"must be an array of steps, got {FieldReader.Describe(array)}");
+        }
+        var steps = new List<ScenarioStep>(array.GetArrayLength());
+        var i = 0;
+        foreach (var e in array.EnumerateArray())
+        {
+            steps.Add(Parse(e, $"{path}[{i}]"));
+            i++;
+        }
+        return steps;
+    }
+
+    private ScenarioStep Parse(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScenarioException(path, $"must be an object (a step), got {FieldReader.Describe(e)}");
+        }
+        if (!e.TryGetProperty("op", out var opElement))
+        {
+            throw new ScenarioException($"{path}.op", "required field is missing");
+        }
+        if (opElement.ValueKind != JsonValueKind.String || Array.IndexOf(Ops, opElement.GetString()) < 0)
+        {
+            throw new ScenarioException($"{path}.op", $"unknown op {FieldReader.Describe(opElement)} (known: {string.Join(", ", Ops)})");
+        }
+        var op = opElement.GetString()!;
+        var r = new FieldReader(e, path, AllowedFields(op), $"op '{op}'");
+        var expect = op == "repeat" ? [] : ParseExpect(r);
+        switch (op)
+        {
+            case "process":
+            {
+                var name = r.RequiredString("name");
+                names.AddProcess(name, r.Child("name"));
+                return new ProcessStep(path, expect, name);
+            }
+            case "mmap":
+            {
+                var (proc, vma) = (Proc(r), r.RequiredString("vma"));
+                names.AddVma(proc, vma, r.Child("proc"), r.Child("vma"));
+                var pages = r.Integer("pages", null, 1);
+                var kind = (VmaKind)r.Choice("kind", Kinds, -1);
+                var writable = r.Choice("prot", Prots, 0) == 0;
+                return new MmapStep(path, expect, proc, vma, pages, kind, writable, r.Bool("thp", false));
+            }
+            case "touch":
+            {
+                var (proc, vma) = ProcVma(r);
+                var range = Range(r);
+                var access = (Access)r.Choice("access", Accesses, -1);
+                return new TouchStep(path, expect, proc, vma, range, access, r.Unsigned("salt", 0));
+            }
+            case "fork":
+            {
+                var proc = Proc(r);
+                var child = r.RequiredString("child");
+                names.Fork(proc, child, r.Child("proc"), r.Child("child"));
+                return new ForkStep(path, expect, proc, child);
+            }
+            case "pin" or "unpin":
+            {
+                var (proc, vma) = ProcVma(r);
+                return new PinStep(op, path, expect, proc, vma, Range(r), Every(r), op == "pin");
+            }
+            case "lock" or "unlock":
+            {
+                var (proc, vma) = ProcVma(r);
+                return new LockStep(op, path, expect, proc, vma, Range(r), Every(r), op == "lock");
+            }
+            case "swapout":
+            {
+                var (proc, vma) = ProcVma(r);
+                return new SwapOutStep(path, expect, proc, vma, Range(r), Every(r));
+            }
+            case "mprotect":
+            {
+                var (proc, vma) = ProcVma(r);
+                return new MprotectStep(path, expect, proc, vma, r.Choice("prot", Prots, -1) == 0);
+            }
+            case "munmap":
+            {
+                var proc = Proc(r);
+                var vma = r.RequiredString("vma");
+                names.RemoveVma(proc, vma, r.Child("proc"), r.Child("vma"));
+                return new MunmapStep(path, expect, proc, vma);
+            }
+            case "migrate":
+            {
+                var (proc, vma) = ProcVma(r);
+                var range = Range(r);
+                var to = r.RequiredString("to");
+                names.RequireTarget(to, r.Child("to"));
+                return new MigrateStep(path, expect, new MigrateRequest(proc, vma, range, to, Inject(r)));
+            }
+            case "verify":
+            {
+                var (proc, vma) = ProcVma(r);
+                var range = Range(r);
+                var pattern = (VerifyPattern)r.Choice("pattern", Patterns, -1);
+                return new VerifyStep(path, expect, proc, vma, range, pattern, r.Unsigned("salt", 0));
+            }
+            case "stats":
+                return new StatsStep(path, expect);
+            case "check":
+                return new CheckStep(path, expect);
+            case "repeat":
+                return Repeat(r, path);
+            default:
+                return DeviceMirror(op, r, path, expect);
+        }
+    }
+
+    private RepeatStep Repeat(FieldReader r, string path)
+    {
+        var times = (int)r.Integer("times", null, 1, int.MaxValue);
+        var body = r.Required("steps");
+        var steps = ParseList(body, r.Child("steps"));
+        if (steps.Count == 0)
+        {
+            throw new ScenarioException(r.Child("steps"), "must hold at least 1 step");
+        }
+        // The names must hold on every pass: a body that creates a name fails on its second pass.
+        if (times > 1)
+        {
+            try
+            {
+                ParseList(body, r.Child("steps"));
+            }
+            catch (ScenarioException e)
+            {
+                throw new ScenarioException(e.Path, $"{e.Problem} (on the repeat's second pass)");
+            }
+        }
+        return new RepeatStep(path, times, steps);
+    }
+
+    private DeviceMirrorStep DeviceMirror(string op, FieldReader r, string path, IReadOnlyList<Expectation> expect)
+    {
+        var device = r.RequiredString("device");
+        names.RequireDevice(device, r.Child("device"));
+        if (op == "evict")
+        {
+            return new DeviceMirrorStep(op, path, expect, device, null, null, PageRange.All, VerifyPattern.Seq, 0);
+        }
+        var (proc, vma) = ProcVma(r);
+        var range = Range(r);
+        var pattern = op == "device-read" ? (VerifyPattern)r.Choice("pattern", Patterns, -1) : VerifyPattern.Seq;
+        return new DeviceMirrorStep(op, path, expect, device, proc, vma, range, pattern, r.Unsigned("salt", 0));
+    }
+
+    private string Proc(FieldReader r)
+    {
+        var proc = r.RequiredString("proc");
+        names.RequireProcess(proc, r.Child("proc"));
+        return proc;
+    }
+
+    private (string Proc, string Vma) ProcVma(FieldReader r)
+    {
+        var proc = Proc(r);
+        var vma = r.RequiredString("vma");
+        names.RequireVma(proc, vma, r.Child("proc"), r.Child("vma"));
+        return (proc, vma);
+    }
+
+    private static PageRange Range(FieldReader r)
+    {
+        var first = r.Integer("first", 0, 0);
+        long? count = r.Has("count") ? r.Integer("count", null, 1) : null;
+        return new PageRange(first, count);
+    }
+
+    private static int Every(FieldReader r) => r.Int32("every", 1, 1);
+
+    private static FailureInjection Inject(FieldReader r)
+    {
+        if (!r.TryGet("inject", out var e))
+        {
+            return default;
+        }
+        var inj = new FieldReader(e, r.Child("inject"), InjectFields, "inject");
+        return new FailureInjection(inj.Int32("isolate", 0, 0), inj.Int32("unmap", 0, 0), inj.Int32("migrate-page", 0, 0));
+    }
+
+    private static List<Expectation> ParseExpect(FieldReader r)
+    {
+        var list = new List<Expectation>();
+        if (!r.TryGet("expect", out var e))
+        {
+            return list;
+        }
+        var path = r.Child("expect");
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new ScenarioException(path, $"must be an object of dotted path -> value, got {FieldReader.Describe(e)}");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject())
+        {
+            var at = $"{path}.{p.Name}";
+            if (!seen.Add(p.Name))
+            {
+                throw new ScenarioException(at, "duplicate field");
+            }
+            if (p.Name.Length == 0 || p.Name.Split('.').Any(s => s.Length == 0))
+            {
+                throw new ScenarioException(at, "must be a dotted path such as reasons.pinned");
+            }
+            JsonNode? value = p.Value.ValueKind switch
+            {
+                JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False => JsonValue.Create(p.Value.Clone()),
+                JsonValueKind.Null => null,
+                _ => throw new ScenarioException(at, $"must be a number, string, boolean or null, got {FieldReader.Describe(p.Value)}"),
+            };
+            list.Add(new Expectation(p.Name, value));
+        }
+        return list;
+    }
+
+    private static string[] AllowedFields(string op) => op switch
+    {
+        "process" => ["op", "expect", "name"],
+        "mmap" => ["op", "expect", "proc", "vma", "pages", "kind", "prot", "thp"],
+        "touch" => ["op", "expect", "proc", "vma", "first", "count", "access", "salt"],
+        "fork" => ["op", "expect", "proc", "child"],
+        "pin" or "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
+        "mprotect" => ["op", "expect", "proc", "vma", "prot"],
+        "munmap" => ["op", "expect", "proc", "vma"],
+        "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject"],
+        "verify" => ["op", "expect", "proc", "vma", "first", "count", "pattern", "salt"],
+        "stats" or "check" => ["op", "expect"],
+        "repeat" => ["op", "times", "steps"],
+        "device-read" => ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "salt"],
+        "device-write" => ["op", "expect", "device", "proc", "vma", "first", "count", "salt"],
+        "snapshot" => ["op", "expect", "device", "proc", "vma", "first", "count"],
+        "evict" => ["op", "expect", "device"],
+        _ => ["op"],
+    };
+}

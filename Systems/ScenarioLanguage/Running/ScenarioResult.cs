@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HmmEcs.Systems.ScenarioLanguage.Running;
+
+/// <summary>The result of a whole run: scenario, engine, seed, payload, ok, and every executed step in order.</summary>
+public sealed class ScenarioResult
+{
+    // Relaxed escaping keeps names readable ("a<b" stays as written); the output is data, never embedded in HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    internal ScenarioResult(string scenario, string engine, int seed, string payload, IReadOnlyList<StepResult> steps)
+    {
+        Scenario = scenario;
+        Engine = engine;
+        Seed = seed;
+        Payload = payload;
+        Steps = steps;
+    }
+
+    /// <summary>The scenario's name.</summary>
+    public string Scenario { get; }
+
+    /// <summary>The engine that ran it.</summary>
+    public string Engine { get; }
+
+    /// <summary>The seed.</summary>
+    public int Seed { get; }
+
+    /// <summary><c>token</c> or <c>bytes</c>.</summary>
+    public string Payload { get; }
+
+    /// <summary>Every executed step; a repeat contributes one entry per inner step per pass.</summary>
+    public IReadOnlyList<StepResult> Steps { get; }
+
+    /// <summary>True when every expectation held and no invariant broke (exit code 0).</summary>
+    public bool Ok
+    {
+        get
+        {
+            foreach (var s in Steps)
+            {
+                if (!s.Ok)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The result document of SCENARIOS.md. <paramref name="includeTiming"/> false zeroes the timing fields
+    /// (<c>wallMs</c>, <c>copy.deviceTimeUs</c>) so that results of the two engines compare equal.
+    /// </summary>
+    public JsonObject ToJson(bool includeTiming = true)
+    {
+        var steps = new JsonArray();
+        foreach (var s in Steps)
+        {
+            steps.Add(s.ToJson(includeTiming));
+        }
+        return new JsonObject
+        {
+            ["scenario"] = Scenario,
+            ["engine"] = Engine,
+            ["seed"] = Seed,
+            ["payload"] = Payload,
+            ["ok"] = Ok,
+            ["steps"] = steps,
+        };
+    }
+
+    /// <summary>The result document as indented JSON text.</summary>
+    public string ToJsonString(bool includeTiming = true) => ToJson(includeTiming).ToJsonString(Indented);
+}
