@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Frames;
@@ -135,7 +136,7 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
     /// Token mode: each migrating entry's stamp goes to its destination page. Entries whose source and
     /// destination ids both run on by one (same flags, same chunks) move as one span of the content column.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MoveStamps(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst)
     {
         const ulong next = 1UL << HmmPfn.Shift;
@@ -169,7 +170,7 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
     /// has one (a source without one reads as zero, so the destination drops its own), as
     /// <see cref="PhysicalMemory.CopyContent"/> does; the slot pairs are recorded by copy index.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AssignSlots(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, int copies)
     {
         if (_srcSlots.Length < copies)
@@ -217,7 +218,7 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
     }
 
     /// <summary>Bytes mode: copies the recorded slot pairs <c>[lo, hi)</c>, a run of consecutive slots in one memcpy.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopySlots(Content.PayloadStore payloads, int lo, int hi)
     {
         var srcSlots = _srcSlots;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Frames;
 using HmmEcs.Devices.Memory;
@@ -13,7 +14,7 @@ public sealed class SynchronousCopyEngine : ICopyEngine
     private readonly double[] _engineFree = new double[64];
 
     /// <inheritdoc/>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CopyCost Copy(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst,
         ReadOnlySpan<long> srcFrames, ReadOnlySpan<long> dstFrames, in CopyParams parameters)
     {

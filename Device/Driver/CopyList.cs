@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
@@ -41,7 +42,7 @@ internal ref struct CopyList
     }
 
     /// <summary>Entry <paramref name="k"/>: page <paramref name="srcId"/> copies into page <paramref name="dstId"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(int k, int srcId, int dstId)
     {
         if (srcId < _ramPages)
@@ -67,7 +68,7 @@ internal ref struct CopyList
     }
 
     /// <summary>Hands the lists to the copy engine (in destination order, sorting only when they are not) and gives the arrays back.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CopyCost Submit(ICopyEngine engine, int target, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         _dstPages.Flush();

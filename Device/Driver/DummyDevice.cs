@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Frames;
 using HmmEcs.Devices.Memory;
@@ -41,7 +42,7 @@ public sealed class DummyDevice
     public void PageFree(int id) => _memory.ReleaseFrame(id);
 
     /// <summary>The free callback for a caller that holds the page's location.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page,
         ref Components.Memory.PageContent content, bool clearTags = true) =>
         _memory.ReleaseFrame(id, chunk, row, ref page, ref content, clearTags);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
@@ -29,7 +30,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     public CopyCost LastCopy { get; private set; }
 
     /// <inheritdoc/>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         var dev = _target < 0 ? null : _memory.Devices[_target];
@@ -87,7 +88,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <inheritdoc/>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst)
     {
         for (var i = 0; i < src.Length; i++)
@@ -101,7 +102,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <summary>The <c>chunk</c> rule: group <c>floor(i / chunkPages)</c> of the VMA's pages gets a wholly free chunk at least as long as it only when all of it is in the range and still migrating.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int AllocateChunks(DeviceMemory dev, in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst, ulong destFlags)
     {
         var size = dev.Spec.ChunkPages;
@@ -148,7 +149,7 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <summary>Copy lists for destinations already stored in <paramref name="dst"/> (the chunk rule).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CopyCost CopyInOrder(Span<HmmPfn> src, Span<HmmPfn> dst, int copies)
     {
         var list = new CopyList(_memory, _target, copies);

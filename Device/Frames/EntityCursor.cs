@@ -36,7 +36,7 @@ public ref struct EntityCursor<T> where T : struct
         return ref _items[_rowOfLo + (int)(n - _lo)];
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Load(long n)
     {
         var row = _run.RowOf(n);

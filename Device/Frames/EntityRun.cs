@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Devices.Frames;
@@ -74,14 +75,14 @@ public sealed class EntityRun
     }
 
     /// <summary>Chunk index (in <see cref="Chunks"/>) of entity <paramref name="n"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ChunkOf(long n) => (int)((Offset + n) >> _shift);
 
     /// <summary>Row of entity <paramref name="n"/> in its chunk.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int RowOf(long n) => (int)((Offset + n) & _mask);
 
     /// <summary>The chunk holding entity <paramref name="n"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Chunk ChunkAt(long n) => _chunks[ChunkOf(n)];
 }

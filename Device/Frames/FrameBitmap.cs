@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace HmmEcs.Devices.Frames;
 
@@ -36,7 +37,7 @@ public sealed class FrameBitmap
     public bool IsUsed(long frame) => (_used[frame >> 6] & (1UL << (int)(frame & 63))) != 0;
 
     /// <summary>The lowest free frame, taken; -1 when full.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Allocate()
     {
         for (var w = _hintWord; w < _used.Length; w++)
@@ -59,7 +60,7 @@ public sealed class FrameBitmap
     /// Takes the lowest free frames, up to <c>into.Length</c>, in ascending order (the same frames as
     /// that many <see cref="Allocate"/> calls, a word at a time); returns how many it took.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AllocateLowest(Span<long> into)
     {
         var n = 0;
@@ -134,7 +135,7 @@ public sealed class FrameBitmap
     }
 
     /// <summary>Gives a frame back.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release(long frame)
     {
         ref var word = ref _used[frame >> 6];

@@ -1,9 +1,9 @@
-using HmmEcs.Devices.Memory;
 using System.Runtime.CompilerServices;
 using HmmEcs.Components.Devices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Tags;
 using HmmEcs.Devices.Content;
+using HmmEcs.Devices.Memory;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Devices.Frames;
@@ -99,7 +99,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Frame number of a page inside its memory (RAM frame or device page number).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long FrameOf(int id)
     {
         var d = DeviceOf(id);
@@ -211,7 +211,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AllocateFrame(int target)
     {
         if (target < 0)
@@ -271,7 +271,7 @@ public sealed class PhysicalMemory
     }
 
     /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, ref PageContent content, bool clearTags = true)
     {
         if (BytesPayload && content.Payload >= 0)

@@ -1,5 +1,6 @@
-using HmmEcs.Devices.Frames;
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Devices;
+using HmmEcs.Devices.Frames;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Devices.Memory;
@@ -61,7 +62,7 @@ public sealed class DeviceMemory
     public bool IsUsed(long page) => _pages.IsUsed(page);
 
     /// <summary><c>page</c> rule: the lowest free device page, taken; -1 when full.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long AllocatePage()
     {
         var p = _pages.Allocate();
@@ -74,7 +75,7 @@ public sealed class DeviceMemory
     }
 
     /// <summary><c>page</c> rule for many pages: the lowest free device pages in ascending order; returns how many.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AllocatePages(Span<long> into)
     {
         var n = _pages.AllocateLowest(into);
@@ -118,7 +119,7 @@ public sealed class DeviceMemory
     }
 
     /// <summary>Frees one device page (the free callback's last step).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release(long page)
     {
         _pages.Release(page);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Tags;
@@ -7,9 +8,9 @@ using HmmEcs.Devices.Frames;
 using HmmEcs.Devices.Memory;
 using HmmEcs.Engine;
 using HmmEcs.Systems.Invariants;
-using HmmEcs.Systems.Migration;
 using HmmEcs.Systems.Kernel;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Migration;
 
 namespace HmmEcs.Systems.EcsEngine;
 
@@ -101,7 +102,7 @@ public sealed partial class EcsMachine : IMachine
     }
 
     /// <inheritdoc/>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults)
     {
         faults = default;
@@ -152,7 +153,7 @@ public sealed partial class EcsMachine : IMachine
     }
 
     /// <inheritdoc/>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages)
     {
         pages = 0;
@@ -292,7 +293,7 @@ public sealed partial class EcsMachine : IMachine
     public DummyDevice Driver(string name) => _mm.Drivers[Config.DeviceIndex(name)];
 
     /// <inheritdoc/>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result)
     {
         var v = _mm.Process(proc).Find(vma);
@@ -308,7 +309,7 @@ public sealed partial class EcsMachine : IMachine
 
     private readonly struct VerifySink(VerifyResult result, bool seq, ulong salt) : IPageViewSink
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Take(long index, in PageView view)
         {
             var expected = seq ? Components.Content.Stamp.Of(salt, index) : 0UL;

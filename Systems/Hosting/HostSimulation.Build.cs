@@ -1,7 +1,7 @@
 using HmmEcs.Components.Memory;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Hosting;
 

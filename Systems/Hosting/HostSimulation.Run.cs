@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Hosting;
 

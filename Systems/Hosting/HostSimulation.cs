@@ -1,11 +1,11 @@
-using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Components.Migration;
 using HmmEcs.Engine;
+using HmmEcs.Systems.EcsEngine;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Hosting;
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Content;
 
 namespace HmmEcs.Systems.Kernel;
@@ -16,7 +17,7 @@ internal sealed class ContentShadow
     private ContentShadow(List<Run> runs) => _runs = runs;
 
     /// <summary>Pages <c>first..first+count</c> were written with <paramref name="salt"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(long first, long count, ulong salt)
     {
         var end = first + count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
@@ -11,7 +12,7 @@ internal sealed partial class MemoryManager
     /// The prepass of a faulting step: permission, immovable device pages, then the RAM frames the
     /// faults will need (new pages, swap-ins, device pages brought back, copies; a huge fault 512).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Errno PrepareFaults(VmaInfo vma, long first, long count, int every, bool write)
     {
         if (write && !vma.Area.Writable)
@@ -92,7 +93,7 @@ internal sealed partial class MemoryManager
     /// Faults page <paramref name="i"/> in (hole, swap, device page) and, for a write, resolves a
     /// write-protect fault; returns the page id now mapped there. The prepass made every step succeed.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int FaultIn(VmaInfo vma, long i, bool write, ref FaultCounts faults)
     {
         var region = (int)PageGeometry.PmdOf(i);
@@ -179,7 +180,7 @@ internal sealed partial class MemoryManager
         return true;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MapNewPage(VmaInfo vma, long i, long g)
     {
         // The simulator gives a read fault a real zero page mapped as a write fault would (no zero-page COW).

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
@@ -77,7 +78,7 @@ internal sealed partial class MemoryManager
     /// <c>first + k</c>) into the device's mirror, as dmirror's finalize does; one table lookup per call.
     /// A migrated page is never under a huge PMD (collect split them), so its PTE rows are read in place, chunk by chunk.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MirrorMapMigrated(VmaInfo vma, int device, long first, ReadOnlySpan<MigrateReason> outcomes)
     {
         var entries = MirrorOf(vma, device).AsSpan((int)first, outcomes.Length);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Paging;
 using HmmEcs.Devices.Frames;
 using HmmEcs.Devices.Memory;
@@ -11,7 +12,7 @@ internal sealed partial class MemoryManager
     /// Reads pages <c>first..first+count</c> of a VMA without faulting, streaming its PTE rows and the
     /// pages they map through cursors; huge PMDs, swap entries and holes take <see cref="Read"/>.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadRange<TSink>(VmaInfo vma, long first, long count, ref TSink sink)
         where TSink : IPageViewSink, allows ref struct
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Engine;
@@ -12,7 +13,7 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
 {
     private readonly QueryDescription _query = MigratingQuery;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         if (s.Collected == 0)
@@ -37,7 +38,7 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((s.Src[slot].Value & HmmPfn.Migrate) == 0)

@@ -1,8 +1,9 @@
-using HmmEcs.Devices.Frames;
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
 using HmmEcs.Components.Tags;
+using HmmEcs.Devices.Frames;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Systems.Migration;
@@ -16,7 +17,7 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal sealed class CollectSystem(World world) : MigratePhase(world, "collect")
 {
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var mm = s.Mm;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Engine;
@@ -24,7 +25,7 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
     {
         private readonly int _failEvery = s.Inject.IsolateEvery;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var extra = page.Refcount - page.Mapcount - ((page.Flags & PageFlags.File) != 0 ? 1 : 0);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Tags;
@@ -27,7 +28,7 @@ internal abstract class MigratePhase(World world, string name) : BaseSystem<Migr
     protected abstract void Run(MigrateState s);
 
     /// <summary>A page gives up: it loses MIGRATE and <c>Migrate</c>, records its reason, and waits for restore.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Fail(MigrateState s, Chunk chunk, int row, int slot, MigrateReason reason)
     {
         s.Src[slot] = s.Src[slot].Without(HmmPfn.Migrate);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Driver;
@@ -95,7 +96,7 @@ internal sealed class MigrateState
     /// The request slot of a migrating page: the PTE of its reverse map that lies in the request's
     /// range (the page's first PTE unless it is mapped by several processes).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int SlotOf(in Components.Memory.Page page)
     {
         var g0 = Vma.FirstPte + Start;

@@ -1,6 +1,7 @@
-using HmmEcs.Devices.Frames;
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Frames;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Systems.Migration;
@@ -27,7 +28,7 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
         private readonly bool _targetUnaddressable = s.TargetUnaddressable;
         private readonly int _failEvery = s.Inject.MigratePageEvery;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((page.Flags & PageFlags.File) != 0 && _targetUnaddressable)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Tags;
 using HmmEcs.Engine;
@@ -12,7 +13,7 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal static class MigratingPages
 {
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForEach<TVisitor>(MigrateState s, in QueryDescription pages, ref TVisitor visitor)
         where TVisitor : IMigratingPageVisitor, allows ref struct
     {

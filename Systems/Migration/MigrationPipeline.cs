@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Driver;
@@ -117,7 +118,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         LastPhaseTimes = times;
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill(MigrateState s, MigrateResult result)
     {
         result.Requested = s.Count;

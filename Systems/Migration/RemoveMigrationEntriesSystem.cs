@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
@@ -19,7 +20,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
 {
     private readonly QueryDescription _query = MigratingQuery;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var large = s.Collected > MigrateState.SmallRequest;
@@ -69,7 +70,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             _migrated = 0;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var dstEntry = _dstEntries[slot].Value;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
@@ -13,7 +14,7 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal sealed class RestoreSystem(World world) : MigratePhase(world, "restore")
 {
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var mm = s.Mm;

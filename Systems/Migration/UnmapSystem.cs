@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
@@ -23,7 +24,7 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
     {
         private readonly int _failEvery = s.Inject.UnmapEvery;
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if (MigrateState.Injected(_failEvery, slot))

@@ -1,5 +1,5 @@
-using HmmEcs.Components.Memory;
 using HmmEcs.Components.Content;
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Mirror;
 using HmmEcs.Systems.Machine;

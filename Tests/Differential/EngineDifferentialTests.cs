@@ -1,7 +1,7 @@
-using HmmEcs.Systems.ScenarioLanguage.Running;
 using CsCheck;
-using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Differential;
 

@@ -1,10 +1,10 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Devices.Driver;
-using HmmEcs.Systems.ScenarioLanguage.Running;
 using HmmEcs.Devices.Frames;
 using HmmEcs.Devices.Memory;
-using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Ecs;
 

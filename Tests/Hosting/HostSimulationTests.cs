@@ -1,8 +1,8 @@
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Hosting;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.Machine;
 using Xunit;
 
 namespace HmmEcs.Tests.Hosting;

@@ -1,8 +1,8 @@
 using HmmEcs.Components.Memory;
-using HmmEcs.Systems.ScenarioLanguage.Running;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Mirror;
 

@@ -1,7 +1,7 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.ReferenceEngine;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ReferenceEngine;
 
 namespace HmmEcs.Tests.Reference;
 

@@ -1,7 +1,7 @@
 using HmmEcs.Components.Memory;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
-using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Tests.Scenarios;
 

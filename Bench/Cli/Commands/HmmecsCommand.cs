@@ -1,11 +1,11 @@
 using HmmEcs.Cli.Experiments.Plots;
 using HmmEcs.Cli.Experiments.Progress;
 using HmmEcs.Cli.Experiments.Trace;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using HmmEcs.Systems.ScenarioLanguage.Running;
 using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Cli.Commands;
 

@@ -1,7 +1,7 @@
-using HmmEcs.Devices.Copy;
 using System.Text.Json;
-using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Devices.Copy;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 

@@ -1,8 +1,8 @@
-using HmmEcs.Components.Memory;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Components.Memory;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 

@@ -1,6 +1,6 @@
 using HmmEcs.Systems.EcsEngine;
-using HmmEcs.Systems.ReferenceEngine;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ReferenceEngine;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 

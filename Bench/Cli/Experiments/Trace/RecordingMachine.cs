@@ -1,8 +1,8 @@
 using HmmEcs.Components.Memory;
-using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Components.Migration;
-using HmmEcs.Systems.Migration;
+using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Migration;
 
 namespace HmmEcs.Cli.Experiments.Trace;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using HmmEcs.Systems.ScenarioLanguage.Running;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Cli.Experiments.Trace;
 
