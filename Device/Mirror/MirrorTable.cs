@@ -26,6 +26,22 @@ public sealed class MirrorTable
     /// <summary>Entries of <paramref name="device"/>, or null when it never mirrored this VMA.</summary>
     public MirrorEntry[]? Existing(int device) => _byDevice[device];
 
+    /// <summary>Live entries of <paramref name="device"/> (stats <c>devices.NAME.mirrored</c>); the engine says which are live.</summary>
+    public long CountLive<TLiveness>(int device, TLiveness liveness)
+        where TLiveness : struct, IMirrorLiveness
+    {
+        if (_byDevice[device] is not { } entries)
+        {
+            return 0;
+        }
+        long live = 0;
+        for (long i = 0; i < entries.Length; i++)
+        {
+            live += liveness.IsLive(i, entries[i]) ? 1 : 0;
+        }
+        return live;
+    }
+
     /// <summary>Drops every entry of every device (an invalidation of the whole VMA).</summary>
     public void Clear()
     {

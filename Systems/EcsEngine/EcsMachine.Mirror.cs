@@ -1,46 +1,29 @@
 using HmmEcs.Components.Content;
-using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Mirror;
 using HmmEcs.Systems.Kernel;
 using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.EcsEngine;
 
-/// <summary>The device mirror (dmirror): device reads and writes through it, snapshots, eviction.</summary>
+/// <summary>The device mirror (dmirror): device reads and writes through it, snapshots, what eviction reads.</summary>
 public sealed partial class EcsMachine
 {
-    /// <inheritdoc/>
-    public Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result)
-        => DeviceAccess(device, proc, vma, range, false, pattern == VerifyPattern.Seq, salt, result);
-
-    /// <inheritdoc/>
-    public Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result)
-        => DeviceAccess(device, proc, vma, range, true, true, salt, result);
-
-    private Errno DeviceAccess(string device, string proc, string vma, PageRange range, bool write, bool seq, ulong salt, DeviceAccessResult result)
+    private protected override Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result)
     {
-        var d = DeviceIndex(device);
-        var v = _mm.Process(proc).Find(vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        if (write && !v.Area.Writable)
-        {
-            return Errno.EPERM;
-        }
-        var entries = _mm.MirrorOf(v, d);
+        var v = _mm.Vmas[vma];
+        var entries = _mm.MirrorOf(v, device);
         long need = 0;
         var plannedRegion = -1L;
         for (var i = first; i < first + count; i++)
         {
-            if (!_mm.IsLive(v, i, entries[i], write) && _mm.NeedsCpuFault(v, d, i, write)
+            if (!_mm.IsLive(v, i, entries[i], write) && _mm.NeedsCpuFault(v, device, i, write)
                 && !_mm.PreparePage(v, i, write, ref need, ref plannedRegion))
             {
                 return Errno.EFAULT;
             }
         }
-        if (need > _mm.Memory.Ram.Frames.Free)
+        if (need > _mm.Memory.Ram.Free)
         {
             return Errno.ENOMEM;
         }
@@ -50,11 +33,11 @@ public sealed partial class EcsMachine
             if (!_mm.IsLive(v, i, entries[i], write))
             {
                 result.Faults++;
-                if (_mm.NeedsCpuFault(v, d, i, write))
+                if (_mm.NeedsCpuFault(v, device, i, write))
                 {
                     _mm.FaultIn(v, i, write, ref ignored);
                 }
-                _mm.MirrorMap(v, d, i);
+                _mm.MirrorMap(v, device, i);
             }
             var id = _mm.MappedAt(v, i, out _);
             result.Pages++;
@@ -69,75 +52,35 @@ public sealed partial class EcsMachine
         }
         if (write)
         {
-            v.Shadow.Write(first, count, salt);
+            _mm.Vmas[vma].Shadow.Write(first, count, salt);
         }
         SyncDevices();
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
+    private protected override void SnapshotCore(int device, int vma, long first, long count, SnapshotResult result)
     {
-        var d = DeviceIndex(device);
-        var v = _mm.Process(proc).Find(vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
+        var v = _mm.Vmas[vma];
         for (var i = first; i < first + count; i++)
         {
-            _mm.SnapshotPage(v, d, i, result);
+            _mm.SnapshotPage(v, device, i, result);
         }
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Evict(string device, out long migrated)
+    private protected override bool OnDeviceCore(int vma, long i, int device) => _mm.OnDevice(_mm.Vmas[vma], i, device);
+
+    private protected override long RamFramesFree => _mm.Memory.Ram.Free;
+
+    private protected override long DevicePagesUsed(int device) => _mm.Memory.Devices[device].Used;
+
+    private protected override long LiveMirrorEntriesCore(int vma, int device)
     {
-        migrated = 0;
-        var d = DeviceIndex(device);
-        if (_mm.Memory.Devices[d].Used > _mm.Memory.Ram.Frames.Free)
-        {
-            return Errno.ENOMEM;
-        }
-        var result = new MigrateResult();
-        foreach (var p in _mm.Processes)
-        {
-            foreach (var v in p.Vmas)
-            {
-                // Runs of this device's pages, walked again after each run: a shared page moves for every mapper at once.
-                var i = 0L;
-                while (i < v.Pages)
-                {
-                    if (!_mm.OnDevice(v, i, d))
-                    {
-                        i++;
-                        continue;
-                    }
-                    var end = i + 1;
-                    while (end < v.Pages && _mm.OnDevice(v, end, d))
-                    {
-                        end++;
-                    }
-                    if (v.Kind is not (VmaKind.Hugetlb or VmaKind.Pfnmap))
-                    {
-                        Migrate(new MigrateRequest(p.Name, v.Name, new PageRange(i, end - i), "ram"), result);
-                        migrated += result.Migrated;
-                    }
-                    i = end;
-                }
-            }
-        }
-        return Errno.None;
+        var v = _mm.Vmas[vma];
+        return v.Mirror?.CountLive(device, new Liveness(_mm, v)) ?? 0;
     }
 
-    /// <summary>dmirror's finalize: the migrating device maps every page it migrated into its mirror.</summary>
-    private void MirrorMigrated(VmaInfo v, long first, int target, MigrateResult result) =>
-        _mm.MirrorMapMigrated(v, target, first, result.PageOutcomes);
-
-    private int DeviceIndex(string device)
+    private readonly struct Liveness(MemoryManager mm, VmaInfo vma) : IMirrorLiveness
     {
-        var d = Config.DeviceIndex(device);
-        return d >= 0 ? d : throw new ArgumentException($"no device '{device}'", nameof(device));
+        public bool IsLive(long page, in MirrorEntry entry) => mm.IsLive(vma, page, entry, false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using HmmEcs.Components.Content;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Tags;
@@ -16,27 +17,23 @@ namespace HmmEcs.Systems.EcsEngine;
 
 /// <summary>
 /// The ECS pipeline: pages, PTEs, VMAs and device chunks are entities of one World and the
-/// helper's phases are systems over archetype queries (see DESIGN.md "How the kernel maps onto entities").
+/// helper's phases are systems over archetype queries (docs/architecture.md). Names and arguments are
+/// checked by <see cref="MachineFront"/>; this class does the page-level work.
 /// </summary>
-public sealed partial class EcsMachine : IMachine
+public sealed partial class EcsMachine : MachineFront
 {
     private readonly World _world;
     private readonly MemoryManager _mm;
     private readonly MigrationPipeline _pipeline;
 
-    /// <summary>Builds a machine of <paramref name="config"/>: RAM frames and device pages exist as page entities from the start.</summary>
+    /// <summary>
+    /// Builds a machine of <paramref name="config"/>: RAM frames and device pages exist as page entities from the start.
+    /// The first machine of a process runs its first migrate with the JIT still compiling the phases; call
+    /// <see cref="WarmUp"/> first when that migrate is timed.
+    /// </summary>
     public EcsMachine(MachineConfig config)
-        : this(config, warmUp: true)
+        : base(config)
     {
-    }
-
-    private EcsMachine(MachineConfig config, bool warmUp)
-    {
-        if (warmUp)
-        {
-            WarmUp();
-        }
-        Config = config;
         _world = new World();
         _world.RegisterEnableable<Migrate>();
         _world.RegisterEnableable<Locked>();
@@ -60,58 +57,35 @@ public sealed partial class EcsMachine : IMachine
     }
 
     /// <inheritdoc/>
-    public MachineConfig Config { get; }
-
-    /// <inheritdoc/>
-    public string EngineName => "ecs";
-
-    /// <inheritdoc/>
-    public bool HasDeviceMirror => true;
+    public override string EngineName => "ecs";
 
     /// <summary>The world holding every entity of the machine (for inspection and benchmarks).</summary>
     public World World => _world;
 
-    /// <summary>Per-phase wall time of the last <see cref="Migrate"/> (collect … remove migration entries, restore).</summary>
+    /// <summary>Per-phase wall time of the last <see cref="IMachine.Migrate"/> (collect … remove migration entries, restore).</summary>
     public IReadOnlyList<PhaseTime> LastMigratePhaseTimes => _pipeline.LastPhaseTimes;
 
     /// <summary>Callbacks migrating pages back to RAM (used by <c>migrate to: ram</c>).</summary>
     private DummyMigrateOps RamOps { get; }
 
-    /// <inheritdoc/>
-    public Errno CreateProcess(string name)
+    private protected override int CreateProcessCore(string name)
     {
-        _mm.Processes.Add(new AddressSpace(_mm.Processes.Count, name));
-        return Errno.None;
+        var p = new AddressSpace(_mm.Processes.Count, name);
+        _mm.Processes.Add(p);
+        return p.Id;
     }
 
-    /// <inheritdoc/>
-    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp)
+    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp)
     {
-        if (pages < 1)
-        {
-            return Errno.EINVAL;
-        }
-        var p = _mm.Process(proc);
-        FileObject? file = null;
-        if (kind is VmaKind.File or VmaKind.SharedAnon)
-        {
-            file = _mm.NewFile(pages);
-        }
-        _mm.NewVma(p, vma, pages, kind, writable, thp, file);
-        return Errno.None;
+        var file = kind is VmaKind.File or VmaKind.SharedAnon ? _mm.NewFile(pages) : null;
+        return _mm.NewVma(_mm.Processes[process], name, pages, kind, writable, thp, file).Id;
     }
 
-    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults)
+    private protected override Errno TouchCore(int vma, long first, long count, bool write, ulong salt, out FaultCounts faults)
     {
         faults = default;
-        var v = _mm.Process(proc).Find(vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        var write = access == Access.Write;
+        var v = _mm.Vmas[vma];
         var err = _mm.PrepareFaults(v, first, count, 1, write);
         if (err != Errno.None)
         {
@@ -122,8 +96,7 @@ public sealed partial class EcsMachine : IMachine
             var id = _mm.FaultIn(v, i, write, ref faults);
             if (write)
             {
-                var stamp = Components.Content.Stamp.Of(salt, i);
-                _mm.Memory.Write(ref _mm.ContentRef(id), stamp);
+                _mm.Memory.Write(ref _mm.ContentRef(id), Stamp.Of(salt, i));
             }
         }
         if (write)
@@ -134,11 +107,10 @@ public sealed partial class EcsMachine : IMachine
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Fork(string proc, string child)
+    private protected override int ForkCore(int parent, string child, List<int> childVmas)
     {
-        var parent = _mm.Process(proc);
-        foreach (var v in parent.Vmas)
+        var p = _mm.Processes[parent];
+        foreach (var v in p.Vmas)
         {
             if (!v.Shared)
             {
@@ -148,17 +120,21 @@ public sealed partial class EcsMachine : IMachine
         }
         var c = new AddressSpace(_mm.Processes.Count, child);
         _mm.Processes.Add(c);
-        _mm.Fork(parent, c);
-        return Errno.None;
+        _mm.Fork(p, c);
+        foreach (var v in c.Vmas)
+        {
+            childVmas.Add(v.Id);
+        }
+        return c.Id;
     }
 
-    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages)
+    private protected override Errno PinCore(int vma, long first, long count, int every, bool take, out long pages)
     {
         pages = 0;
-        var v = _mm.Process(proc).Find(vma);
-        if (!Prepare(v, range, every, out var first, out var count, out var err))
+        var v = _mm.Vmas[vma];
+        var err = _mm.PrepareFaults(v, first, count, every, false);
+        if (err != Errno.None)
         {
             return err;
         }
@@ -184,12 +160,12 @@ public sealed partial class EcsMachine : IMachine
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages)
+    private protected override Errno LockCore(int vma, long first, long count, int every, bool take, out long pages)
     {
         pages = 0;
-        var v = _mm.Process(proc).Find(vma);
-        if (!Prepare(v, range, every, out var first, out var count, out var err))
+        var v = _mm.Vmas[vma];
+        var err = _mm.PrepareFaults(v, first, count, every, false);
+        if (err != Errno.None)
         {
             return err;
         }
@@ -211,57 +187,36 @@ public sealed partial class EcsMachine : IMachine
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno SwapOut(string proc, string vma, PageRange range, int every, out long swapped)
+    private protected override Errno SwapOutCore(int vma, long first, long count, int every, out long swapped)
     {
-        swapped = 0;
-        var v = _mm.Process(proc).Find(vma);
-        if (every < 1 || !range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        swapped = _mm.SwapOut(v, first, count, every);
+        swapped = _mm.SwapOut(_mm.Vmas[vma], first, count, every);
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Mprotect(string proc, string vma, bool writable)
+    private protected override void MprotectCore(int vma, bool writable)
     {
-        var v = _mm.Process(proc).Find(vma);
+        var v = _mm.Vmas[vma];
         v.Mirror?.Clear();
         _mm.Mprotect(v, writable);
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Munmap(string proc, string vma)
+    private protected override void MunmapCore(int process, int vma)
     {
-        var p = _mm.Process(proc);
-        var v = p.Find(vma);
+        var v = _mm.Vmas[vma];
         v.Mirror?.Clear();
-        _mm.Munmap(p, v);
+        _mm.Munmap(_mm.Processes[process], v);
         SyncDevices();
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Migrate(MigrateRequest request, MigrateResult result)
+    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateResult result)
     {
-        var v = _mm.Process(request.Proc).Find(request.Vma);
-        if (!request.Range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EINVAL;
-        }
-        var target = request.To == "ram" ? -1 : Config.DeviceIndex(request.To);
-        if (request.To != "ram" && target < 0)
-        {
-            throw new ArgumentException($"no device '{request.To}'");
-        }
+        var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
-        var err = _pipeline.Run(v, first, first + count, target, ops, request.Inject, result);
+        var err = _pipeline.Run(v, first, first + count, target, ops, inject, result);
         if (err == Errno.None && target >= 0)
         {
-            MirrorMigrated(v, first, target, result);
+            // dmirror's finalize: the migrating device maps every page it migrated into its mirror.
+            _mm.MirrorMapMigrated(v, target, first, result.PageOutcomes);
         }
         SyncDevices();
         return err;
@@ -271,13 +226,17 @@ public sealed partial class EcsMachine : IMachine
     /// The seed-shaped entry (<c>hmm_vma_migrate(ops, vma, start, end, …)</c>): migrates pages
     /// <c>[start, end)</c> of a VMA with the driver callbacks <paramref name="ops"/>, toward
     /// <paramref name="to"/> (a device name or <c>ram</c>: the simulator needs it for <c>already-on-target</c>).
-    /// EINVAL, changing nothing, for an empty range, a range past the VMA, hugetlb and pfnmap VMAs.
+    /// EINVAL, changing nothing, for an unknown process, VMA or target, an empty range, a range past the VMA,
+    /// hugetlb and pfnmap VMAs.
     /// </summary>
     public Errno MigrateVma(IMigrateOps ops, string proc, string vma, long start, long end, string to, MigrateResult result)
     {
-        var v = _mm.Process(proc).Find(vma);
-        var target = to == "ram" ? -1 : Config.DeviceIndex(to);
-        var err = _pipeline.Run(v, start, end, target, ops, default, result);
+        if (!TryResolveVma(proc, vma, out var id, out var pages, out var migratable) || !TryTarget(to, out var target)
+            || !migratable || !FitsVma(start, end, pages))
+        {
+            return Errno.EINVAL;
+        }
+        var err = _pipeline.Run(_mm.Vmas[id], start, end, target, ops, default, result);
         SyncDevices();
         return err;
     }
@@ -290,21 +249,17 @@ public sealed partial class EcsMachine : IMachine
         => _pipeline.Insert((int)phase, position == Hosting.Position.After, new Hosting.HostSystemAdapter(system));
 
     /// <summary>The dummy driver of device <paramref name="name"/>.</summary>
-    public DummyDevice Driver(string name) => _mm.Drivers[Config.DeviceIndex(name)];
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result)
+    public DummyDevice Driver(string name)
     {
-        var v = _mm.Process(proc).Find(vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        result.Device = new long[Config.DeviceList.Count];
-        var sink = new VerifySink(result, pattern == VerifyPattern.Seq, salt);
-        _mm.ReadRange(v, first, count, ref sink);
-        return Errno.None;
+        var d = Config.DeviceIndex(name);
+        return d >= 0 ? _mm.Drivers[d] : throw new ArgumentException($"no device '{name}'", nameof(name));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private protected override void VerifyCore(int vma, long first, long count, bool seq, ulong salt, VerifyResult result)
+    {
+        var sink = new VerifySink(result, seq, salt);
+        _mm.ReadRange(_mm.Vmas[vma], first, count, ref sink);
     }
 
     private readonly struct VerifySink(VerifyResult result, bool seq, ulong salt) : IPageViewSink
@@ -312,7 +267,7 @@ public sealed partial class EcsMachine : IMachine
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Take(long index, in PageView view)
         {
-            var expected = seq ? Components.Content.Stamp.Of(salt, index) : 0UL;
+            var expected = seq ? Stamp.Of(salt, index) : 0UL;
             result.Checked++;
             if (view.Content != expected)
             {
@@ -335,27 +290,21 @@ public sealed partial class EcsMachine : IMachine
         public void Take(long index, in PageView view) => _dest[(int)(index - first)] = view;
     }
 
-    /// <inheritdoc/>
-    public StatsResult Stats()
+    private protected override StatsResult StatsCore()
     {
         var memory = _mm.Memory;
         var devices = memory.Devices;
         var stats = new StatsResult
         {
-            RamUsed = memory.Ram.Frames.Used,
-            RamFree = memory.Ram.Frames.Free,
+            RamUsed = memory.Ram.Used,
+            RamFree = memory.Ram.Free,
             DeviceUsed = new long[devices.Count],
             DeviceFree = new long[devices.Count],
-            DeviceMirrored = new long[devices.Count],
         };
         for (var d = 0; d < devices.Count; d++)
         {
             stats.DeviceUsed[d] = devices[d].Used;
             stats.DeviceFree[d] = devices[d].Free;
-        }
-        if (memory.Generations is not null)
-        {
-            _mm.CountMirrored(stats.DeviceMirrored);
         }
         foreach (var chunk in _world.Query(new QueryDescription().WithAll<Page>()))
         {
@@ -375,34 +324,31 @@ public sealed partial class EcsMachine : IMachine
     }
 
     /// <inheritdoc/>
-    public CheckResult Check() => InvariantChecker.Run(_mm);
+    public override CheckResult Check() => InvariantChecker.Run(_mm);
 
-    /// <inheritdoc/>
-    public void Inspect(string proc, string vma, long first, Span<PageView> dest)
+    private protected override void InspectCore(int vma, long first, Span<PageView> dest)
     {
-        var v = _mm.Process(proc).Find(vma);
         var sink = new InspectSink(dest, first);
-        _mm.ReadRange(v, first, dest.Length, ref sink);
+        _mm.ReadRange(_mm.Vmas[vma], first, dest.Length, ref sink);
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _world.Dispose();
+    public override void Dispose() => _world.Dispose();
 
     /// <summary>
-    /// Runs every migration path once on a tiny private machine, so the JIT compiles the phases
-    /// before the first real step and a first large migrate measures the pipeline, not the JIT.
-    /// Measured on the 2-core dev box: ≈90–150 ms in the first construction of a process (JIT that
-    /// the first steps would pay otherwise), ≈1.1 ms in every later one. It shares nothing with the
-    /// machine being built (no static state), so it cannot change any result.
+    /// Runs every migration path once on a tiny private machine, so the JIT compiles the phases before a
+    /// timed first migrate (the command line does this before <c>hmmecs run</c> on this engine). Measured on
+    /// the 2-core dev box: ≈90–150 ms the first time in a process, ≈1 ms after. It shares nothing with any
+    /// other machine (no static state), so it cannot change a result.
     /// </summary>
-    private static void WarmUp()
+    public static void WarmUp()
     {
         var devices = new[]
         {
-            new DeviceConfig("warm0", 512),
-            new DeviceConfig("warm1", 512, Allocation: DeviceAllocation.Chunk, Addressable: true),
+            new DeviceConfig("warm0", PageGeometry.PmdPages),
+            new DeviceConfig("warm1", PageGeometry.PmdPages, Allocation: DeviceAllocation.Chunk, Addressable: true),
         };
-        using var m = new EcsMachine(new MachineConfig(1024, PayloadMode.Token, 1, devices), warmUp: false);
+        using var m = new EcsMachine(new MachineConfig(2 * PageGeometry.PmdPages, PayloadMode.Token, 1, devices));
         m.CreateProcess("p");
         m.Mmap("p", "a", 256, VmaKind.Anon, true, false);
         m.Touch("p", "a", PageRange.All, Access.Write, 1, out _);
@@ -410,23 +356,11 @@ public sealed partial class EcsMachine : IMachine
         var result = new MigrateResult();
         m.Migrate(new MigrateRequest("p", "a", PageRange.All, "warm0", new FailureInjection(1000, 1000, 1000)), result);
         m.Migrate(new MigrateRequest("p", "a", PageRange.All, "warm1"), result);
-        m.Migrate(new MigrateRequest("p", "a", PageRange.All, "ram"), result);
+        m.Migrate(new MigrateRequest("p", "a", PageRange.All, MigrateTargets.Ram), result);
         m.Migrate(new MigrateRequest("p", "a", PageRange.All, "warm0"), result);
         m.Touch("p", "a", new PageRange(0, 1), Access.Read, 0, out _);
         m.Verify("p", "a", PageRange.All, VerifyPattern.Seq, 1, new VerifyResult());
         m.Stats();
-    }
-
-    private bool Prepare(VmaInfo v, PageRange range, int every, out long first, out long count, out Errno err)
-    {
-        if (every < 1 || !range.TryResolve(v.Pages, out first, out count))
-        {
-            first = count = 0;
-            err = Errno.EFAULT;
-            return false;
-        }
-        err = _mm.PrepareFaults(v, first, count, every, false);
-        return err == Errno.None;
     }
 
     private void SyncDevices()

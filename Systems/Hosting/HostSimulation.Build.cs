@@ -1,19 +1,27 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Systems.Hosting;
 
-// Building the plan from code. These steps skip the scenario loader's validation: an unknown process, VMA or
-// device name throws when the step runs, as an IMachine call would.
+// Building the plan from code: each step's names are checked as the scenario loader checks a file's, when it is added.
 public sealed partial class HostSimulation
 {
+    private NameTracker? _names;
+
     /// <summary>
-    /// Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan.
+    /// Appends <paramref name="step"/> (any scenario step; a repeat is unrolled) to the plan. Throws
+    /// <see cref="ScenarioException"/>, adding nothing, when the step names a process, VMA or device that does not
+    /// exist at that point of the plan, or creates one that does (the message starts with the step's path).
     /// </summary>
     public HostSimulation Add(ScenarioStep step)
     {
+        // A single step checks every name before it changes one; a repeat's body may fail part-way, so it is followed on a copy.
+        var names = step is RepeatStep ? Names.Clone() : Names;
+        names.Follow(step);
+        _names = names;
         var unrolled = new List<PlannedStep>();
         PlannedStep.Unroll([step], unrolled);
         // Unroll labels a lone step index 0: give it its position among the top-level steps.
@@ -26,6 +34,24 @@ public sealed partial class HostSimulation
     }
 
     private string NextPath => $"steps[{_topLevelSteps}]";
+
+    /// <summary>The names the plan makes, followed up to its end (built on the first <see cref="Add"/>).</summary>
+    private NameTracker Names
+    {
+        get
+        {
+            if (_names is null)
+            {
+                var names = new NameTracker(Machine.Config.DeviceList.Select(d => d.Name));
+                foreach (var planned in _plan)
+                {
+                    names.Follow(planned.Step);
+                }
+                _names = names;
+            }
+            return _names;
+        }
+    }
 
     /// <summary>Appends <c>process</c>.</summary>
     public HostSimulation Process(string name) => Add(new ProcessStep(NextPath, [], name));

@@ -9,16 +9,12 @@ namespace HmmEcs.Systems.Kernel;
 internal sealed partial class MemoryManager
 {
     /// <summary>
-    /// The prepass of a faulting step: permission, immovable device pages, then the RAM frames the
-    /// faults will need (new pages, swap-ins, device pages brought back, copies; a huge fault 512).
+    /// The prepass of a faulting step (the front has checked the VMA's protection): immovable device pages,
+    /// then the RAM frames the faults will need (new pages, swap-ins, device pages brought back, copies; a huge fault 512).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Errno PrepareFaults(VmaInfo vma, long first, long count, int every, bool write)
     {
-        if (write && !vma.Area.Writable)
-        {
-            return Errno.EFAULT;
-        }
         long need = 0;
         var plannedRegion = -1L;
         for (var i = first; i < first + count; i += every)

@@ -154,33 +154,4 @@ internal sealed partial class MemoryManager
         var id = MappedAt(vma, i, out _);
         return id >= Memory.RamPages && Memory.DeviceOf(id) == device;
     }
-
-    /// <summary>Adds the live mirror entries of every device (stats <c>devices.NAME.mirrored</c>).</summary>
-    public void CountMirrored(long[] mirrored)
-    {
-        foreach (var p in Processes)
-        {
-            foreach (var vma in p.Vmas)
-            {
-                if (vma.Mirror is not { } table)
-                {
-                    continue;
-                }
-                for (var d = 0; d < mirrored.Length; d++)
-                {
-                    if (table.Existing(d) is not { } entries)
-                    {
-                        continue;
-                    }
-                    for (long i = 0; i < entries.Length; i++)
-                    {
-                        if (IsLive(vma, i, entries[i], false))
-                        {
-                            mirrored[d]++;
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

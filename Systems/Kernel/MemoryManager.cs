@@ -37,18 +37,6 @@ internal sealed partial class MemoryManager
     /// <summary>The migration helper (set once the pipeline is built over this manager).</summary>
     public Migration.MigrationPipeline Pipeline { get; set; } = null!;
 
-    public AddressSpace Process(string name)
-    {
-        foreach (var p in Processes)
-        {
-            if (p.Name == name)
-            {
-                return p;
-            }
-        }
-        throw new ArgumentException($"no process '{name}'");
-    }
-
     /// <summary>The PTE with global number <paramref name="g"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Pte PteRef(long g) => ref Ptes.ChunkAt(g).GetSpan<Pte>()[Ptes.RowOf(g)];

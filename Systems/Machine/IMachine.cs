@@ -4,12 +4,11 @@ using HmmEcs.Components.Migration;
 namespace HmmEcs.Systems.Machine;
 
 /// <summary>
-/// A simulated machine (RAM, devices, processes) that runs scenario steps. Two engines implement
-/// it — the ECS pipeline and the scalar reference — and must give identical results for every step.
-/// The device-mirror ops default to <see cref="NotSupportedException"/> for machines that only wrap or fake the others.
-/// Names (processes, VMAs, devices) are validated by the scenario loader; an unknown name is a
-/// programming error and throws. Every method that returns an <see cref="Errno"/> other than
-/// <see cref="Errno.None"/> has changed nothing.
+/// A simulated machine (RAM, devices, processes) that runs scenario steps. Two engines implement it — the
+/// ECS pipeline and the scalar reference — behind one front layer (<see cref="MachineFront"/>) that resolves
+/// names and checks arguments for both, and they must give identical results for every step. An unknown
+/// or duplicate name is <see cref="Errno.EINVAL"/> (the scenario loader rejects such files before anything
+/// runs). Every method that returns an <see cref="Errno"/> other than <see cref="Errno.None"/> has changed nothing.
 /// </summary>
 public interface IMachine : IDisposable
 {
@@ -48,9 +47,6 @@ public interface IMachine : IDisposable
 
     CheckResult Check();
 
-    /// <summary>True when the device-mirror ops below run (both engines); the runner refuses them, before anything runs, on a machine without.</summary>
-    bool HasDeviceMirror => false;
-
     /// <summary>
     /// <c>device-read</c>: device <paramref name="device"/> reads a range through its mirror of the process's
     /// page table. A page without a live entry takes the fault path (counts in <see cref="DeviceAccessResult.Faults"/>):
@@ -58,29 +54,28 @@ public interface IMachine : IDisposable
     /// it is, then mirrored read-only or writable as its PTE is. EFAULT (range, immovable page of another device),
     /// ENOMEM (RAM for the faults) change nothing.
     /// </summary>
-    Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result)
-        => throw new NotSupportedException($"{EngineName} has no device mirror");
+    Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result);
 
     /// <summary>
     /// <c>device-write</c>: as <see cref="DeviceRead"/> with write access (a read-only entry or PTE takes the fault
     /// path; a COW-shared page is copied), then stores <c>Stamp(salt, i)</c>; the entries end writable.
     /// EPERM for a read-only VMA, changing nothing.
     /// </summary>
-    Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result)
-        => throw new NotSupportedException($"{EngineName} has no device mirror");
+    Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result);
 
     /// <summary><c>snapshot</c>: counts each page of the range in exactly one state as the device sees the CPU page table, without faulting.</summary>
-    Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
-        => throw new NotSupportedException($"{EngineName} has no device mirror");
+    Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result);
 
     /// <summary>
     /// <c>evict</c>: every page of <paramref name="device"/> goes back to RAM through the migration helper's phases,
     /// every mapping updated; <paramref name="migrated"/> counts the pages moved. ENOMEM, changing nothing, when RAM
     /// lacks a frame for every page the device holds.
     /// </summary>
-    Errno Evict(string device, out long migrated)
-        => throw new NotSupportedException($"{EngineName} has no device mirror");
+    Errno Evict(string device, out long migrated);
 
-    /// <summary>Describes pages <c>first..first+dest.Length</c> of a VMA without faulting (for differential tests).</summary>
+    /// <summary>
+    /// Describes pages <c>first..first+dest.Length</c> of a VMA without faulting (for differential tests); throws
+    /// <see cref="ArgumentException"/> for an unknown VMA and <see cref="ArgumentOutOfRangeException"/> past its end.
+    /// </summary>
     void Inspect(string proc, string vma, long first, Span<PageView> dest);
 }

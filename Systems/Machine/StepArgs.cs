@@ -15,12 +15,13 @@ public readonly record struct PageRange(long First = 0, long? Count = null)
     /// <summary>The whole VMA.</summary>
     public static PageRange All => new(0, null);
 
-    /// <summary>Resolves against a VMA of <paramref name="vmaPages"/> pages; false when the range reaches past it.</summary>
+    /// <summary>Resolves against a VMA of <paramref name="vmaPages"/> pages; false when the range is empty or reaches past it.</summary>
     public bool TryResolve(long vmaPages, out long first, out long count)
     {
         first = First;
         count = Count ?? (vmaPages - First);
-        return First >= 0 && count >= 1 && First + count <= vmaPages;
+        // Compared without First + count, which wraps for counts near long.MaxValue.
+        return First >= 0 && First <= vmaPages && count >= 1 && count <= vmaPages - First;
     }
 }
 
@@ -34,6 +35,13 @@ public readonly record struct FailureInjection(int IsolateEvery = 0, int UnmapEv
 {
     /// <summary>True when nothing is injected.</summary>
     public bool IsEmpty => IsolateEvery == 0 && UnmapEvery == 0 && MigratePageEvery == 0;
+}
+
+/// <summary>The names a migrate target takes besides the devices'.</summary>
+public static class MigrateTargets
+{
+    /// <summary>System RAM as a migrate target (<c>to: "ram"</c>); no device may take this name.</summary>
+    public const string Ram = "ram";
 }
 
 /// <summary>Arguments of one <c>migrate</c> step: the range and the target (a device name or <c>"ram"</c>).</summary>

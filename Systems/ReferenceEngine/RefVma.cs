@@ -76,12 +76,10 @@ internal sealed class RefVma
     public HmmEcs.Devices.Mirror.MirrorTable? Mirror;
 }
 
-/// <summary>An address space: its VMAs by name, in creation order.</summary>
+/// <summary>An address space: its VMAs in creation order (the front layer resolves their names).</summary>
 internal sealed class RefProcess(string name)
 {
     public string Name { get; } = name;
-
-    public Dictionary<string, RefVma> Vmas { get; } = [];
 
     public List<RefVma> Order { get; } = [];
 }

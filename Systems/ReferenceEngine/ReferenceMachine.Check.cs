@@ -7,7 +7,7 @@ namespace HmmEcs.Systems.ReferenceEngine;
 public sealed partial class ReferenceMachine
 {
     /// <inheritdoc/>
-    public CheckResult Check()
+    public override CheckResult Check()
     {
         var result = new CheckResult();
         var details = result.Details;

@@ -8,16 +8,10 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// <summary>CPU faults (touch, pin, lock) and the ops built on them, each checked by a dry run first.</summary>
 public sealed partial class ReferenceMachine
 {
-    /// <inheritdoc/>
-    public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults)
+    private protected override Errno TouchCore(int vma, long first, long count, bool write, ulong salt, out FaultCounts faults)
     {
         faults = default;
-        var v = Vma(proc, vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        var write = access == Access.Write;
+        var v = _vmas[vma];
         var err = Prepass(v, first, count, 1, write);
         if (err != Errno.None)
         {
@@ -36,12 +30,11 @@ public sealed partial class ReferenceMachine
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages)
+    private protected override Errno PinCore(int vma, long first, long count, int every, bool take, out long pages)
     {
         pages = 0;
-        var v = Vma(proc, vma);
-        var err = FaultInEvery(v, range, every, out var first, out var count);
+        var v = _vmas[vma];
+        var err = FaultInEvery(v, first, count, every);
         if (err != Errno.None)
         {
             return err;
@@ -71,12 +64,11 @@ public sealed partial class ReferenceMachine
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages)
+    private protected override Errno LockCore(int vma, long first, long count, int every, bool take, out long pages)
     {
         pages = 0;
-        var v = Vma(proc, vma);
-        var err = FaultInEvery(v, range, every, out var first, out var count);
+        var v = _vmas[vma];
+        var err = FaultInEvery(v, first, count, every);
         if (err != Errno.None)
         {
             return err;
@@ -94,15 +86,10 @@ public sealed partial class ReferenceMachine
         return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno SwapOut(string proc, string vma, PageRange range, int every, out long swapped)
+    private protected override Errno SwapOutCore(int vma, long first, long count, int every, out long swapped)
     {
         swapped = 0;
-        var v = Vma(proc, vma);
-        if (every < 1 || !range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
+        var v = _vmas[vma];
         if (v.Kind != VmaKind.Anon)
         {
             return Errno.None;
@@ -132,13 +119,8 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>Faults in every <paramref name="every"/>-th page of a range as a read touch would (pin, lock).</summary>
-    private Errno FaultInEvery(RefVma v, PageRange range, int every, out long first, out long count)
+    private Errno FaultInEvery(RefVma v, long first, long count, int every)
     {
-        if (every < 1 || !range.TryResolve(v.Pages, out first, out count))
-        {
-            first = count = 0;
-            return Errno.EFAULT;
-        }
         var err = Prepass(v, first, count, every, false);
         if (err != Errno.None)
         {
@@ -153,69 +135,59 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>
-    /// The prepass of a fault loop: EFAULT for a write to a read-only VMA or a fault on an immovable
+    /// The prepass of a fault loop (the front has checked the VMA's protection): EFAULT for a fault on an immovable
     /// device page, then ENOMEM when the frames the loop may take exceed the free frames: one per hole,
     /// swap-in, device page brought back and COW copy, and 512 for a region a huge fault would map
     /// (counted whole even though that fault falls back to one page when no aligned run is free).
     /// </summary>
     private Errno Prepass(RefVma v, long first, long count, int every, bool write)
     {
-        if (write && !v.Writable)
-        {
-            return Errno.EFAULT;
-        }
         long need = 0;
         long plannedRegion = -1;
         for (long k = 0; k < count; k += every)
         {
-            if (!PrepassPage(v, first + k, write, ref need, ref plannedRegion))
+            var frames = FramesFor(v, first + k, write, ref plannedRegion);
+            if (frames < 0)
             {
                 return Errno.EFAULT;
             }
+            need += frames;
         }
         return need > _ram.Free ? Errno.ENOMEM : Errno.None;
     }
 
-    /// <summary>One page of <see cref="Prepass"/>: adds the frames its fault may take; false for an immovable device page.</summary>
-    private bool PrepassPage(RefVma v, long i, bool write, ref long need, ref long plannedRegion)
+    /// <summary>
+    /// RAM frames the fault on page <paramref name="i"/> may take — a hole, a swap-in, a device page brought back,
+    /// a COW copy one each, a region a huge fault would map 512 (on its first hole) — or -1 for an immovable device page.
+    /// </summary>
+    private long FramesFor(RefVma v, long i, bool write, ref long plannedRegion)
+    {
+        ref var pte = ref v.Ptes[i];
+        var copy = write && !pte.Write && !v.IsShared && pte.Page is { MapCount: > 1 } ? 1 : 0;
+        return pte.Kind switch
+        {
+            PteKind.None => HoleFrames(v, i, ref plannedRegion),
+            PteKind.Swap => 1,
+            PteKind.DevicePrivate => _devices[pte.Page!.Device].Config.Movable ? 1 + copy : -1,
+            PteKind.Present => copy,
+            _ => 0,
+        };
+    }
+
+    /// <summary>A hole's frames: a whole huge page for the first hole of a region a huge fault maps, none for a cached file page.</summary>
+    private long HoleFrames(RefVma v, long i, ref long plannedRegion)
     {
         var r = i / HugePages;
-        ref var pte = ref v.Ptes[i];
-        switch (pte.Kind)
+        if (r == plannedRegion)
         {
-            case PteKind.None:
-                if (r == plannedRegion)
-                {
-                    break;
-                }
-                if (WantsHugeFault(v, r))
-                {
-                    plannedRegion = r;
-                    need += HugePages;
-                }
-                else if (!v.IsShared || v.Mapping.Cache![i] is null)
-                {
-                    need++;
-                }
-                break;
-            case PteKind.Swap:
-                need++;
-                break;
-            case PteKind.DevicePrivate:
-                if (!_devices[pte.Page!.Device].Config.Movable)
-                {
-                    return false;
-                }
-                need += 1 + (write && !pte.Write && !v.IsShared && pte.Page.MapCount > 1 ? 1 : 0);
-                break;
-            case PteKind.Present:
-                if (write && !pte.Write && !v.IsShared && pte.Page!.MapCount > 1)
-                {
-                    need++;
-                }
-                break;
+            return 0;
         }
-        return true;
+        if (WantsHugeFault(v, r))
+        {
+            plannedRegion = r;
+            return HugePages;
+        }
+        return v.IsShared && v.Mapping.Cache![i] is not null ? 0 : 1;
     }
 
     /// <summary>

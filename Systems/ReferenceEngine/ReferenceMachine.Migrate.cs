@@ -11,28 +11,14 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// </summary>
 public sealed partial class ReferenceMachine
 {
-    /// <inheritdoc/>
-    public Errno Migrate(MigrateRequest request, MigrateResult result)
+    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateResult result)
     {
-        var v = Vma(request.Proc, request.Vma);
-        if (v.Kind is VmaKind.Hugetlb or VmaKind.Pfnmap || !request.Range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EINVAL;
-        }
-        var target = -1;
-        if (request.To != "ram")
-        {
-            target = Config.DeviceIndex(request.To);
-            if (target < 0)
-            {
-                throw new ArgumentException($"no device '{request.To}'", nameof(request));
-            }
-        }
+        var v = _vmas[vma];
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = 0;
         result.Copy = default;
-        var run = MigrateRange(v, first, count, target, request.Inject, result);
+        var run = MigrateRange(v, first, count, target, inject, result);
         result.Requested = count;
         var outcomes = new MigrateReason[count];
         for (var k = 0; k < count; k++)

@@ -9,36 +9,22 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// <summary>The device mirror (dmirror): device reads and writes through it, snapshots, eviction.</summary>
 public sealed partial class ReferenceMachine
 {
-    /// <inheritdoc/>
-    public Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result)
-        => DeviceAccess(device, proc, vma, range, false, pattern == VerifyPattern.Seq, salt, result);
-
-    /// <inheritdoc/>
-    public Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result)
-        => DeviceAccess(device, proc, vma, range, true, true, salt, result);
-
-    private Errno DeviceAccess(string device, string proc, string vma, PageRange range, bool write, bool seq, ulong salt, DeviceAccessResult result)
+    private protected override Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result)
     {
-        var d = DeviceIndex(device);
-        var v = Vma(proc, vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        if (write && !v.Writable)
-        {
-            return Errno.EPERM;
-        }
-        var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(d);
+        var v = _vmas[vma];
+        var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(device);
         long need = 0;
         long plannedRegion = -1;
         for (var i = first; i < first + count; i++)
         {
-            if (!IsLive(v, i, entries[i], write) && NeedsCpuFault(v, d, i, write)
-                && !PrepassPage(v, i, write, ref need, ref plannedRegion))
+            var frames = IsLive(v, i, entries[i], write) || !NeedsCpuFault(v, device, i, write)
+                ? 0
+                : FramesFor(v, i, write, ref plannedRegion);
+            if (frames < 0)
             {
                 return Errno.EFAULT;
             }
+            need += frames;
         }
         if (need > _ram.Free)
         {
@@ -50,11 +36,11 @@ public sealed partial class ReferenceMachine
             if (!IsLive(v, i, entries[i], write))
             {
                 result.Faults++;
-                if (NeedsCpuFault(v, d, i, write))
+                if (NeedsCpuFault(v, device, i, write))
                 {
                     FaultIn(v, i, write, ref ignored);
                 }
-                MirrorMap(v, d, i);
+                MirrorMap(v, device, i);
             }
             var page = v.Ptes[i].Page!;
             result.Pages++;
@@ -120,92 +106,39 @@ public sealed partial class ReferenceMachine
         };
     }
 
-    /// <inheritdoc/>
-    public Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
+    private protected override void SnapshotCore(int device, int vma, long first, long count, SnapshotResult result)
     {
-        var d = DeviceIndex(device);
-        var v = Vma(proc, vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
+        var v = _vmas[vma];
         for (var i = first; i < first + count; i++)
         {
             ref var pte = ref v.Ptes[i];
-            switch (pte.Kind)
+            var mapsPage = pte.Kind is PteKind.Present or PteKind.DevicePrivate;
+            if (!mapsPage)
             {
-                case PteKind.Present when v.HugePmd[i / HugePages]:
-                    result.Huge++;
-                    break;
-                case PteKind.Present:
-                    if (pte.Write)
-                    {
-                        result.Write++;
-                    }
-                    else
-                    {
-                        result.Read++;
-                    }
-                    break;
-                case PteKind.DevicePrivate:
-                    if (pte.Page!.Device == d)
-                    {
-                        result.DeviceLocal++;
-                    }
-                    else
-                    {
-                        result.DeviceRemote++;
-                    }
-                    break;
-                default:
-                    result.None++;
-                    break;
+                result.None++;
+            }
+            else if (pte.Kind == PteKind.DevicePrivate)
+            {
+                result.DeviceLocal += pte.Page!.Device == device ? 1 : 0;
+                result.DeviceRemote += pte.Page!.Device == device ? 0 : 1;
+            }
+            else if (v.HugePmd[i / HugePages])
+            {
+                result.Huge++;
+            }
+            else
+            {
+                result.Write += pte.Write ? 1 : 0;
+                result.Read += pte.Write ? 0 : 1;
             }
         }
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Evict(string device, out long migrated)
-    {
-        migrated = 0;
-        var d = DeviceIndex(device);
-        if (_devices[d].Allocator.Used > _ram.Free)
-        {
-            return Errno.ENOMEM;
-        }
-        var result = new MigrateResult();
-        foreach (var p in _processOrder)
-        {
-            foreach (var v in p.Order)
-            {
-                // Runs of this device's pages, walked again after each run: a shared page moves for every mapper at once.
-                var i = 0L;
-                while (i < v.Pages)
-                {
-                    if (!OnDevice(v, i, d))
-                    {
-                        i++;
-                        continue;
-                    }
-                    var end = i + 1;
-                    while (end < v.Pages && OnDevice(v, end, d))
-                    {
-                        end++;
-                    }
-                    if (v.Kind is VmaKind.Hugetlb or VmaKind.Pfnmap)
-                    {
-                        i = end;
-                        continue;
-                    }
-                    Migrate(new MigrateRequest(p.Name, v.Name, new PageRange(i, end - i), "ram"), result);
-                    migrated += result.Migrated;
-                    i = end;
-                }
-            }
-        }
-        return Errno.None;
-    }
+    private protected override bool OnDeviceCore(int vma, long i, int device) => OnDevice(_vmas[vma], i, device);
+
+    private protected override long RamFramesFree => _ram.Free;
+
+    private protected override long DevicePagesUsed(int device) => _devices[device].Allocator.Used;
 
     private static bool OnDevice(RefVma v, long i, int d)
     {
@@ -213,38 +146,11 @@ public sealed partial class ReferenceMachine
         return pte.Kind is PteKind.Present or PteKind.DevicePrivate && pte.Page!.Device == d;
     }
 
-    /// <summary>Live mirror entries of every device (stats <c>devices.NAME.mirrored</c>).</summary>
-    private void CountMirrored(long[] mirrored)
-    {
-        foreach (var p in _processOrder)
-        {
-            foreach (var v in p.Order)
-            {
-                if (v.Mirror is not { } table)
-                {
-                    continue;
-                }
-                for (var d = 0; d < _devices.Length; d++)
-                {
-                    if (table.Existing(d) is not { } entries)
-                    {
-                        continue;
-                    }
-                    for (long i = 0; i < entries.Length; i++)
-                    {
-                        if (IsLive(v, i, entries[i], false))
-                        {
-                            mirrored[d]++;
-                        }
-                    }
-                }
-            }
-        }
-    }
+    private protected override long LiveMirrorEntriesCore(int vma, int device) =>
+        _vmas[vma].Mirror?.CountLive(device, new Liveness(this, _vmas[vma])) ?? 0;
 
-    private int DeviceIndex(string device)
+    private readonly struct Liveness(ReferenceMachine machine, RefVma vma) : IMirrorLiveness
     {
-        var d = Config.DeviceIndex(device);
-        return d >= 0 ? d : throw new ArgumentException($"no device '{device}'", nameof(device));
+        public bool IsLive(long page, in MirrorEntry entry) => machine.IsLive(vma, page, entry, false);
     }
 }

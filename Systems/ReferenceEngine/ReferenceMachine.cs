@@ -11,12 +11,14 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// one loop per phase. The oracle the ECS engine is tested against, and its baseline.
 /// The operations live in partial files by area (faults, migration, checker).
 /// </summary>
-public sealed partial class ReferenceMachine : IMachine
+public sealed partial class ReferenceMachine : MachineFront
 {
     private const int HugePages = PageGeometry.PmdPages;
 
-    private readonly Dictionary<string, RefProcess> _processes = [];
+    /// <summary>Processes by number, in creation order.</summary>
     private readonly List<RefProcess> _processOrder = [];
+    /// <summary>VMAs by number (an unmapped VMA keeps its number).</summary>
+    private readonly List<RefVma> _vmas = [];
     private readonly RefFrameAllocator _ram;
     private readonly RefPage?[] _ramPages;
     private readonly RefDevice[] _devices;
@@ -32,8 +34,8 @@ public sealed partial class ReferenceMachine : IMachine
 
     /// <summary>Builds an empty machine of <paramref name="config"/>.</summary>
     public ReferenceMachine(MachineConfig config)
+        : base(config)
     {
-        Config = config;
         _bytes = config.Payload == PayloadMode.Bytes;
         _ram = new RefFrameAllocator(config.RamPages, HugePages);
         _ramPages = new RefPage?[config.RamPages];
@@ -50,55 +52,28 @@ public sealed partial class ReferenceMachine : IMachine
     }
 
     /// <inheritdoc/>
-    public MachineConfig Config { get; }
+    public override string EngineName => "reference";
 
-    /// <inheritdoc/>
-    public string EngineName => "reference";
-
-    /// <inheritdoc/>
-    public bool HasDeviceMirror => true;
-
-    /// <inheritdoc/>
-    public Errno CreateProcess(string name)
+    private protected override int CreateProcessCore(string name)
     {
-        if (_processes.ContainsKey(name))
-        {
-            return Errno.EINVAL;
-        }
-        var p = new RefProcess(name);
-        _processes.Add(name, p);
-        _processOrder.Add(p);
-        return Errno.None;
+        _processOrder.Add(new RefProcess(name));
+        return _processOrder.Count - 1;
     }
 
-    /// <inheritdoc/>
-    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp)
+    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp)
     {
-        var p = Process(proc);
-        if (pages < 1 || p.Vmas.ContainsKey(vma))
-        {
-            return Errno.EINVAL;
-        }
         var mapping = new RefMapping(pages, kind is VmaKind.File or VmaKind.SharedAnon);
-        AddVma(new RefVma(p, vma, pages, kind, writable, thp, mapping));
-        return Errno.None;
+        return AddVma(new RefVma(_processOrder[process], name, pages, kind, writable, thp, mapping));
     }
 
-    /// <inheritdoc/>
-    public Errno Fork(string proc, string child)
+    private protected override int ForkCore(int parent, string child, List<int> childVmas)
     {
-        var parent = Process(proc);
-        if (_processes.ContainsKey(child))
-        {
-            return Errno.EINVAL;
-        }
         var c = new RefProcess(child);
-        _processes.Add(child, c);
         _processOrder.Add(c);
-        foreach (var pv in parent.Order)
+        foreach (var pv in _processOrder[parent].Order)
         {
             var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, pv.Writable, pv.Thp, pv.Mapping);
-            AddVma(cv);
+            childVmas.Add(AddVma(cv));
             Array.Copy(pv.HugePmd, cv.HugePmd, pv.HugePmd.Length);
             if (!pv.IsShared)
             {
@@ -132,13 +107,12 @@ public sealed partial class ReferenceMachine : IMachine
                 }
             }
         }
-        return Errno.None;
+        return _processOrder.Count - 1;
     }
 
-    /// <inheritdoc/>
-    public Errno Mprotect(string proc, string vma, bool writable)
+    private protected override void MprotectCore(int vma, bool writable)
     {
-        var v = Vma(proc, vma);
+        var v = _vmas[vma];
         v.Writable = writable;
         v.Mirror?.Clear();
         if (!writable)
@@ -149,14 +123,11 @@ public sealed partial class ReferenceMachine : IMachine
                 ptes[i].Write = false;
             }
         }
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Munmap(string proc, string vma)
+    private protected override void MunmapCore(int process, int vma)
     {
-        var p = Process(proc);
-        var v = Vma(proc, vma);
+        var v = _vmas[vma];
         var ptes = v.Ptes;
         for (long i = 0; i < ptes.Length; i++)
         {
@@ -174,8 +145,7 @@ public sealed partial class ReferenceMachine : IMachine
             pte = default;
         }
         v.Mirror?.Clear();
-        p.Vmas.Remove(vma);
-        p.Order.Remove(v);
+        _processOrder[process].Order.Remove(v);
         var mapping = v.Mapping;
         mapping.Vmas.Remove(v);
         if (mapping.Cache is { } cache && mapping.Vmas.Count == 0)
@@ -191,24 +161,14 @@ public sealed partial class ReferenceMachine : IMachine
                 }
             }
         }
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result)
+    private protected override void VerifyCore(int vma, long first, long count, bool seq, ulong salt, VerifyResult result)
     {
-        var v = Vma(proc, vma);
-        if (!range.TryResolve(v.Pages, out var first, out var count))
-        {
-            return Errno.EFAULT;
-        }
-        if (result.Device.Length != _devices.Length)
-        {
-            result.Device = new long[_devices.Length];
-        }
+        var v = _vmas[vma];
         for (var i = first; i < first + count; i++)
         {
-            var expected = pattern == VerifyPattern.Seq ? Stamp.Of(salt, i) : 0;
+            var expected = seq ? Stamp.Of(salt, i) : 0;
             var residence = Describe(v, i, out var device, out var page, out var slot);
             switch (residence)
             {
@@ -236,13 +196,11 @@ public sealed partial class ReferenceMachine : IMachine
                 result.Mismatches++;
             }
         }
-        return Errno.None;
     }
 
-    /// <inheritdoc/>
-    public void Inspect(string proc, string vma, long first, Span<PageView> dest)
+    private protected override void InspectCore(int vma, long first, Span<PageView> dest)
     {
-        var v = Vma(proc, vma);
+        var v = _vmas[vma];
         for (var k = 0; k < dest.Length; k++)
         {
             var i = first + k;
@@ -261,8 +219,7 @@ public sealed partial class ReferenceMachine : IMachine
         }
     }
 
-    /// <inheritdoc/>
-    public StatsResult Stats()
+    private protected override StatsResult StatsCore()
     {
         var s = new StatsResult
         {
@@ -270,7 +227,6 @@ public sealed partial class ReferenceMachine : IMachine
             RamFree = _ram.Free,
             DeviceUsed = new long[_devices.Length],
             DeviceFree = new long[_devices.Length],
-            DeviceMirrored = new long[_devices.Length],
             Pinned = _pinnedPages,
             Locked = _lockedPages,
         };
@@ -279,25 +235,20 @@ public sealed partial class ReferenceMachine : IMachine
             s.DeviceUsed[d] = _devices[d].Allocator.Used;
             s.DeviceFree[d] = _devices[d].Allocator.Free;
         }
-        CountMirrored(s.DeviceMirrored);
         return s;
     }
 
     /// <inheritdoc/>
-    public void Dispose()
+    public override void Dispose()
     {
     }
 
-    private RefProcess Process(string name) =>
-        _processes.TryGetValue(name, out var p) ? p : throw new ArgumentException($"no process '{name}'", nameof(name));
-
-    private RefVma Vma(string proc, string vma) =>
-        Process(proc).Vmas.TryGetValue(vma, out var v) ? v : throw new ArgumentException($"no vma '{vma}' in process '{proc}'", nameof(vma));
-
-    private static void AddVma(RefVma v)
+    /// <summary>Numbers a new VMA and puts it last in its process.</summary>
+    private int AddVma(RefVma v)
     {
-        v.Owner.Vmas.Add(v.Name, v);
         v.Owner.Order.Add(v);
+        _vmas.Add(v);
+        return _vmas.Count - 1;
     }
 
     /// <summary>Where page <paramref name="i"/> of <paramref name="v"/> lives, and the page or slot holding its content.</summary>

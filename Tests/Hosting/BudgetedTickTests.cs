@@ -171,15 +171,18 @@ public sealed class BudgetedTickTests
     [Fact]
     public void AMigrateOnAVmaThePlanDidNotCreateRunsWhole()
     {
+        // The plan names the process and the VMA, but the machine already has them (made directly): the plan's own
+        // process and mmap fail with EINVAL, so the plan never learns the VMA's size and cannot cut the migrate.
         var config = new Systems.Machine.MachineConfig(8192, Devices: [new("gpu0", 8192)]);
         using var sim = HostSimulation.FromConfig(config, "ecs");
         sim.Machine.CreateProcess("p");
         sim.Machine.Mmap("p", "buf", 1500, HmmEcs.Components.Memory.VmaKind.Anon, true, false);
         sim.Machine.Touch("p", "buf", Systems.Machine.PageRange.All, Systems.Machine.Access.Write, 1, out _);
-        sim.Migrate("p", "buf", "gpu0");
+        sim.Process("p").Mmap("p", "buf", 1500).Migrate("p", "buf", "gpu0");
         var report = sim.Tick(100);
         Assert.Equal(1500, report.PagesProcessed);
         Assert.True(report.Finished);
-        Assert.Equal(1500, sim.Results[0].Fields["migrated"]!.GetValue<long>());
+        Assert.Equal(["EINVAL", "EINVAL", null], sim.Results.Select(r => r.ErrorName));
+        Assert.Equal(1500, sim.Results[2].Fields["migrated"]!.GetValue<long>());
     }
 }

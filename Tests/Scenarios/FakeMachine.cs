@@ -125,6 +125,28 @@ internal sealed class FakeMachine(MachineConfig config) : IMachine
         return c;
     }
 
+    public Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result) =>
+        DeviceAccess(proc, vma, range, result, "device-read");
+
+    public Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result) =>
+        DeviceAccess(proc, vma, range, result, "device-write");
+
+    public Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
+    {
+        if (!Resolve(proc, vma, range, out var count))
+        {
+            return Log("snapshot", Errno.EFAULT);
+        }
+        result.None = count;
+        return Log("snapshot", Errno.None);
+    }
+
+    public Errno Evict(string device, out long migrated)
+    {
+        migrated = 7;
+        return Log("evict", Errno.None);
+    }
+
     public void Inspect(string proc, string vma, long first, Span<PageView> dest) => dest.Clear();
 
     public void Dispose() => Disposed = true;
@@ -137,6 +159,18 @@ internal sealed class FakeMachine(MachineConfig config) : IMachine
             return Log(op, Errno.EFAULT);
         }
         pages = (count + every - 1) / every;
+        return Log(op, Errno.None);
+    }
+
+    private Errno DeviceAccess(string proc, string vma, PageRange range, DeviceAccessResult result, string op)
+    {
+        if (!Resolve(proc, vma, range, out var count))
+        {
+            result.Pages = 3; // must not leak into the result
+            return Log(op, Errno.EFAULT);
+        }
+        result.Pages = count;
+        result.Faults = count;
         return Log(op, Errno.None);
     }
 

@@ -1,10 +1,13 @@
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 
 /// <summary>
-/// Follows processes and their VMAs symbolically through the steps as the loader reads them, so a name
-/// that does not exist at that point of the run (or one created twice) is rejected before anything runs.
+/// Follows processes and their VMAs symbolically through the steps, so a name that does not exist at that
+/// point of the run (or one created twice) is rejected before anything runs: the loader follows each step
+/// as it reads it, a host follows each step it adds (<see cref="Follow"/>). The machine's front layer makes
+/// the same checks when a step runs; this is the early, path-naming form of them.
 /// </summary>
 internal sealed class NameTracker
 {
@@ -13,25 +16,121 @@ internal sealed class NameTracker
 
     public NameTracker(IEnumerable<string> devices) => _devices = new HashSet<string>(devices, StringComparer.Ordinal);
 
-    public void AddProcess(string name, string path)
+    /// <summary>A copy to follow a repeat on: its body may fail after some of its steps changed the names.</summary>
+    public NameTracker Clone()
+    {
+        var copy = new NameTracker(_devices) { Version = Version };
+        foreach (var (proc, vmas) in _processes)
+        {
+            copy._processes.Add(proc, new HashSet<string>(vmas, StringComparer.Ordinal));
+        }
+        return copy;
+    }
+
+    /// <summary>Bumped by every step that creates or removes a name (a repeat's body that bumps it is checked on a second pass).</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Checks and applies the names <paramref name="step"/> uses and makes; throws <see cref="ScenarioException"/> at the field.</summary>
+    public void Follow(ScenarioStep step)
+    {
+        var at = step.Path;
+        switch (step)
+        {
+            case ProcessStep s:
+                AddProcess(s.Name, $"{at}.name");
+                break;
+            case MmapStep s:
+                AddVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case ForkStep s:
+                Fork(s.Proc, s.Child, $"{at}.proc", $"{at}.child");
+                break;
+            case MunmapStep s:
+                RemoveVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case MigrateStep s:
+                RequireVma(s.Request.Proc, s.Request.Vma, $"{at}.proc", $"{at}.vma");
+                RequireTarget(s.Request.To, $"{at}.to");
+                break;
+            case TouchStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case PinStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case LockStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case SwapOutStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case MprotectStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case VerifyStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case DeviceMirrorStep s:
+                RequireDevice(s.Device, $"{at}.device");
+                if (s.Proc is not null)
+                {
+                    RequireVma(s.Proc, s.Vma!, $"{at}.proc", $"{at}.vma");
+                }
+                break;
+            case RepeatStep s:
+                var before = Version;
+                foreach (var inner in s.Body)
+                {
+                    Follow(inner);
+                }
+                FollowSecondPass(s, before);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A repeat's names must hold on every pass. After the first pass over its body (begun at <paramref name="before"/>),
+    /// a body that created or removed names is followed once more: a second pass that holds leaves the names as the
+    /// first did, so it stands for every later one.
+    /// </summary>
+    public void FollowSecondPass(RepeatStep repeat, int before)
+    {
+        if (repeat.Times < 2 || Version == before)
+        {
+            return;
+        }
+        try
+        {
+            foreach (var inner in repeat.Body)
+            {
+                Follow(inner);
+            }
+        }
+        catch (ScenarioException e)
+        {
+            throw new ScenarioException(e.Path, $"{e.Problem} (on the repeat's second pass)");
+        }
+    }
+
+    private void AddProcess(string name, string path)
     {
         if (!_processes.TryAdd(name, new HashSet<string>(StringComparer.Ordinal)))
         {
             throw new ScenarioException(path, $"process '{name}' already exists");
         }
+        Version++;
     }
 
-    public void RequireProcess(string name, string path) => Vmas(name, path);
-
-    public void AddVma(string proc, string vma, string procPath, string vmaPath)
+    private void AddVma(string proc, string vma, string procPath, string vmaPath)
     {
         if (!Vmas(proc, procPath).Add(vma))
         {
             throw new ScenarioException(vmaPath, $"VMA '{vma}' already exists in process '{proc}'");
         }
+        Version++;
     }
 
-    public void RequireVma(string proc, string vma, string procPath, string vmaPath)
+    private void RequireVma(string proc, string vma, string procPath, string vmaPath)
     {
         if (!Vmas(proc, procPath).Contains(vma))
         {
@@ -39,32 +138,34 @@ internal sealed class NameTracker
         }
     }
 
-    public void RemoveVma(string proc, string vma, string procPath, string vmaPath)
+    private void RemoveVma(string proc, string vma, string procPath, string vmaPath)
     {
         RequireVma(proc, vma, procPath, vmaPath);
         _processes[proc].Remove(vma);
+        Version++;
     }
 
     /// <summary>fork: the child gets a copy of the parent's VMA names.</summary>
-    public void Fork(string proc, string child, string procPath, string childPath)
+    private void Fork(string proc, string child, string procPath, string childPath)
     {
         var vmas = Vmas(proc, procPath);
         if (!_processes.TryAdd(child, new HashSet<string>(vmas, StringComparer.Ordinal)))
         {
             throw new ScenarioException(childPath, $"process '{child}' already exists");
         }
+        Version++;
     }
 
     /// <summary>A migrate target: a device name or <c>ram</c>.</summary>
-    public void RequireTarget(string to, string path)
+    private void RequireTarget(string to, string path)
     {
-        if (to != "ram" && !_devices.Contains(to))
+        if (to != MigrateTargets.Ram && !_devices.Contains(to))
         {
             throw new ScenarioException(path, $"no device '{to}' (a device name or \"ram\")");
         }
     }
 
-    public void RequireDevice(string device, string path)
+    private void RequireDevice(string device, string path)
     {
         if (!_devices.Contains(device))
         {

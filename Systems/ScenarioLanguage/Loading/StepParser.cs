@@ -58,19 +58,25 @@ internal sealed class StepParser(NameTracker names)
         }
         var op = opElement.GetString()!;
         var r = new FieldReader(e, path, AllowedFields(op), $"op '{op}'");
-        var expect = op == "repeat" ? [] : ParseExpect(r);
+        if (op == "repeat")
+        {
+            return Repeat(r, path);
+        }
+        var step = Build(op, r, path, ParseExpect(r));
+        names.Follow(step);
+        return step;
+    }
+
+    /// <summary>The record of a non-repeat step, every field read and checked (its names are followed after).</summary>
+    private static ScenarioStep Build(string op, FieldReader r, string path, List<Expectation> expect)
+    {
         switch (op)
         {
             case "process":
-            {
-                var name = r.RequiredString("name");
-                names.AddProcess(name, r.Child("name"));
-                return new ProcessStep(path, expect, name);
-            }
+                return new ProcessStep(path, expect, r.RequiredString("name"));
             case "mmap":
             {
-                var (proc, vma) = (Proc(r), r.RequiredString("vma"));
-                names.AddVma(proc, vma, r.Child("proc"), r.Child("vma"));
+                var (proc, vma) = ProcVma(r);
                 var pages = r.Integer("pages", null, 1);
                 var kind = (VmaKind)r.Choice("kind", Kinds, -1);
                 var writable = r.Choice("prot", Prots, 0) == 0;
@@ -84,12 +90,7 @@ internal sealed class StepParser(NameTracker names)
                 return new TouchStep(path, expect, proc, vma, range, access, r.Unsigned("salt", 0));
             }
             case "fork":
-            {
-                var proc = Proc(r);
-                var child = r.RequiredString("child");
-                names.Fork(proc, child, r.Child("proc"), r.Child("child"));
-                return new ForkStep(path, expect, proc, child);
-            }
+                return new ForkStep(path, expect, r.RequiredString("proc"), r.RequiredString("child"));
             case "pin" or "unpin":
             {
                 var (proc, vma) = ProcVma(r);
@@ -112,9 +113,7 @@ internal sealed class StepParser(NameTracker names)
             }
             case "munmap":
             {
-                var proc = Proc(r);
-                var vma = r.RequiredString("vma");
-                names.RemoveVma(proc, vma, r.Child("proc"), r.Child("vma"));
+                var (proc, vma) = ProcVma(r);
                 return new MunmapStep(path, expect, proc, vma);
             }
             case "migrate":
@@ -122,7 +121,6 @@ internal sealed class StepParser(NameTracker names)
                 var (proc, vma) = ProcVma(r);
                 var range = Range(r);
                 var to = r.RequiredString("to");
-                names.RequireTarget(to, r.Child("to"));
                 return new MigrateStep(path, expect, new MigrateRequest(proc, vma, range, to, Inject(r)));
             }
             case "verify":
@@ -136,8 +134,6 @@ internal sealed class StepParser(NameTracker names)
                 return new StatsStep(path, expect);
             case "check":
                 return new CheckStep(path, expect);
-            case "repeat":
-                return Repeat(r, path);
             default:
                 return DeviceMirror(op, r, path, expect);
         }
@@ -147,30 +143,21 @@ internal sealed class StepParser(NameTracker names)
     {
         var times = (int)r.Integer("times", null, 1, int.MaxValue);
         var body = r.Required("steps");
+        var before = names.Version;
         var steps = ParseList(body, r.Child("steps"));
         if (steps.Count == 0)
         {
             throw new ScenarioException(r.Child("steps"), "must hold at least 1 step");
         }
+        var repeat = new RepeatStep(path, times, steps);
         // The names must hold on every pass: a body that creates a name fails on its second pass.
-        if (times > 1)
-        {
-            try
-            {
-                ParseList(body, r.Child("steps"));
-            }
-            catch (ScenarioException e)
-            {
-                throw new ScenarioException(e.Path, $"{e.Problem} (on the repeat's second pass)");
-            }
-        }
-        return new RepeatStep(path, times, steps);
+        names.FollowSecondPass(repeat, before);
+        return repeat;
     }
 
-    private DeviceMirrorStep DeviceMirror(string op, FieldReader r, string path, IReadOnlyList<Expectation> expect)
+    private static DeviceMirrorStep DeviceMirror(string op, FieldReader r, string path, IReadOnlyList<Expectation> expect)
     {
         var device = r.RequiredString("device");
-        names.RequireDevice(device, r.Child("device"));
         if (op == "evict")
         {
             return new DeviceMirrorStep(op, path, expect, device, null, null, PageRange.All, VerifyPattern.Seq, 0);
@@ -181,20 +168,7 @@ internal sealed class StepParser(NameTracker names)
         return new DeviceMirrorStep(op, path, expect, device, proc, vma, range, pattern, r.Unsigned("salt", 0));
     }
 
-    private string Proc(FieldReader r)
-    {
-        var proc = r.RequiredString("proc");
-        names.RequireProcess(proc, r.Child("proc"));
-        return proc;
-    }
-
-    private (string Proc, string Vma) ProcVma(FieldReader r)
-    {
-        var proc = Proc(r);
-        var vma = r.RequiredString("vma");
-        names.RequireVma(proc, vma, r.Child("proc"), r.Child("vma"));
-        return (proc, vma);
-    }
+    private static (string Proc, string Vma) ProcVma(FieldReader r) => (r.RequiredString("proc"), r.RequiredString("vma"));
 
     private static PageRange Range(FieldReader r)
     {

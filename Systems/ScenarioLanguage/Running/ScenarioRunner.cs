@@ -27,10 +27,6 @@ public static class ScenarioRunner
     /// <summary>Runs the scenario on a machine built from <see cref="Scenario.Machine"/> (any <see cref="IMachine"/>).</summary>
     public static ScenarioResult Run(Scenario scenario, IMachine machine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
     {
-        if (!machine.HasDeviceMirror)
-        {
-            RequireNoMirror(scenario.Steps);
-        }
         var results = new List<StepResult>();
         for (var index = 0; index < scenario.Steps.Count; index++)
         {
@@ -66,22 +62,6 @@ public static class ScenarioRunner
                     results.Add(RunOne(machine, repeat.Body[inner], index, it, n, outer.GetRange(1, outer.Count - 1), checkEveryStep, onStep));
                 }
                 outer.RemoveAt(outer.Count - 1);
-            }
-        }
-    }
-
-    /// <summary>Refuses device-mirror ops for a machine that has no mirror (a fake or a wrapper), before anything runs.</summary>
-    private static void RequireNoMirror(IReadOnlyList<ScenarioStep> steps)
-    {
-        foreach (var step in steps)
-        {
-            if (step is DeviceMirrorStep)
-            {
-                throw new ScenarioException($"{step.Path}.op", $"'{step.Op}' needs the device mirror, which this machine does not implement");
-            }
-            if (step is RepeatStep r)
-            {
-                RequireNoMirror(r.Body);
             }
         }
     }

@@ -81,9 +81,6 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
     public void Dispose() => inner.Dispose();
 
     /// <inheritdoc/>
-    public bool HasDeviceMirror => inner.HasDeviceMirror;
-
-    /// <inheritdoc/>
     public Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result) =>
         inner.DeviceRead(device, proc, vma, range, pattern, salt, result);
 
