@@ -82,12 +82,6 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int RowAt(int location)
-    {
-        return location & _rowMask;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetLocation(int id, Chunk chunk, int row)
     {
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), id).Location = (chunk._id << _rowBits) | row;

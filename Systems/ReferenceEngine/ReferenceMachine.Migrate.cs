@@ -375,8 +375,10 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>
-    /// The driver's finalize_and_map. The simulated driver keeps no device page table of its own yet
-    /// (the mirror comes with the device issue), so it has nothing to update here.
+    /// The driver's finalize_and_map. Nothing is left for it here: a destination whose page failed migrate struct
+    /// page was already given back there, and the driver's device page table (the mirror) maps the migrated pages
+    /// after the helper returns (<see cref="MigrateCore"/>), once remove-migration-entries has made their PTEs final.
+    /// It stays a step of its own so the phases read in the seed's order.
     /// </summary>
     private static void FinalizeAndMap(MigrationRun m) => _ = m;
 

@@ -67,9 +67,9 @@ public sealed record RepeatStep(string Path, int Times, IReadOnlyList<ScenarioSt
     : ScenarioStep("repeat", Path, []);
 
 /// <summary>
-/// A device mirror op (<c>device-read</c>, <c>device-write</c>, <c>snapshot</c>, <c>evict</c>) of SCENARIOS.md's
-/// device issue. The loader validates it; <see cref="IMachine"/> has no call for it yet, so the runner refuses a
-/// scenario that contains one before running anything.
+/// A device mirror op (<c>device-read</c>, <c>device-write</c>, <c>snapshot</c>, <c>evict</c>): the device reads,
+/// writes or snapshots a range through its mirror of the process's page table, or gives all its pages back to RAM
+/// (<see cref="IMachine.DeviceRead"/> and the calls beside it). <see cref="Proc"/> and <see cref="Vma"/> are null for <c>evict</c>.
 /// </summary>
 public sealed record DeviceMirrorStep(string Op, string Path, IReadOnlyList<Expectation> Expect, string Device, string? Proc, string? Vma, PageRange Range, VerifyPattern Pattern, ulong Salt)
     : ScenarioStep(Op, Path, Expect);

@@ -1,7 +1,8 @@
 using HmmEcs.Components.Content;
 
-namespace HmmEcs.Tests;
+namespace HmmEcs.Tests.Content;
 
+/// <summary>Content stamps: never zero, and a page of bytes carries its stamp.</summary>
 public class StampTests
 {
     [Fact]
