@@ -12,7 +12,12 @@ public sealed class FieldGroup : FieldNode
         : base(key, when)
     {
         Children = children;
-        PlaceUnder("");
+        // A step's own group (key "") leaves its children's paths alone: they are already their top-level paths,
+        // and the shared static keys (index, reasons, copy…) are then only ever placed while the registry is built.
+        if (key.Length > 0)
+        {
+            PlaceUnder("");
+        }
     }
 
     /// <summary>The keys in document order.</summary>
