@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Systems.Hosting;
 
@@ -65,7 +65,7 @@ public sealed partial class HostSimulation
                             break;
                         }
                         var result = RunWhole(planned);
-                        pages += result.Fields["requested"]?.GetValue<long>() ?? 0;
+                        pages += result.Result is MigrateResult whole ? whole.Requested : 0;
                         calls++;
                         completed++;
                         break;
@@ -122,17 +122,20 @@ public sealed partial class HostSimulation
     private StepResult RunWhole(PlannedStep planned)
     {
         var start = Stopwatch.GetTimestamp();
-        var (error, fields) = ScenarioRunner.Execute(Machine, planned.Step, out var faults, out var migrate);
+        var (error, outcome) = ScenarioRunner.Execute(Machine, planned.Step);
         var wallMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        if (faults is { } f && planned.Step is TouchStep touch)
+        if (error == Errno.None)
         {
-            Faulted?.Invoke(touch, f);
+            if (outcome is TouchResult t && planned.Step is TouchStep touch)
+            {
+                Faulted?.Invoke(touch, t.Faults);
+            }
+            if (outcome is MigrateResult migrate && planned.Step is MigrateStep ms)
+            {
+                MigrationCompleted?.Invoke(ms.Request, migrate);
+            }
         }
-        if (migrate is not null && planned.Step is MigrateStep ms)
-        {
-            MigrationCompleted?.Invoke(ms.Request, migrate);
-        }
-        return Complete(planned, error, fields, wallMs);
+        return Complete(planned, error, outcome, wallMs);
     }
 
     private StepResult CompleteMigration(BudgetedMigration m)
@@ -145,21 +148,21 @@ public sealed partial class HostSimulation
         {
             MigrationCompleted?.Invoke(m.Request, m.Summed);
         }
-        return Complete(planned, m.Error, ResultFields.Migrate(ok ? m.Summed : new MigrateResult()), wallMs);
+        return Complete(planned, m.Error, ok ? m.Summed : new MigrateResult(), wallMs);
     }
 
-    private StepResult Complete(PlannedStep planned, Errno error, JsonObject fields, double wallMs)
+    private StepResult Complete(PlannedStep planned, Errno error, OpResult outcome, double wallMs)
     {
         _vmas.Follow(planned.Step, error);
-        var result = new StepResult(planned.Index, planned.Iteration, planned.Inner, planned.Step.Op, fields, error,
-            Math.Round(wallMs, 3), planned.Nested);
+        var result = new StepResult(planned.Index, planned.Iteration, planned.Inner, planned.Step.Op, outcome,
+            _schema.Step(planned.Step.Op), _schema.Devices, error, ResultFields.RoundTiming(wallMs), planned.Nested);
         if (CheckEveryStep)
         {
             result.Invariants = Machine.Check();
         }
         if (planned.Step.Expect.Count > 0)
         {
-            ExpectationChecker.Check(result.ToJson(), planned.Step.Expect, result.ExpectFailures);
+            ExpectationChecker.Check(result, planned.Step.Expect, result.ExpectFailures);
         }
         _results.Add(result);
         _next++;

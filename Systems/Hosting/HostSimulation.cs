@@ -6,6 +6,7 @@ using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Systems.Hosting;
 
@@ -20,6 +21,7 @@ public sealed partial class HostSimulation : IDisposable
     private readonly List<PlannedStep> _plan = [];
     private readonly List<StepResult> _results = [];
     private readonly VmaTable _vmas = new();
+    private readonly ResultSchema _schema;
     private readonly long _unit;
     private int _next;
     private int _topLevelSteps;
@@ -30,6 +32,7 @@ public sealed partial class HostSimulation : IDisposable
         Machine = machine;
         Name = name;
         _unit = BudgetedMigration.UnitFor(machine.Config);
+        _schema = new ResultSchema(machine.Config.DeviceList);
     }
 
     /// <summary>Raised when a step completes, with its result (the same shape <see cref="ScenarioRunner"/> gives).</summary>

@@ -2,6 +2,43 @@ using HmmEcs.Components.Migration;
 
 namespace HmmEcs.Systems.Machine;
 
+/// <summary>
+/// The typed result of one scenario step, kept as it is through the runner, the sweep tables, the trace and
+/// the hosting events; the result document's registry (<c>ResultFields</c>) turns it into JSON only when a
+/// document is written.
+/// </summary>
+public abstract class OpResult
+{
+}
+
+/// <summary>The result of an op that reports only the common fields (<c>process</c>, <c>mmap</c>, <c>fork</c>, <c>mprotect</c>, <c>munmap</c>).</summary>
+public sealed class NoOpResult : OpResult
+{
+    private NoOpResult()
+    {
+    }
+
+    /// <summary>The one instance: there is nothing in it to differ.</summary>
+    public static NoOpResult Instance { get; } = new();
+}
+
+/// <summary>The result of a <c>touch</c>: its fault counts (zeros when the step failed).</summary>
+public sealed class TouchResult(FaultCounts faults) : OpResult
+{
+    /// <summary>Pages that needed a fault, by kind.</summary>
+    public FaultCounts Faults { get; } = faults;
+}
+
+/// <summary>
+/// A page count: the pages that took or dropped a pin or a lock (<c>pin</c>, <c>unpin</c>, <c>lock</c>, <c>unlock</c>),
+/// went to swap (<c>swapout</c>) or came back from a device (<c>evict</c>); 0 when the step failed.
+/// </summary>
+public sealed class PageCountResult(long pages) : OpResult
+{
+    /// <summary>The count.</summary>
+    public long Pages { get; } = pages;
+}
+
 /// <summary>Pages of a <c>touch</c> that needed a fault, by kind. A page can count under two kinds (device, then cow).</summary>
 public struct FaultCounts
 {
@@ -22,7 +59,7 @@ public struct CopyStats
 }
 
 /// <summary>Outcome of one <c>migrate</c>: the per-reason counts, flushes, copies, and the per-page outcome array.</summary>
-public sealed class MigrateResult
+public sealed class MigrateResult : OpResult
 {
     public long Requested;
     public long Migrated;
@@ -35,13 +72,24 @@ public sealed class MigrateResult
 
     /// <summary>Count for one reason.</summary>
     public long this[MigrateReason reason] => Reasons[(int)reason];
+
+    /// <summary>
+    /// A copy of the counts without the per-page outcomes: what a step result keeps, so that a sweep holding
+    /// every run's results until its table is written does not hold a byte per migrated page as well.
+    /// </summary>
+    public MigrateResult CountsOnly()
+    {
+        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Copy = Copy };
+        Reasons.AsSpan().CopyTo(copy.Reasons);
+        return copy;
+    }
 }
 
 /// <summary>Where a page of a VMA resides (SCENARIOS.md <c>resident.*</c>).</summary>
 public enum Residence : byte { Hole, Ram, Swap, Device }
 
 /// <summary>Outcome of one <c>verify</c>.</summary>
-public sealed class VerifyResult
+public sealed class VerifyResult : OpResult
 {
     public long Checked;
     public long Mismatches;
@@ -53,7 +101,7 @@ public sealed class VerifyResult
 }
 
 /// <summary>Machine-wide usage (SCENARIOS.md <c>stats</c>).</summary>
-public sealed class StatsResult
+public sealed class StatsResult : OpResult
 {
     public long RamUsed;
     public long RamFree;
@@ -68,7 +116,7 @@ public sealed class StatsResult
 }
 
 /// <summary>Outcome of one <c>device-read</c> or <c>device-write</c>.</summary>
-public sealed class DeviceAccessResult
+public sealed class DeviceAccessResult : OpResult
 {
     /// <summary>Pages the device accessed.</summary>
     public long Pages;
@@ -79,7 +127,7 @@ public sealed class DeviceAccessResult
 }
 
 /// <summary>Outcome of one <c>snapshot</c>: each page of the range in exactly one state.</summary>
-public sealed class SnapshotResult
+public sealed class SnapshotResult : OpResult
 {
     /// <summary>Holes and swap entries.</summary>
     public long None;
@@ -96,7 +144,7 @@ public sealed class SnapshotResult
 }
 
 /// <summary>Outcome of the invariant checker.</summary>
-public sealed class CheckResult
+public sealed class CheckResult : OpResult
 {
     public long Violations => Details.Count;
     public List<string> Details { get; } = [];

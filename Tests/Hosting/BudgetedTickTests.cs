@@ -1,4 +1,6 @@
+using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Hosting;
+using HmmEcs.Systems.Machine;
 using Xunit;
 
 namespace HmmEcs.Tests.Hosting;
@@ -98,7 +100,7 @@ public sealed class BudgetedTickTests
         Assert.All(reports, r => Assert.Equal(512, r.PagesProcessed));
         Assert.Equal(1, reports[^1].StepsCompleted);
         Assert.True(reports[^1].Finished);
-        Assert.Equal(2048, sim.Results[^1].Fields["migrated"]!.GetValue<long>());
+        Assert.Equal(2048, ((MigrateResult)sim.Results[^1].Result).Migrated);
     }
 
     [Fact]
@@ -165,7 +167,7 @@ public sealed class BudgetedTickTests
             (b["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
             Assert.Equal(a.ToJsonString(), b.ToJsonString());
         }
-        Assert.True(sim.Results[4].Fields["reasons"]!["isolate"]!.GetValue<long>() > 0);
+        Assert.True(((MigrateResult)sim.Results[4].Result)[MigrateReason.Isolate] > 0);
     }
 
     [Fact]
@@ -183,6 +185,6 @@ public sealed class BudgetedTickTests
         Assert.Equal(1500, report.PagesProcessed);
         Assert.True(report.Finished);
         Assert.Equal(["EINVAL", "EINVAL", null], sim.Results.Select(r => r.ErrorName));
-        Assert.Equal(1500, sim.Results[2].Fields["migrated"]!.GetValue<long>());
+        Assert.Equal(1500, ((MigrateResult)sim.Results[2].Result).Migrated);
     }
 }

@@ -86,16 +86,17 @@ public sealed class HostSimulationTests
         var migrate = sim.Results[4];
         Assert.Equal("migrate", migrate.Op);
         Assert.Equal("4", migrate.Label);
-        Assert.Equal(900, migrate.Fields["migrated"]!.GetValue<long>());
-        Assert.Equal(100, migrate.Fields["reasons"]!["pinned"]!.GetValue<long>());
-        var verify = sim.Results[5];
-        Assert.Equal(0, verify.Fields["mismatches"]!.GetValue<long>());
-        Assert.Equal(900, verify.Fields["resident"]!["gpu0"]!.GetValue<long>());
-        Assert.Equal(0, sim.Results[7].Fields["violations"]!.GetValue<long>());
+        var migrated = Assert.IsType<MigrateResult>(migrate.Result);
+        Assert.Equal(900, migrated.Migrated);
+        Assert.Equal(100, migrated[MigrateReason.Pinned]);
+        Assert.Equal(0, Assert.IsType<VerifyResult>(sim.Results[5].Result).Mismatches);
+        Assert.True(sim.Results[5].TryGet("resident.gpu0", out var resident));
+        Assert.Equal(900, resident.Integer);
+        Assert.Equal(0, Assert.IsType<CheckResult>(sim.Results[7].Result).Violations);
         // Steps added after a run has finished run next.
         sim.Migrate("p", "buf", "ram", new PageRange(0, 100));
         Assert.False(sim.Finished);
-        Assert.Equal(90, sim.Step().Fields["migrated"]!.GetValue<long>());
+        Assert.Equal(90, Assert.IsType<MigrateResult>(sim.Step().Result).Migrated);
     }
 
     [Theory]
@@ -124,8 +125,7 @@ public sealed class HostSimulationTests
         for (var i = 0; i < faults.Count; i++)
         {
             var touch = sim.Results.Where(r => r.Op == "touch").ElementAt(i);
-            Assert.Equal(touch.Fields["faults"]!["device"]!.GetValue<long>(), faults[i].Device);
-            Assert.Equal(touch.Fields["faults"]!["new"]!.GetValue<long>(), faults[i].New);
+            Assert.Equal(Assert.IsType<TouchResult>(touch.Result).Faults, faults[i]);
         }
     }
 

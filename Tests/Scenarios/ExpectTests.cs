@@ -1,24 +1,36 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Tests.Scenarios;
 
 public class ExpectTests
 {
-    private static readonly JsonObject Result = JsonNode.Parse("""
-        { "index": 4, "op": "migrate", "requested": 1024, "migrated": 768,
-          "reasons": { "pinned": 256, "already-on-target": 0 },
-          "copy": { "deviceTimeUs": 1411.1 }, "error": null, "flag": true }
-        """)!.AsObject();
+    /// <summary>
+    /// A typed migrate step: index 4, requested 1024, migrated 768, pinned 256, copy.deviceTimeUs 1411.1, no error;
+    /// and a boolean <c>flag</c>, which no op has, so that booleans are checked too.
+    /// </summary>
+    private static readonly StepResult Result = Migrate(ResultField.Custom("flag", FieldType.Bool, _ => FieldValue.Of(true)));
 
-    private static List<string> Misses(string expectJson)
+    private static StepResult Migrate(params FieldNode[] extra)
     {
-        var expect = JsonNode.Parse(expectJson)!.AsObject()
-            .Select(p => new Expectation(p.Key, p.Value?.DeepClone())).ToList();
+        var m = new MigrateResult { Requested = 1024, Migrated = 768, Copy = new CopyStats { DeviceTimeUs = 1411.1 } };
+        m.Reasons[(int)MigrateReason.Pinned] = 256;
+        var fields = ResultFields.Step([.. ResultFields.Migrate, .. extra]);
+        return new StepResult(4, null, null, "migrate", m, fields, [], Errno.None, 0.5);
+    }
+
+    private static List<string> Misses(string expectJson, StepResult? result = null)
+    {
+        using var doc = JsonDocument.Parse(expectJson);
+        var expect = doc.RootElement.EnumerateObject()
+            .Select(p => new Expectation(p.Name, ExpectedValue.TryFrom(p.Value, out var v) ? v : throw new ArgumentException(p.Name))).ToList();
         var misses = new List<string>();
-        ExpectationChecker.Check(Result, expect, misses);
+        ExpectationChecker.Check(result ?? Result, expect, misses);
         return misses;
     }
 
@@ -60,6 +72,36 @@ public class ExpectTests
     [InlineData("""{ "copy.deviceTimeUs": 1411 }""", "copy.deviceTimeUs: expected 1411, got 1411.1")]
     public void TypesMustMatch(string expect, string start) =>
         Assert.StartsWith(start, Assert.Single(Misses(expect)), StringComparison.Ordinal);
+
+    [Fact]
+    public void NumbersCompareAsTheDocumentWritesThem()
+    {
+        // 0.1 + 0.2 is written 0.30000000000000004: that is the value an expectation must name.
+        var sum = Migrate(ResultField.Custom("sum", FieldType.Double, _ => FieldValue.Of(0.1 + 0.2)));
+        Assert.Empty(Misses("""{ "sum": 0.30000000000000004 }""", sum));
+        Assert.Equal(["sum: expected 0.3, got 0.30000000000000004"], Misses("""{ "sum": 0.3 }""", sum));
+        Assert.Empty(Misses("""{ "requested": 1.024e3, "copy.deviceTimeUs": 1411.10 }"""));
+    }
+
+    [Fact]
+    public void ListsAndObjectsAreShownShortened()
+    {
+        Assert.Equal(
+        [
+            "expectFailures: expected 0, got an array []",
+            "reasons: expected null, got an object {\"hole\":0,\"swap\":0,\"already-on-target\":0,\"device-immovabl...",
+            "expectFailures.0: expected 1, got nothing (no such field in the result)",
+        ], Misses("""{ "expectFailures": 0, "reasons": null, "expectFailures.0": 1 }"""));
+    }
+
+    [Fact]
+    public void AnExpectationOnExpectFailuresSeesTheListBeforeThisCheck()
+    {
+        var r = Migrate();
+        var expect = new List<Expectation> { new("migrated", ExpectedValue.Of(1)), new("expectFailures", ExpectedValue.Of(0)) };
+        ExpectationChecker.Check(r, expect, r.ExpectFailures);
+        Assert.Equal(["migrated: expected 1, got 768", "expectFailures: expected 0, got an array []"], r.ExpectFailures);
+    }
 
     [Fact]
     public void RunnerRecordsMissesPerStepAndFailsTheRun()

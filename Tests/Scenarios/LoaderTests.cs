@@ -97,11 +97,15 @@ public class LoaderTests
     {
         var step = Load("""{ "op": "stats", "expect": { "pinned": 256, "error": null, "x.y": "EINVAL", "b": true, "d": 1.5 } }""").Steps[2];
         Assert.Equal(["pinned", "error", "x.y", "b", "d"], step.Expect.Select(e => e.Path));
-        Assert.Equal("256", step.Expect[0].Value!.ToJsonString());
-        Assert.Null(step.Expect[1].Value);
-        Assert.Equal("\"EINVAL\"", step.Expect[2].Value!.ToJsonString());
-        Assert.Equal("true", step.Expect[3].Value!.ToJsonString());
-        Assert.Equal("1.5", step.Expect[4].Value!.ToJsonString());
+        Assert.Equal("256", step.Expect[0].Value.Text);
+        Assert.Equal((ExpectedKind.Number, 256m), (step.Expect[0].Value.Kind, step.Expect[0].Value.DecimalValue));
+        Assert.Equal(ExpectedKind.Null, step.Expect[1].Value.Kind);
+        Assert.Equal("\"EINVAL\"", step.Expect[2].Value.Text);
+        Assert.Equal((ExpectedKind.String, "EINVAL"), (step.Expect[2].Value.Kind, step.Expect[2].Value.StringValue));
+        Assert.Equal("true", step.Expect[3].Value.Text);
+        Assert.Equal((ExpectedKind.Bool, true), (step.Expect[3].Value.Kind, step.Expect[3].Value.BoolValue));
+        Assert.Equal("1.5", step.Expect[4].Value.Text);
+        Assert.Equal(1.5, step.Expect[4].Value.DoubleValue);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using HmmEcs.Cli.Experiments.Plots;
+using HmmEcs.Cli.Experiments.Sweeps;
 using HmmEcs.Cli.Experiments.Tables;
 
 namespace HmmEcs.Cli.Commands;
@@ -52,7 +53,7 @@ internal static class PlotCommand
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");
             }
-            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png);
+            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png, MigrateRows.AxisTitle);
             stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
             return HmmecsCommand.Ok;
         }

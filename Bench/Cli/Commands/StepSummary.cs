@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Cli.Commands;
 
@@ -16,55 +18,48 @@ internal static class StepSummary
         var b = new StringBuilder();
         var at = s.Label;
         b.Append(Inv, $"{at,8} {s.Op,-9}");
-        var f = s.Fields;
-        switch (s.Op)
+        switch (s.Result)
         {
-            case "touch":
-                b.Append(Inv, $" faults new {N(f, "faults.new")} swap {N(f, "faults.swap")} device {N(f, "faults.device")} cow {N(f, "faults.cow")}");
+            case TouchResult { Faults: var f }:
+                b.Append(Inv, $" faults new {f.New} swap {f.Swap} device {f.Device} cow {f.Cow}");
                 break;
-            case "pin" or "unpin" or "lock" or "unlock":
-                b.Append(Inv, $" pages {N(f, "pages")}");
+            case PageCountResult c:
+                b.Append(Inv, $" {(s.Op switch { "swapout" => "swapped", "evict" => "migrated", _ => "pages" })} {c.Pages}");
                 break;
-            case "swapout":
-                b.Append(Inv, $" swapped {N(f, "swapped")}");
+            case MigrateResult m:
+                Migrate(b, s, m);
                 break;
-            case "migrate":
-                Migrate(b, s);
-                break;
-            case "verify":
-                b.Append(Inv, $" checked {N(f, "checked")} mismatches {N(f, "mismatches")} resident");
-                Pairs(b, f["resident"] as JsonObject);
-                break;
-            case "stats":
-                b.Append(Inv, $" ram used {N(f, "ram.used")} free {N(f, "ram.free")}");
-                if (f["devices"] is JsonObject devices)
+            case VerifyResult v:
+                b.Append(Inv, $" checked {v.Checked} mismatches {v.Mismatches} resident hole {v.Hole} ram {v.Ram} swap {v.Swap}");
+                for (var d = 0; d < s.DeviceNames.Count; d++)
                 {
-                    foreach (var (name, d) in devices)
+                    b.Append(Inv, $" {s.DeviceNames[d]} {At(v.Device, d)}");
+                }
+                break;
+            case StatsResult st:
+                b.Append(Inv, $" ram used {st.RamUsed} free {st.RamFree}");
+                for (var d = 0; d < s.DeviceNames.Count; d++)
+                {
+                    b.Append(Inv, $" {s.DeviceNames[d]} used {At(st.DeviceUsed, d)} free {At(st.DeviceFree, d)}");
+                    if (At(st.DeviceMirrored, d) is var mirrored and not 0)
                     {
-                        b.Append(Inv, $" {name} used {d?["used"]} free {d?["free"]}");
-                        if (d?["mirrored"] is JsonValue m && m.GetValue<long>() != 0)
-                        {
-                            b.Append(Inv, $" mirrored {m}");
-                        }
+                        b.Append(Inv, $" mirrored {mirrored}");
                     }
                 }
-                b.Append(Inv, $" pinned {N(f, "pinned")} locked {N(f, "locked")}");
+                b.Append(Inv, $" pinned {st.Pinned} locked {st.Locked}");
                 break;
-            case "check":
-                b.Append(Inv, $" violations {N(f, "violations")}");
+            case CheckResult c:
+                b.Append(Inv, $" violations {c.Violations}");
                 break;
-            case "device-read":
-                b.Append(Inv, $" pages {N(f, "pages")} faults {N(f, "faults")} mismatches {N(f, "mismatches")}");
+            case DeviceAccessResult r:
+                b.Append(Inv, $" pages {r.Pages} faults {r.Faults}");
+                if (s.Op == "device-read")
+                {
+                    b.Append(Inv, $" mismatches {r.Mismatches}");
+                }
                 break;
-            case "device-write":
-                b.Append(Inv, $" pages {N(f, "pages")} faults {N(f, "faults")}");
-                break;
-            case "snapshot":
-                b.Append(Inv, $" states");
-                Pairs(b, f["states"] as JsonObject);
-                break;
-            case "evict":
-                b.Append(Inv, $" migrated {N(f, "migrated")}");
+            case SnapshotResult r:
+                b.Append(Inv, $" states none {r.None} read {r.Read} write {r.Write} huge {r.Huge} device-local {r.DeviceLocal} device-remote {r.DeviceRemote}");
                 break;
         }
         b.Append(Inv, $"  {s.WallMs:0.###} ms");
@@ -76,9 +71,9 @@ internal static class StepSummary
         {
             b.Append(Inv, $"  INVARIANTS BROKEN ({inv.Violations}): {string.Join("; ", inv.Details.Take(3))}");
         }
-        if (s.Op == "check" && f["details"] is JsonArray details && details.Count > 0)
+        if (s.Result is CheckResult { Details.Count: > 0 } check)
         {
-            b.Append(Inv, $"  {string.Join("; ", details.Take(3))}");
+            b.Append(Inv, $"  {string.Join("; ", check.Details.Take(3))}");
         }
         foreach (var miss in s.ExpectFailures)
         {
@@ -87,40 +82,25 @@ internal static class StepSummary
         return b.ToString();
     }
 
-    private static void Migrate(StringBuilder b, StepResult s)
+    private static void Migrate(StringBuilder b, StepResult s, MigrateResult m)
     {
-        var f = s.Fields;
-        b.Append(Inv, $" requested {N(f, "requested")} migrated {N(f, "migrated")}");
-        if (f["reasons"] is JsonObject reasons)
+        b.Append(Inv, $" requested {m.Requested} migrated {m.Migrated}");
+        for (var r = 1; r < MigrateReasons.Count; r++)
         {
-            foreach (var (reason, count) in reasons)
+            if (m.Reasons[r] != 0)
             {
-                if (count is JsonValue v && v.GetValue<long>() != 0)
-                {
-                    b.Append(Inv, $" {reason} {v}");
-                }
+                b.Append(Inv, $" {((MigrateReason)r).Key()} {m.Reasons[r]}");
             }
         }
-        b.Append(Inv, $" flushes {N(f, "tlbFlushes")} copy {N(f, "copy.pages")} pages in {N(f, "copy.batches")} batches {f["copy"]?["deviceTimeUs"]} us");
-        var migrated = f["migrated"]?.GetValue<long>() ?? 0;
-        if (s.WallMs > 0 && migrated > 0)
+        // The device time as the document writes it: rounded, in JSON's shortest form.
+        var deviceTime = ResultFields.CopyDeviceTimeUs.Read(s).ToJsonText();
+        b.Append(Inv, $" flushes {m.TlbFlushes} copy {m.Copy.Pages} pages in {m.Copy.Batches} batches {deviceTime} us");
+        if (s.WallMs > 0 && m.Migrated > 0)
         {
-            b.Append(Inv, $"  {migrated / (s.WallMs / 1000.0):0} pages/s");
+            b.Append(Inv, $"  {m.Migrated / (s.WallMs / 1000.0):0} pages/s");
         }
     }
 
-    private static void Pairs(StringBuilder b, JsonObject? o)
-    {
-        if (o is null)
-        {
-            return;
-        }
-        foreach (var (k, v) in o)
-        {
-            b.Append(Inv, $" {k} {v}");
-        }
-    }
-
-    private static string N(JsonObject o, string path) =>
-        ExpectationChecker.TryResolve(o, path, out var v) ? v?.ToJsonString() ?? "null" : "-";
+    /// <summary>An engine may leave per-device arrays short until it tracks a quantity (mirror entries); missing reads 0.</summary>
+    private static long At(long[] values, int i) => i < values.Length ? values[i] : 0;
 }

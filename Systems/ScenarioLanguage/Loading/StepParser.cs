@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using HmmEcs.Components.Memory;
 using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Model;
@@ -213,12 +212,10 @@ internal sealed class StepParser(NameTracker names)
             {
                 throw new ScenarioException(at, "must be a dotted path such as reasons.pinned");
             }
-            JsonNode? value = p.Value.ValueKind switch
+            if (!ExpectedValue.TryFrom(p.Value, out var value))
             {
-                JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False => JsonValue.Create(p.Value.Clone()),
-                JsonValueKind.Null => null,
-                _ => throw new ScenarioException(at, $"must be a number, string, boolean or null, got {FieldReader.Describe(p.Value)}"),
-            };
+                throw new ScenarioException(at, $"must be a number, string, boolean or null, got {FieldReader.Describe(p.Value)}");
+            }
             list.Add(new Expectation(p.Name, value));
         }
         return list;

@@ -1,83 +1,69 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 
 /// <summary>
-/// Checks a step's <c>expect</c> against the step's own result: each dotted path must lead to a scalar
-/// that equals the expected value exactly (numbers by value, so 768 equals 768.0). A path that is not
-/// in the result is a miss.
+/// Checks a step's <c>expect</c> against the step's own typed result: each dotted path, resolved through the
+/// step's <see cref="StepResult.Fields"/>, must lead to a scalar that equals the expected value exactly
+/// (numbers by value, so 768 equals 768.0). A path that is not in the step's document is a miss.
 /// </summary>
 public static class ExpectationChecker
 {
     /// <summary>Appends one message per miss to <paramref name="misses"/>, e.g. <c>reasons.pinned: expected 256, got 255</c>.</summary>
-    public static void Check(JsonObject result, IReadOnlyList<Expectation> expect, List<string> misses)
+    public static void Check(StepResult result, IReadOnlyList<Expectation> expect, List<string> misses)
     {
+        // Collected first: misses is usually the step's own ExpectFailures, and an expect on expectFailures
+        // sees the list as it was before this check, as the document it reads would have shown it.
+        var found = new List<string>();
         foreach (var e in expect)
         {
-            var expected = e.Value?.ToJsonString() ?? "null";
-            if (!TryResolve(result, e.Path, out var got))
+            if (!result.Fields.TryResolve(result, e.Path, out var node))
             {
-                misses.Add($"{e.Path}: expected {expected}, got nothing (no such field in the result)");
+                found.Add($"{e.Path}: expected {e.Value.Text}, got nothing (no such field in the result)");
                 continue;
             }
-            if (!Same(e.Value, got))
+            switch (node)
             {
-                var text = got is JsonObject or JsonArray ? $"{(got is JsonObject ? "an object" : "an array")} {Short(got!)}" : got?.ToJsonString() ?? "null";
-                misses.Add($"{e.Path}: expected {expected}, got {text}");
+                case FieldGroup group:
+                    found.Add($"{e.Path}: expected {e.Value.Text}, got an object {Short(group.ToJson(result).ToJsonString())}");
+                    break;
+                case ResultField field:
+                    var got = field.Read(result);
+                    if (got.Type is FieldType.StringList or FieldType.RepeatLevels && !got.IsNull)
+                    {
+                        found.Add($"{e.Path}: expected {e.Value.Text}, got an array {Short(got.ToJsonText())}");
+                    }
+                    else if (!Same(e.Value, got))
+                    {
+                        found.Add($"{e.Path}: expected {e.Value.Text}, got {got.ToJsonText()}");
+                    }
+                    break;
             }
         }
+        misses.AddRange(found);
     }
 
-    /// <summary>Follows a dotted path through nested objects; false when a segment is missing.</summary>
-    public static bool TryResolve(JsonObject result, string path, out JsonNode? value)
+    private static bool Same(ExpectedValue expected, FieldValue got)
     {
-        JsonNode? at = result;
-        foreach (var part in path.Split('.'))
+        if (expected.Kind == ExpectedKind.Null || got.IsNull)
         {
-            if (at is not JsonObject o || !o.TryGetPropertyValue(part, out var next))
-            {
-                value = null;
-                return false;
-            }
-            at = next;
+            return expected.Kind == ExpectedKind.Null && got.IsNull;
         }
-        value = at;
-        return true;
-    }
-
-    private static bool Same(JsonNode? expected, JsonNode? got)
-    {
-        if (expected is null || got is null)
+        return expected.Kind switch
         {
-            return expected is null && got is null;
-        }
-        if (got is not JsonValue)
-        {
-            return false;
-        }
-        using var a = JsonDocument.Parse(expected.ToJsonString());
-        using var b = JsonDocument.Parse(got.ToJsonString());
-        var x = a.RootElement;
-        var y = b.RootElement;
-        if (x.ValueKind != y.ValueKind)
-        {
-            return false;
-        }
-        return x.ValueKind switch
-        {
-            JsonValueKind.Number => x.TryGetDecimal(out var dx) && y.TryGetDecimal(out var dy)
-                ? dx == dy
-                : x.GetDouble().Equals(y.GetDouble()),
-            JsonValueKind.String => x.GetString() == y.GetString(),
-            _ => true, // true/false: the kinds already matched
+            ExpectedKind.Number => got.IsNumber && SameNumber(expected, got),
+            ExpectedKind.String => got.Type == FieldType.String && expected.StringValue == got.String,
+            ExpectedKind.Bool => got.Type == FieldType.Bool && expected.BoolValue == got.Bool,
+            _ => false,
         };
     }
 
-    private static string Short(JsonNode node)
-    {
-        var s = node.ToJsonString();
-        return s.Length <= 60 ? s : s[..57] + "...";
-    }
+    /// <summary>Exactly, as decimals, where both fit one; else as doubles.</summary>
+    private static bool SameNumber(ExpectedValue expected, FieldValue got) =>
+        expected.DecimalValue is { } dx && got.TryGetDecimal(out var dy)
+            ? dx == dy
+            : expected.DoubleValue is { } x && x.Equals(got.Number);
+
+    private static string Short(string json) => json.Length <= 60 ? json : json[..57] + "...";
 }

@@ -1,29 +1,30 @@
 using System.Text.Json.Nodes;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 
 /// <summary>
-/// The result of one executed step (SCENARIOS.md "Results"): its top-level index, the op, the
-/// op-specific fields, the wall time, the error, and the expectation misses. A step run inside a
-/// <c>repeat</c> also has <see cref="Iteration"/> and <see cref="Inner"/> (both 0-based) of the
-/// outermost repeat, and inside nested repeats the deeper levels' pairs in <see cref="Nested"/>.
+/// The result of one executed step (SCENARIOS.md "Results"): its top-level index, the op, the op's typed
+/// result, the wall time, the error, and the expectation misses. A step run inside a <c>repeat</c> also has
+/// <see cref="Iteration"/> and <see cref="Inner"/> (both 0-based) of the outermost repeat, and inside nested
+/// repeats the deeper levels' pairs in <see cref="Nested"/>. It stays typed: <see cref="ToJson"/> writes
+/// the document from <see cref="Fields"/> when one is wanted.
 /// </summary>
 public sealed class StepResult
 {
-    /// <summary>Dotted paths of op-specific fields that are timing, not outcome: engines may differ there.</summary>
-    public static readonly IReadOnlyList<string> TimingFields = ["copy.deviceTimeUs"];
-
-    internal StepResult(int index, int? iteration, int? inner, string op, JsonObject fields, Errno error, double wallMs,
-        IReadOnlyList<(int Iteration, int Inner)>? nested = null)
+    internal StepResult(int index, int? iteration, int? inner, string op, OpResult result, FieldGroup fields,
+        IReadOnlyList<string> deviceNames, Errno error, double wallMs, IReadOnlyList<(int Iteration, int Inner)>? nested = null)
     {
         Nested = nested ?? [];
         Index = index;
         Iteration = iteration;
         Inner = inner;
         Op = op;
+        Result = result is MigrateResult { PageOutcomes.Length: > 0 } m ? m.CountsOnly() : result;
         Fields = fields;
+        DeviceNames = deviceNames;
         Error = error;
         WallMs = wallMs;
     }
@@ -61,8 +62,19 @@ public sealed class StepResult
     /// <summary>The op name.</summary>
     public string Op { get; }
 
-    /// <summary>Op-specific result fields in result order (zeros when the step failed).</summary>
-    public JsonObject Fields { get; }
+    /// <summary>
+    /// The op's typed result (zeros when the step failed): <see cref="MigrateResult"/>, <see cref="TouchResult"/>,
+    /// <see cref="PageCountResult"/>, <see cref="VerifyResult"/>, <see cref="StatsResult"/>, <see cref="CheckResult"/>,
+    /// <see cref="DeviceAccessResult"/>, <see cref="SnapshotResult"/> or <see cref="NoOpResult"/>. A migrate's
+    /// per-page outcomes are not kept here (hosts get them from <c>HostSimulation.MigrationCompleted</c>).
+    /// </summary>
+    public OpResult Result { get; }
+
+    /// <summary>The keys of this step's document, common and op-specific, in document order (see <see cref="ResultFields"/>).</summary>
+    public FieldGroup Fields { get; }
+
+    /// <summary>The machine's devices in config order: what <see cref="VerifyResult.Device"/> and the per-device arrays of <see cref="StatsResult"/> are indexed by.</summary>
+    public IReadOnlyList<string> DeviceNames { get; }
 
     /// <summary>The step's error, <see cref="Errno.None"/> on success.</summary>
     public Errno Error { get; }
@@ -77,8 +89,7 @@ public sealed class StepResult
     public List<string> ExpectFailures { get; } = [];
 
     /// <summary>Violations the checker found for this step: the invariants after it, and a <c>check</c> step's own.</summary>
-    public long Violations =>
-        (Invariants?.Violations ?? 0) + (Op == "check" && Fields["violations"] is JsonValue v ? v.GetValue<long>() : 0);
+    public long Violations => (Invariants?.Violations ?? 0) + (Result is CheckResult c ? c.Violations : 0);
 
     /// <summary>True when every expectation held and no invariant broke.</summary>
     public bool Ok => ExpectFailures.Count == 0 && Violations == 0;
@@ -86,76 +97,21 @@ public sealed class StepResult
     /// <summary>The error as results print it: the Errno name, or null.</summary>
     public string? ErrorName => Error == Errno.None ? null : Error.ToString();
 
+    /// <summary>The value at a dotted path of the document (<c>reasons.pinned</c>); false for a path that is missing or names an object.</summary>
+    public bool TryGet(string path, out FieldValue value)
+    {
+        if (Fields.TryResolve(this, path, out var node) && node is ResultField f)
+        {
+            value = f.Read(this);
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
     /// <summary>
-    /// The step as JSON, keys in SCENARIOS.md's order: index, (iteration, inner), op, op fields,
+    /// The step as JSON, keys in SCENARIOS.md's order: index, (iteration, inner, nested), op, op fields,
     /// (invariants), wallMs, error, expectFailures. Without timing, timing fields read 0.
     /// </summary>
-    public JsonObject ToJson(bool includeTiming = true)
-    {
-        var o = new JsonObject { ["index"] = Index };
-        if (Iteration is { } it)
-        {
-            o["iteration"] = it;
-            o["inner"] = Inner;
-            if (Nested.Count > 0)
-            {
-                var levels = new JsonArray();
-                foreach (var (i, n) in Nested)
-                {
-                    levels.Add(new JsonObject { ["iteration"] = i, ["inner"] = n });
-                }
-                o["nested"] = levels;
-            }
-        }
-        o["op"] = Op;
-        foreach (var (key, value) in Fields)
-        {
-            o[key] = value?.DeepClone();
-        }
-        if (!includeTiming)
-        {
-            foreach (var path in TimingFields)
-            {
-                ZeroTiming(o, path);
-            }
-        }
-        if (Invariants is { } inv)
-        {
-            o["invariants"] = CheckJson(inv);
-        }
-        o["wallMs"] = includeTiming ? WallMs : 0.0;
-        o["error"] = ErrorName;
-        var misses = new JsonArray();
-        foreach (var m in ExpectFailures)
-        {
-            misses.Add(m);
-        }
-        o["expectFailures"] = misses;
-        return o;
-    }
-
-    /// <summary>The <c>violations</c>/<c>details</c> object of a checker result.</summary>
-    public static JsonObject CheckJson(CheckResult check)
-    {
-        var details = new JsonArray();
-        foreach (var d in check.Details)
-        {
-            details.Add(d);
-        }
-        return new JsonObject { ["violations"] = check.Violations, ["details"] = details };
-    }
-
-    private static void ZeroTiming(JsonObject o, string path)
-    {
-        var parts = path.Split('.');
-        JsonObject? at = o;
-        for (var i = 0; i < parts.Length - 1 && at is not null; i++)
-        {
-            at = at[parts[i]] as JsonObject;
-        }
-        if (at is not null && at.ContainsKey(parts[^1]))
-        {
-            at[parts[^1]] = 0.0;
-        }
-    }
+    public JsonObject ToJson(bool includeTiming = true) => Fields.ToJson(this, includeTiming);
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using HmmEcs.Cli.Experiments.Trace;
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 using ScottPlot;
 
 namespace HmmEcs.Cli.Experiments.Plots;
@@ -35,18 +37,19 @@ public static class RunReport
         foreach (var (step, _, record) in migrations)
         {
             var label = RunCapture.Label(step);
-            var f = step.Fields;
+            var m = (MigrateResult)step.Result;
+            var deviceTimeUs = DeviceTimeUs(step);
             var to = record?.Request.To ?? "?";
             md.Append(Inv, $"## migrate #{label} → {to}\n\n");
-            md.Append(Inv, $"requested {Long(f["requested"])}, migrated {Long(f["migrated"])}, TLB flushes {Long(f["tlbFlushes"])}, ");
-            md.Append(Inv, $"copy {Long(f["copy"]?["pages"])} pages in {Long(f["copy"]?["batches"])} commands, {Dbl(f["copy"]?["deviceTimeUs"]):0.###} µs device time, {step.WallMs:0.###} ms wall");
+            md.Append(Inv, $"requested {m.Requested}, migrated {m.Migrated}, TLB flushes {m.TlbFlushes}, ");
+            md.Append(Inv, $"copy {m.Copy.Pages} pages in {m.Copy.Batches} commands, {deviceTimeUs:0.###} µs device time, {step.WallMs:0.###} ms wall");
             md.Append(step.ErrorName is { } e ? $", error {e}.\n\n" : ".\n\n");
             var outcome = $"migrate-{label}-outcome.png";
             Outcome(step, to, Path.Combine(dir, outcome));
             files.Add(outcome);
             md.Append(Inv, $"![outcome of migrate #{label}]({outcome})\n\n");
             var timeline = record is null ? null
-                : CopyTimeline.Build(run.Config, record, Long(f["copy"]?["pages"]), Long(f["copy"]?["batches"]), Dbl(f["copy"]?["deviceTimeUs"]));
+                : CopyTimeline.Build(run.Config, record, m.Copy.Pages, m.Copy.Batches, deviceTimeUs);
             if (timeline is not null)
             {
                 var copy = $"migrate-{label}-copy.png";
@@ -78,18 +81,15 @@ public static class RunReport
 
     private static void Outcome(StepResult step, string to, string png)
     {
-        var f = step.Fields;
+        var m = (MigrateResult)step.Result;
         var names = new List<string> { "migrated" };
-        var values = new List<double> { Long(f["migrated"]) };
-        if (f["reasons"] is JsonObject reasons)
+        var values = new List<double> { m.Migrated };
+        for (var r = 1; r < MigrateReasons.Count; r++)
         {
-            foreach (var (reason, count) in reasons)
+            if (m.Reasons[r] != 0)
             {
-                if (count is JsonValue v && v.GetValue<long>() != 0)
-                {
-                    names.Add(reason);
-                    values.Add(v.GetValue<long>());
-                }
+                names.Add(((MigrateReason)r).Key());
+                values.Add(m.Reasons[r]);
             }
         }
         var plot = new Plot();
@@ -111,7 +111,7 @@ public static class RunReport
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, names.Count).Select(i => (double)i)], [.. names]);
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("pages");
-        plot.Title($"migrate #{RunCapture.Label(step)} → {to}: {Long(f["migrated"])} of {Long(f["requested"])} pages migrated{(step.ErrorName is { } e ? $" ({e})" : "")}");
+        plot.Title($"migrate #{RunCapture.Label(step)} → {to}: {m.Migrated} of {m.Requested} pages migrated{(step.ErrorName is { } e ? $" ({e})" : "")}");
         plot.SavePng(png, TablePlot.Width, TablePlot.Height);
     }
 
@@ -138,8 +138,8 @@ public static class RunReport
         bp.Horizontal = true;
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, t.Engines).Select(i => (double)i)], [.. Enumerable.Range(0, t.Engines).Select(i => $"{t.Device} engine {i}")]);
         plot.XLabel("device time (µs, copy-engine model)");
-        var f = step.Fields;
-        plot.Title($"copy of migrate #{RunCapture.Label(step)}: {Long(f["copy"]?["pages"])} pages, {Long(f["copy"]?["batches"])} commands, {Dbl(f["copy"]?["deviceTimeUs"]):0.#} µs");
+        var copy = ((MigrateResult)step.Result).Copy;
+        plot.Title($"copy of migrate #{RunCapture.Label(step)}: {copy.Pages} pages, {copy.Batches} commands, {DeviceTimeUs(step):0.#} µs");
         plot.SavePng(png, TablePlot.Width, Math.Max(260, 140 + 70 * t.Engines));
     }
 
@@ -183,7 +183,6 @@ public static class RunReport
         plot.SavePng(png, TablePlot.Width, TablePlot.Height);
     }
 
-    private static long Long(JsonNode? n) => n is JsonValue v ? v.GetValue<long>() : 0;
-
-    private static double Dbl(JsonNode? n) => n is JsonValue v ? v.GetValue<double>() : 0;
+    /// <summary>The copy's device time as the result document shows it (rounded like every timing field).</summary>
+    private static double DeviceTimeUs(StepResult step) => ResultFields.CopyDeviceTimeUs.Read(step).Number;
 }

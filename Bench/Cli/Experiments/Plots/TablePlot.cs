@@ -13,8 +13,11 @@ public static class TablePlot
     /// <summary>Pixel size of every picture.</summary>
     public const int Width = 900, Height = 540;
 
-    /// <summary>Renders the plot to <paramref name="png"/>; a missing or non-numeric y column is an <see cref="ArgumentException"/>.</summary>
-    public static void Write(ResultTable table, string x, string y, string? group, string? title, string png)
+    /// <summary>
+    /// Renders the plot to <paramref name="png"/>; a missing or non-numeric y column is an <see cref="ArgumentException"/>.
+    /// <paramref name="axisTitle"/> names an axis after its column (the column's own name when not given).
+    /// </summary>
+    public static void Write(ResultTable table, string x, string y, string? group, string? title, string png, Func<string, string>? axisTitle = null)
     {
         var xi = Column(table, x);
         var yi = Column(table, y);
@@ -68,8 +71,8 @@ public static class TablePlot
         {
             plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
         }
-        plot.XLabel(x);
-        plot.YLabel(y);
+        plot.XLabel(axisTitle?.Invoke(x) ?? x);
+        plot.YLabel(axisTitle?.Invoke(y) ?? y);
         plot.Title(title ?? $"{y} by {x}{(group is null ? "" : $", per {group}")}");
         if (order.Count > 1 || group is not null)
         {

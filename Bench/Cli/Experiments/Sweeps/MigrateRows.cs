@@ -1,17 +1,20 @@
-using System.Text.Json.Nodes;
 using HmmEcs.Cli.Experiments.Tables;
-using HmmEcs.Components.Migration;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Cli.Experiments.Sweeps;
 
 /// <summary>
 /// The sweep table: one row per (run, migrate step) with the run's identity, every sweep parameter (a column
 /// named by its path) and every result field of the step, named by its dotted result path (<c>reasons.pinned</c>,
-/// <c>copy.pages</c>). Steps outside a repeat have <c>iteration</c> and <c>inner</c> -1.
+/// <c>copy.pages</c>) and typed as the registry (<see cref="ResultFields"/>) declares it. Steps outside a repeat
+/// have <c>iteration</c> and <c>inner</c> -1.
 /// </summary>
 public static class MigrateRows
 {
+    /// <summary>The result fields that become columns, in column order: the migrate's own, then the step's wall time and error.</summary>
+    public static readonly IReadOnlyList<ResultField> ResultColumns = [.. ResultFields.MigrateGroup.Leaves(), ResultFields.WallMs, ResultFields.Error];
+
     /// <summary>The columns for a sweep over <paramref name="parameters"/>.</summary>
     public static IReadOnlyList<TableColumn> Columns(IReadOnlyList<SweepParameter> parameters)
     {
@@ -29,33 +32,40 @@ public static class MigrateRows
         columns.Add(new("step", ColumnKind.Int64));
         columns.Add(new("iteration", ColumnKind.Int64));
         columns.Add(new("inner", ColumnKind.Int64));
-        columns.Add(new("requested", ColumnKind.Int64));
-        columns.Add(new("migrated", ColumnKind.Int64));
-        for (var r = 1; r < MigrateReasons.Count; r++)
+        foreach (var f in ResultColumns)
         {
-            columns.Add(new($"reasons.{((MigrateReason)r).Key()}", ColumnKind.Int64));
+            columns.Add(new(f.Path, KindOf(f)));
         }
-        columns.Add(new("tlbFlushes", ColumnKind.Int64));
-        columns.Add(new("copy.pages", ColumnKind.Int64));
-        columns.Add(new("copy.bytes", ColumnKind.Int64));
-        columns.Add(new("copy.batches", ColumnKind.Int64));
-        columns.Add(new("copy.deviceTimeUs", ColumnKind.Double));
-        columns.Add(new("wallMs", ColumnKind.Double));
-        columns.Add(new("error", ColumnKind.String));
         columns.Add(new("expectFailures", ColumnKind.Int64));
         columns.Add(new("runOk", ColumnKind.Int64));
         return columns;
     }
 
-    /// <summary>Names that a parameter column may not take; a path equal to one (<c>seed</c>) gets the prefix <c>set.</c>.</summary>
-    public static readonly IReadOnlyList<string> FixedNames =
-    [
-        "run", "scenario", "engine", "seed", "step", "iteration", "inner", "requested", "migrated", "tlbFlushes",
-        "wallMs", "error", "expectFailures", "runOk",
-    ];
+    /// <summary>
+    /// Names that a parameter column may not take; a path equal to one (<c>seed</c>) gets the prefix <c>set.</c>.
+    /// Every fixed column without a dot: a dotted result name (<c>copy.pages</c>) is no scenario field, so no valid
+    /// sweep path can equal it.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FixedNames = [.. Columns([]).Select(c => c.Name).Where(n => !n.Contains('.'))];
 
     /// <summary>The column name of a parameter path: the path itself, or <c>set.PATH</c> where it would repeat a fixed column.</summary>
     public static string ColumnName(string path) => FixedNames.Contains(path) ? $"set.{path}" : path;
+
+    /// <summary>
+    /// An axis title for a column: the registry's title and unit for a result column (<c>copy.deviceTimeUs</c>
+    /// reads "device time of the copy (µs)"), the name itself for any other (parameters, identity).
+    /// </summary>
+    public static string AxisTitle(string column)
+    {
+        foreach (var f in ResultColumns)
+        {
+            if (f.Path == column)
+            {
+                return f.AxisTitle;
+            }
+        }
+        return column;
+    }
 
     /// <summary>Appends one row per migrate step of <paramref name="result"/>.</summary>
     public static void Append(ResultTable table, int runId, ScenarioResult result, IReadOnlyList<object?> parameterCells)
@@ -67,30 +77,34 @@ public static class MigrateRows
             {
                 continue;
             }
-            var f = s.Fields;
             var row = new List<object?> { (long)runId, result.Scenario, result.Engine, (long)result.Seed };
             row.AddRange(parameterCells);
             row.Add((long)s.Index);
             row.Add((long)(s.Iteration ?? -1));
             row.Add((long)(s.Inner ?? -1));
-            row.Add(Long(f["requested"]));
-            row.Add(Long(f["migrated"]));
-            for (var r = 1; r < MigrateReasons.Count; r++)
+            foreach (var f in ResultColumns)
             {
-                row.Add(Long(f["reasons"]?[((MigrateReason)r).Key()]));
+                row.Add(Cell(f.Read(s)));
             }
-            row.Add(Long(f["tlbFlushes"]));
-            row.Add(Long(f["copy"]?["pages"]));
-            row.Add(Long(f["copy"]?["bytes"]));
-            row.Add(Long(f["copy"]?["batches"]));
-            row.Add(f["copy"]?["deviceTimeUs"] is JsonValue t ? t.GetValue<double>() : 0.0);
-            row.Add(s.WallMs);
-            row.Add(s.ErrorName);
             row.Add((long)s.ExpectFailures.Count);
             row.Add(runOk);
             table.Add([.. row]);
         }
     }
 
-    private static long Long(JsonNode? n) => n is JsonValue v ? v.GetValue<long>() : 0;
+    private static ColumnKind KindOf(ResultField f) => f.Type switch
+    {
+        FieldType.Integer => ColumnKind.Int64,
+        FieldType.Double => ColumnKind.Double,
+        FieldType.String => ColumnKind.String,
+        _ => throw new InvalidOperationException($"result field {f.Path} ({f.Type}) has no plain table column"),
+    };
+
+    private static object? Cell(FieldValue v) => v.IsNull ? null : v.Type switch
+    {
+        FieldType.Integer => v.Integer,
+        FieldType.Double => v.Number,
+        FieldType.String => v.String,
+        _ => throw new InvalidOperationException($"a {v.Type} value has no plain table cell"),
+    };
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Cli.Experiments.Trace;
 
@@ -16,6 +18,9 @@ public static class ChromeTrace
 {
     private const int SimPid = 1, CopyPid = 2, StepTid = 1, PhaseTid = 2;
 
+    /// <summary>The fault counter's keys, all 0: the counter drops back when the touch ends.</summary>
+    private static readonly JsonObject NoFaults = new(ResultFields.Faults.Leaves().Select(f => KeyValuePair.Create(f.Key, (JsonNode?)0)));
+
     /// <summary>The trace of a captured run.</summary>
     public static JsonObject Build(RunCapture run, ScenarioResult result)
     {
@@ -30,10 +35,10 @@ public static class ChromeTrace
         {
             var args = step.ToJson();
             events.Add(Complete($"{step.Op} #{RunCapture.Label(step)}", "step", SimPid, StepTid, start, Math.Max(end - start, 0.001), args));
-            if (step.Op == "touch" && step.Fields["faults"] is JsonObject faults)
+            if (step.Result is TouchResult)
             {
-                events.Add(Counter("faults", SimPid, start, faults));
-                events.Add(Counter("faults", SimPid, end, new JsonObject { ["new"] = 0, ["swap"] = 0, ["device"] = 0, ["cow"] = 0 }));
+                events.Add(Counter("faults", SimPid, start, ResultFields.Faults.ToJson(step)));
+                events.Add(Counter("faults", SimPid, end, NoFaults));
             }
         }
         var enginesNamed = new HashSet<string>(StringComparer.Ordinal);
@@ -59,8 +64,8 @@ public static class ChromeTrace
                     t += ph.Microseconds;
                 }
             }
-            var copy = step.Fields["copy"];
-            var timeline = CopyTimeline.Build(run.Config, record, Long(copy?["pages"]), Long(copy?["batches"]), copy?["deviceTimeUs"]?.GetValue<double>() ?? 0);
+            var copy = ((MigrateResult)step.Result).Copy;
+            var timeline = CopyTimeline.Build(run.Config, record, copy.Pages, copy.Batches, ResultFields.CopyDeviceTimeUs.Read(step).Number);
             if (timeline is null)
             {
                 continue;
@@ -86,7 +91,7 @@ public static class ChromeTrace
             {
                 var cmd = timeline.Commands[c];
                 finish = Math.Max(finish, origin + cmd.StartUs + Math.Max(cmd.DurationUs, 0.001));
-                var name = timeline.Exact ? $"copy {cmd.Pages} pages" : $"copy {cmd.Pages} pages ({Long(copy?["batches"])} commands; per-command list not rebuilt)";
+                var name = timeline.Exact ? $"copy {cmd.Pages} pages" : $"copy {cmd.Pages} pages ({copy.Batches} commands; per-command list not rebuilt)";
                 events.Add(Complete(name, "copy", CopyPid, tidOf[$"{timeline.Device}/{cmd.Engine}"], origin + cmd.StartUs, Math.Max(cmd.DurationUs, 0.001), new JsonObject
                 {
                     ["step"] = RunCapture.Label(step),
@@ -120,6 +125,4 @@ public static class ChromeTrace
     {
         ["name"] = name, ["ph"] = "C", ["pid"] = pid, ["tid"] = StepTid, ["ts"] = Math.Round(ts, 3), ["args"] = values.DeepClone(),
     };
-
-    private static long Long(JsonNode? n) => n is JsonValue v ? v.GetValue<long>() : 0;
 }

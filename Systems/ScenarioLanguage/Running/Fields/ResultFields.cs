@@ -1,0 +1,218 @@
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.ScenarioLanguage.Running.Fields;
+
+/// <summary>
+/// The registry of result fields (README "Result fields", SCENARIOS.md "Results"): every key of a step's
+/// document, by op, in document order, with its type, unit, title and typed accessor. The JSON writer, the
+/// <c>expect</c> checker, the sweep table's columns and the plot's axis titles all read it, so a name lives
+/// here once. Per-device keys (<c>resident.NAME</c>, <c>devices.NAME.*</c>) depend on the machine's devices:
+/// <see cref="ResultSchema"/> builds them for one machine.
+/// </summary>
+public static class ResultFields
+{
+    /// <summary>Decimals a timing field keeps in the document (and everywhere it is shown).</summary>
+    public const int TimingDecimals = 3;
+
+    /// <summary>A time as the document shows it.</summary>
+    public static double RoundTiming(double value) => Math.Round(value, TimingDecimals);
+
+    // ---- Common keys, before the op's own ----
+
+    /// <summary><c>index</c>: the step's top-level position in the file (a repeat's own index for its inner steps).</summary>
+    public static readonly ResultField Index = ResultField.OfStep("index", FieldType.Integer, FieldUnits.None, "step",
+        s => FieldValue.OfIndex(s.Index));
+
+    /// <summary><c>iteration</c>: the pass of the outermost repeat (0-based); only inside a repeat.</summary>
+    public static readonly ResultField Iteration = ResultField.OfStep("iteration", FieldType.Integer, FieldUnits.None, "repeat pass",
+        s => FieldValue.OfIndex(s.Iteration ?? 0), s => s.Iteration is not null);
+
+    /// <summary><c>inner</c>: the position in the outermost repeat's body (0-based); only inside a repeat.</summary>
+    public static readonly ResultField Inner = ResultField.OfStep("inner", FieldType.Integer, FieldUnits.None, "position in the repeat",
+        s => s.Inner is { } n ? FieldValue.OfIndex(n) : FieldValue.Null(FieldType.Integer), s => s.Iteration is not null);
+
+    /// <summary><c>nested</c>: the (iteration, inner) pairs of deeper repeats, outer to inner; only inside nested repeats.</summary>
+    public static readonly ResultField Nested = ResultField.OfStep("nested", FieldType.RepeatLevels, FieldUnits.None, "nested repeat positions",
+        s => FieldValue.Of(s.Nested), s => s.Iteration is not null && s.Nested.Count > 0);
+
+    /// <summary><c>op</c>: the op name.</summary>
+    public static readonly ResultField Op = ResultField.OfStep("op", FieldType.String, FieldUnits.None, "op",
+        s => FieldValue.Of(s.Op));
+
+    // ---- Common keys, after the op's own ----
+
+    /// <summary><c>invariants</c>: the checker's findings after the step; only when every step is checked.</summary>
+    public static readonly FieldGroup Invariants = new("invariants", CheckFields(s => s.Invariants!), s => s.Invariants is not null);
+
+    /// <summary><c>wallMs</c>: wall-clock time of the machine call. Timing.</summary>
+    public static readonly ResultField WallMs = ResultField.OfStep("wallMs", FieldType.Double, FieldUnits.Milliseconds, "wall time",
+        s => FieldValue.Of(s.WallMs), isTiming: true);
+
+    /// <summary><c>error</c>: the Errno name, null on success.</summary>
+    public static readonly ResultField Error = ResultField.OfStep("error", FieldType.String, FieldUnits.None, "error",
+        s => FieldValue.Of(s.ErrorName));
+
+    /// <summary><c>expectFailures</c>: one message per missed expectation.</summary>
+    public static readonly ResultField ExpectFailures = ResultField.OfStep("expectFailures", FieldType.StringList, FieldUnits.None, "expectation misses",
+        s => FieldValue.Of(s.ExpectFailures));
+
+    // ---- Ops whose keys do not depend on the devices ----
+
+    /// <summary><c>touch</c>'s <c>faults</c> object.</summary>
+    public static readonly FieldGroup Faults = new("faults",
+    [
+        ResultField.Count<TouchResult>("new", FieldUnits.Pages, "new-page faults", t => t.Faults.New),
+        ResultField.Count<TouchResult>("swap", FieldUnits.Pages, "swap-in faults", t => t.Faults.Swap),
+        ResultField.Count<TouchResult>("device", FieldUnits.Pages, "device faults", t => t.Faults.Device),
+        ResultField.Count<TouchResult>("cow", FieldUnits.Pages, "write-protect faults", t => t.Faults.Cow),
+    ]);
+
+    /// <summary><c>copy.deviceTimeUs</c>: when the last copy engine finishes, in model time. Timing.</summary>
+    public static readonly ResultField CopyDeviceTimeUs =
+        ResultField.Timing<MigrateResult>("deviceTimeUs", FieldUnits.Microseconds, "device time of the copy", m => m.Copy.DeviceTimeUs);
+
+    /// <summary>A migrate's keys: <c>requested</c>, <c>migrated</c>, <c>reasons.*</c> (all twelve), <c>tlbFlushes</c>, <c>copy.*</c>.</summary>
+    public static readonly IReadOnlyList<FieldNode> Migrate =
+    [
+        ResultField.Count<MigrateResult>("requested", FieldUnits.Pages, "requested", m => m.Requested),
+        ResultField.Count<MigrateResult>("migrated", FieldUnits.Pages, "migrated", m => m.Migrated),
+        new FieldGroup("reasons", Reasons()),
+        ResultField.Count<MigrateResult>("tlbFlushes", FieldUnits.PmdSpans, "TLB flushes", m => m.TlbFlushes),
+        new FieldGroup("copy",
+        [
+            ResultField.Count<MigrateResult>("pages", FieldUnits.Pages, "copied", m => m.Copy.Pages),
+            ResultField.Count<MigrateResult>("bytes", FieldUnits.Bytes, "copied", m => m.Copy.Bytes),
+            ResultField.Count<MigrateResult>("batches", FieldUnits.Commands, "copy batches", m => m.Copy.Batches),
+            CopyDeviceTimeUs,
+        ]),
+    ];
+
+    /// <summary>The migrate keys as one group at the step's top level (its leaves are the sweep table's result columns).</summary>
+    public static readonly FieldGroup MigrateGroup = new("", Migrate);
+
+    private static readonly IReadOnlyList<FieldNode> Touch = [Faults];
+    private static readonly IReadOnlyList<FieldNode> PinOrLock = PageCount("pages", "pages pinned or locked");
+    private static readonly IReadOnlyList<FieldNode> SwapOut = PageCount("swapped", "swapped out");
+    private static readonly IReadOnlyList<FieldNode> Evict = PageCount("migrated", "evicted");
+    private static readonly IReadOnlyList<FieldNode> Check = CheckFields(s => (CheckResult)s.Result);
+
+    private static readonly IReadOnlyList<FieldNode> DeviceWrite =
+    [
+        ResultField.Count<DeviceAccessResult>("pages", FieldUnits.Pages, "pages the device accessed", r => r.Pages),
+        ResultField.Count<DeviceAccessResult>("faults", FieldUnits.Pages, "device faults", r => r.Faults),
+    ];
+
+    private static readonly IReadOnlyList<FieldNode> DeviceRead =
+    [
+        .. DeviceWrite,
+        ResultField.Count<DeviceAccessResult>("mismatches", FieldUnits.Pages, "mismatches", r => r.Mismatches),
+    ];
+
+    private static readonly IReadOnlyList<FieldNode> Snapshot =
+    [
+        new FieldGroup("states",
+        [
+            ResultField.Count<SnapshotResult>("none", FieldUnits.Pages, "not present", r => r.None),
+            ResultField.Count<SnapshotResult>("read", FieldUnits.Pages, "read-only", r => r.Read),
+            ResultField.Count<SnapshotResult>("write", FieldUnits.Pages, "writable", r => r.Write),
+            ResultField.Count<SnapshotResult>("huge", FieldUnits.Pages, "huge-mapped", r => r.Huge),
+            ResultField.Count<SnapshotResult>("device-local", FieldUnits.Pages, "on this device", r => r.DeviceLocal),
+            ResultField.Count<SnapshotResult>("device-remote", FieldUnits.Pages, "on another device", r => r.DeviceRemote),
+        ]),
+    ];
+
+    /// <summary>The op's own keys in document order for a machine with <paramref name="devices"/>; empty for ops with only the common keys.</summary>
+    public static IReadOnlyList<FieldNode> ForOp(string op, IReadOnlyList<string> devices) => op switch
+    {
+        "touch" => Touch,
+        "pin" or "unpin" or "lock" or "unlock" => PinOrLock,
+        "swapout" => SwapOut,
+        "migrate" => Migrate,
+        "verify" => Verify(devices),
+        "stats" => Stats(devices),
+        "check" => Check,
+        "device-read" => DeviceRead,
+        "device-write" => DeviceWrite,
+        "snapshot" => Snapshot,
+        "evict" => Evict,
+        _ => [],
+    };
+
+    /// <summary>A step's whole document: the common keys around the op's own, in SCENARIOS.md's order.</summary>
+    public static FieldGroup Step(IReadOnlyList<FieldNode> opFields) =>
+        new("", [Index, Iteration, Inner, Nested, Op, .. opFields, Invariants, WallMs, Error, ExpectFailures]);
+
+    private static ResultField[] Reasons()
+    {
+        var reasons = new ResultField[MigrateReasons.Count - 1];
+        for (var r = 1; r < MigrateReasons.Count; r++)
+        {
+            var reason = r;
+            var key = ((MigrateReason)r).Key();
+            reasons[r - 1] = ResultField.Count<MigrateResult>(key, FieldUnits.Pages, $"not migrated: {key}", m => m.Reasons[reason]);
+        }
+        return reasons;
+    }
+
+    private static IReadOnlyList<FieldNode> Verify(IReadOnlyList<string> devices)
+    {
+        var resident = new List<FieldNode>
+        {
+            ResultField.Count<VerifyResult>("hole", FieldUnits.Pages, "holes", v => v.Hole),
+            ResultField.Count<VerifyResult>("ram", FieldUnits.Pages, "resident in RAM", v => v.Ram),
+            ResultField.Count<VerifyResult>("swap", FieldUnits.Pages, "in swap", v => v.Swap),
+        };
+        for (var d = 0; d < devices.Count; d++)
+        {
+            var device = d;
+            resident.Add(ResultField.Count<VerifyResult>(devices[d], FieldUnits.Pages, $"resident on {devices[d]}", v => At(v.Device, device)));
+        }
+        return
+        [
+            ResultField.Count<VerifyResult>("checked", FieldUnits.Pages, "checked", v => v.Checked),
+            ResultField.Count<VerifyResult>("mismatches", FieldUnits.Pages, "mismatches", v => v.Mismatches),
+            new FieldGroup("resident", resident),
+        ];
+    }
+
+    private static IReadOnlyList<FieldNode> Stats(IReadOnlyList<string> devices)
+    {
+        var perDevice = new FieldNode[devices.Count];
+        for (var d = 0; d < devices.Count; d++)
+        {
+            var device = d;
+            var name = devices[d];
+            perDevice[d] = new FieldGroup(name,
+            [
+                ResultField.Count<StatsResult>("used", FieldUnits.Pages, $"used on {name}", s => At(s.DeviceUsed, device)),
+                ResultField.Count<StatsResult>("free", FieldUnits.Pages, $"free on {name}", s => At(s.DeviceFree, device)),
+                ResultField.Count<StatsResult>("mirrored", FieldUnits.Entries, $"mirrored by {name}", s => At(s.DeviceMirrored, device)),
+            ]);
+        }
+        return
+        [
+            new FieldGroup("ram",
+            [
+                ResultField.Count<StatsResult>("used", FieldUnits.Pages, "RAM used", s => s.RamUsed),
+                ResultField.Count<StatsResult>("free", FieldUnits.Pages, "RAM free", s => s.RamFree),
+            ]),
+            new FieldGroup("devices", perDevice),
+            ResultField.Count<StatsResult>("pinned", FieldUnits.Pages, "pinned", s => s.Pinned),
+            ResultField.Count<StatsResult>("locked", FieldUnits.Pages, "locked by other holders", s => s.Locked),
+        ];
+    }
+
+    /// <summary><c>violations</c> and <c>details</c> of a checker result: a <c>check</c> step's own, or a step's <c>invariants</c>.</summary>
+    private static IReadOnlyList<FieldNode> CheckFields(Func<StepResult, CheckResult> of) =>
+    [
+        ResultField.OfStep("violations", FieldType.Integer, FieldUnits.Violations, "invariant violations", s => FieldValue.Of(of(s).Violations)),
+        ResultField.OfStep("details", FieldType.StringList, FieldUnits.None, "broken invariants", s => FieldValue.Of(of(s).Details)),
+    ];
+
+    private static IReadOnlyList<FieldNode> PageCount(string key, string title) =>
+        [ResultField.Count<PageCountResult>(key, FieldUnits.Pages, title, c => c.Pages)];
+
+    /// <summary>An engine may leave per-device arrays short until it tracks a quantity (mirror entries); missing reads 0.</summary>
+    private static long At(long[] values, int i) => i < values.Length ? values[i] : 0;
+}
