@@ -38,6 +38,32 @@ public sealed record MachineConfig(
     /// <summary>The devices, never null.</summary>
     public IReadOnlyList<DeviceConfig> DeviceList => Devices ?? [];
 
+    /// <summary>
+    /// Why device <paramref name="index"/> of <paramref name="devices"/> cannot take its name, or null: a name is
+    /// given once, and <c>ram</c> (the migrate target for RAM), <c>hole</c> and <c>swap</c> (keys beside the
+    /// devices' under a verify's <c>resident</c>) are reserved. The scenario loader and the machine both ask here.
+    /// </summary>
+    public static string? DeviceNameProblem(IReadOnlyList<DeviceConfig> devices, int index)
+    {
+        var name = devices[index].Name;
+        if (name == MigrateTargets.Ram)
+        {
+            return "\"ram\" is reserved for system RAM";
+        }
+        if (name is "hole" or "swap")
+        {
+            return $"\"{name}\" is reserved: a verify reports resident.{name} beside the devices' counts";
+        }
+        for (var d = 0; d < index; d++)
+        {
+            if (devices[d].Name == name)
+            {
+                return $"duplicate device name '{name}'";
+            }
+        }
+        return null;
+    }
+
     /// <summary>Index of the device named <paramref name="name"/>, or -1 (also for <c>"ram"</c>).</summary>
     public int DeviceIndex(string name)
     {

@@ -23,20 +23,15 @@ public abstract partial class MachineFront : IMachine
     private readonly List<ProcessEntry> _processOrder = [];
     private readonly MigrateResult _evictSlice = new();
 
-    /// <summary>Checks the names of <paramref name="config"/>'s devices: each one once, none called <c>ram</c>.</summary>
+    /// <summary>Checks the names of <paramref name="config"/>'s devices (<see cref="MachineConfig.DeviceNameProblem"/>).</summary>
     private protected MachineFront(MachineConfig config)
     {
         var devices = config.DeviceList;
         for (var d = 0; d < devices.Count; d++)
         {
-            var name = devices[d].Name;
-            if (name == MigrateTargets.Ram)
+            if (MachineConfig.DeviceNameProblem(devices, d) is { } problem)
             {
-                throw new ArgumentException($"devices[{d}].name: \"ram\" is reserved for system RAM", nameof(config));
-            }
-            if (config.DeviceIndex(name) != d)
-            {
-                throw new ArgumentException($"devices[{d}].name: duplicate device name '{name}'", nameof(config));
+                throw new ArgumentException($"devices[{d}].name: {problem}", nameof(config));
             }
         }
         Config = config;

@@ -136,6 +136,8 @@ public sealed class FrontLayerTests
         Assert.Contains("devices[1].name: duplicate device name 'gpu0'", Assert.Throws<ArgumentException>(() => MachineFactory.Create(engine, duplicate)).Message);
         var ram = new MachineConfig(64, Devices: [new DeviceConfig("ram", 8)]);
         Assert.Contains("devices[0].name: \"ram\" is reserved", Assert.Throws<ArgumentException>(() => MachineFactory.Create(engine, ram)).Message);
+        var swap = new MachineConfig(64, Devices: [new DeviceConfig("swap", 8)]);
+        Assert.Contains("devices[0].name: \"swap\" is reserved", Assert.Throws<ArgumentException>(() => MachineFactory.Create(engine, swap)).Message);
     }
 
     [Theory]

@@ -99,17 +99,6 @@ public static class ScenarioLoader
             var path = $"devices[{i}]";
             var r = new FieldReader(e, path, DeviceFields, "a device");
             var name = r.RequiredString("name");
-            if (name == "ram")
-            {
-                throw new ScenarioException(r.Child("name"), "\"ram\" is reserved for system RAM");
-            }
-            foreach (var d in list)
-            {
-                if (d.Name == name)
-                {
-                    throw new ScenarioException(r.Child("name"), $"duplicate device name '{name}'");
-                }
-            }
             list.Add(new DeviceConfig(
                 name,
                 r.Integer("pages", null, 1),
@@ -121,6 +110,10 @@ public static class ScenarioLoader
                 r.Number("bandwidthGBps", CopyParams.DefaultBandwidthGBps, 0, exclusive: true),
                 r.Number("latencyUs", CopyParams.DefaultLatencyUs, 0, exclusive: false),
                 r.Int32("maxBatchPages", CopyParams.DefaultMaxBatchPages, 1)));
+            if (MachineConfig.DeviceNameProblem(list, i) is { } problem)
+            {
+                throw new ScenarioException(r.Child("name"), problem);
+            }
             i++;
         }
         return list;
