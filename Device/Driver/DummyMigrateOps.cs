@@ -27,11 +27,8 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <inheritdoc/>
-    public CopyCost LastCopy { get; private set; }
-
-    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
+    public CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         var dev = _target < 0 ? null : _memory.Devices[_target];
         var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
@@ -42,8 +39,7 @@ public sealed class DummyMigrateOps : IMigrateOps
         if (dev is { Spec.ChunkAllocation: true })
         {
             var copies = AllocateChunks(dev, window, src, dst, destFlags);
-            LastCopy = copies == 0 ? default : CopyInOrder(src, dst, copies);
-            return;
+            return copies == 0 ? default : CopyInOrder(src, dst, copies);
         }
         var wanted = 0;
         foreach (var entry in src)
@@ -58,8 +54,7 @@ public sealed class DummyMigrateOps : IMigrateOps
         if (got == 0)
         {
             GiveUpAll(src, dst);
-            LastCopy = default;
-            return;
+            return default;
         }
         var list = new CopyList(_memory, _target, got);
         var c = wanted - 1;
@@ -84,7 +79,7 @@ public sealed class DummyMigrateOps : IMigrateOps
             }
             c--;
         }
-        LastCopy = list.Submit(_engine, _target, src, dst);
+        return list.Submit(_engine, _target, src, dst);
     }
 
     /// <inheritdoc/>

@@ -110,7 +110,7 @@ public class DeviceMemoryTests
         }
         memory.Devices[0].AllocatePage();
         var dst = new HmmPfn[10];
-        driver.MigrateInto.AllocAndCopy(new MigrateWindow(0, 10), src, dst);
+        var cost = driver.MigrateInto.AllocAndCopy(new MigrateWindow(0, 10), src, dst);
         Assert.Equal(0UL, dst[4].Value);
         long expected = memory.Devices[0].FirstId + 1;
         for (var i = 0; i < 10; i++)
@@ -124,7 +124,6 @@ public class DeviceMemoryTests
             Assert.Equal(1000UL + (ulong)i, memory.ContentRef((int)dst[i].Pfn).Value);
             Assert.True(memory.HasTag<Locked>((int)dst[i].Pfn));
         }
-        var cost = driver.MigrateInto.LastCopy;
         var frames = new long[9];
         var dframes = new long[9];
         for (int i = 0, k = 0; i < 10; i++)
