@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HmmEcs.Components.Migration;
 
 namespace HmmEcs.Systems.Migration;
@@ -8,6 +9,8 @@ namespace HmmEcs.Systems.Migration;
 /// a page gave up); the phases never touch <c>src</c>'s flags. Collect writes MIGRATE into every slot it
 /// takes, and only the driver clears it (those pages then fail with <c>alloc</c>), so the derivation is
 /// clearing MIGRATE wherever the outcome holds a reason: what is left is exactly the pages in flight.
+/// Departure: the seed clears MIGRATE in src the moment a page gives up; the simulator writes it only
+/// where the driver reads it, which the driver cannot tell apart.
 /// </summary>
 internal static class DriverFlags
 {
@@ -16,6 +19,7 @@ internal static class DriverFlags
     /// in flight (<see cref="MigratingPages.Count"/>). When that is as many as <c>src</c> flags, no page
     /// gave up since <c>src</c> was last written whole, and nothing is walked.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Derive(MigrateState s, int inFlight)
     {
         if (inFlight == s.SrcMigrating)

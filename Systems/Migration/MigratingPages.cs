@@ -20,6 +20,7 @@ internal static class MigratingPages
     /// Pages in flight, read from the truth: the <c>Migrate</c> bits of a small request's collected
     /// slots, or the sum of every page chunk's enabled count (O(chunks), no page is visited).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Count(MigrateState s)
     {
         var n = 0;

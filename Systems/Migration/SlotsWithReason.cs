@@ -47,6 +47,7 @@ internal ref struct SlotsWithReason
     }
 
     /// <summary>Bit <c>k</c> set when slot <c>start + k</c> has a reason.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly uint ReasonBits(int start)
     {
         if (Vector256.IsHardwareAccelerated && start + Block <= _outcomes.Length)
