@@ -184,4 +184,26 @@ public class DeviceMemoryTests
         memory.ReleaseFrame(1);
         Assert.Equal(0, memory.Payloads.InUse);
     }
+
+    [Fact]
+    public void ThePageFreeCallbackTakesBackADevicePageTheKernelDropped()
+    {
+        using var world = new World(new WorldOptions { ChunkCapacity = 64 });
+        var memory = Build(world, 64, true, Spec("gpu0", 8));
+        var driver = new DummyDevice(memory, 0, new SynchronousCopyEngine());
+        var id = memory.AllocateFrame(0);
+        memory.InitFrame(id, PageFlags.Anon);
+        memory.Write(ref memory.ContentRef(id), HmmEcs.Components.Content.Stamp.Of(1, 2));
+        memory.Locate(id, out var row).SetEnabled<Locked>(row, true);
+        var generations = memory.TrackGenerations();
+
+        memory.DropPage(id);
+        Assert.Equal(0, memory.Payloads.InUse);
+        Assert.False(memory.HasTag<Locked>(id));
+        Assert.Equal(1u, generations[id]);
+        Assert.Equal(1, memory.Devices[0].Used);
+        driver.PageFree(id);
+        Assert.Equal(0, memory.Devices[0].Used);
+        Assert.Equal(id, memory.AllocateFrame(0));
+    }
 }
