@@ -41,11 +41,7 @@ public sealed class DummyMigrateOps : IMigrateOps
             var copies = AllocateChunks(dev, window, src, dst, destFlags);
             return copies == 0 ? default : CopyInOrder(src, dst, copies);
         }
-        var wanted = 0;
-        foreach (var entry in src)
-        {
-            wanted += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
-        }
+        var wanted = PfnArray.CountMigrating(src);
         // The lowest free frames in ascending order go to the pages in ascending address order. The
         // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so
         // nothing is overwritten before it is read. The copy lists are filled in the same walk.
@@ -86,13 +82,10 @@ public sealed class DummyMigrateOps : IMigrateOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst)
     {
-        for (var i = 0; i < src.Length; i++)
+        for (var i = PfnArray.NextOrphanedDestination(src, dst, 0); i >= 0; i = PfnArray.NextOrphanedDestination(src, dst, i + 1))
         {
-            if (dst[i].Value != 0 && (src[i].Value & HmmPfn.Migrate) == 0)
-            {
-                _memory.ReleaseFrame((int)dst[i].Pfn);
-                dst[i] = default;
-            }
+            _memory.ReleaseFrame((int)dst[i].Pfn);
+            dst[i] = default;
         }
     }
 

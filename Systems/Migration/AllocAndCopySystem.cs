@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Driver;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Systems.Migration;
@@ -26,7 +25,7 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         var inFlight = MigratingPages.Count(s);
         DriverFlags.Derive(s, inFlight);
         s.Copy = s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
-        var kept = CountMigrate(s.Src.AsSpan(0, s.Count));
+        var kept = PfnArray.CountMigrating(s.Src.AsSpan(0, s.Count));
         s.SrcMigrating = kept;
         if (kept == inFlight)
         {
@@ -35,31 +34,6 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         }
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
-    }
-
-    /// <summary>Entries carrying MIGRATE: the flag bits summed four entries per vector add, then shifted down.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CountMigrate(ReadOnlySpan<HmmPfn> src)
-    {
-        var words = MemoryMarshal.Cast<HmmPfn, ulong>(src);
-        var i = 0;
-        var sum = 0UL;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var flag = Vector256.Create(HmmPfn.Migrate);
-            var acc = Vector256<ulong>.Zero;
-            ref var first = ref MemoryMarshal.GetReference(words);
-            for (; i + Vector256<ulong>.Count <= words.Length; i += Vector256<ulong>.Count)
-            {
-                acc += Vector256.LoadUnsafe(ref first, (nuint)i) & flag;
-            }
-            sum = Vector256.Sum(acc);
-        }
-        for (; i < words.Length; i++)
-        {
-            sum += words[i] & HmmPfn.Migrate;
-        }
-        return (int)(sum / HmmPfn.Migrate);
     }
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
