@@ -12,12 +12,9 @@ namespace HmmEcs.Devices.Driver;
 /// </summary>
 public sealed class DummyDevice
 {
-    private readonly PhysicalMemory _memory;
-
     /// <summary>The driver of device <paramref name="index"/> of <paramref name="memory"/>.</summary>
     public DummyDevice(PhysicalMemory memory, int index, ICopyEngine engine)
     {
-        _memory = memory;
         Memory = memory.Devices[index];
         MigrateInto = new DummyMigrateOps(memory, engine, index);
         MigrateToRam = new DummyMigrateOps(memory, engine, -1);
@@ -38,12 +35,10 @@ public sealed class DummyDevice
     /// </summary>
     public bool Fault(IFaultMigrator kernel, int vma, long index) => kernel.MigrateOne(vma, index, MigrateToRam);
 
-    /// <summary>The free callback (<c>free_devpage</c>): the page's last reference went; it returns to the device.</summary>
-    public void PageFree(int id) => _memory.ReleaseFrame(id);
-
-    /// <summary>The free callback for a caller that holds the page's location.</summary>
+    /// <summary>
+    /// The free callback (<c>free_devpage</c>): the page's last reference went and the kernel has dropped
+    /// its state (<see cref="PhysicalMemory.DropPage(int)"/>); the page returns to the device's allocator.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void PageFree(int id, Engine.Chunk chunk, int row, ref Components.Memory.Page page,
-        ref Components.Memory.PageContent content, bool clearTags = true) =>
-        _memory.ReleaseFrame(id, chunk, row, ref page, ref content, clearTags);
+    public void PageFree(int id) => Memory.Release(id - Memory.FirstId);
 }

@@ -27,11 +27,8 @@ public sealed class DummyMigrateOps : IMigrateOps
     }
 
     /// <inheritdoc/>
-    public CopyCost LastCopy { get; private set; }
-
-    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
+    public CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         var dev = _target < 0 ? null : _memory.Devices[_target];
         var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
@@ -42,14 +39,9 @@ public sealed class DummyMigrateOps : IMigrateOps
         if (dev is { Spec.ChunkAllocation: true })
         {
             var copies = AllocateChunks(dev, window, src, dst, destFlags);
-            LastCopy = copies == 0 ? default : CopyInOrder(src, dst, copies);
-            return;
+            return copies == 0 ? default : CopyInOrder(src, dst, copies);
         }
-        var wanted = 0;
-        foreach (var entry in src)
-        {
-            wanted += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
-        }
+        var wanted = PfnArray.CountMigrating(src);
         // The lowest free frames in ascending order go to the pages in ascending address order. The
         // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so
         // nothing is overwritten before it is read. The copy lists are filled in the same walk.
@@ -58,8 +50,7 @@ public sealed class DummyMigrateOps : IMigrateOps
         if (got == 0)
         {
             GiveUpAll(src, dst);
-            LastCopy = default;
-            return;
+            return default;
         }
         var list = new CopyList(_memory, _target, got);
         var c = wanted - 1;
@@ -84,20 +75,17 @@ public sealed class DummyMigrateOps : IMigrateOps
             }
             c--;
         }
-        LastCopy = list.Submit(_engine, _target, src, dst);
+        return list.Submit(_engine, _target, src, dst);
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst)
     {
-        for (var i = 0; i < src.Length; i++)
+        for (var i = PfnArray.NextOrphanedDestination(src, dst, 0); i >= 0; i = PfnArray.NextOrphanedDestination(src, dst, i + 1))
         {
-            if (dst[i].Value != 0 && (src[i].Value & HmmPfn.Migrate) == 0)
-            {
-                _memory.ReleaseFrame((int)dst[i].Pfn);
-                dst[i] = default;
-            }
+            _memory.ReleaseFrame((int)dst[i].Pfn);
+            dst[i] = default;
         }
     }
 

@@ -1,4 +1,5 @@
 using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Copy;
 
 namespace HmmEcs.Devices.Driver;
 
@@ -14,11 +15,10 @@ public interface IMigrateOps
     /// in <paramref name="dst"/> (<c>MIGRATE|LOCKED</c>) and copy the content, or clear MIGRATE in
     /// <paramref name="src"/> to give the page up.
     /// </summary>
-    void AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst);
+    /// <returns>What the copy engine charged for the copies made.</returns>
+    /// <remarks>Departure: the seed's callback returns nothing; the simulator's returns the copy cost the step reports.</remarks>
+    CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst);
 
     /// <summary>After struct-page migration: entries whose source lost MIGRATE must drop their destination.</summary>
     void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst);
-
-    /// <summary>What the copy engine charged for the last <see cref="AllocAndCopy"/>.</summary>
-    Copy.CopyCost LastCopy { get; }
 }

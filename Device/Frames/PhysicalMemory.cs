@@ -200,16 +200,6 @@ public sealed class PhysicalMemory
         CopyBytes(src, ref dst);
     }
 
-    /// <summary>Forgets a page's content (the frame is being freed).</summary>
-    public void ClearContent(ref PageContent content)
-    {
-        if (BytesPayload && content.Payload >= 0)
-        {
-            Payloads.Release(content.Payload);
-        }
-        content.Value = 0;
-    }
-
     /// <summary>Takes the lowest free frame of RAM (target -1) or of device <paramref name="target"/>; -1 when full.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AllocateFrame(int target)
@@ -263,16 +253,29 @@ public sealed class PhysicalMemory
     /// <summary>Starts counting frees per page id (the first device-mirror access; costs 4 bytes per page).</summary>
     public uint[] TrackGenerations() => Generations ??= new uint[TotalIds];
 
-    /// <summary>Frees a page whose last reference went: content, state and the frame in its allocator.</summary>
+    /// <summary>Frees a page whose last reference went: content, state, the helper's lock bit and the frame in its allocator.</summary>
     public void ReleaseFrame(int id)
     {
-        var chunk = Locate(id, out var row);
-        ReleaseFrame(id, chunk, row, ref chunk.GetSpan<Page>()[row], ref chunk.GetSpan<PageContent>()[row]);
+        DropPage(id);
+        ReturnFrame(id);
     }
 
-    /// <summary><see cref="ReleaseFrame(int)"/> for a caller that holds the page's location.</summary>
+    /// <summary>The page side of a free (<see cref="DropPage(int, ref Page, ref PageContent)"/>) plus the lock bit; the frame is not returned.</summary>
+    public void DropPage(int id)
+    {
+        var chunk = Locate(id, out var row);
+        DropPage(id, ref chunk.GetSpan<Page>()[row], ref chunk.GetSpan<PageContent>()[row]);
+        chunk.SetEnabled<Locked>(row, false);
+    }
+
+    /// <summary>
+    /// The page side of a free, for a caller that holds the page's rows: the content goes, the page
+    /// reads as free, and the free is counted for the device mirrors. Its enableable tags and its frame
+    /// stay the caller's: the migration helper clears the tags of all its pages at once and hands
+    /// device pages to the driver's free callback.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ReleaseFrame(int id, Chunk chunk, int row, ref Page page, ref PageContent content, bool clearTags = true)
+    public void DropPage(int id, ref Page page, ref PageContent content)
     {
         if (BytesPayload && content.Payload >= 0)
         {
@@ -284,11 +287,12 @@ public sealed class PhysicalMemory
         {
             generations[id]++;
         }
-        if (clearTags)
-        {
-            chunk.SetEnabled<Locked>(row, false);
-            chunk.SetEnabled<Migrate>(row, false);
-        }
+    }
+
+    /// <summary>Gives a dropped page's frame back to its allocator: RAM's, or its device's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ReturnFrame(int id)
+    {
         if (id < RamPages)
         {
             Ram.Frames.Release(id);

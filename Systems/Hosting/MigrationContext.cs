@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HmmEcs.Components.Migration;
 using HmmEcs.Engine;
 using HmmEcs.Systems.Migration;
@@ -36,8 +37,12 @@ public readonly struct MigrationContext
     /// <summary>Pages collect selected.</summary>
     public int Collected => _state.Collected;
 
-    /// <summary>Pages still migrating (collected minus those that gave up since).</summary>
-    public int InFlight => _state.InFlight;
+    /// <summary>
+    /// Pages collect took that have not given up since: still migrating, or migrated once
+    /// remove-migration-entries ran. Counted from <see cref="Outcomes"/> on each read (collect gives every
+    /// slot it does not take a reason), so a host reading it once per phase pays a pass over one byte per page.
+    /// </summary>
+    public int InFlight => _state.Collected == 0 ? 0 : MemoryMarshal.AsBytes(Outcomes).Count((byte)MigrateReason.None);
 
     /// <summary>Pages that completed their migration (set by remove-migration-entries).</summary>
     public long Migrated => _state.Migrated;

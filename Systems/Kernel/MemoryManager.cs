@@ -254,6 +254,8 @@ internal sealed partial class MemoryManager
         var d = Memory.DeviceOf(id);
         if (d >= 0)
         {
+            // As put_page: the kernel drops the page's state, then the driver takes its page back.
+            Memory.DropPage(id);
             Drivers[d].PageFree(id);
         }
         else

@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Driver;
 using HmmEcs.Engine;
 
 namespace HmmEcs.Systems.Migration;
 
 /// <summary>
-/// Phase 4: the driver's <c>alloc_and_copy</c>, called once with the whole src/dst arrays. Pages the
-/// driver gave up (MIGRATE cleared in src: target full, RAM full, the chunk rule) fail with <c>alloc</c>.
+/// Phase 4: the driver's <c>alloc_and_copy</c>, called once with the whole src/dst arrays, their MIGRATE
+/// flags derived from the pages in flight just before. Pages the driver gave up (MIGRATE cleared in src:
+/// target full, RAM full, the chunk rule) fail with <c>alloc</c>, so the truth holds the driver's answer.
 /// </summary>
 internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "alloc-and-copy")
 {
@@ -20,14 +22,12 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         {
             return;
         }
-        s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
-        s.Copy = s.Ops.LastCopy;
-        var kept = 0;
-        foreach (var entry in s.Src.AsSpan(0, s.Count))
-        {
-            kept += (entry.Value & HmmPfn.Migrate) != 0 ? 1 : 0;
-        }
-        if (kept == s.InFlight)
+        var inFlight = MigratingPages.Count(s);
+        DriverFlags.Derive(s, inFlight);
+        s.Copy = s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
+        var kept = PfnArray.CountMigrating(s.Src.AsSpan(0, s.Count));
+        s.SrcMigrating = kept;
+        if (kept == inFlight)
         {
             // The driver kept every page in flight: no page to give up, no query to run.
             return;

@@ -105,6 +105,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 }
                 // Departure: v13 dropped the rmap and mapcount here; the simulator keeps the migration entry
                 // counted and chained, so unmap, restore and finalize all walk the same reverse map.
+                // MIGRATE here says "collected"; the driver boundaries derive it from the truth (DriverFlags).
                 src[slot] = HmmPfn.From(id, flags);
                 outcome[slot] = MigrateReason.None;
                 pte.Kind = PteKind.Migration;
@@ -120,7 +121,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         }
         cursor.Flush();
         s.Collected += collected;
-        s.InFlight += collected;
+        s.SrcMigrating += collected;
         s.TlbFlushes += flushes;
     }
 

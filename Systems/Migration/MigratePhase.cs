@@ -27,13 +27,14 @@ internal abstract class MigratePhase(World world, string name) : BaseSystem<Migr
 
     protected abstract void Run(MigrateState s);
 
-    /// <summary>A page gives up: it loses MIGRATE and <c>Migrate</c>, records its reason, and waits for restore.</summary>
+    /// <summary>
+    /// A page gives up: its <c>Migrate</c> bit goes and its slot records the reason, the two facts every
+    /// later phase, the driver's MIGRATE flags (<see cref="DriverFlags"/>) and restore are derived from.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Fail(MigrateState s, Chunk chunk, int row, int slot, MigrateReason reason)
     {
-        s.Src[slot] = s.Src[slot].Without(HmmPfn.Migrate);
         s.Outcome[slot] = reason;
         chunk.SetEnabled<Migrate>(row, false);
-        s.InFlight--;
     }
 }

@@ -37,8 +37,12 @@ internal sealed class MigrateState
     public int[] SmallSlots { get; } = new int[SmallRequest];
 
     public int Collected;
-    /// <summary>Pages still tagged <c>Migrate</c> (collected minus those that failed since).</summary>
-    public int InFlight;
+    /// <summary>
+    /// How many <c>src</c> entries carry MIGRATE, as of the last time <c>src</c> was written whole (collect,
+    /// the driver's alloc_and_copy, a derivation). Not the in-flight count, which the <c>Migrate</c> bits
+    /// are: a driver boundary compares the two to skip re-deriving when no page gave up since.
+    /// </summary>
+    public int SrcMigrating;
     public long TlbFlushes;
     public long Migrated;
     public CopyCost Copy;
@@ -61,7 +65,7 @@ internal sealed class MigrateState
         // Collect writes every slot of Src and Outcome; Dst starts clear for any driver.
         Dst.AsSpan(0, Count).Clear();
         Collected = 0;
-        InFlight = 0;
+        SrcMigrating = 0;
         TlbFlushes = 0;
         Migrated = 0;
         Copy = default;

@@ -13,6 +13,34 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal static class MigratingPages
 {
+    /// <summary>Every page archetype, without an enable filter: the enumerator then selects whole chunks and builds no row masks.</summary>
+    private static readonly QueryDescription AllPages = new QueryDescription().WithAll<Page>();
+
+    /// <summary>
+    /// Pages in flight, read from the truth: the <c>Migrate</c> bits of a small request's collected
+    /// slots, or the sum of every page chunk's enabled count (O(chunks), no page is visited).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Count(MigrateState s)
+    {
+        var n = 0;
+        if (s.Collected <= MigrateState.SmallRequest)
+        {
+            var memory = s.Mm.Memory;
+            for (var k = 0; k < s.Collected; k++)
+            {
+                var chunk = memory.Locate((int)s.Src[s.SmallSlots[k]].Pfn, out var row);
+                n += chunk.IsEnabled<Migrate>(row) ? 1 : 0;
+            }
+            return n;
+        }
+        foreach (var chunk in s.Mm.World.Query(AllPages))
+        {
+            n += chunk.EnabledCount<Migrate>();
+        }
+        return n;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForEach<TVisitor>(MigrateState s, in QueryDescription pages, ref TVisitor visitor)
         where TVisitor : IMigratingPageVisitor, allows ref struct

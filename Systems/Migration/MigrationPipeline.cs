@@ -58,8 +58,17 @@ internal sealed class MigrationPipeline : IFaultMigrator
     }
 
     /// <summary>Runs the helper over <c>[start, end)</c> of <paramref name="vma"/> toward <paramref name="target"/> (-1: RAM).</summary>
-    public Errno Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result)
+    public Errno Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result) =>
+        Run(vma, start, end, target, ops, inject, result, out _);
+
+    /// <inheritdoc/>
+    public bool MigrateOne(int vma, long index, IMigrateOps ops) =>
+        Run(Mm.Vmas[vma], index, index + 1, -1, ops, default, null, out var migrated) == Errno.None && migrated == 1;
+
+    /// <summary><see cref="Run(VmaInfo, long, long, int, IMigrateOps, FailureInjection, MigrateResult?)"/>, also giving the pages that migrated.</summary>
+    private Errno Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result, out long migrated)
     {
+        migrated = 0;
         var err = Validate(vma, start, end);
         if (err != Errno.None)
         {
@@ -77,7 +86,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         try
         {
             Group.Run(s);
-            _lastOneMigrated = s.Count == 1 && s.Outcome[0] == MigrateReason.None && s.Migrated == 1;
+            migrated = s.Migrated;
             if (result is not null)
             {
                 RecordTimes();
@@ -92,21 +101,6 @@ internal sealed class MigrationPipeline : IFaultMigrator
             _running = false;
         }
     }
-
-    /// <inheritdoc/>
-    public bool MigrateOne(int vma, long index, IMigrateOps ops)
-    {
-        var info = Mm.Vmas[vma];
-        var moved = false;
-        var err = Run(info, index, index + 1, -1, ops, default, null);
-        if (err == Errno.None)
-        {
-            moved = _lastOneMigrated;
-        }
-        return moved;
-    }
-
-    private bool _lastOneMigrated;
 
     private void RecordTimes()
     {

@@ -14,7 +14,8 @@ namespace HmmEcs.Systems.Migration;
 /// found through its reverse map, maps the new page (a device-private entry for unaddressable memory,
 /// a present PTE otherwise) with its own bits; the new page takes over the reverse map and counts,
 /// is unlocked and (RAM) put on the LRU; the old page is freed (device pages through the driver's
-/// free callback). Then the <c>Migrate</c> bits are cleared in bulk.
+/// free callback). The migration ends with the old pages' <c>Migrate</c> bits and helper locks
+/// cleared: per page for a small request, in bulk over the page chunks otherwise.
 /// </summary>
 internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(world, "remove-migration-entries")
 {
@@ -29,24 +30,10 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         visitor.Flush();
         if (large)
         {
-            // The pages still tagged are the migrated old pages: drop their helper lock and the tag with
-            // word operations per chunk (the engine has no bulk SetEnabled over a query yet).
-            foreach (var chunk in World.Query(_query))
-            {
-                if (chunk.EnabledCount<Migrate>() == 0)
-                {
-                    continue;
-                }
-                var migrate = chunk.GetEnabledMask<Migrate>();
-                var locked = chunk.GetEnabledMask<Locked>();
-                for (var w = 0; w < migrate.Length; w++)
-                {
-                    locked[w] &= ~migrate[w];
-                    migrate[w] = 0;
-                }
-                chunk.RecountEnabled<Locked>();
-                chunk.RecountEnabled<Migrate>();
-            }
+            // The pages still tagged are the migrated old pages: their helper lock goes, then their tag
+            // (in this order: the query selects by the tag), 64 rows per word store.
+            World.SetEnabled<Locked>(_query, false);
+            World.SetEnabled<Migrate>(_query, false);
         }
     }
 
@@ -93,22 +80,28 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             }
             _dst.SetLocked(newRow, false);
 
-            // The old page's last reference goes with its last mapping: RAM frames return to the
-            // allocator, device pages through the driver's free callback.
+            // The old page's last reference goes with its last mapping: the kernel drops its state here,
+            // where its rows are at hand; RAM frames return to the allocator, device pages through the
+            // driver's free callback.
             var oldId = (int)(_src[slot].Value >> HmmPfn.Shift);
             if (chunk != _oldChunk)
             {
                 _oldChunk = chunk;
                 _oldContents = chunk.GetSpan<PageContent>();
             }
-            ref var content = ref _oldContents[row];
+            _memory.DropPage(oldId, ref page, ref _oldContents[row]);
+            if (clearTags)
+            {
+                chunk.SetEnabled<Locked>(row, false);
+                chunk.SetEnabled<Migrate>(row, false);
+            }
             if (oldId < _ramPages)
             {
-                _memory.ReleaseFrame(oldId, chunk, row, ref page, ref content, clearTags);
+                _memory.ReturnFrame(oldId);
             }
             else
             {
-                s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId, chunk, row, ref page, ref content, clearTags);
+                s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId);
             }
             _migrated++;
         }

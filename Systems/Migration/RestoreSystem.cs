@@ -17,15 +17,23 @@ internal sealed class RestoreSystem(World world) : MigratePhase(world, "restore"
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
+        if (s.Collected == 0)
+        {
+            return;
+        }
         var mm = s.Mm;
         var memory = mm.Memory;
-        for (var slot = 0; slot < s.Count; slot++)
+        var src = s.Src;
+        foreach (var slot in new SlotsWithReason(s.Outcome.AsSpan(0, s.Count)))
         {
-            if (s.Outcome[slot] < MigrateReason.Pinned)
+            // A slot collect took is one it gave a valid src entry (it leaves the slots it gives up empty):
+            // those with a reason gave up after collect and hold the helper's lock and migration entries.
+            // Its Migrate bit already went when it failed.
+            if ((src[slot].Value & HmmPfn.Valid) == 0)
             {
                 continue;
             }
-            var id = (int)s.Src[slot].Pfn;
+            var id = (int)src[slot].Pfn;
             var chunk = memory.Locate(id, out var row);
             ref var page = ref chunk.GetSpan<Page>()[row];
             var kind = chunk.Has<Unaddressable>() ? PteKind.DevicePrivate : PteKind.Present;
@@ -39,7 +47,6 @@ internal sealed class RestoreSystem(World world) : MigratePhase(world, "restore"
                 g = pte.RmapNext;
             }
             chunk.SetEnabled<Locked>(row, false);
-            chunk.SetEnabled<Migrate>(row, false);
             if (id < memory.RamPages)
             {
                 page.Flags |= PageFlags.Lru;

@@ -110,7 +110,7 @@ public class DeviceMemoryTests
         }
         memory.Devices[0].AllocatePage();
         var dst = new HmmPfn[10];
-        driver.MigrateInto.AllocAndCopy(new MigrateWindow(0, 10), src, dst);
+        var cost = driver.MigrateInto.AllocAndCopy(new MigrateWindow(0, 10), src, dst);
         Assert.Equal(0UL, dst[4].Value);
         long expected = memory.Devices[0].FirstId + 1;
         for (var i = 0; i < 10; i++)
@@ -124,7 +124,6 @@ public class DeviceMemoryTests
             Assert.Equal(1000UL + (ulong)i, memory.ContentRef((int)dst[i].Pfn).Value);
             Assert.True(memory.HasTag<Locked>((int)dst[i].Pfn));
         }
-        var cost = driver.MigrateInto.LastCopy;
         var frames = new long[9];
         var dframes = new long[9];
         for (int i = 0, k = 0; i < 10; i++)
@@ -184,5 +183,27 @@ public class DeviceMemoryTests
         memory.ReleaseFrame(0);
         memory.ReleaseFrame(1);
         Assert.Equal(0, memory.Payloads.InUse);
+    }
+
+    [Fact]
+    public void ThePageFreeCallbackTakesBackADevicePageTheKernelDropped()
+    {
+        using var world = new World(new WorldOptions { ChunkCapacity = 64 });
+        var memory = Build(world, 64, true, Spec("gpu0", 8));
+        var driver = new DummyDevice(memory, 0, new SynchronousCopyEngine());
+        var id = memory.AllocateFrame(0);
+        memory.InitFrame(id, PageFlags.Anon);
+        memory.Write(ref memory.ContentRef(id), HmmEcs.Components.Content.Stamp.Of(1, 2));
+        memory.Locate(id, out var row).SetEnabled<Locked>(row, true);
+        var generations = memory.TrackGenerations();
+
+        memory.DropPage(id);
+        Assert.Equal(0, memory.Payloads.InUse);
+        Assert.False(memory.HasTag<Locked>(id));
+        Assert.Equal(1u, generations[id]);
+        Assert.Equal(1, memory.Devices[0].Used);
+        driver.PageFree(id);
+        Assert.Equal(0, memory.Devices[0].Used);
+        Assert.Equal(id, memory.AllocateFrame(0));
     }
 }

@@ -56,6 +56,27 @@ public sealed class InsertionTests
     }
 
     [Fact]
+    public void InFlightIsReadFromTheOutcomesAtEveryPoint()
+    {
+        using var m = Machine();
+        var log = new List<string>();
+        var beforeCollect = new RecordingSystem("before-collect", log);
+        var afterUnmap = new RecordingSystem("after-unmap", log);
+        var afterRemove = new RecordingSystem("after-remove", log);
+        m.InsertSystem(MigrationPhase.Collect, Position.Before, beforeCollect);
+        m.InsertSystem(MigrationPhase.Unmap, Position.After, afterUnmap);
+        m.InsertSystem(MigrationPhase.RemoveMigrationEntries, Position.After, afterRemove);
+        var result = new MigrateResult();
+        m.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), result);
+
+        Assert.Equal(0, beforeCollect.InFlight);
+        Assert.Equal(afterUnmap.TaggedMigrate, afterUnmap.InFlight);
+        // Once remove-migration-entries ran, the pages that did not give up are the migrated ones (their tags are gone).
+        Assert.Equal(0, afterRemove.TaggedMigrate);
+        Assert.Equal(result.Migrated, afterRemove.InFlight);
+    }
+
+    [Fact]
     public void InsertedSystemsDoNotChangeTheOutcome()
     {
         using var plain = Machine();
