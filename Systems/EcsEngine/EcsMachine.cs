@@ -212,14 +212,14 @@ public sealed partial class EcsMachine : MachineFront
     {
         var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
-        var err = _pipeline.Run(v, first, first + count, target, ops, inject, result);
-        if (err == Errno.None && target >= 0)
+        _pipeline.Run(v, first, first + count, target, ops, inject, result);
+        if (target >= 0)
         {
             // dmirror's finalize: the migrating device maps every page it migrated into its mirror.
             _mm.MirrorMapMigrated(v, target, first, result.PageOutcomes);
         }
         SyncDevices();
-        return err;
+        return Errno.None;
     }
 
     /// <summary>
@@ -236,9 +236,9 @@ public sealed partial class EcsMachine : MachineFront
         {
             return Errno.EINVAL;
         }
-        var err = _pipeline.Run(_mm.Vmas[id], start, end, target, ops, default, result);
+        _pipeline.Run(_mm.Vmas[id], start, end, target, ops, default, result);
         SyncDevices();
-        return err;
+        return Errno.None;
     }
 
     /// <summary>

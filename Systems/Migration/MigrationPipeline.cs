@@ -46,34 +46,20 @@ internal sealed class MigrationPipeline : IFaultMigrator
     public PhaseTime[] LastPhaseTimes { get; private set; } = [];
 
     /// <summary>
-    /// The seed's argument checks: an empty range, a range past the VMA, hugetlb and VM_SPECIAL (pfnmap) are EINVAL.
+    /// Runs the helper over <c>[start, end)</c> of <paramref name="vma"/> toward <paramref name="target"/> (-1: RAM).
+    /// The seed's argument checks (an empty range or one past the VMA, hugetlb and pfnmap VMAs are EINVAL) are the
+    /// machine's front layer's (<see cref="Machine.MachineFront"/>): every caller has passed them.
     /// </summary>
-    public static Errno Validate(VmaInfo vma, long start, long end)
-    {
-        if (start >= end || start < 0 || end > vma.Pages)
-        {
-            return Errno.EINVAL;
-        }
-        return vma.Kind is VmaKind.Hugetlb or VmaKind.Pfnmap ? Errno.EINVAL : Errno.None;
-    }
-
-    /// <summary>Runs the helper over <c>[start, end)</c> of <paramref name="vma"/> toward <paramref name="target"/> (-1: RAM).</summary>
-    public Errno Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result) =>
-        Run(vma, start, end, target, ops, inject, result, out _);
+    public void Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result) =>
+        Execute(vma, start, end, target, ops, inject, result);
 
     /// <inheritdoc/>
     public bool MigrateOne(int vma, long index, IMigrateOps ops) =>
-        Run(Mm.Vmas[vma], index, index + 1, -1, ops, default, null, out var migrated) == Errno.None && migrated == 1;
+        Execute(Mm.Vmas[vma], index, index + 1, -1, ops, default, null) == 1;
 
-    /// <summary><see cref="Run(VmaInfo, long, long, int, IMigrateOps, FailureInjection, MigrateResult?)"/>, also giving the pages that migrated.</summary>
-    private Errno Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result, out long migrated)
+    /// <summary><see cref="Run"/>, giving the pages that migrated.</summary>
+    private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result)
     {
-        migrated = 0;
-        var err = Validate(vma, start, end);
-        if (err != Errno.None)
-        {
-            return err;
-        }
         if (_running)
         {
             throw new InvalidOperationException("the migration helper is not reentrant");
@@ -86,13 +72,12 @@ internal sealed class MigrationPipeline : IFaultMigrator
         try
         {
             Group.Run(s);
-            migrated = s.Migrated;
             if (result is not null)
             {
                 RecordTimes();
                 Fill(s, result);
             }
-            return Errno.None;
+            return s.Migrated;
         }
         finally
         {

@@ -109,6 +109,7 @@ internal static class SweepCommand
         var failures = new string?[ids.Length];
         LiveProgress.Run(LiveProgress.IsInteractive(stdout, false), $"sweep {Path.GetFileName(file)}", ids.Length, stdout, sink =>
         {
+            HmmecsCommand.WarmUp(engine);
             Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
             {
                 var run = runs[ids[i]]!;
