@@ -128,39 +128,18 @@ public sealed partial class EcsMachine : MachineFront
         return c.Id;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected override Errno PinCore(int vma, long first, long count, int every, bool take, out long pages)
-    {
-        pages = 0;
-        var v = _mm.Vmas[vma];
-        var err = _mm.PrepareFaults(v, first, count, every, false);
-        if (err != Errno.None)
-        {
-            return err;
-        }
-        FaultCounts ignored = default;
-        for (var i = first; i < first + count; i += every)
-        {
-            var id = _mm.FaultIn(v, i, false, ref ignored);
-            ref var page = ref _mm.PageRef(id);
-            if (take)
-            {
-                page.Pins++;
-                page.Refcount++;
-                pages++;
-            }
-            else if (page.Pins > 0)
-            {
-                page.Pins--;
-                page.Refcount--;
-                pages++;
-            }
-        }
-        SyncDevices();
-        return Errno.None;
-    }
+    private protected override Errno PinCore(int vma, long first, long count, int every, bool take, out long pages) =>
+        HoldEvery(vma, first, count, every, take, pin: true, out pages);
 
-    private protected override Errno LockCore(int vma, long first, long count, int every, bool take, out long pages)
+    private protected override Errno LockCore(int vma, long first, long count, int every, bool take, out long pages) =>
+        HoldEvery(vma, first, count, every, take, pin: false, out pages);
+
+    /// <summary>
+    /// <c>pin</c>/<c>unpin</c> (<paramref name="pin"/>) or <c>lock</c>/<c>unlock</c>: faults in every <paramref name="every"/>-th
+    /// page as a read touch would, then another holder takes (<paramref name="take"/>) or drops a pin or the page lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Errno HoldEvery(int vma, long first, long count, int every, bool take, bool pin, out long pages)
     {
         pages = 0;
         var v = _mm.Vmas[vma];
@@ -175,13 +154,19 @@ public sealed partial class EcsMachine : MachineFront
             var id = _mm.FaultIn(v, i, false, ref ignored);
             var chunk = _mm.Memory.Locate(id, out var row);
             ref var page = ref chunk.GetSpan<Page>()[row];
-            if (take == page.Is(PageFlags.LockedByOther))
+            if (pin && (take || page.Pins > 0))
             {
-                continue;
+                var delta = take ? 1 : -1;
+                page.Pins = (short)(page.Pins + delta);
+                page.Refcount += delta;
+                pages++;
             }
-            page.Flags ^= PageFlags.LockedByOther;
-            chunk.SetEnabled<Locked>(row, take);
-            pages++;
+            else if (!pin && take != page.Is(PageFlags.LockedByOther))
+            {
+                page.Flags ^= PageFlags.LockedByOther;
+                chunk.SetEnabled<Locked>(row, take);
+                pages++;
+            }
         }
         SyncDevices();
         return Errno.None;

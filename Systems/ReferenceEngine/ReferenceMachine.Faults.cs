@@ -30,10 +30,16 @@ public sealed partial class ReferenceMachine
         return Errno.None;
     }
 
-    private protected override Errno PinCore(int vma, long first, long count, int every, bool take, out long pages)
+    private protected override Errno PinCore(int vma, long first, long count, int every, bool take, out long pages) =>
+        ChangeEvery(_vmas[vma], first, count, every, page => take ? TakePin(page) : DropPin(page), out pages);
+
+    private protected override Errno LockCore(int vma, long first, long count, int every, bool take, out long pages) =>
+        ChangeEvery(_vmas[vma], first, count, every, page => SetLockedByOther(page, take), out pages);
+
+    /// <summary>Faults in every <paramref name="every"/>-th page of the range, then applies <paramref name="change"/> to each; counts the pages it changed.</summary>
+    private Errno ChangeEvery(RefVma v, long first, long count, int every, Func<RefPage, bool> change, out long pages)
     {
         pages = 0;
-        var v = _vmas[vma];
         var err = FaultInEvery(v, first, count, every);
         if (err != Errno.None)
         {
@@ -41,49 +47,44 @@ public sealed partial class ReferenceMachine
         }
         for (long k = 0; k < count; k += every)
         {
-            var page = v.Ptes[first + k].Page!;
-            if (take)
-            {
-                if (page.Pins++ == 0)
-                {
-                    _pinnedPages++;
-                }
-                AddRef(page);
-                pages++;
-            }
-            else if (page.Pins > 0)
-            {
-                if (--page.Pins == 0)
-                {
-                    _pinnedPages--;
-                }
-                DropRef(page);
-                pages++;
-            }
+            pages += change(v.Ptes[first + k].Page!) ? 1 : 0;
         }
         return Errno.None;
     }
 
-    private protected override Errno LockCore(int vma, long first, long count, int every, bool take, out long pages)
+    private bool TakePin(RefPage page)
     {
-        pages = 0;
-        var v = _vmas[vma];
-        var err = FaultInEvery(v, first, count, every);
-        if (err != Errno.None)
+        if (page.Pins++ == 0)
         {
-            return err;
+            _pinnedPages++;
         }
-        for (long k = 0; k < count; k += every)
+        AddRef(page);
+        return true;
+    }
+
+    private bool DropPin(RefPage page)
+    {
+        if (page.Pins == 0)
         {
-            var page = v.Ptes[first + k].Page!;
-            if (page.LockedByOther != take)
-            {
-                page.LockedByOther = take;
-                _lockedPages += take ? 1 : -1;
-                pages++;
-            }
+            return false;
         }
-        return Errno.None;
+        if (--page.Pins == 0)
+        {
+            _pinnedPages--;
+        }
+        DropRef(page);
+        return true;
+    }
+
+    private bool SetLockedByOther(RefPage page, bool locked)
+    {
+        if (page.LockedByOther == locked)
+        {
+            return false;
+        }
+        page.LockedByOther = locked;
+        _lockedPages += locked ? 1 : -1;
+        return true;
     }
 
     private protected override Errno SwapOutCore(int vma, long first, long count, int every, out long swapped)
