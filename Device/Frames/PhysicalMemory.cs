@@ -24,6 +24,12 @@ public sealed class PhysicalMemory
         BytesPayload = bytesPayload;
         RamPages = checked((int)ramPages);
         Ram = new SystemRam(RamPages, world.ChunkCapacity);
+        var frames = ramPages;
+        foreach (var spec in devices)
+        {
+            frames += spec.Pages;
+        }
+        world.ReserveEntities(checked((int)frames));
         var created = new Entity[Math.Max(RamPages, 1)];
         world.Create<Page, PageContent, Migrate, Locked>(created.AsSpan(0, RamPages), Page.Free, default, default, default);
         Ram.Run.Append(world, created.AsSpan(0, RamPages));
@@ -37,11 +43,13 @@ public sealed class PhysicalMemory
             var run = new EntityRun(world.ChunkCapacity);
             var pages = checked((int)spec.Pages);
             var ents = pages <= created.Length ? created.AsSpan(0, pages) : new Entity[pages];
-            for (var p = 0; p < pages; p++)
+            if (spec.Addressable)
             {
-                ents[p] = spec.Addressable
-                    ? world.Create(Page.Free, default(PageContent), default(Migrate), default(Locked), default(Device))
-                    : world.Create(Page.Free, default(PageContent), default(Migrate), default(Locked), default(Device), default(Unaddressable));
+                world.Create<Page, PageContent, Migrate, Locked, Device>(ents, Page.Free, default, default, default, default);
+            }
+            else
+            {
+                world.Create<Page, PageContent, Migrate, Locked, Device, Unaddressable>(ents, Page.Free, default, default, default, default, default);
             }
             run.Append(world, ents);
             ClearBits(run);

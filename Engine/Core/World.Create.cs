@@ -231,4 +231,60 @@ public sealed partial class World
             done += take;
         }
     }
+
+    /// <summary>Creates <c>created.Length</c> entities with the same 5 component value(s), filling chunks in order.</summary>
+    public void Create<T0, T1, T2, T3, T4>(Span<Entity> created, in T0 c0, in T1 c1, in T2 c2, in T3 c3, in T4 c4) where T0 : struct where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    {
+        ThrowIfIterating();
+        var id0 = Registry.IdOf<T0>();
+        var id1 = Registry.IdOf<T1>();
+        var id2 = Registry.IdOf<T2>();
+        var id3 = Registry.IdOf<T3>();
+        var id4 = Registry.IdOf<T4>();
+        var archetype = CreateArchetype(default(Signature).With(id0).With(id1).With(id2).With(id3).With(id4));
+        var done = 0;
+        ReserveIds(created.Length);
+        while (done < created.Length)
+        {
+            var chunk = ChunkWithRoom(archetype);
+            var start = chunk._count;
+            var take = Math.Min(chunk.Capacity - start, created.Length - done);
+            PlaceNew(chunk, start, created.Slice(done, take));
+            FillColumn(archetype, chunk, start, take, id0, c0);
+            FillColumn(archetype, chunk, start, take, id1, c1);
+            FillColumn(archetype, chunk, start, take, id2, c2);
+            FillColumn(archetype, chunk, start, take, id3, c3);
+            FillColumn(archetype, chunk, start, take, id4, c4);
+            done += take;
+        }
+    }
+
+    /// <summary>Creates <c>created.Length</c> entities with the same 6 component value(s), filling chunks in order.</summary>
+    public void Create<T0, T1, T2, T3, T4, T5>(Span<Entity> created, in T0 c0, in T1 c1, in T2 c2, in T3 c3, in T4 c4, in T5 c5) where T0 : struct where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
+    {
+        ThrowIfIterating();
+        var id0 = Registry.IdOf<T0>();
+        var id1 = Registry.IdOf<T1>();
+        var id2 = Registry.IdOf<T2>();
+        var id3 = Registry.IdOf<T3>();
+        var id4 = Registry.IdOf<T4>();
+        var id5 = Registry.IdOf<T5>();
+        var archetype = CreateArchetype(default(Signature).With(id0).With(id1).With(id2).With(id3).With(id4).With(id5));
+        var done = 0;
+        ReserveIds(created.Length);
+        while (done < created.Length)
+        {
+            var chunk = ChunkWithRoom(archetype);
+            var start = chunk._count;
+            var take = Math.Min(chunk.Capacity - start, created.Length - done);
+            PlaceNew(chunk, start, created.Slice(done, take));
+            FillColumn(archetype, chunk, start, take, id0, c0);
+            FillColumn(archetype, chunk, start, take, id1, c1);
+            FillColumn(archetype, chunk, start, take, id2, c2);
+            FillColumn(archetype, chunk, start, take, id3, c3);
+            FillColumn(archetype, chunk, start, take, id4, c4);
+            FillColumn(archetype, chunk, start, take, id5, c5);
+            done += take;
+        }
+    }
 }

@@ -27,6 +27,10 @@ public sealed partial class World : IDisposable
             throw new ArgumentException($"ChunkCapacity must be a power of two and a multiple of 64, not {capacity}.", nameof(options));
         }
         ChunkCapacity = capacity;
+        if (Options.HugePages)
+        {
+            HugePageAdvice.AdviseManagedHeap();
+        }
         _rowBits = BitOperations.Log2((uint)capacity);
         _rowMask = capacity - 1;
         _empty = ArchetypeOf(default);

@@ -11,4 +11,10 @@ public sealed class WorldOptions
 
     /// <summary>Number of workers a parallel query splits its chunks over.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Ask the OS to back the managed heap with transparent huge pages (<see cref="HugePageAdvice"/>) when the
+    /// world is made: worth it for worlds of millions of entities whose chunk columns exceed 2 MiB.
+    /// </summary>
+    public bool HugePages { get; init; }
 }

@@ -51,9 +51,10 @@ public sealed class CliTests : IDisposable
         var file = Write("tiny.json", Passing);
         Assert.Equal(0, Run(null, "run", file));
         var lines = _out.ToString().TrimEnd().Split('\n');
-        Assert.Equal(6, lines.Length); // header, 4 steps, final line
-        Assert.Contains("migrate", lines[4]);
-        Assert.Contains("migrated 64", lines[4]);
+        Assert.Equal(7, lines.Length); // header, machine setup, 4 steps, final line
+        Assert.Contains(" setup ", lines[1]);
+        Assert.Contains("migrate", lines[5]);
+        Assert.Contains("migrated 64", lines[5]);
         Assert.StartsWith("OK", lines[^1], StringComparison.Ordinal);
         Assert.Equal("", _err.ToString());
     }
@@ -96,8 +97,12 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, Run((e, c) => { engineSeen = e; return new FakeMachine(c); }, "run", file, "--engine=reference", "--json", outPath));
         Assert.Equal("reference", engineSeen);
         var json = JsonNode.Parse(File.ReadAllText(outPath))!;
-        Assert.Equal(["scenario", "engine", "seed", "payload", "ok", "steps"], json.AsObject().Select(p => p.Key));
+        Assert.Equal(["scenario", "engine", "seed", "payload", "setupMs", "ok", "steps"], json.AsObject().Select(p => p.Key));
         Assert.Contains("OK", _out.ToString());
+        // The machine build has its own line before the steps, with what the machine holds and the time it took.
+        var setup = _out.ToString().Split('\n').Single(l => l.Contains(" setup ", StringComparison.Ordinal));
+        Assert.Matches(@"^\s+setup\s+ram \d+ pages.*  \d+(\.\d+)? ms", setup.TrimEnd('\r'));
+        Assert.True((double?)json["setupMs"] >= 0);
     }
 
     [Fact]

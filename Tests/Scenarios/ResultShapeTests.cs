@@ -48,7 +48,7 @@ public class ResultShapeTests
     public void TopLevelKeysInOrder()
     {
         var json = Run(EveryOp).ToJson();
-        Assert.Equal(["scenario", "engine", "seed", "payload", "ok", "steps"], Keys(json));
+        Assert.Equal(["scenario", "engine", "seed", "payload", "setupMs", "ok", "steps"], Keys(json));
         Assert.Equal("shape", (string?)json["scenario"]);
         Assert.Equal("fake", (string?)json["engine"]);
         Assert.Equal(42, (int?)json["seed"]);
@@ -182,6 +182,20 @@ public class ResultShapeTests
         Assert.Null(steps[0]!["nested"]);
     }
 
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void SetupMsTimesTheMachineBuildAndIsATimingField(string engine)
+    {
+        var r = ScenarioRunner.Run(ScenarioLoader.Parse(EveryOp, "every-op"), engine);
+        Assert.True(r.SetupMs > 0, $"setupMs {r.SetupMs}");
+        Assert.Equal(r.SetupMs, (double?)r.ToJson()["setupMs"]);
+        Assert.Equal(0.0, (double?)r.ToJson(includeTiming: false)["setupMs"]);
+        // A caller that built the machine itself passes its own time (the command line does).
+        var given = ScenarioRunner.Run(ScenarioLoader.Parse(EveryOp, "every-op"), new FakeMachine(ScenarioLoader.Parse(EveryOp, "x").Machine), setupMs: 12.3456);
+        Assert.Equal(12.346, given.SetupMs);
+    }
+
     [Fact]
     public void WithoutTimingTheTimingFieldsReadZeroAndNothingElseChanges()
     {
@@ -200,6 +214,7 @@ public class ResultShapeTests
             s!["wallMs"] = 0.0;
         }
         timed["steps"]![10]!["copy"]!["deviceTimeUs"] = 0.0;
+        timed["setupMs"] = 0.0;
         Assert.Equal(timed.ToJsonString(), plain.ToJsonString());
         Assert.Equal(r.ToJsonString(includeTiming: false), r.ToJsonString(includeTiming: false));
     }

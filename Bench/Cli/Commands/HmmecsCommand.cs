@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HmmEcs.Cli.Experiments.Plots;
 using HmmEcs.Cli.Experiments.Progress;
 using HmmEcs.Cli.Experiments.Trace;
@@ -88,11 +89,17 @@ public static class HmmecsCommand
         var jsonToStdout = a.JsonOut == "-";
         var summary = jsonToStdout ? stderr : stdout;
         summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
-        ScenarioResult result;
         RunCapture? capture = null;
         WarmUp(a.Engine);
-        using (var machine = createMachine(a.Engine, scenario.Machine))
+        var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
+        // The machine is built inside the progress display: at 10^7 pages the build takes seconds, and a terminal shows it.
+        var result = LiveProgress.Run(interactive, $"run {scenario.Name}", CountSteps(scenario.Steps) + 1, summary, sink =>
         {
+            var start = Stopwatch.GetTimestamp();
+            using var machine = createMachine(a.Engine, scenario.Machine);
+            var setupMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            sink.Line(StepSummary.Setup(scenario.Machine, setupMs));
+            sink.Tick();
             IMachine runOn = machine;
             if (a.ReportDir is not null || a.TraceFile is not null)
             {
@@ -100,15 +107,13 @@ public static class HmmecsCommand
                 capture = new RunCapture(recording);
                 runOn = recording;
             }
-            var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
-            result = LiveProgress.Run(interactive, $"run {scenario.Name}", CountSteps(scenario.Steps), summary, sink =>
-                ScenarioRunner.Run(scenario, runOn, a.Check, s =>
-                {
-                    capture?.OnStep(s);
-                    sink.Line(StepSummary.Line(s));
-                    sink.Tick();
-                }));
-        }
+            return ScenarioRunner.Run(scenario, runOn, a.Check, s =>
+            {
+                capture?.OnStep(s);
+                sink.Line(StepSummary.Line(s));
+                sink.Tick();
+            }, setupMs);
+        });
         if (capture is not null && !WriteExtras(a, capture, result, summary, stderr))
         {
             return Invalid;

@@ -12,6 +12,19 @@ internal static class StepSummary
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The line before the steps: what the machine holds and how long building it took.</summary>
+    public static string Setup(MachineConfig machine, double setupMs)
+    {
+        var b = new StringBuilder();
+        b.Append(Inv, $"{"",8} {"setup",-9} ram {machine.RamPages} pages");
+        foreach (var d in machine.DeviceList)
+        {
+            b.Append(Inv, $", {d.Name} {d.Pages} pages");
+        }
+        b.Append(Inv, $"  {ResultFields.RoundTiming(setupMs)} ms");
+        return b.ToString();
+    }
+
     /// <summary>One line: index (and repeat position), op, key numbers, error, misses.</summary>
     public static string Line(StepResult s)
     {

@@ -9,8 +9,9 @@ public sealed class ScenarioResult
     // Relaxed escaping keeps names readable ("a<b" stays as written); the output is data, never embedded in HTML.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    internal ScenarioResult(string scenario, string engine, int seed, string payload, IReadOnlyList<StepResult> steps)
+    internal ScenarioResult(string scenario, string engine, int seed, string payload, double setupMs, IReadOnlyList<StepResult> steps)
     {
+        SetupMs = setupMs;
         Scenario = scenario;
         Engine = engine;
         Seed = seed;
@@ -29,6 +30,12 @@ public sealed class ScenarioResult
 
     /// <summary><c>token</c> or <c>bytes</c>.</summary>
     public string Payload { get; }
+
+    /// <summary>
+    /// Wall time of building the machine (its RAM frames and device pages) before the first step, in ms: at 10^7 pages
+    /// it is seconds, and no step would show it. 0 when the caller built the machine and did not time it.
+    /// </summary>
+    public double SetupMs { get; }
 
     /// <summary>Every executed step; a repeat contributes one entry per inner step per pass.</summary>
     public IReadOnlyList<StepResult> Steps { get; }
@@ -51,7 +58,7 @@ public sealed class ScenarioResult
 
     /// <summary>
     /// The result document of SCENARIOS.md. <paramref name="includeTiming"/> false zeroes the timing fields
-    /// (<c>wallMs</c>, <c>copy.deviceTimeUs</c>) so that results of the two engines compare equal.
+    /// (<c>setupMs</c>, <c>wallMs</c>, <c>copy.deviceTimeUs</c>) so that results of the two engines compare equal.
     /// </summary>
     public JsonObject ToJson(bool includeTiming = true)
     {
@@ -66,6 +73,7 @@ public sealed class ScenarioResult
             ["engine"] = Engine,
             ["seed"] = Seed,
             ["payload"] = Payload,
+            ["setupMs"] = includeTiming ? SetupMs : 0,
             ["ok"] = Ok,
             ["steps"] = steps,
         };

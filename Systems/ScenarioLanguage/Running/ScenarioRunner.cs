@@ -20,12 +20,18 @@ public static class ScenarioRunner
     /// </summary>
     public static ScenarioResult Run(Scenario scenario, string engine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
     {
+        var start = Stopwatch.GetTimestamp();
         using var machine = MachineFactory.Create(engine, scenario.Machine);
-        return Run(scenario, machine, checkEveryStep, onStep);
+        var setupMs = ResultFields.RoundTiming(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        return Run(scenario, machine, checkEveryStep, onStep, setupMs);
     }
 
-    /// <summary>Runs the scenario on a machine built from <see cref="Scenario.Machine"/> (any <see cref="IMachine"/>).</summary>
-    public static ScenarioResult Run(Scenario scenario, IMachine machine, bool checkEveryStep = false, Action<StepResult>? onStep = null)
+    /// <summary>
+    /// Runs the scenario on a machine built from <see cref="Scenario.Machine"/> (any <see cref="IMachine"/>);
+    /// <paramref name="setupMs"/> is the time the caller took to build it (the document's <c>setupMs</c>).
+    /// </summary>
+    public static ScenarioResult Run(Scenario scenario, IMachine machine, bool checkEveryStep = false, Action<StepResult>? onStep = null,
+        double setupMs = 0)
     {
         var schema = new ResultSchema(machine.Config.DeviceList);
         var results = new List<StepResult>();
@@ -41,7 +47,7 @@ public static class ScenarioRunner
                 results.Add(RunOne(machine, schema, step, index, null, null, [], checkEveryStep, onStep));
             }
         }
-        return new ScenarioResult(scenario.Name, machine.EngineName, scenario.Seed, scenario.PayloadName, results);
+        return new ScenarioResult(scenario.Name, machine.EngineName, scenario.Seed, scenario.PayloadName, ResultFields.RoundTiming(setupMs), results);
     }
 
     /// <summary>Runs a repeat's body <c>times</c> times; <paramref name="outer"/> holds the (pass, position) pairs of the repeats around it.</summary>
