@@ -32,9 +32,15 @@ public sealed partial class EcsMachine : MachineFront
     /// <see cref="WarmUp"/> first when that migrate is timed.
     /// </summary>
     public EcsMachine(MachineConfig config)
+        : this(config, WorldOptionsFor(config))
+    {
+    }
+
+    /// <summary>A machine whose world uses <paramref name="options"/> (tests vary the chunk capacity).</summary>
+    internal EcsMachine(MachineConfig config, WorldOptions options)
         : base(config)
     {
-        _world = new World(WorldOptionsFor(config));
+        _world = new World(options);
         _world.RegisterEnableable<Migrate>();
         _world.RegisterEnableable<Locked>();
         var specs = new List<DeviceSpec>();

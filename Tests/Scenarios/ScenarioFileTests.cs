@@ -1,3 +1,5 @@
+using HmmEcs.Engine;
+using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Running;
@@ -24,6 +26,10 @@ public class ScenarioFileTests
     }
 
     public static TheoryData<string> Files() => new(ScenarioFiles.Runnable());
+
+    /// <summary>The runnable files of up to 2^20 RAM pages (the 1M-page benchmark file has 2^21).</summary>
+    public static TheoryData<string> SmallFiles() =>
+        new(ScenarioFiles.Runnable().Where(f => ScenarioLoader.LoadFile(ScenarioFiles.Full(f)).Machine.RamPages <= 1 << 20));
 
     [Theory]
     [MemberData(nameof(FilesTimesEngines))]
@@ -55,6 +61,36 @@ public class ScenarioFileTests
             })
             .ToList();
         Assert.All(texts, t => Assert.Equal(texts[0], t));
+    }
+
+    /// <summary>
+    /// The chunk capacity is storage, not semantics: tiny chunks (a chunk boundary every 64 pages) and large ones give
+    /// the document of the default. The 2^18-row chunks of large machines run in the 1M-page file above.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SmallFiles))]
+    public void ChunkCapacityDoesNotChangeTheResult(string file)
+    {
+        var scenario = ScenarioLoader.LoadFile(ScenarioFiles.Full(file));
+        var expected = ScenarioRunner.Run(scenario, "ecs").ToJsonString(includeTiming: false);
+        foreach (var capacity in new[] { 64, 1 << 16 })
+        {
+            using var machine = new EcsMachine(scenario.Machine, new WorldOptions { ChunkCapacity = capacity });
+            Assert.Equal(expected, ScenarioRunner.Run(scenario, machine).ToJsonString(includeTiming: false));
+        }
+    }
+
+    /// <summary>The scale scenarios are valid files (they are run by the benchmarks, not here).</summary>
+    [Fact]
+    public void TheScaleScenariosLoad()
+    {
+        var files = ScenarioFiles.Scale().ToList();
+        Assert.Contains("scale/migrate-10m-pinned.json", files);
+        foreach (var f in files)
+        {
+            var s = ScenarioLoader.LoadFile(ScenarioFiles.Full(f));
+            Assert.True(s.Machine.RamPages >= 10_000_000, f);
+        }
     }
 
     [Fact]

@@ -5,9 +5,16 @@ internal static class ScenarioFiles
 {
     public static string Root => Path.Combine(AppContext.BaseDirectory, "scenarios");
 
-    /// <summary>Every runnable scenario (not under an <c>invalid</c> folder), relative to <see cref="Root"/>.</summary>
+    /// <summary>
+    /// Every runnable scenario (not under an <c>invalid</c> folder), relative to <see cref="Root"/>; the <c>scale</c>
+    /// folder's 10^7–10^8-page runs belong to the benchmarks (BENCHMARKS.md), not to <c>dotnet test</c>.
+    /// </summary>
     public static IEnumerable<string> Runnable() =>
-        All().Where(f => !f.Split('/').Contains("invalid"));
+        All().Where(f => !f.Split('/').Contains("invalid") && !f.Split('/').Contains("scale"));
+
+    /// <summary>The scale runs (Bench/scenarios/scale): loaded and checked by the tests, run by the benchmarks.</summary>
+    public static IEnumerable<string> Scale() =>
+        All().Where(f => f.Split('/').Contains("scale"));
 
     /// <summary>Every file under an <c>invalid</c> folder, relative to <see cref="Root"/>.</summary>
     public static IEnumerable<string> Invalid() =>
