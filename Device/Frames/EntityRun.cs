@@ -38,6 +38,29 @@ public sealed class EntityRun
     /// <summary>Chunks of the run in order.</summary>
     public IReadOnlyList<Chunk> Chunks => _chunks;
 
+    /// <summary>Entities <see cref="AppendNew"/> creates per call of its callback.</summary>
+    public const int CreateBatch = 1 << 16;
+
+    /// <summary>Creates as many entities as the span it is given holds (all of one archetype).</summary>
+    public delegate void Creator(World world, Span<Entity> created);
+
+    /// <summary>
+    /// Creates <paramref name="count"/> entities through <paramref name="create"/>, <see cref="CreateBatch"/> at a time into
+    /// one reused buffer, and appends them: at 10^7 entities a buffer of them all would be 80 MB of fresh memory used once.
+    /// </summary>
+    public void AppendNew(World world, long count, Creator create)
+    {
+        var buffer = new Entity[(int)Math.Clamp(count, 1, CreateBatch)];
+        for (long done = 0; done < count;)
+        {
+            var take = (int)Math.Min(buffer.Length, count - done);
+            var span = buffer.AsSpan(0, take);
+            create(world, span);
+            Append(world, span);
+            done += take;
+        }
+    }
+
     /// <summary>Appends freshly created entities (in creation order) and checks they landed where the arithmetic says.</summary>
     public void Append(World world, ReadOnlySpan<Entity> created)
     {

@@ -30,9 +30,8 @@ public sealed class PhysicalMemory
             frames += spec.Pages;
         }
         world.ReserveEntities(checked((int)frames));
-        var created = new Entity[Math.Max(RamPages, 1)];
-        world.Create<Page, PageContent, Migrate, Locked>(created.AsSpan(0, RamPages), Page.Free, default, default, default);
-        Ram.Run.Append(world, created.AsSpan(0, RamPages));
+        Ram.Run.AppendNew(world, RamPages, static (w, created) =>
+            w.Create<Page, PageContent, Migrate, Locked>(created, Page.Free, default, default, default));
         ClearBits(Ram.Run);
 
         _devices = new DeviceMemory[devices.Count];
@@ -42,16 +41,9 @@ public sealed class PhysicalMemory
             var spec = devices[d];
             var run = new EntityRun(world.ChunkCapacity);
             var pages = checked((int)spec.Pages);
-            var ents = pages <= created.Length ? created.AsSpan(0, pages) : new Entity[pages];
-            if (spec.Addressable)
-            {
-                world.Create<Page, PageContent, Migrate, Locked, Device>(ents, Page.Free, default, default, default, default);
-            }
-            else
-            {
-                world.Create<Page, PageContent, Migrate, Locked, Device, Unaddressable>(ents, Page.Free, default, default, default, default, default);
-            }
-            run.Append(world, ents);
+            run.AppendNew(world, pages, spec.Addressable
+                ? static (w, created) => w.Create<Page, PageContent, Migrate, Locked, Device>(created, Page.Free, default, default, default, default)
+                : static (w, created) => w.Create<Page, PageContent, Migrate, Locked, Device, Unaddressable>(created, Page.Free, default, default, default, default, default));
             ClearBits(run);
             var chunkCount = (int)((spec.Pages + spec.ChunkPages - 1) / spec.ChunkPages);
             var chunks = new Entity[chunkCount];

@@ -54,10 +54,9 @@ internal sealed partial class MemoryManager
         var first = TakeFreePtes(pages);
         if (first < 0)
         {
-            var created = new Entity[pages];
-            World.Create(created.AsSpan(), new Pte { Target = -1, RmapNext = -1 });
             first = Ptes.Count;
-            Ptes.Append(World, created);
+            World.ReserveEntities(checked((int)pages));
+            Ptes.AppendNew(World, pages, static (w, created) => w.Create(created, new Pte { Target = -1, RmapNext = -1 }));
         }
         var area = new VmaArea
         {
