@@ -23,7 +23,8 @@ public ref struct PageCursor
     private int _lo;
     private int _hi;
     private int _rowOfLo;
-    private bool _dirty;
+    private int _lockedDelta;
+    private int _migrateDelta;
 
     /// <summary>A cursor over the pages of <paramref name="memory"/>.</summary>
     public PageCursor(PhysicalMemory memory)
@@ -37,7 +38,8 @@ public ref struct PageCursor
         _lo = 0;
         _hi = 0;
         _rowOfLo = 0;
-        _dirty = false;
+        _lockedDelta = 0;
+        _migrateDelta = 0;
     }
 
     /// <summary>The chunk of the page last returned by <see cref="At"/>.</summary>
@@ -89,39 +91,42 @@ public ref struct PageCursor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetLocked(int row, bool on)
     {
-        SetBit(_locked, row, on);
-        _dirty = true;
+        _lockedDelta += SetBit(_locked, row, on);
     }
 
     /// <summary>Sets or clears the <c>Migrate</c> bit of a row of the current chunk (counts fixed at <see cref="Flush"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SetMigrate(int row, bool on)
     {
-        SetBit(_migrate, row, on);
-        _dirty = true;
+        _migrateDelta += SetBit(_migrate, row, on);
     }
 
     /// <summary>True when the <c>Locked</c> bit of a row of the current chunk is set.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool IsLocked(int row) => (_locked[row >> 6] & (1UL << row)) != 0;
 
-    /// <summary>Recounts the tag bits of the current chunk if the cursor wrote any.</summary>
+    /// <summary>Hands the current chunk the net change of its tag bits that the cursor made (no recount of the chunk).</summary>
     public void Flush()
     {
-        if (_dirty)
+        if ((_lockedDelta | _migrateDelta) != 0)
         {
-            _chunk!.RecountEnabled<Locked>();
-            _chunk.RecountEnabled<Migrate>();
-            _dirty = false;
+            _chunk!.AdjustEnabledCount<Locked>(_lockedDelta);
+            _chunk.AdjustEnabledCount<Migrate>(_migrateDelta);
+            _lockedDelta = 0;
+            _migrateDelta = 0;
         }
     }
 
+    /// <summary>Sets or clears a bit; returns the change of set bits (−1, 0 or 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SetBit(Span<ulong> mask, int row, bool on)
+    private static int SetBit(Span<ulong> mask, int row, bool on)
     {
         ref var word = ref mask[row >> 6];
+        var old = word;
         var bit = 1UL << row;
-        word = on ? word | bit : word & ~bit;
+        word = on ? old | bit : old & ~bit;
+        var changed = (int)((old ^ word) >> row) & 1;
+        return on ? changed : -changed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -133,8 +138,8 @@ public ref struct PageCursor
         _chunk = run.ChunkAt(n);
         _pages = _chunk.GetSpan<Page>();
         _contents = _chunk.GetSpan<PageContent>();
-        _locked = _chunk.GetEnabledMask<Locked>();
-        _migrate = _chunk.GetEnabledMask<Migrate>();
+        _locked = _chunk.GetEnabledMaskCountedByCaller<Locked>();
+        _migrate = _chunk.GetEnabledMaskCountedByCaller<Migrate>();
         var before = (int)Math.Min(row, n);
         var after = (int)Math.Min(_pages.Length - row, run.Count - n);
         _lo = id - before;

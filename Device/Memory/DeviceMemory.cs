@@ -14,7 +14,10 @@ public sealed class DeviceMemory
     private readonly FrameBitmap _pages;
     private readonly int[] _chunkFree;
     private readonly Entity[] _chunks;
-    private bool _chunksDirty;
+    // The chunks whose free count changed since the last sync, as one span: allocation and release are local, and a
+    // device of 10^6 pages has 10^4+ chunk entities that a small call must not rewrite.
+    private int _dirtyLo = int.MaxValue;
+    private int _dirtyHi = -1;
     private readonly int _chunkShift;
 
     internal DeviceMemory(int index, DeviceSpec spec, int firstId, EntityRun run, Entity[] chunks)
@@ -68,8 +71,9 @@ public sealed class DeviceMemory
         var p = _pages.Allocate();
         if (p >= 0)
         {
-            _chunkFree[ChunkOf(p)]--;
-            _chunksDirty = true;
+            var c = ChunkOf(p);
+            _chunkFree[c]--;
+            MarkDirty(c, c);
         }
         return p;
     }
@@ -92,7 +96,10 @@ public sealed class DeviceMemory
             _chunkFree[c] -= end - k;
             k = end;
         }
-        _chunksDirty |= n > 0;
+        if (n > 0)
+        {
+            MarkDirty(ChunkOf(into[0]), ChunkOf(into[n - 1]));
+        }
         return n;
     }
 
@@ -111,7 +118,7 @@ public sealed class DeviceMemory
                 var first = (long)c * Spec.ChunkPages;
                 _pages.Take(first, pages);
                 _chunkFree[c] -= pages;
-                _chunksDirty = true;
+                MarkDirty(c, c);
                 return c;
             }
         }
@@ -123,8 +130,16 @@ public sealed class DeviceMemory
     public void Release(long page)
     {
         _pages.Release(page);
-        _chunkFree[ChunkOf(page)]++;
-        _chunksDirty = true;
+        var c = ChunkOf(page);
+        _chunkFree[c]++;
+        MarkDirty(c, c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkDirty(int lo, int hi)
+    {
+        _dirtyLo = Math.Min(_dirtyLo, lo);
+        _dirtyHi = Math.Max(_dirtyHi, hi);
     }
 
     private int ChunkOf(long page) => _chunkShift >= 0 ? (int)(page >> _chunkShift) : (int)(page / Spec.ChunkPages);
@@ -132,15 +147,12 @@ public sealed class DeviceMemory
     /// <summary>Writes the free counts into the chunk entities (once per step, not per page).</summary>
     public void SyncChunks(World world)
     {
-        if (!_chunksDirty)
-        {
-            return;
-        }
-        for (var c = 0; c < _chunks.Length; c++)
+        for (var c = _dirtyLo; c <= _dirtyHi; c++)
         {
             world.Get<DeviceChunk>(_chunks[c]).Free = _chunkFree[c];
         }
-        _chunksDirty = false;
+        _dirtyLo = int.MaxValue;
+        _dirtyHi = -1;
     }
 
     /// <summary>Free pages per chunk as the chunk entities record them (for the checker).</summary>

@@ -41,8 +41,8 @@ public sealed class Chunk
     }
 
     /// <summary>
-    /// Set bits per enable mask. Single-row flips only mark the counts stale (a bit flip stays one
-    /// read-modify-write of the mask word); the next reader recounts, 64 rows per popcount.
+    /// Set bits per enable mask. Single-row flips keep them exact; a caller that wrote a mask through
+    /// <see cref="GetEnabledMask{T}"/> marks them stale, and the next reader recounts, 64 rows per popcount.
     /// </summary>
     internal int[] EnabledCounts
     {
@@ -109,6 +109,25 @@ public sealed class Chunk
         var mask = _masks[EnableIndex<T>()];
         _countsStale = true;
         return mask;
+    }
+
+    /// <summary>
+    /// The enable bits of <typeparamref name="T"/> to read (words cover <see cref="Capacity"/> rows). Unlike
+    /// <see cref="GetEnabledMask{T}"/> it leaves the set-bit counts valid: a reader must not make the next
+    /// <see cref="EnabledCount{T}"/> popcount the whole chunk (4,096 words in a 2^18-row chunk).
+    /// </summary>
+    public ReadOnlySpan<ulong> ReadEnabledMask<T>() where T : struct => _masks[EnableIndex<T>()];
+
+    /// <summary>
+    /// The enable bits of <typeparamref name="T"/> for a writer that keeps the counts itself: it reports the net change of
+    /// set bits through <see cref="AdjustEnabledCount{T}"/> (a cursor flipping bits one by one knows each change).
+    /// </summary>
+    public Span<ulong> GetEnabledMaskCountedByCaller<T>() where T : struct => _masks[EnableIndex<T>()];
+
+    /// <summary>Adds <paramref name="delta"/> to the set-bit count of <typeparamref name="T"/> (see <see cref="GetEnabledMaskCountedByCaller{T}"/>).</summary>
+    public void AdjustEnabledCount<T>(int delta) where T : struct
+    {
+        _enabledCounts[EnableIndex<T>()] += delta;
     }
 
     /// <summary>Rows whose <typeparamref name="T"/> bit is set.</summary>
@@ -224,8 +243,12 @@ public sealed class Chunk
         var mask = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_masks), enableIndex);
         ref var word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(mask), row >> 6);
         var bit = 1UL << row;
-        word = on ? word | bit : word & ~bit;
-        _countsStale = true;
+        var old = word;
+        word = on ? old | bit : old & ~bit;
+        // The count follows the flip (0 or ±1): a count marked stale instead would cost the next reader a popcount of every
+        // word of the chunk, which for a small migrate call in a large chunk is more than the call's own work.
+        var changed = (int)((old ^ word) >> row) & 1;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_enabledCounts), enableIndex) += on ? changed : -changed;
     }
 
     internal void SetAllEnabled(int enableIndex, bool on)

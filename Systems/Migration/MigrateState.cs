@@ -17,7 +17,7 @@ namespace HmmEcs.Systems.Migration;
 internal sealed class MigrateState
 {
     /// <summary>Requests up to this many collected pages visit their slots directly instead of querying every page chunk.</summary>
-    public const int SmallRequest = 64;
+    public const int SmallRequest = 1024;
 
     /// <summary>Calls of at least this many pages (arrays of about 64 MiB) start with a garbage collection.</summary>
     public const int CollectBeforePages = 1 << 21;

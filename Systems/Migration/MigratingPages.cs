@@ -68,7 +68,7 @@ internal static class MigratingPages
             {
                 continue;
             }
-            var mask = chunk.GetEnabledMask<Migrate>();
+            var mask = chunk.ReadEnabledMask<Migrate>();
             var rows = chunk.GetSpan<Page>();
             for (var w = 0; w < mask.Length; w++)
             {

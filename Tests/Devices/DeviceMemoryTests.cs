@@ -53,6 +53,36 @@ public class DeviceMemoryTests
     }
 
     [Fact]
+    public void ACursorsTagFlipsReachTheChunkCountsWhenItMovesOnOrFlushes()
+    {
+        using var world = new World(new WorldOptions { ChunkCapacity = 64 });
+        var memory = Build(world, 200, false, Spec("gpu0", 70));
+        var migrating = new QueryDescription().WithAll<Page, Migrate>();
+        var locked = new QueryDescription().WithAll<Page, Locked>();
+        var cursor = new PageCursor(memory);
+        var expected = new HashSet<int>();
+        // Ids 10..149 cross chunk boundaries (the cursor flushes as it moves on); some flips repeat or undo.
+        for (var id = 10; id < 150; id++)
+        {
+            cursor.At(id, out var row);
+            cursor.SetMigrate(row, true);
+            cursor.SetLocked(row, id % 3 == 0);
+            if (id % 5 == 0)
+            {
+                cursor.SetMigrate(row, true);
+                cursor.SetMigrate(row, false);
+            }
+            else
+            {
+                expected.Add(id);
+            }
+        }
+        cursor.Flush();
+        Assert.Equal(expected.Count, world.CountEntities(migrating));
+        Assert.Equal(Enumerable.Range(10, 140).Count(id => id % 3 == 0), world.CountEntities(locked));
+    }
+
+    [Fact]
     public void FrameAllocatorTakesLowestFreeAndAlignedRuns()
     {
         var a = new FrameBitmap(2048);

@@ -3,6 +3,7 @@ using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Driver;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Migration;
 
 namespace HmmEcs.Tests.Ecs;
 
@@ -53,11 +54,12 @@ public class DriverBoundaryTests
     }
 
     [Theory]
-    [InlineData(1024)]
+    [InlineData(3000)]
     [InlineData(40)]
     public void TheDriverSeesMigrateOnExactlyThePagesInFlight(int pages)
     {
-        // 1,024 pages take the query path, 40 (fewer than MigrateState.SmallRequest collected) the slot path.
+        // 3,000 pages take the query path, 40 (fewer than MigrateState.SmallRequest collected) the slot path.
+        Assert.InRange(MigrateState.SmallRequest, 40, 2000);
         using var m = MachineDsl.Machine(65536, new DeviceConfig("gpu0", 4096));
         m.CreateProcess("p");
         m.Mmap("p", "buf", pages, VmaKind.Anon, true, false);

@@ -54,6 +54,54 @@ public class EnableableTests
     }
 
     [Fact]
+    public void SingleRowFlipsKeepTheCountExactWithoutARecount()
+    {
+        using var world = NewWorld(4096);
+        var created = new Entity[4096];
+        world.Create(created, new Health(0), new Migrate(), new Locked());
+        var chunk = world.Locate(created[0]).Chunk;
+        chunk.SetAllEnabled<Migrate>(false);
+        var rng = new Random(7);
+        var expected = new bool[4096];
+        for (var k = 0; k < 20_000; k++)
+        {
+            // Repeats and no-op flips (setting a set bit, clearing a clear one) included.
+            var row = rng.Next(4096);
+            var on = rng.Next(2) == 0;
+            chunk.SetEnabled<Migrate>(row, on);
+            expected[row] = on;
+            if (k % 997 == 0)
+            {
+                Assert.Equal(expected.Count(b => b), chunk.EnabledCount<Migrate>());
+            }
+        }
+        // Reading the mask leaves the count valid and equal to the bits.
+        var bits = 0;
+        foreach (var w in chunk.ReadEnabledMask<Migrate>())
+        {
+            bits += System.Numerics.BitOperations.PopCount(w);
+        }
+        Assert.Equal(expected.Count(b => b), bits);
+        Assert.Equal(bits, chunk.EnabledCount<Migrate>());
+        Assert.Equal(4096, chunk.EnabledCount<Locked>());
+    }
+
+    [Fact]
+    public void AWriterThatCountsItselfReportsTheChange()
+    {
+        using var world = NewWorld(64);
+        var created = new Entity[64];
+        world.Create(created, new Health(0), new Migrate());
+        var chunk = world.Locate(created[0]).Chunk;
+        var mask = chunk.GetEnabledMaskCountedByCaller<Migrate>();
+        mask[0] &= ~0b111UL;
+        chunk.AdjustEnabledCount<Migrate>(-3);
+        Assert.Equal(61, chunk.EnabledCount<Migrate>());
+        Assert.Equal(61, world.CountEntities(new QueryDescription().WithAll<Migrate>()));
+        Assert.False(world.Has<Migrate>(created[1]));
+    }
+
+    [Fact]
     public void ChunkMaskApiKeepsCounts()
     {
         using var world = NewWorld(64);
