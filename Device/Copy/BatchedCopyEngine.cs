@@ -80,13 +80,46 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         {
             throw new ArgumentException("source and destination entry arrays differ in length");
         }
+        EnsureEngines(parameters);
+        var cost = CopyCommandPlanner.Plan(srcFrames, dstFrames, parameters, _engineFree, ref _commands, out _commandCount);
+        LastCost = cost;
+        return Move(memory, src, dst, srcFrames.Length, cost);
+    }
+
+    /// <inheritdoc/>
+    public bool TryCopyInEntryOrder(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, int copies,
+        in CopyParams parameters, out CopyCost cost)
+    {
+        if (src.Length != dst.Length)
+        {
+            throw new ArgumentException("source and destination entry arrays differ in length");
+        }
+        EnsureEngines(parameters);
+        if (!CopyCommandPlanner.TryPlanEntries(memory, src, dst, parameters, _engineFree, ref _commands, out _commandCount, out cost))
+        {
+            _commandCount = 0;
+            return false;
+        }
+        if (cost.Pages != copies)
+        {
+            throw new ArgumentException($"{cost.Pages} migrating entries, {copies} copies announced");
+        }
+        LastCost = cost;
+        cost = Move(memory, src, dst, copies, cost);
+        return true;
+    }
+
+    private void EnsureEngines(in CopyParams parameters)
+    {
         if (_engineFree.Length < parameters.Engines)
         {
             _engineFree = new double[parameters.Engines];
         }
-        var cost = CopyCommandPlanner.Plan(srcFrames, dstFrames, parameters, _engineFree, ref _commands, out _commandCount);
-        LastCost = cost;
-        var copies = srcFrames.Length;
+    }
+
+    /// <summary>Moves the content of the planned copies, on the calling thread or on several.</summary>
+    private CopyCost Move(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, int copies, CopyCost cost)
+    {
         var bytes = memory.BytesPayload;
         var threshold = bytes ? _bytesParallelPages : _tokenParallelPages;
         var workers = (int)Math.Min(_maxWorkers, copies / (long)threshold);

@@ -2,6 +2,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Frames;
 
 namespace HmmEcs.Devices.Copy;
 
@@ -52,6 +54,79 @@ public static class CopyCommandPlanner
             end = Math.Max(end, t);
         }
         return new CopyCost(src.Length, count, end);
+    }
+
+    /// <summary>
+    /// <see cref="Plan"/> over the migrating entries of a migration's pfn arrays (the copies in entry order, their frames
+    /// from <see cref="PhysicalMemory.FrameOf"/>): the same commands as <see cref="Plan"/> over the frame lists those
+    /// entries give, without the lists. Returns false as soon as a destination frame does not exceed the one before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryPlanEntries(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, in CopyParams p,
+        Span<double> engineFree, ref CopyCommand[] commands, out int count, out CopyCost cost)
+    {
+        var free = engineFree[..Math.Max(1, p.Engines)];
+        free.Clear();
+        var max = Math.Max(1, p.MaxBatchPages);
+        count = 0;
+        cost = default;
+        // The run being formed: its first copy's index and frames, and its length.
+        var first = 0;
+        long runSrc = 0;
+        long runDst = 0;
+        var run = 0;
+        var k = 0;
+        for (var i = 0; i < src.Length; i++)
+        {
+            var entry = src[i].Value;
+            if ((entry & HmmPfn.Migrate) == 0)
+            {
+                continue;
+            }
+            var s = memory.FrameOf((int)(entry >> HmmPfn.Shift));
+            var d = memory.FrameOf((int)dst[i].Pfn);
+            if (run > 0 && d <= runDst + run - 1)
+            {
+                return false;
+            }
+            if (run > 0 && (run == max || s != runSrc + run || d != runDst + run))
+            {
+                Emit(p, free, ref commands, ref count, first, run, runSrc, runDst);
+                run = 0;
+            }
+            if (run == 0)
+            {
+                first = k;
+                runSrc = s;
+                runDst = d;
+            }
+            run++;
+            k++;
+        }
+        if (run > 0)
+        {
+            Emit(p, free, ref commands, ref count, first, run, runSrc, runDst);
+        }
+        var end = 0.0;
+        foreach (var t in free)
+        {
+            end = Math.Max(end, t);
+        }
+        cost = new CopyCost(k, count, end);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(in CopyParams p, Span<double> free, ref CopyCommand[] commands, ref int count, int first, int run, long src, long dst)
+    {
+        var engine = EarliestFree(free);
+        var start = free[engine];
+        free[engine] += p.CommandUs(run);
+        if (count == commands.Length)
+        {
+            Array.Resize(ref commands, Math.Max(16, commands.Length * 2));
+        }
+        commands[count++] = new CopyCommand(engine, start, free[engine], first, run, src, dst);
     }
 
     /// <summary>

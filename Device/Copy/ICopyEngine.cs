@@ -18,4 +18,12 @@ public interface ICopyEngine
     /// </summary>
     CopyCost Copy(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst,
         ReadOnlySpan<long> srcFrames, ReadOnlySpan<long> dstFrames, in CopyParams parameters);
+
+    /// <summary>
+    /// <see cref="Copy"/> without frame lists: the <paramref name="copies"/> entries whose source carries
+    /// <see cref="HmmPfn.Migrate"/> are taken in entry order and their frames read from the entries (a 10M-page migrate
+    /// saves two 80 MB lists). Returns false, copying nothing, when their destination frames do not ascend.
+    /// </summary>
+    bool TryCopyInEntryOrder(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, int copies,
+        in CopyParams parameters, out CopyCost cost);
 }

@@ -41,4 +41,31 @@ public sealed class SynchronousCopyEngine : ICopyEngine
         var scratch = parameters.Engines <= _engineFree.Length ? _engineFree.AsSpan() : new double[parameters.Engines];
         return CopyModel.Cost(srcFrames, dstFrames, parameters, scratch);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The plain engine builds the frame lists and copies as <see cref="Copy"/> does.</remarks>
+    public bool TryCopyInEntryOrder(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, int copies,
+        in CopyParams parameters, out CopyCost cost)
+    {
+        var srcFrames = new long[copies];
+        var dstFrames = new long[copies];
+        var k = 0;
+        for (var i = 0; i < src.Length; i++)
+        {
+            if ((src[i].Value & HmmPfn.Migrate) == 0)
+            {
+                continue;
+            }
+            srcFrames[k] = memory.FrameOf((int)src[i].Pfn);
+            dstFrames[k] = memory.FrameOf((int)dst[i].Pfn);
+            if (k > 0 && dstFrames[k] <= dstFrames[k - 1])
+            {
+                cost = default;
+                return false;
+            }
+            k++;
+        }
+        cost = Copy(memory, src, dst, srcFrames, dstFrames, parameters);
+        return true;
+    }
 }

@@ -16,50 +16,33 @@ namespace HmmEcs.Devices.Driver;
 internal ref struct CopyList
 {
     private readonly PhysicalMemory _memory;
-    private readonly long[] _srcFrames;
-    private readonly long[] _dstFrames;
     private readonly int _count;
     private readonly int _ramPages;
-    private readonly int _dstBase;
     private PageCursor _dstPages;
     private int _sourceDevice;
     private int _sourceEntry;
-    private bool _ordered;
 
     /// <summary>Lists for <paramref name="count"/> copies into <paramref name="target"/> (-1: RAM).</summary>
     public CopyList(PhysicalMemory memory, int target, int count)
     {
         _memory = memory;
         _count = count;
-        _srcFrames = CallArrays.Take<long>(count);
-        _dstFrames = CallArrays.Take<long>(count);
         _ramPages = memory.RamPages;
-        _dstBase = target < 0 ? 0 : memory.Devices[target].FirstId;
         _dstPages = new PageCursor(memory);
         _sourceDevice = -1;
         _sourceEntry = int.MaxValue;
-        _ordered = true;
     }
 
     /// <summary>Entry <paramref name="k"/>: page <paramref name="srcId"/> copies into page <paramref name="dstId"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(int k, int srcId, int dstId)
     {
-        if (srcId < _ramPages)
+        // The device of the first device-resident source in address order (entries may be set backwards).
+        if (srcId >= _ramPages && k < _sourceEntry)
         {
-            _srcFrames[k] = srcId;
+            _sourceEntry = k;
+            _sourceDevice = _memory.DeviceOf(srcId);
         }
-        else
-        {
-            _srcFrames[k] = _memory.FrameOf(srcId);
-            // The device of the first device-resident source in address order (entries may be set backwards).
-            if (k < _sourceEntry)
-            {
-                _sourceEntry = k;
-                _sourceDevice = _memory.DeviceOf(srcId);
-            }
-        }
-        _dstFrames[k] = dstId - _dstBase;
         ref var page = ref _dstPages.At(dstId, out var row);
         page = Page.Free;
         page.Flags = PageFlags.Allocated;
@@ -72,31 +55,14 @@ internal ref struct CopyList
     public CopyCost Submit(ICopyEngine engine, int target, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         _dstPages.Flush();
-        try
-        {
-            var dstFrames = _dstFrames.AsSpan(0, _count);
-            for (var k = 1; k < dstFrames.Length && _ordered; k++)
-            {
-                _ordered = dstFrames[k] > dstFrames[k - 1];
-            }
-            // Params of the device involved: the target for RAM→device and device→device, the source for device→RAM.
-            var paramsDevice = target >= 0 ? target : _sourceDevice;
-            var p = paramsDevice >= 0 ? _memory.Devices[paramsDevice].Spec.Copy : CopyParams.Default;
-            return _ordered
-                ? engine.Copy(_memory, src, dst, _srcFrames.AsSpan(0, _count), dstFrames, p)
-                : CopySorted(engine, src, dst, p);
-        }
-        finally
-        {
-            CallArrays.Give(_srcFrames);
-            CallArrays.Give(_dstFrames);
-        }
+        // Params of the device involved: the target for RAM→device and device→device, the source for device→RAM.
+        var paramsDevice = target >= 0 ? target : _sourceDevice;
+        var p = paramsDevice >= 0 ? _memory.Devices[paramsDevice].Spec.Copy : CopyParams.Default;
+        // Destinations usually ascend with the entries (the lowest free frames, in address order): the engine plans
+        // from the entries themselves. Otherwise the copies are sorted by destination first.
+        return engine.TryCopyInEntryOrder(_memory, src, dst, _count, p, out var cost) ? cost : CopySorted(engine, src, dst, p);
     }
 
-    /// <summary>
-    /// Both allocators hand out lowest-free first, so destinations ascend in address order; a
-    /// submission whose destinations do not ascend is put in destination order first.
-    /// </summary>
     private readonly CopyCost CopySorted(ICopyEngine engine, Span<HmmPfn> src, Span<HmmPfn> dst, in CopyParams p)
     {
         var n = _count;

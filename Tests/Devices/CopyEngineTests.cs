@@ -84,6 +84,62 @@ public class CopyEngineTests
     }
 
     [Theory]
+    [InlineData(false, 1, 100)]
+    [InlineData(false, 4, 7)]
+    [InlineData(true, 1, 1)]
+    [InlineData(true, 4, 0)]
+    public void EntryOrderGivesTheCommandsAndContentOfTheFrameLists(bool bytes, int workers, int maxBatch)
+    {
+        using var byLists = new Rig(bytes);
+        using var byEntries = new Rig(bytes);
+        var a = Submission(byLists, 3000, 23);
+        var b = Submission(byEntries, 3000, 23);
+        var p = new CopyParams(2, 24, 5, maxBatch);
+        var lists = new BatchedCopyEngine(bytesParallelPages: 16, tokenParallelPages: 16, maxWorkers: workers);
+        var entries = new BatchedCopyEngine(bytesParallelPages: 16, tokenParallelPages: 16, maxWorkers: workers);
+        var expected = lists.Copy(byLists.Memory, a.Src, a.Dst, a.SrcFrames, a.DstFrames, p);
+
+        Assert.True(entries.TryCopyInEntryOrder(byEntries.Memory, b.Src, b.Dst, b.SrcFrames.Length, p, out var cost));
+        Assert.Equal(expected, cost);
+        Assert.Equal(lists.LastCommands.ToArray(), entries.LastCommands.ToArray());
+        for (var i = 0; i < a.Src.Length; i++)
+        {
+            if (a.Src[i].Has(HmmPfn.Migrate))
+            {
+                if (bytes)
+                {
+                    Assert.Equal(BytesOf(byLists.Memory, (int)a.Dst[i].Pfn), BytesOf(byEntries.Memory, (int)b.Dst[i].Pfn));
+                }
+                else
+                {
+                    Assert.Equal(byLists.Memory.ContentRef((int)a.Dst[i].Pfn).Value, byEntries.Memory.ContentRef((int)b.Dst[i].Pfn).Value);
+                }
+            }
+        }
+        // The plain engine agrees too.
+        using var plain = new Rig(bytes);
+        var c = Submission(plain, 3000, 23);
+        Assert.True(new SynchronousCopyEngine().TryCopyInEntryOrder(plain.Memory, c.Src, c.Dst, c.SrcFrames.Length, p, out var plainCost));
+        Assert.Equal(expected, plainCost);
+    }
+
+    [Fact]
+    public void EntryOrderRefusesDestinationsThatDoNotAscendAndCopiesNothing()
+    {
+        using var rig = new Rig(false);
+        var (src, dst, srcFrames, _) = Submission(rig, 200, 5);
+        var last = Array.FindLastIndex(src, e => e.Has(HmmPfn.Migrate));
+        var first = Array.FindIndex(src, e => e.Has(HmmPfn.Migrate));
+        (dst[first], dst[last]) = (dst[last], dst[first]);
+        var before = rig.Memory.ContentRef((int)dst[first].Pfn).Value;
+        foreach (var engine in new ICopyEngine[] { new BatchedCopyEngine(), new SynchronousCopyEngine() })
+        {
+            Assert.False(engine.TryCopyInEntryOrder(rig.Memory, src, dst, srcFrames.Length, CopyParams.Default, out _));
+            Assert.Equal(before, rig.Memory.ContentRef((int)dst[first].Pfn).Value);
+        }
+    }
+
+    [Theory]
     [InlineData(false, 1)]
     [InlineData(false, 4)]
     [InlineData(true, 1)]

@@ -32,6 +32,9 @@ internal sealed class FloorMachine
     private readonly ulong[] _mirror;
     private int _nextDevicePage;
 
+    /// <summary>Pages in the migrated range.</summary>
+    public int Pages => _pages;
+
     /// <summary>A machine of <paramref name="ramPages"/> frames and <paramref name="devicePages"/> device pages with <paramref name="pages"/> written, every <paramref name="pinEvery"/>-th pinned.</summary>
     public FloorMachine(int pages, int ramPages, int devicePages, int pinEvery)
     {
