@@ -35,17 +35,8 @@ public static class CopyCommandPlanner
         var i = 0;
         while (i < src.Length)
         {
-            var s = src[i];
-            var d = dst[i];
             var run = RunLength(src, dst, i, Math.Max(1, Math.Min(max, src.Length - i)));
-            var engine = EarliestFree(free);
-            var start = free[engine];
-            free[engine] += p.CommandUs(run);
-            if (count == commands.Length)
-            {
-                Array.Resize(ref commands, Math.Max(16, commands.Length * 2));
-            }
-            commands[count++] = new CopyCommand(engine, start, free[engine], i, run, s, d);
+            Emit(p, free, ref commands, ref count, i, run, src[i], dst[i]);
             i += run;
         }
         var end = 0.0;

@@ -188,14 +188,7 @@ public sealed partial class EcsMachine : MachineFront
                     page.Flags = PageFlags.Allocated | PageFlags.Lru | PageFlags.Anon;
                     ref var content = ref pages.ContentAt(id);
                     content = default;
-                    ref var pte = ref ptes.At(g);
-                    pte.Kind = PteKind.Present;
-                    pte.Bits = bits;
-                    pte.Target = id;
-                    pte.RmapNext = page.RmapHead;
-                    page.RmapHead = (int)g;
-                    page.Mapcount++;
-                    page.Refcount++;
+                    MemoryManager.Link(ref ptes.At(g), ref page, g, id, PteKind.Present, bits);
                     if (write)
                     {
                         memory.Write(ref content, Stamp.Of(salt, i));

@@ -166,10 +166,12 @@ internal sealed partial class MemoryManager
     public void SyncVma(VmaInfo vma) => World.Set(vma.Entity, vma.Area);
 
     /// <summary>Points PTE <paramref name="g"/> at page <paramref name="id"/>: a new mapping (rmap, mapcount, refcount).</summary>
-    public void MapPte(long g, int id, PteKind kind, PteBits bits)
+    public void MapPte(long g, int id, PteKind kind, PteBits bits) => Link(ref PteRef(g), ref PageRef(id), g, id, kind, bits);
+
+    /// <summary><see cref="MapPte"/> on rows the caller already holds (a bulk walk with cursors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Link(ref Pte pte, ref Page page, long g, int id, PteKind kind, PteBits bits)
     {
-        ref var page = ref PageRef(id);
-        ref var pte = ref PteRef(g);
         pte.Kind = kind;
         pte.Bits = bits;
         pte.Target = id;

@@ -33,12 +33,7 @@ public class MigratePinnedBenchmarks
         _machine?.Dispose();
         _machine = null;
         GC.Collect();
-        var config = new MachineConfig(RamPages: 2 * Pages, Devices: [new DeviceConfig("gpu0", 1_100_000)]);
-        _machine = MachineFactory.Create(Engine, config);
-        Expect(_machine.CreateProcess("p"));
-        Expect(_machine.Mmap("p", "buf", Pages, VmaKind.Anon, writable: true, thp: false));
-        Expect(_machine.Touch("p", "buf", PageRange.All, Access.Write, 1, out _));
-        Expect(_machine.Pin("p", "buf", PageRange.All, 64, take: true, out _));
+        _machine = PinnedRange.Build(Engine, Pages, 2 * Pages, 1_100_000);
         _result = new MigrateResult();
     }
 
@@ -46,7 +41,7 @@ public class MigratePinnedBenchmarks
     [Benchmark]
     public long Migrate()
     {
-        Expect(_machine!.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), _result));
+        PinnedRange.Expect(_machine!.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), _result));
         return _result.Migrated;
     }
 
@@ -69,12 +64,4 @@ public class MigratePinnedBenchmarks
     /// <summary>Releases the last machine.</summary>
     [GlobalCleanup]
     public void Cleanup() => _machine?.Dispose();
-
-    private static void Expect(HmmEcs.Components.Migration.Errno e)
-    {
-        if (e != HmmEcs.Components.Migration.Errno.None)
-        {
-            throw new InvalidOperationException($"benchmark setup failed: {e}");
-        }
-    }
 }

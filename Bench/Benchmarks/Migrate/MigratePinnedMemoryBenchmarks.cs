@@ -36,12 +36,7 @@ public class MigratePinnedMemoryBenchmarks
         _machine = null;
         _result = new MigrateResult();
         GC.Collect();
-        var config = new MachineConfig(RamPages: RamPages, Devices: [new DeviceConfig("gpu0", DevicePages)]);
-        _machine = MachineFactory.Create(Engine, config);
-        _machine.CreateProcess("p");
-        _machine.Mmap("p", "buf", Pages, VmaKind.Anon, writable: true, thp: false);
-        _machine.Touch("p", "buf", PageRange.All, Access.Write, 1, out _);
-        _machine.Pin("p", "buf", PageRange.All, 64, take: true, out _);
+        _machine = PinnedRange.Build(Engine, Pages, RamPages, DevicePages);
         _before = GC.GetTotalMemory(forceFullCollection: true);
     }
 

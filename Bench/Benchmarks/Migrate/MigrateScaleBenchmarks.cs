@@ -32,19 +32,14 @@ public class MigrateScaleBenchmarks
         _machine = null;
         _floor = null;
         GC.Collect();
-        var config = new MachineConfig(RamPages: 2L * Pages, Devices: [new DeviceConfig("gpu0", Pages + Pages / 16)]);
-        _machine = MachineFactory.Create("ecs", config);
-        Expect(_machine.CreateProcess("p"));
-        Expect(_machine.Mmap("p", "buf", Pages, VmaKind.Anon, writable: true, thp: false));
-        Expect(_machine.Touch("p", "buf", PageRange.All, Access.Write, 1, out _));
-        Expect(_machine.Pin("p", "buf", PageRange.All, 64, take: true, out _));
+        _machine = PinnedRange.Build("ecs", Pages, 2L * Pages, Pages + Pages / 16);
     }
 
     /// <summary>The ECS engine's migrate of the whole range.</summary>
     [Benchmark]
     public long Ecs()
     {
-        Expect(_machine!.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), _result));
+        PinnedRange.Expect(_machine!.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), _result));
         return _result.Migrated;
     }
 
@@ -75,12 +70,4 @@ public class MigrateScaleBenchmarks
     /// <summary>Releases the last machine.</summary>
     [GlobalCleanup]
     public void Cleanup() => _machine?.Dispose();
-
-    private static void Expect(Errno e)
-    {
-        if (e != Errno.None)
-        {
-            throw new InvalidOperationException($"benchmark setup failed: {e}");
-        }
-    }
 }

@@ -35,12 +35,7 @@ public class MigrateSmallCallsBenchmarks
         _machine?.Dispose();
         _machine = null;
         GC.Collect();
-        var config = new MachineConfig(RamPages: 2 * Pages, Devices: [new DeviceConfig("gpu0", 1_100_000)]);
-        _machine = MachineFactory.Create(Engine, config);
-        Expect(_machine.CreateProcess("p"));
-        Expect(_machine.Mmap("p", "buf", Pages, VmaKind.Anon, writable: true, thp: false));
-        Expect(_machine.Touch("p", "buf", PageRange.All, Access.Write, 1, out _));
-        Expect(_machine.Pin("p", "buf", PageRange.All, 64, take: true, out _));
+        _machine = PinnedRange.Build(Engine, Pages, 2 * Pages, 1_100_000);
         _requests = new MigrateRequest[Pages / PagesPerCall];
         for (var c = 0; c < _requests.Length; c++)
         {
@@ -55,7 +50,7 @@ public class MigrateSmallCallsBenchmarks
         long migrated = 0;
         foreach (var request in _requests)
         {
-            Expect(_machine!.Migrate(request, _result));
+            PinnedRange.Expect(_machine!.Migrate(request, _result));
             migrated += _result.Migrated;
         }
         if (migrated != Pages - Pages / 64)
@@ -68,12 +63,4 @@ public class MigrateSmallCallsBenchmarks
     /// <summary>Releases the last machine.</summary>
     [GlobalCleanup]
     public void Cleanup() => _machine?.Dispose();
-
-    private static void Expect(Errno e)
-    {
-        if (e != Errno.None)
-        {
-            throw new InvalidOperationException($"benchmark setup failed: {e}");
-        }
-    }
 }
