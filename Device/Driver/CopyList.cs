@@ -3,7 +3,6 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Frames;
-using HmmEcs.Devices.Memory;
 
 namespace HmmEcs.Devices.Driver;
 

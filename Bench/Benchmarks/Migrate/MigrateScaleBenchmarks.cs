@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using HmmEcs.Benchmarks.Engine;
-using HmmEcs.Components.Memory;
-using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
-using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Benchmarks.Migrate;
 
