@@ -16,8 +16,9 @@ public static partial class HugePageAdvice
     private const int MadvHugepage = 14;
 
     /// <summary>
-    /// Advises the GC's reserved address range (the run of adjacent anonymous mappings holding a freshly allocated
-    /// object). Idempotent and cheap (one read of <c>/proc/self/maps</c>); safe to call from every large world.
+    /// Advises the GC's reserved address range: the run of adjacent anonymous mappings holding a freshly allocated
+    /// object, cut to the reservation's size (<c>GCRegionRange</c>). Idempotent and cheap (one read of
+    /// <c>/proc/self/maps</c>); safe to call from every large world.
     /// </summary>
     /// <returns>True when the advice was given.</returns>
     public static bool AdviseManagedHeap()
@@ -35,12 +36,33 @@ public static partial class HugePageAdvice
             {
                 return false;
             }
+            (start, end) = ClampToReservation(start, end, address, RegionRange());
             return Madvise((nint)start, (nuint)(end - start), MadvHugepage) == 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
             return false;
         }
+    }
+
+    /// <summary>The size of the GC's reserved range (<c>GCRegionRange</c>), or 0 when the runtime does not say.</summary>
+    private static ulong RegionRange() =>
+        GC.GetConfigurationVariables().TryGetValue("GCRegionRange", out var value) && value is IConvertible c
+            ? c.ToUInt64(CultureInfo.InvariantCulture)
+            : 0;
+
+    /// <summary>
+    /// The run cut to the GC's reservation: other anonymous mappings (a thread's malloc arena) can sit right after it,
+    /// and would otherwise be advised too. The reservation is <paramref name="range"/> bytes from the run's start, or,
+    /// when that misses <paramref name="address"/>, the last <paramref name="range"/> bytes of the run.
+    /// </summary>
+    internal static (ulong Start, ulong End) ClampToReservation(ulong start, ulong end, ulong address, ulong range)
+    {
+        if (range == 0 || end - start <= range)
+        {
+            return (start, end);
+        }
+        return address < start + range ? (start, start + range) : (end - range, end);
     }
 
     /// <summary>True when <c>/sys/kernel/mm/transparent_hugepage/enabled</c> selects <c>[madvise]</c>.</summary>
