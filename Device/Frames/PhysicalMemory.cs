@@ -248,10 +248,10 @@ public sealed class PhysicalMemory
     /// Times each page id was freed, kept once a device mirror exists (<see cref="TrackGenerations"/>): a mirror
     /// entry taken before a free is stale even when the id is handed out again.
     /// </summary>
-    public uint[]? Generations { get; private set; }
+    public PageGenerations? Generations { get; private set; }
 
-    /// <summary>Starts counting frees per page id (the first device-mirror access; costs 4 bytes per page).</summary>
-    public uint[] TrackGenerations() => Generations ??= new uint[TotalIds];
+    /// <summary>Starts counting frees per page id (the first device-mirror access; 4 bytes per page id of a freed page's block).</summary>
+    public PageGenerations TrackGenerations() => Generations ??= new PageGenerations(TotalIds);
 
     /// <summary>Frees a page whose last reference went: content, state, the helper's lock bit and the frame in its allocator.</summary>
     public void ReleaseFrame(int id)
@@ -283,10 +283,7 @@ public sealed class PhysicalMemory
         }
         content = default;
         page = Page.Free;
-        if (Generations is { } generations)
-        {
-            generations[id]++;
-        }
+        Generations?.Bump(id);
     }
 
     /// <summary>Gives a dropped page's frame back to its allocator: RAM's, or its device's.</summary>

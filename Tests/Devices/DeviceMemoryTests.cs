@@ -83,6 +83,23 @@ public class DeviceMemoryTests
     }
 
     [Fact]
+    public void GenerationsReadZeroUntilAFreeAndCountEachFree()
+    {
+        var g = new PageGenerations(200_000);
+        Assert.Equal(0u, g[0]);
+        Assert.Equal(0u, g[199_999]);
+        g.Bump(65_535);
+        g.Bump(65_536);
+        g.Bump(65_536);
+        g.Bump(199_999);
+        Assert.Equal(1u, g[65_535]);
+        Assert.Equal(2u, g[65_536]);
+        Assert.Equal(1u, g[199_999]);
+        Assert.Equal(0u, g[65_537]);
+        Assert.Equal(0u, g[0]);
+    }
+
+    [Fact]
     public void FrameAllocatorTakesLowestFreeAndAlignedRuns()
     {
         var a = new FrameBitmap(2048);
