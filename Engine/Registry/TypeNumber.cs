@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace HmmEcs.Engine;
@@ -23,7 +22,13 @@ internal static class TypeNumber<T> where T : struct
     public static readonly int Value = TypeNumberSource.Next();
 
     /// <summary>True when <typeparamref name="T"/> has no instance fields: a tag without a column.</summary>
-    public static readonly bool IsZeroSize = typeof(T).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Length == 0;
+    /// <remarks>
+    /// Read from the type's layout, not its fields, so that trimming and Native AOT (which keep no
+    /// field metadata unless asked) see the same shape as the JIT: C# gives a struct without fields the
+    /// explicit size 1, and a struct with fields no explicit size. A one-byte struct declared
+    /// <c>[StructLayout(..., Size = 1)]</c> would read as a tag; no component here is one.
+    /// </remarks>
+    public static readonly bool IsZeroSize = Unsafe.SizeOf<T>() == 1 && typeof(T).StructLayoutAttribute is { Size: 1 };
 
     /// <summary>Bytes per row in a column (0 for a tag).</summary>
     public static readonly int Size = IsZeroSize ? 0 : Unsafe.SizeOf<T>();

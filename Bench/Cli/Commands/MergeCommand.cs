@@ -98,7 +98,7 @@ internal static class MergeCommand
                 var ids = new JsonArray();
                 foreach (var id in owner.Keys.Order())
                 {
-                    ids.Add(id);
+                    ids.Add((JsonNode)JsonValue.Create(id));
                 }
                 m["runIds"] = ids;
                 m["shard"] = "merged";

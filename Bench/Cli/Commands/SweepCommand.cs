@@ -186,12 +186,12 @@ internal static class SweepCommand
             {
                 values.Add(v?.DeepClone());
             }
-            parameters.Add(new JsonObject { ["path"] = p.Path, ["values"] = values });
+            parameters.Add((JsonNode)new JsonObject { ["path"] = p.Path, ["values"] = values });
         }
         var runIds = new JsonArray();
         foreach (var id in ids)
         {
-            runIds.Add(id);
+            runIds.Add((JsonNode)JsonValue.Create(id));
         }
         return new JsonObject
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Model;
 
@@ -66,7 +67,7 @@ public readonly record struct ExpectedValue
         new(ExpectedKind.Number, value.ToString(CultureInfo.InvariantCulture), value, value);
 
     /// <summary>A string.</summary>
-    public static ExpectedValue Of(string value) => new(ExpectedKind.String, JsonSerializer.Serialize(value), asString: value);
+    public static ExpectedValue Of(string value) => new(ExpectedKind.String, JsonValue.Create(value).ToJsonString(), asString: value);
 
     /// <summary>A boolean.</summary>
     public static ExpectedValue Of(bool value) => new(ExpectedKind.Bool, value ? "true" : "false", asBool: value);
@@ -82,7 +83,7 @@ public readonly record struct ExpectedValue
                     e.TryGetDouble(out var x) && double.IsFinite(x) ? x : null);
                 return true;
             case JsonValueKind.String:
-                value = new(ExpectedKind.String, JsonSerializer.Serialize(e), asString: e.GetString());
+                value = Of(e.GetString()!);
                 return true;
             case JsonValueKind.True or JsonValueKind.False:
                 value = Of(e.ValueKind == JsonValueKind.True);

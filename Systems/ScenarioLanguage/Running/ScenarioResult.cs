@@ -65,7 +65,7 @@ public sealed class ScenarioResult
         var steps = new JsonArray();
         foreach (var s in Steps)
         {
-            steps.Add(s.ToJson(includeTiming));
+            steps.Add((JsonNode)s.ToJson(includeTiming));
         }
         return new JsonObject
         {

@@ -110,18 +110,18 @@ public static class ChromeTrace
     public static void Write(RunCapture run, ScenarioResult result, string path) =>
         File.WriteAllText(path, Build(run, result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + Environment.NewLine);
 
-    private static JsonObject Meta(string what, int pid, int tid, string name) => new()
+    private static JsonNode Meta(string what, int pid, int tid, string name) => new JsonObject
     {
         ["name"] = what, ["ph"] = "M", ["pid"] = pid, ["tid"] = tid, ["args"] = new JsonObject { ["name"] = name },
     };
 
-    private static JsonObject Complete(string name, string cat, int pid, int tid, double ts, double dur, JsonObject args) => new()
+    private static JsonNode Complete(string name, string cat, int pid, int tid, double ts, double dur, JsonObject args) => new JsonObject
     {
         ["name"] = name, ["cat"] = cat, ["ph"] = "X", ["pid"] = pid, ["tid"] = tid,
         ["ts"] = Math.Round(ts, 3), ["dur"] = Math.Round(dur, 3), ["args"] = args,
     };
 
-    private static JsonObject Counter(string name, int pid, double ts, JsonObject values) => new()
+    private static JsonNode Counter(string name, int pid, double ts, JsonObject values) => new JsonObject
     {
         ["name"] = name, ["ph"] = "C", ["pid"] = pid, ["tid"] = StepTid, ["ts"] = Math.Round(ts, 3), ["args"] = values.DeepClone(),
     };

@@ -118,7 +118,7 @@ public readonly struct FieldValue
                 var array = new JsonArray();
                 foreach (var s in (IReadOnlyList<string>)_reference!)
                 {
-                    array.Add(s);
+                    array.Add((JsonNode?)JsonValue.Create(s));
                 }
                 return array;
             }
@@ -127,7 +127,7 @@ public readonly struct FieldValue
                 var array = new JsonArray();
                 foreach (var (iteration, inner) in (IReadOnlyList<(int, int)>)_reference!)
                 {
-                    array.Add(new JsonObject { [ResultFields.Iteration.Key] = iteration, [ResultFields.Inner.Key] = inner });
+                    array.Add((JsonNode)new JsonObject { [ResultFields.Iteration.Key] = iteration, [ResultFields.Inner.Key] = inner });
                 }
                 return array;
             }
