@@ -1,19 +1,20 @@
-using System.Text.Json.Nodes;
 using HmmEcs.Cli.Experiments.Sweeps;
 using HmmEcs.Cli.Experiments.Tables;
 
 namespace HmmEcs.Cli.Commands;
 
 /// <summary>
-/// <c>hmmecs merge DIR1 DIR2 … --out DIR</c>: joins the tables of a sweep's shards (CSV and Parquet) in run
-/// order, copies their run documents, and writes a manifest of the union. Exit 2 when the shards do not fit
-/// together (different columns, a run in two shards, different sweeps).
+/// <c>hmmecs merge DIR1 DIR2 … --out DIR [--force]</c>: joins the tables of a sweep's shards (CSV and Parquet) in run
+/// order, copies their run documents, and writes a manifest of the union. Only what a shard's manifest lists is read:
+/// a stale file in a shard directory never reaches the merge. Exit 2 when the shards do not fit together (different
+/// sweeps by plan hash, different columns, a run in two shards, a directory that is no sweep); exit 1, writing nothing,
+/// when a shard is incomplete or runs of the sweep are missing.
 /// </summary>
 internal static class MergeCommand
 {
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var o = OptionReader.Parse(args, ["--out"], [], out var error);
+        var o = OptionReader.Parse(args, ["--out"], ["--force"], out var error);
         if (o is null)
         {
             return Bad(stderr, error!);
@@ -29,87 +30,83 @@ internal static class MergeCommand
             {
                 return Bad(stderr, "give at least one sweep directory to merge");
             }
+            if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !o.Has("--force"))
+            {
+                return Bad(stderr, $"--out {outDir} is not empty: choose an empty directory, or --force to replace its sweep files");
+            }
+            var started = DateTime.UtcNow;
             ResultTable? merged = null;
-            var owner = new Dictionary<long, string>();
-            JsonObject? firstManifest = null;
-            var tables = new List<ResultTable>();
+            SweepManifest? first = null;
+            var owner = new Dictionary<int, string>();
+            var rows = new List<object?[]>();
+            var incomplete = new List<string>();
             foreach (var dir in o.Positional)
             {
-                var table = SweepOutput.ReadTable(dir);
-                var manifest = SweepOutput.ReadManifest(dir);
-                if (manifest is not null)
+                var manifest = SweepManifest.TryRead(Path.Combine(dir, SweepOutput.ManifestName))
+                    ?? throw new SweepException($"{dir}: no sweep manifest ({SweepOutput.ManifestName}) of this hmmecs: not a sweep output directory");
+                first ??= manifest;
+                if (manifest.Plan != first.Plan)
                 {
-                    if (firstManifest is null)
+                    return Bad(stderr, $"{dir}: a different sweep from {o.Positional[0]} (another scenario file, engine or parameters: plan {manifest.Plan[..12]} against {first.Plan[..12]})");
+                }
+                if (!manifest.Complete)
+                {
+                    incomplete.Add($"{dir} ({manifest.Done} of {manifest.RunIds.Count} runs)");
+                }
+                foreach (var run in manifest.RunIds)
+                {
+                    if (!owner.TryAdd(run, dir))
                     {
-                        firstManifest = manifest;
-                    }
-                    else if (!JsonNode.DeepEquals(firstManifest["parameters"], manifest["parameters"]) || firstManifest["file"]?.ToString() != manifest["file"]?.ToString())
-                    {
-                        return Bad(stderr, $"{dir}: a different sweep (file or parameters differ from {o.Positional[0]})");
-                    }
-                    foreach (var id in manifest["runIds"]?.AsArray() ?? [])
-                    {
-                        var run = id!.GetValue<long>();
-                        if (!owner.TryAdd(run, dir))
-                        {
-                            return Bad(stderr, $"run {run} is in both {owner[run]} and {dir}");
-                        }
+                        return Bad(stderr, $"run {run} is in both {owner[run]} and {dir}");
                     }
                 }
+                var table = SweepOutput.ReadTable(dir);
                 merged ??= new ResultTable(table.Columns);
                 if (!SameColumns(merged, table, out var why))
                 {
                     return Bad(stderr, $"{dir}: {why}");
                 }
-                tables.Add(table);
+                var runColumn = table.IndexOf("run");
+                var listed = new HashSet<int>(manifest.RunIds);
+                rows.AddRange(table.Rows.Where(r => runColumn < 0 || listed.Contains((int)(long)r[runColumn]!)));
             }
-            var runColumn = merged!.IndexOf("run");
-            var rows = new List<object?[]>();
-            foreach (var t in tables)
+            var missing = Enumerable.Range(0, first!.Runs).Where(k => !owner.ContainsKey(k)).ToList();
+            if (incomplete.Count > 0 || missing.Count > 0)
             {
-                rows.AddRange(t.Rows);
+                if (incomplete.Count > 0)
+                {
+                    stderr.WriteLine($"hmmecs merge: incomplete shards (finish each with its sweep command and --resume): {string.Join(", ", incomplete)}");
+                }
+                if (missing.Count > 0)
+                {
+                    stderr.WriteLine($"hmmecs merge: missing runs ({missing.Count} of {first.Runs}): {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", …" : "")}");
+                }
+                stderr.WriteLine("hmmecs merge: nothing written");
+                return HmmecsCommand.Failed;
             }
-            if (runColumn >= 0)
+            var runIndex = merged!.IndexOf("run");
+            if (runIndex >= 0)
             {
                 // A stable sort keeps each run's steps in their order.
-                rows = [.. rows.OrderBy(r => (long)r[runColumn]!)];
+                rows = [.. rows.OrderBy(r => (long)r[runIndex]!)];
             }
             foreach (var r in rows)
             {
                 merged.Add(r);
             }
             Directory.CreateDirectory(Path.Combine(outDir, SweepOutput.RunsFolder));
-            foreach (var dir in o.Positional)
+            foreach (var (run, dir) in owner)
             {
-                var runs = Path.Combine(dir, SweepOutput.RunsFolder);
-                if (Directory.Exists(runs))
-                {
-                    foreach (var f in Directory.EnumerateFiles(runs, "*.json"))
-                    {
-                        File.Copy(f, Path.Combine(outDir, SweepOutput.RunsFolder, Path.GetFileName(f)), true);
-                    }
-                }
+                var from = Path.Combine(dir, SweepOutput.RunsFolder, SweepOutput.RunFile(run));
+                var doc = SweepDirectory.ReadRun(from, first.Plan)
+                    ?? throw new SweepException($"{from}: missing, cut, or of another sweep, though {dir}'s manifest lists run {run}");
+                SweepOutput.WriteRun(outDir, run, doc);
             }
             SweepOutput.WriteTable(outDir, merged);
-            var total = firstManifest?["runs"]?.GetValue<int>();
-            if (firstManifest is not null)
-            {
-                var m = (JsonObject)firstManifest.DeepClone();
-                var ids = new JsonArray();
-                foreach (var id in owner.Keys.Order())
-                {
-                    ids.Add((JsonNode)JsonValue.Create(id));
-                }
-                m["runIds"] = ids;
-                m["shard"] = "merged";
-                SweepOutput.WriteManifest(outDir, m);
-            }
-            var missing = total is { } n ? Enumerable.Range(0, n).Where(k => !owner.ContainsKey(k)).ToList() : [];
-            stdout.WriteLine($"merged {o.Positional.Count} directories: {owner.Count}{(total is { } t2 ? $" of {t2}" : "")} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
-            if (missing.Count > 0)
-            {
-                stdout.WriteLine($"missing runs: {string.Join(", ", missing.Take(20))}{(missing.Count > 20 ? ", …" : "")}");
-            }
+            var all = owner.Keys.Order().ToArray();
+            SweepOutput.WriteManifest(outDir, (first with { Shard = "merged", RunIds = all, Done = all.Length, Complete = true })
+                .ToJson(Provenance.Of(first.ScenarioSha256, ["merge", .. args], started, DateTime.UtcNow)));
+            stdout.WriteLine($"merged {o.Positional.Count} directories: {owner.Count} of {first.Runs} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
             return HmmecsCommand.Ok;
         }
         catch (Exception e) when (e is SweepException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)

@@ -10,17 +10,23 @@ using HmmEcs.Systems.ScenarioLanguage.Running;
 namespace HmmEcs.Cli.Commands;
 
 /// <summary>
-/// <c>hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E]</c>:
+/// <c>hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E] [--resume | --force]</c>:
 /// runs the cross product of the values (or one shard of it) in parallel and writes DIR/runs/*.json,
-/// DIR/sweep.csv, DIR/sweep.parquet and DIR/sweep.json.
+/// DIR/sweep.csv, DIR/sweep.parquet and DIR/sweep.json. The manifest is written before the first run and each run's
+/// document as it finishes (atomically), so an interrupted sweep (SIGINT, SIGTERM: exit 130 after writing the tables
+/// of the runs done; SIGKILL) loses at most its runs in flight, and <c>--resume</c> runs only what is missing.
 /// </summary>
 internal static class SweepCommand
 {
+    /// <summary>The exit code of a sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     private static readonly string[] Options = ["--set", "--out", "--jobs", "--shard", "--engine"];
+    private static readonly string[] Flags = ["--resume", "--force"];
 
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var o = OptionReader.Parse(args, Options, [], out var error);
+        var o = OptionReader.Parse(args, Options, Flags, out var error);
         if (o is null)
         {
             return Bad(stderr, error!);
@@ -51,6 +57,11 @@ internal static class SweepCommand
             {
                 return Bad(stderr, $"--shard '{s}': expected I/N with 0 <= I < N");
             }
+            var (resume, force) = (o.Has("--resume"), o.Has("--force"));
+            if (resume && force)
+            {
+                return Bad(stderr, "--resume and --force exclude each other (finish this sweep, or start it over)");
+            }
             var parameters = new List<SweepParameter>();
             foreach (var set in o.All("--set"))
             {
@@ -58,9 +69,11 @@ internal static class SweepCommand
             }
             var file = o.Positional[0];
             string text;
+            byte[] bytes;
             try
             {
-                text = File.ReadAllText(file);
+                bytes = File.ReadAllBytes(file);
+                text = System.Text.Encoding.UTF8.GetString(bytes);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -83,8 +96,10 @@ internal static class SweepCommand
                 var run = plan.Build(k);
                 runs[k] = mine.Contains(k) ? run : null;
             }
-            Directory.CreateDirectory(Path.Combine(outDir, SweepOutput.RunsFolder));
-            return Run(plan, runs, mine.Order().ToArray(), file, engine, jobs, shard, shards, outDir, stdout, stderr);
+            var ids = mine.Order().ToArray();
+            var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids);
+            var done = SweepDirectory.Prepare(outDir, manifest, resume, force);
+            return Run(new SweepJob(plan, runs, ids, manifest, done, jobs, outDir, ["sweep", .. args]), stdout, stderr);
         }
         catch (SweepException e)
         {
@@ -100,27 +115,48 @@ internal static class SweepCommand
         }
     }
 
-    private static int Run(SweepPlan plan, SweepRun?[] runs, int[] ids, string file, string engine, int jobs, int shard, int shards,
-        string outDir, TextWriter stdout, TextWriter stderr)
+    /// <summary>What one sweep invocation runs: the plan, this shard's runs, the runs a resume found done, where it writes.</summary>
+    private sealed record SweepJob(SweepPlan Plan, SweepRun?[] Runs, int[] Ids, SweepManifest Manifest, Dictionary<int, JsonObject> Done,
+        int Jobs, string OutDir, IReadOnlyList<string> CommandLine);
+
+    private static int Run(SweepJob job, TextWriter stdout, TextWriter stderr)
     {
-        var shardText = shards > 1 ? $"  shard {shard}/{shards}" : "";
-        stdout.WriteLine($"sweep {file}  engine {engine}  {ids.Length} of {plan.Count} runs{shardText}  jobs {jobs}");
-        var results = new ScenarioResult?[ids.Length];
-        var failures = new string?[ids.Length];
-        LiveProgress.Run(LiveProgress.IsInteractive(stdout, false), $"sweep {Path.GetFileName(file)}", ids.Length, stdout, sink =>
+        var (plan, manifest, outDir) = (job.Plan, job.Manifest, job.OutDir);
+        var started = DateTime.UtcNow;
+        var shardText = manifest.Shard != "0/1" ? $"  shard {manifest.Shard}" : "";
+        var resumed = job.Done.Count > 0 ? $"  ({job.Done.Count} done before, resuming)" : "";
+        stdout.WriteLine($"sweep {manifest.File}  engine {manifest.Engine}  {job.Ids.Length} of {plan.Count} runs{shardText}  jobs {job.Jobs}{resumed}");
+        SweepOutput.WriteManifest(outDir, (manifest with { Done = job.Done.Count }).ToJson(Provenance.Of(manifest.ScenarioSha256, job.CommandLine, started, null)));
+        var todo = job.Ids.Where(id => !job.Done.ContainsKey(id)).ToArray();
+        var docs = new JsonObject?[plan.Count];
+        foreach (var (id, doc) in job.Done)
         {
-            HmmecsCommand.WarmUp(engine);
-            Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
+            docs[id] = doc;
+        }
+        var failures = new string?[todo.Length];
+        using var stop = new StopSignal();
+        LiveProgress.Run(LiveProgress.IsInteractive(stdout, false), $"sweep {Path.GetFileName(manifest.File)}", todo.Length, stdout, sink =>
+        {
+            HmmecsCommand.WarmUp(manifest.Engine);
+            Parallel.For(0, todo.Length, new ParallelOptions { MaxDegreeOfParallelism = job.Jobs }, i =>
             {
-                var run = runs[ids[i]]!;
+                if (stop.Requested)
+                {
+                    return;
+                }
+                var run = job.Runs[todo[i]]!;
                 try
                 {
-                    var result = ScenarioRunner.Run(run.Scenario, engine);
-                    results[i] = result;
+                    var runStarted = DateTime.UtcNow;
+                    var result = ScenarioRunner.Run(run.Scenario, manifest.Engine);
                     var doc = result.ToJson();
+                    doc["plan"] = manifest.Plan;
                     doc["run"] = run.Id;
                     doc["parameters"] = Parameters(plan, run);
-                    File.WriteAllText(Path.Combine(outDir, SweepOutput.RunsFolder, SweepOutput.RunFile(run.Id)), doc.ToJsonString() + Environment.NewLine);
+                    doc["provenance"] = Provenance.Of(manifest.ScenarioSha256, job.CommandLine, runStarted, DateTime.UtcNow);
+                    SweepOutput.WriteRun(outDir, run.Id, doc);
+                    // The table reads the document as written, as a resumed sweep will: both tabulate alike.
+                    docs[run.Id] = JsonNode.Parse(doc.ToJsonString())!.AsObject();
                     sink.Line($"run {run.Id,5} {plan.Describe(run.ValueIndexes)}: {(result.Ok ? "ok" : "FAILED")}");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -134,24 +170,28 @@ internal static class SweepCommand
         });
         var table = new ResultTable(MigrateRows.Columns(plan.Parameters));
         var ok = true;
-        for (var i = 0; i < ids.Length; i++)
+        var held = 0;
+        foreach (var id in job.Ids)
         {
-            if (results[i] is not { } r)
+            if (docs[id] is not { } doc)
             {
                 ok = false;
                 continue;
             }
-            ok &= r.Ok;
-            var run = runs[ids[i]]!;
+            held++;
+            ok &= doc["ok"]!.GetValue<bool>();
+            var run = job.Runs[id]!;
             var cells = new object?[plan.Parameters.Count];
             for (var p = 0; p < cells.Length; p++)
             {
                 cells[p] = plan.Parameters[p].Cell(run.ValueIndexes[p]);
             }
-            MigrateRows.Append(table, run.Id, r, cells);
+            MigrateRows.Append(table, id, doc, cells);
         }
         SweepOutput.WriteTable(outDir, table);
-        SweepOutput.WriteManifest(outDir, Manifest(plan, file, engine, shard, shards, ids));
+        var complete = held == job.Ids.Length;
+        SweepOutput.WriteManifest(outDir, (manifest with { Done = held, Complete = complete })
+            .ToJson(Provenance.Of(manifest.ScenarioSha256, job.CommandLine, started, DateTime.UtcNow)));
         foreach (var f in failures)
         {
             if (f is not null)
@@ -159,10 +199,14 @@ internal static class SweepCommand
                 stderr.WriteLine($"hmmecs sweep: {f}");
             }
         }
-        var failed = results.Count(r => r is { Ok: false }) + failures.Count(f => f is not null);
-        stdout.WriteLine(ok
-            ? $"OK: {ids.Length} runs, {table.Rows.Count} migrate rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}"
-            : $"FAILED: {failed} of {ids.Length} runs failed; {table.Rows.Count} migrate rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
+        var where = $"{table.Rows.Count} migrate rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}";
+        if (stop.Requested)
+        {
+            stdout.WriteLine($"INTERRUPTED: {held} of {job.Ids.Length} runs done; {where}; finish with the same command and --resume");
+            return Interrupted;
+        }
+        var failed = job.Ids.Count(id => docs[id] is { } d && !d["ok"]!.GetValue<bool>()) + failures.Count(f => f is not null);
+        stdout.WriteLine(ok ? $"OK: {job.Ids.Length} runs, {where}" : $"FAILED: {failed} of {job.Ids.Length} runs failed; {where}");
         return ok ? HmmecsCommand.Ok : HmmecsCommand.Failed;
     }
 
@@ -174,34 +218,6 @@ internal static class SweepCommand
             o[plan.Parameters[p].Path] = plan.Parameters[p].Values[run.ValueIndexes[p]]?.DeepClone();
         }
         return o;
-    }
-
-    private static JsonObject Manifest(SweepPlan plan, string file, string engine, int shard, int shards, int[] ids)
-    {
-        var parameters = new JsonArray();
-        foreach (var p in plan.Parameters)
-        {
-            var values = new JsonArray();
-            foreach (var v in p.Values)
-            {
-                values.Add(v?.DeepClone());
-            }
-            parameters.Add((JsonNode)new JsonObject { ["path"] = p.Path, ["values"] = values });
-        }
-        var runIds = new JsonArray();
-        foreach (var id in ids)
-        {
-            runIds.Add((JsonNode)JsonValue.Create(id));
-        }
-        return new JsonObject
-        {
-            ["file"] = file,
-            ["engine"] = engine,
-            ["parameters"] = parameters,
-            ["runs"] = plan.Count,
-            ["shard"] = $"{shard}/{shards}",
-            ["runIds"] = runIds,
-        };
     }
 
     /// <summary>Parses <c>I/N</c> with 0 &lt;= I &lt; N.</summary>

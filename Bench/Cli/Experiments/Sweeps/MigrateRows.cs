@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HmmEcs.Cli.Experiments.Tables;
 using HmmEcs.Systems.ScenarioLanguage.Running;
 using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
@@ -67,29 +68,43 @@ public static class MigrateRows
         return column;
     }
 
-    /// <summary>Appends one row per migrate step of <paramref name="result"/>.</summary>
-    public static void Append(ResultTable table, int runId, ScenarioResult result, IReadOnlyList<object?> parameterCells)
+    /// <summary>
+    /// Appends one row per migrate step of a run's result document (<c>hmmecs run --json</c>'s format): the same
+    /// source for a run just finished and one a resumed sweep finds on disk, so both tabulate alike.
+    /// </summary>
+    public static void Append(ResultTable table, int runId, JsonObject doc, IReadOnlyList<object?> parameterCells)
     {
-        var runOk = result.Ok ? 1L : 0L;
-        foreach (var s in result.Steps)
+        var runOk = doc["ok"]!.GetValue<bool>() ? 1L : 0L;
+        foreach (var node in doc["steps"]!.AsArray())
         {
-            if (s.Op != "migrate")
+            var s = node!.AsObject();
+            if (s["op"]!.GetValue<string>() != "migrate")
             {
                 continue;
             }
-            var row = new List<object?> { (long)runId, result.Scenario, result.Engine, (long)result.Seed };
+            var row = new List<object?> { (long)runId, doc["scenario"]!.GetValue<string>(), doc["engine"]!.GetValue<string>(), doc["seed"]!.GetValue<long>() };
             row.AddRange(parameterCells);
-            row.Add((long)s.Index);
-            row.Add((long)(s.Iteration ?? -1));
-            row.Add((long)(s.Inner ?? -1));
+            row.Add(s["index"]!.GetValue<long>());
+            row.Add(s[ResultFields.Iteration.Key]?.GetValue<long>() ?? -1L);
+            row.Add(s[ResultFields.Inner.Key]?.GetValue<long>() ?? -1L);
             foreach (var f in ResultColumns)
             {
-                row.Add(Cell(f.Read(s)));
+                row.Add(Cell(f, At(s, f.Path)));
             }
-            row.Add((long)s.ExpectFailures.Count);
+            row.Add((long)(s["expectFailures"]?.AsArray().Count ?? 0));
             row.Add(runOk);
             table.Add([.. row]);
         }
+    }
+
+    private static JsonNode? At(JsonObject step, string path)
+    {
+        JsonNode? node = step;
+        foreach (var key in path.Split('.'))
+        {
+            node = node is JsonObject o ? o[key] : null;
+        }
+        return node;
     }
 
     private static ColumnKind KindOf(ResultField f) => f.Type switch
@@ -100,11 +115,11 @@ public static class MigrateRows
         _ => throw new InvalidOperationException($"result field {f.Path} ({f.Type}) has no plain table column"),
     };
 
-    private static object? Cell(FieldValue v) => v.IsNull ? null : v.Type switch
+    private static object? Cell(ResultField f, JsonNode? v) => v is null ? null : f.Type switch
     {
-        FieldType.Integer => v.Integer,
-        FieldType.Double => v.Number,
-        FieldType.String => v.String,
-        _ => throw new InvalidOperationException($"a {v.Type} value has no plain table cell"),
+        FieldType.Integer => v.GetValue<long>(),
+        FieldType.Double => v.GetValue<double>(),
+        FieldType.String => v.GetValue<string>(),
+        _ => throw new InvalidOperationException($"result field {f.Path} ({f.Type}) has no plain table cell"),
     };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HmmEcs.Cli.Experiments.Output;
 using HmmEcs.Cli.Experiments.Tables;
 
 namespace HmmEcs.Cli.Experiments.Sweeps;
@@ -27,11 +28,11 @@ public static class SweepOutput
     /// <summary>The file name of run <paramref name="id"/>'s result.</summary>
     public static string RunFile(int id) => $"run-{id:D5}.json";
 
-    /// <summary>Writes the table in both formats.</summary>
+    /// <summary>Writes the table in both formats, each file whole or not at all.</summary>
     public static void WriteTable(string dir, ResultTable table)
     {
-        CsvTable.Write(table, Path.Combine(dir, CsvName));
-        ParquetTable.Write(table, Path.Combine(dir, ParquetName));
+        AtomicFile.Write(Path.Combine(dir, CsvName), tmp => CsvTable.Write(table, tmp));
+        AtomicFile.Write(Path.Combine(dir, ParquetName), tmp => ParquetTable.Write(table, tmp));
     }
 
     /// <summary>Reads a directory's table, from Parquet when present (typed), else from CSV.</summary>
@@ -50,14 +51,11 @@ public static class SweepOutput
         throw new SweepException($"{dir}: no {ParquetName} or {CsvName} (not a sweep output directory)");
     }
 
-    /// <summary>Writes the manifest.</summary>
+    /// <summary>Writes the manifest, whole or not at all.</summary>
     public static void WriteManifest(string dir, JsonObject manifest) =>
-        File.WriteAllText(Path.Combine(dir, ManifestName), manifest.ToJsonString(Indented) + Environment.NewLine);
+        AtomicFile.WriteAllText(Path.Combine(dir, ManifestName), manifest.ToJsonString(Indented) + Environment.NewLine);
 
-    /// <summary>Reads the manifest, or null when the directory has none.</summary>
-    public static JsonObject? ReadManifest(string dir)
-    {
-        var path = Path.Combine(dir, ManifestName);
-        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
-    }
+    /// <summary>Writes a run's result document, whole or not at all.</summary>
+    public static void WriteRun(string dir, int id, JsonObject doc) =>
+        AtomicFile.WriteAllText(Path.Combine(dir, RunsFolder, RunFile(id)), doc.ToJsonString() + Environment.NewLine);
 }

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using HmmEcs.Cli.Experiments.Output;
+
+namespace HmmEcs.Cli.Experiments.Sweeps;
+
+/// <summary>
+/// The rules for a sweep's <c>--out</c>: an empty or new directory is used; a directory holding this very sweep
+/// (same plan, same shard) is finished with <c>--resume</c>; anything else is refused unless <c>--force</c>, which
+/// removes the sweep files there (run documents, tables, manifest) and nothing else. What a resume keeps is only
+/// what proves itself this sweep's: a whole run document naming this plan and a run of this shard.
+/// </summary>
+public static class SweepDirectory
+{
+    /// <summary>
+    /// Makes <paramref name="dir"/> ready for <paramref name="manifest"/>'s runs and gives the documents of the runs
+    /// already done (resume), by run id. Throws <see cref="SweepException"/> when the directory may not be used.
+    /// </summary>
+    public static Dictionary<int, JsonObject> Prepare(string dir, SweepManifest manifest, bool resume, bool force)
+    {
+        var done = new Dictionary<int, JsonObject>();
+        if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
+        {
+            Directory.CreateDirectory(Path.Combine(dir, SweepOutput.RunsFolder));
+            return done;
+        }
+        var found = SweepManifest.TryRead(Path.Combine(dir, SweepOutput.ManifestName));
+        var same = found is not null && found.Plan == manifest.Plan && found.Shard == manifest.Shard;
+        if (force)
+        {
+            Clear(dir);
+            Directory.CreateDirectory(Path.Combine(dir, SweepOutput.RunsFolder));
+            return done;
+        }
+        if (!same)
+        {
+            var what = found is null ? "holds no sweep" : found.Plan != manifest.Plan ? "holds a different sweep (another scenario file, engine or parameters)" : $"holds shard {found.Shard} of this sweep";
+            throw new SweepException($"--out {dir} is not empty and {what}: choose an empty directory, or --force to replace its sweep files");
+        }
+        if (!resume)
+        {
+            throw new SweepException($"--out {dir} holds this sweep already ({found!.Done} of {found.RunIds.Count} runs done{(found.Complete ? ", complete" : "")}): --resume finishes it, --force starts it over");
+        }
+        var mine = new HashSet<int>(manifest.RunIds);
+        var runs = Path.Combine(dir, SweepOutput.RunsFolder);
+        Directory.CreateDirectory(runs);
+        foreach (var path in Directory.EnumerateFiles(runs))
+        {
+            if (path.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal))
+            {
+                File.Delete(path);
+                continue;
+            }
+            if (ReadRun(path, manifest.Plan) is { } doc && doc["run"]!.GetValue<int>() is var id && mine.Contains(id)
+                && Path.GetFileName(path) == SweepOutput.RunFile(id))
+            {
+                done[id] = doc;
+            }
+        }
+        return done;
+    }
+
+    /// <summary>A run document of plan <paramref name="plan"/>, or null when the file is not one (unreadable, cut, another sweep's).</summary>
+    public static JsonObject? ReadRun(string path, string plan)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o["plan"]?.GetValue<string>() == plan && o["run"] is JsonValue
+                && o["steps"] is JsonArray ? o : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private static void Clear(string dir)
+    {
+        var runs = Path.Combine(dir, SweepOutput.RunsFolder);
+        if (Directory.Exists(runs))
+        {
+            foreach (var f in Directory.EnumerateFiles(runs, "run-*"))
+            {
+                File.Delete(f);
+            }
+        }
+        foreach (var name in new[] { SweepOutput.CsvName, SweepOutput.ParquetName, SweepOutput.ManifestName })
+        {
+            File.Delete(Path.Combine(dir, name));
+        }
+    }
+}
