@@ -40,7 +40,8 @@ public sealed class SweepParameterTests
     [InlineData("=1,2")]
     [InlineData("seed=5..1")]
     [InlineData("seed=1,,2")]
-    [InlineData("devices[x].pages=1")]
+    [InlineData("devices[1x].pages=1")]
+    [InlineData("devices[].pages=1")]
     [InlineData("devices..pages=1")]
     public void AMalformedSetIsRefusedNamingIt(string text)
     {
@@ -59,9 +60,24 @@ public sealed class SweepParameterTests
         var e = Assert.Throws<SweepException>(() => JsonPath.Set(root, "devices[2].pages", 1));
         Assert.Contains("devices[2].pages", e.Message);
         Assert.Contains("has 1 elements", e.Message);
-        e = Assert.Throws<SweepException>(() => JsonPath.Set(root, "ram.pages", 1));
-        Assert.Contains("has no field 'ram'", e.Message);
+        // A missing object on the way is made (the loader then judges the file); a missing array element is not.
+        JsonPath.Set(root, "ram.pages", 512);
+        Assert.Equal(512, root["ram"]!["pages"]!.GetValue<int>());
+        e = Assert.Throws<SweepException>(() => JsonPath.Set(root, "extra[0].pages", 1));
+        Assert.Contains("extra does not exist, so it has no [0]", e.Message);
         e = Assert.Throws<SweepException>(() => JsonPath.Set(root, "steps[0].op.x", 1));
         Assert.Contains("steps[0].op is not an object", e.Message);
+    }
+
+    [Fact]
+    public void AStepIdNamesItsStepWhereverItMoves()
+    {
+        var root = JsonNode.Parse("""{ "steps": [ { "op": "process" }, { "op": "repeat", "id": "loop", "steps": [ { "op": "stats", "id": "s" } ] }, { "op": "pin", "id": "p1", "every": 2 } ] }""")!;
+        JsonPath.Set(root, "steps[p1].every", 8);
+        JsonPath.Set(root, "steps[loop].steps[s].expect", new JsonObject { ["ram.used"] = 0 });
+        Assert.Equal(8, root["steps"]![2]!["every"]!.GetValue<int>());
+        Assert.Equal(0, root["steps"]![1]!["steps"]![0]!["expect"]!["ram.used"]!.GetValue<int>());
+        var e = Assert.Throws<SweepException>(() => JsonPath.Set(root, "steps[mig].to", "ram"));
+        Assert.Contains("steps has no element with \"id\": \"mig\"", e.Message);
     }
 }

@@ -53,7 +53,7 @@ internal static class PlotCommand
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");
             }
-            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png, MigrateRows.AxisTitle);
+            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png, StepRows.ForTable(table).AxisTitle);
             stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
             return HmmecsCommand.Ok;
         }

@@ -10,11 +10,13 @@ using HmmEcs.Systems.ScenarioLanguage.Running;
 namespace HmmEcs.Cli.Commands;
 
 /// <summary>
-/// <c>hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E] [--resume | --force]</c>:
+/// <c>hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E] [--resume | --force] [--strict]</c>:
 /// runs the cross product of the values (or one shard of it) in parallel and writes DIR/runs/*.json,
 /// DIR/sweep.csv, DIR/sweep.parquet and DIR/sweep.json. The manifest is written before the first run and each run's
 /// document as it finishes (atomically), so an interrupted sweep (SIGINT, SIGTERM: exit 130 after writing the tables
 /// of the runs done; SIGKILL) loses at most its runs in flight, and <c>--resume</c> runs only what is missing.
+/// A sweep is an experiment: a run whose <c>expect</c> misses is recorded (table columns, its document) and fails
+/// the sweep only with <c>--strict</c>.
 /// </summary>
 internal static class SweepCommand
 {
@@ -22,7 +24,7 @@ internal static class SweepCommand
     public const int Interrupted = 130;
 
     private static readonly string[] Options = ["--set", "--out", "--jobs", "--shard", "--engine"];
-    private static readonly string[] Flags = ["--resume", "--force"];
+    private static readonly string[] Flags = ["--resume", "--force", "--strict"];
 
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -91,15 +93,19 @@ internal static class SweepCommand
             // Every run is validated (not only this shard's) so that all shards of one sweep agree on whether it is valid.
             var runs = new SweepRun?[plan.Count];
             var mine = new HashSet<int>(plan.ShardIds(shard, shards));
+            var scenarios = new List<Scenario>(plan.Count);
             for (var k = 0; k < plan.Count; k++)
             {
                 var run = plan.Build(k);
                 runs[k] = mine.Contains(k) ? run : null;
+                scenarios.Add(run.Scenario);
             }
+            // The columns come from every run of the sweep, so that all shards write the same table shape.
+            var rows = StepRows.For(plan.Parameters, scenarios);
             var ids = mine.Order().ToArray();
             var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids);
             var done = SweepDirectory.Prepare(outDir, manifest, resume, force);
-            return Run(new SweepJob(plan, runs, ids, manifest, done, jobs, outDir, ["sweep", .. args]), stdout, stderr);
+            return Run(new SweepJob(plan, runs, rows, ids, manifest, done, jobs, outDir, ["sweep", .. args], o.Has("--strict")), stdout, stderr);
         }
         catch (SweepException e)
         {
@@ -116,8 +122,8 @@ internal static class SweepCommand
     }
 
     /// <summary>What one sweep invocation runs: the plan, this shard's runs, the runs a resume found done, where it writes.</summary>
-    private sealed record SweepJob(SweepPlan Plan, SweepRun?[] Runs, int[] Ids, SweepManifest Manifest, Dictionary<int, JsonObject> Done,
-        int Jobs, string OutDir, IReadOnlyList<string> CommandLine);
+    private sealed record SweepJob(SweepPlan Plan, SweepRun?[] Runs, StepRows Rows, int[] Ids, SweepManifest Manifest, Dictionary<int, JsonObject> Done,
+        int Jobs, string OutDir, IReadOnlyList<string> CommandLine, bool Strict);
 
     private static int Run(SweepJob job, TextWriter stdout, TextWriter stderr)
     {
@@ -157,7 +163,7 @@ internal static class SweepCommand
                     SweepOutput.WriteRun(outDir, run.Id, doc);
                     // The table reads the document as written, as a resumed sweep will: both tabulate alike.
                     docs[run.Id] = JsonNode.Parse(doc.ToJsonString())!.AsObject();
-                    sink.Line($"run {run.Id,5} {plan.Describe(run.ValueIndexes)}: {(result.Ok ? "ok" : "FAILED")}");
+                    sink.Line($"run {run.Id,5} {plan.Describe(run.ValueIndexes)}: {Outcome(result, job.Strict)}");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -168,30 +174,30 @@ internal static class SweepCommand
             });
             return 0;
         });
-        var table = new ResultTable(MigrateRows.Columns(plan.Parameters));
-        var ok = true;
-        var held = 0;
+        var table = new ResultTable(job.Rows.Columns);
+        var (held, missed, broken) = (0, 0, 0);
         foreach (var id in job.Ids)
         {
             if (docs[id] is not { } doc)
             {
-                ok = false;
                 continue;
             }
             held++;
-            ok &= doc["ok"]!.GetValue<bool>();
+            missed += doc["ok"]!.GetValue<bool>() ? 0 : 1;
+            broken += Violations(doc) > 0 ? 1 : 0;
             var run = job.Runs[id]!;
             var cells = new object?[plan.Parameters.Count];
             for (var p = 0; p < cells.Length; p++)
             {
                 cells[p] = plan.Parameters[p].Cell(run.ValueIndexes[p]);
             }
-            MigrateRows.Append(table, id, doc, cells);
+            job.Rows.Append(table, id, doc, cells);
         }
         SweepOutput.WriteTable(outDir, table);
         var complete = held == job.Ids.Length;
         SweepOutput.WriteManifest(outDir, (manifest with { Done = held, Complete = complete })
             .ToJson(Provenance.Of(manifest.ScenarioSha256, job.CommandLine, started, DateTime.UtcNow)));
+        var errors = failures.Count(f => f is not null);
         foreach (var f in failures)
         {
             if (f is not null)
@@ -199,15 +205,45 @@ internal static class SweepCommand
                 stderr.WriteLine($"hmmecs sweep: {f}");
             }
         }
-        var where = $"{table.Rows.Count} migrate rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}";
+        var where = $"{table.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}";
         if (stop.Requested)
         {
             stdout.WriteLine($"INTERRUPTED: {held} of {job.Ids.Length} runs done; {where}; finish with the same command and --resume");
             return Interrupted;
         }
-        var failed = job.Ids.Count(id => docs[id] is { } d && !d["ok"]!.GetValue<bool>()) + failures.Count(f => f is not null);
-        stdout.WriteLine(ok ? $"OK: {job.Ids.Length} runs, {where}" : $"FAILED: {failed} of {job.Ids.Length} runs failed; {where}");
-        return ok ? HmmecsCommand.Ok : HmmecsCommand.Failed;
+        var misses = missed == 0 ? "" : job.Strict ? $"{missed} missed an expectation" : $"{missed} missed an expectation (recorded; --strict fails on it)";
+        // A broken invariant is a simulator fault, not an outcome: it fails the sweep with or without --strict.
+        if (errors > 0 || broken > 0 || (job.Strict && missed > 0))
+        {
+            var parts = new[] { errors > 0 ? $"{errors} failed internally" : "", broken > 0 ? $"{broken} broke an invariant" : "", misses }.Where(p => p.Length > 0);
+            stdout.WriteLine($"FAILED: {string.Join(", ", parts)} of {job.Ids.Length} runs; {where}");
+            return HmmecsCommand.Failed;
+        }
+        stdout.WriteLine($"OK: {job.Ids.Length} runs{(misses.Length > 0 ? $", {misses}" : "")}, {where}");
+        return HmmecsCommand.Ok;
+    }
+
+    /// <summary>Invariant violations a run document reports: the checker's after steps, and <c>check</c> steps' own.</summary>
+    private static long Violations(JsonObject doc)
+    {
+        long n = 0;
+        foreach (var step in doc["steps"]!.AsArray())
+        {
+            n += step!["invariants"]?["violations"]?.GetValue<long>() ?? 0;
+            n += step["op"]!.GetValue<string>() == "check" ? step["violations"]?.GetValue<long>() ?? 0 : 0;
+        }
+        return n;
+    }
+
+    private static string Outcome(ScenarioResult result, bool strict)
+    {
+        if (result.Ok)
+        {
+            return "ok";
+        }
+        var misses = result.Steps.Sum(s => s.ExpectFailures.Count);
+        var violations = result.Steps.Sum(s => s.Violations);
+        return violations > 0 || strict ? "FAILED" : $"{misses} expectation{(misses == 1 ? "" : "s")} missed (recorded)";
     }
 
     private static JsonObject Parameters(SweepPlan plan, SweepRun run)

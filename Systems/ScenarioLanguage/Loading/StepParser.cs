@@ -11,6 +11,8 @@ namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 /// </summary>
 internal sealed class StepParser(NameTracker names)
 {
+    private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+
     /// <summary>Ops SCENARIOS.md defines, in its order.</summary>
     public static readonly string[] Ops =
     [
@@ -56,7 +58,8 @@ internal sealed class StepParser(NameTracker names)
             throw new ScenarioException($"{path}.op", $"unknown op {FieldReader.Describe(opElement)} (known: {string.Join(", ", Ops)})");
         }
         var op = opElement.GetString()!;
-        var r = new FieldReader(e, path, AllowedFields(op), $"op '{op}'");
+        var r = new FieldReader(e, path, [.. AllowedFields(op), "id"], $"op '{op}'");
+        CheckId(r);
         if (op == "repeat")
         {
             return Repeat(r, path);
@@ -65,6 +68,32 @@ internal sealed class StepParser(NameTracker names)
         names.Follow(step);
         return step;
     }
+
+    /// <summary>
+    /// A step's optional <c>"id"</c>: a name a sweep's <c>--set</c> may use instead of the step's position
+    /// (<c>steps[mig].to</c>), so it must read as a name, not a number, and be unique in the file.
+    /// </summary>
+    private void CheckId(FieldReader r)
+    {
+        if (r.OptionalString("id") is not { } id)
+        {
+            return;
+        }
+        if (!IsStepId(id))
+        {
+            throw new ScenarioException(r.Child("id"), $"\"{id}\" is no step id (a letter or '_', then letters, digits, '_' or '-')");
+        }
+        // A repeat's body may be read more than once; only another step with the id is a clash.
+        if (_ids.TryGetValue(id, out var other) && other != r.Path)
+        {
+            throw new ScenarioException(r.Child("id"), $"\"{id}\" is the id of {other} already");
+        }
+        _ids[id] = r.Path;
+    }
+
+    /// <summary>True when <paramref name="s"/> is a valid step id: a letter or underscore, then letters, digits, '_' or '-'.</summary>
+    public static bool IsStepId(string s) =>
+        s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>The record of a non-repeat step, every field read and checked (its names are followed after).</summary>
     private static ScenarioStep Build(string op, FieldReader r, string path, List<Expectation> expect)

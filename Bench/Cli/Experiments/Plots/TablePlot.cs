@@ -32,6 +32,11 @@ public static class TablePlot
         var order = new List<string>();
         foreach (var row in table.Rows)
         {
+            // A step without the field (a touch row when y is a migrate's count) has no point.
+            if (row[yi] is null || (!categorical && row[xi] is null))
+            {
+                continue;
+            }
             double xv;
             if (categorical)
             {

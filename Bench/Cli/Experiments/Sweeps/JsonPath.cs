@@ -1,16 +1,25 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
 
 namespace HmmEcs.Cli.Experiments.Sweeps;
 
 /// <summary>
-/// The override paths of <c>--set</c>: field names and array indexes, e.g. <c>seed</c>,
-/// <c>devices[0].maxBatchPages</c>, <c>steps[4].to</c>, <c>steps[2].steps[0].count</c>.
+/// The override paths of <c>--set</c>: field names, array indexes and step ids, e.g. <c>seed</c>,
+/// <c>devices[0].maxBatchPages</c>, <c>steps[4].to</c>, <c>steps[2].steps[0].count</c>, <c>steps[mig].to</c>
+/// (the element of <c>steps</c> whose <c>"id"</c> is <c>mig</c>: a name that does not shift when steps are added).
 /// </summary>
 public static class JsonPath
 {
-    /// <summary>One step of a path: a field name, or (when <see cref="Name"/> is null) an array index.</summary>
-    public readonly record struct Segment(string? Name, int Index);
+    /// <summary>
+    /// One step of a path: a field name; or, when <see cref="Name"/> is null, an array element by
+    /// <see cref="Id"/> (the element whose <c>"id"</c> is it) or else by <see cref="Index"/>.
+    /// </summary>
+    public readonly record struct Segment(string? Name, int Index, string? Id = null)
+    {
+        /// <summary>The segment as the path writes it.</summary>
+        public override string ToString() => Name ?? (Id is not null ? $"[{Id}]" : $"[{Index}]");
+    }
 
     /// <summary>Splits a path into segments; a malformed path is a <see cref="SweepException"/>.</summary>
     public static IReadOnlyList<Segment> Parse(string path)
@@ -22,11 +31,19 @@ public static class JsonPath
             if (path[i] == '[')
             {
                 var close = path.IndexOf(']', i);
-                if (close < 0 || !int.TryParse(path.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                var inside = close < 0 ? "" : path[(i + 1)..close];
+                if (int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
                 {
-                    throw new SweepException($"--set {path}: bad index at character {i + 1} (expected [N])");
+                    segments.Add(new Segment(null, index));
                 }
-                segments.Add(new Segment(null, index));
+                else if (StepParser.IsStepId(inside))
+                {
+                    segments.Add(new Segment(null, 0, inside));
+                }
+                else
+                {
+                    throw new SweepException($"--set {path}: bad index at character {i + 1} (expected [N] or a step id [name])");
+                }
                 i = close + 1;
                 if (i < path.Length && path[i] == '.')
                 {
@@ -66,8 +83,9 @@ public static class JsonPath
     }
 
     /// <summary>
-    /// Sets <paramref name="path"/> in <paramref name="root"/> to <paramref name="value"/>. Every container on the
-    /// way must exist; the last field may be new (the loader then judges it). A miss names the path.
+    /// Sets <paramref name="path"/> in <paramref name="root"/> to <paramref name="value"/>. Missing objects on the way are
+    /// created (<c>ram.pages</c> in a file without <c>ram</c>); arrays and their elements must exist. The loader then
+    /// judges the result. A miss names the path.
     /// </summary>
     public static void Set(JsonNode root, string path, JsonNode? value)
     {
@@ -89,36 +107,54 @@ public static class JsonPath
                     obj[name] = value;
                     return;
                 }
+                walked = walked.Length == 0 ? name : $"{walked}.{name}";
                 if (!obj.TryGetPropertyValue(name, out var next) || next is null)
                 {
-                    throw new SweepException($"--set {path}: {Where(walked)} has no field '{name}'");
+                    if (segments[k + 1].Name is null)
+                    {
+                        throw new SweepException($"--set {path}: {walked} does not exist, so it has no {segments[k + 1]}");
+                    }
+                    next = new JsonObject();
+                    obj[name] = next;
                 }
-                walked = walked.Length == 0 ? name : $"{walked}.{name}";
                 at = next;
             }
             else
             {
                 if (at is not JsonArray arr)
                 {
-                    throw new SweepException($"--set {path}: {Where(walked)} is not an array, so it has no [{s.Index}]");
+                    throw new SweepException($"--set {path}: {Where(walked)} is not an array, so it has no {s}");
                 }
-                if (s.Index >= arr.Count)
+                var index = s.Id is { } id ? IndexOfId(arr, id, path, walked) : s.Index;
+                if (index >= arr.Count)
                 {
-                    throw new SweepException($"--set {path}: {Where(walked)} has {arr.Count} elements, so it has no [{s.Index}]");
+                    throw new SweepException($"--set {path}: {Where(walked)} has {arr.Count} elements, so it has no [{index}]");
                 }
                 if (last)
                 {
-                    arr[s.Index] = value;
+                    arr[index] = value;
                     return;
                 }
-                walked += $"[{s.Index}]";
-                at = arr[s.Index]!;
+                walked += s.ToString();
+                at = arr[index]!;
                 if (at is null)
                 {
                     throw new SweepException($"--set {path}: {walked} is null");
                 }
             }
         }
+    }
+
+    private static int IndexOfId(JsonArray arr, string id, string path, string walked)
+    {
+        for (var i = 0; i < arr.Count; i++)
+        {
+            if (arr[i] is JsonObject o && o["id"] is JsonValue v && v.TryGetValue<string>(out var s) && s == id)
+            {
+                return i;
+            }
+        }
+        throw new SweepException($"--set {path}: {Where(walked)} has no element with \"id\": \"{id}\"");
     }
 
     private static string Where(string walked) => walked.Length == 0 ? "the scenario" : walked;

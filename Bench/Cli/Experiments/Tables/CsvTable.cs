@@ -47,7 +47,7 @@ public static class CsvTable
 
     /// <summary>
     /// Reads a CSV written by <see cref="Write(ResultTable, string)"/> (or any header-first CSV). Column kinds
-    /// are inferred: all cells integers → Int64, all numbers → Double, else String.
+    /// are inferred from the non-empty cells: all integers → Int64, all numbers → Double, else String (an empty cell is null).
     /// </summary>
     public static ResultTable Read(string path)
     {
@@ -76,8 +76,8 @@ public static class CsvTable
                 var text = rec[c].Text;
                 row[c] = columns[c].Kind switch
                 {
-                    ColumnKind.Int64 => long.Parse(text!, Inv),
-                    ColumnKind.Double => double.Parse(text!, Inv),
+                    ColumnKind.Int64 => text is null ? null : long.Parse(text, Inv),
+                    ColumnKind.Double => text is null ? null : double.Parse(text, Inv),
                     _ => text,
                 };
             }
@@ -89,10 +89,7 @@ public static class CsvTable
     private static ColumnKind Infer(List<List<Cell>> records, int c)
     {
         var kind = ColumnKind.Int64;
-        if (records.Count == 1)
-        {
-            return ColumnKind.String;
-        }
+        var any = false;
         for (var r = 1; r < records.Count; r++)
         {
             if (c >= records[r].Count)
@@ -100,10 +97,15 @@ public static class CsvTable
                 continue;
             }
             var cell = records[r][c];
-            if (cell.Text is null || cell.Quoted)
+            if (cell.Quoted)
             {
                 return ColumnKind.String;
             }
+            if (cell.Text is null)
+            {
+                continue; // an empty cell is a null of any kind
+            }
+            any = true;
             if (kind == ColumnKind.Int64 && !long.TryParse(cell.Text, NumberStyles.Integer, Inv, out _))
             {
                 kind = ColumnKind.Double;
@@ -113,7 +115,8 @@ public static class CsvTable
                 return ColumnKind.String;
             }
         }
-        return kind;
+        // A column of empty cells only (no error in any row) reads as text.
+        return any ? kind : ColumnKind.String;
     }
 
     private readonly record struct Cell(string? Text, bool Quoted);

@@ -4,8 +4,8 @@ using Parquet.Schema;
 namespace HmmEcs.Cli.Experiments.Tables;
 
 /// <summary>
-/// Parquet (Parquet.Net) with one flat row group: int64 and double columns required, string columns
-/// optional UTF-8. DuckDB (<c>read_parquet</c>) and pandas (<c>read_parquet</c>) read it as it is.
+/// Parquet (Parquet.Net) with one flat row group of optional int64, double and UTF-8 columns (a step row has no
+/// value for another op's fields). DuckDB (<c>read_parquet</c>) and pandas (<c>read_parquet</c>) read it as it is.
 /// </summary>
 public static class ParquetTable
 {
@@ -23,8 +23,8 @@ public static class ParquetTable
             var col = table.Columns[c];
             fields[c] = col.Kind switch
             {
-                ColumnKind.Int64 => new DataField<long>(col.Name),
-                ColumnKind.Double => new DataField<double>(col.Name),
+                ColumnKind.Int64 => new DataField<long?>(col.Name),
+                ColumnKind.Double => new DataField<double?>(col.Name),
                 _ => new DataField<string>(col.Name, true),
             };
         }
@@ -38,22 +38,22 @@ public static class ParquetTable
             {
                 case ColumnKind.Int64:
                 {
-                    var values = new long[rows.Count];
+                    var values = new long?[rows.Count];
                     for (var r = 0; r < values.Length; r++)
                     {
-                        values[r] = (long)rows[r][c]!;
+                        values[r] = (long?)rows[r][c];
                     }
-                    await group.WriteAsync(fields[c], new ReadOnlyMemory<long>(values)).ConfigureAwait(false);
+                    await group.WriteAsync(fields[c], new ReadOnlyMemory<long?>(values)).ConfigureAwait(false);
                     break;
                 }
                 case ColumnKind.Double:
                 {
-                    var values = new double[rows.Count];
+                    var values = new double?[rows.Count];
                     for (var r = 0; r < values.Length; r++)
                     {
-                        values[r] = (double)rows[r][c]!;
+                        values[r] = (double?)rows[r][c];
                     }
-                    await group.WriteAsync(fields[c], new ReadOnlyMemory<double>(values)).ConfigureAwait(false);
+                    await group.WriteAsync(fields[c], new ReadOnlyMemory<double?>(values)).ConfigureAwait(false);
                     break;
                 }
                 default:
@@ -152,7 +152,7 @@ public static class ParquetTable
             await group.ReadAsync(field, values.AsMemory()).ConfigureAwait(false);
             for (var r = 0; r < n; r++)
             {
-                result[r] = values[r] is { } v ? box(v) : throw new InvalidDataException($"column {field.Name} holds a null; numeric columns must be complete");
+                result[r] = values[r] is { } v ? box(v) : null;
             }
         }
         else

@@ -42,8 +42,8 @@ public sealed class ResultTable
         {
             var ok = Columns[i].Kind switch
             {
-                ColumnKind.Int64 => row[i] is long,
-                ColumnKind.Double => row[i] is double,
+                ColumnKind.Int64 => row[i] is null or long,
+                ColumnKind.Double => row[i] is null or double,
                 _ => row[i] is null or string,
             };
             if (!ok)
@@ -54,19 +54,4 @@ public sealed class ResultTable
         Rows.Add(row);
     }
 
-    /// <summary>A column's cells as doubles (for plotting); a string column is refused.</summary>
-    public double[] Numbers(int column)
-    {
-        var values = new double[Rows.Count];
-        for (var r = 0; r < Rows.Count; r++)
-        {
-            values[r] = Rows[r][column] switch
-            {
-                long l => l,
-                double d => d,
-                _ => throw new InvalidOperationException($"column {Columns[column].Name} is not numeric"),
-            };
-        }
-        return values;
-    }
 }
