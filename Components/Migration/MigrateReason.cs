@@ -1,7 +1,7 @@
 namespace HmmEcs.Components.Migration;
 
 /// <summary>
-/// Why a page of a migrate request did not migrate, in the order SCENARIOS.md gives:
+/// Why a page of a migrate request did not migrate, in the order docs/scenarios.md gives:
 /// a page takes the first reason that applies. <see cref="None"/> means it migrated.
 /// <see cref="MigrateReasons.Key"/> prints each exactly as the scenario result key.
 /// </summary>

@@ -7,7 +7,7 @@ using HmmEcs.Devices.Memory;
 namespace HmmEcs.Devices.Copy;
 
 /// <summary>
-/// The batched copy engine (SCENARIOS.md "The copy-engine model"): the driver hands it all copies of
+/// The batched copy engine (docs/scenarios.md "The copy-engine model"): the driver hands it all copies of
 /// one migration or fault at once; it cuts them into commands (runs of consecutive source and
 /// destination frames, at most <see cref="CopyParams.MaxBatchPages"/>), schedules them over the
 /// device's engines (earliest free, lowest on ties) and moves the content through the pages'

@@ -5,10 +5,10 @@ namespace HmmEcs.Systems.Machine;
 /// <summary>How a page holds its content: one 64-bit stamp, or a page of real bytes.</summary>
 public enum PayloadMode { Token, Bytes }
 
-/// <summary>How a device's driver hands out destination pages (SCENARIOS.md <c>allocation</c>).</summary>
+/// <summary>How a device's driver hands out destination pages (docs/scenarios.md <c>allocation</c>).</summary>
 public enum DeviceAllocation { Page, Chunk }
 
-/// <summary>A device of the simulated machine, with SCENARIOS.md's defaults.</summary>
+/// <summary>A device of the simulated machine, with docs/scenarios.md's defaults.</summary>
 public sealed record DeviceConfig(
     string Name,
     long Pages,

@@ -26,7 +26,7 @@ public readonly record struct PageRange(long First = 0, long? Count = null)
 }
 
 /// <summary>
-/// Simulator-only fault injection for a <c>migrate</c> step (an addition to SCENARIOS.md):
+/// Simulator-only fault injection for a <c>migrate</c> step (docs/scenarios.md <c>inject</c>):
 /// every <c>k</c>-th page of the range (offsets 0, k, 2k… from <c>first</c>) that is still
 /// migrating when the phase runs fails there. 0 means never. These make the reasons that the
 /// kernel reaches only under races (<c>isolate</c>, <c>unmap</c>, <c>migrate-page</c>) reachable.

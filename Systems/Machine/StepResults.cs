@@ -48,7 +48,7 @@ public struct FaultCounts
     public long Cow;
 }
 
-/// <summary>What the copy engine did for one migration (SCENARIOS.md <c>copy.*</c>).</summary>
+/// <summary>What the copy engine did for one migration (docs/scenarios.md <c>copy.*</c>).</summary>
 public struct CopyStats
 {
     public long Pages;
@@ -85,7 +85,7 @@ public sealed class MigrateResult : OpResult
     }
 }
 
-/// <summary>Where a page of a VMA resides (SCENARIOS.md <c>resident.*</c>).</summary>
+/// <summary>Where a page of a VMA resides (docs/scenarios.md <c>resident.*</c>).</summary>
 public enum Residence : byte { Hole, Ram, Swap, Device }
 
 /// <summary>Outcome of one <c>verify</c>.</summary>
@@ -100,7 +100,7 @@ public sealed class VerifyResult : OpResult
     public long[] Device = [];
 }
 
-/// <summary>Machine-wide usage (SCENARIOS.md <c>stats</c>).</summary>
+/// <summary>Machine-wide usage (docs/scenarios.md <c>stats</c>).</summary>
 public sealed class StatsResult : OpResult
 {
     public long RamUsed;

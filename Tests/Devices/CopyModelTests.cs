@@ -7,7 +7,7 @@ public class CopyModelTests
     [Fact]
     public void ThreePageRunsBetweenPinnedPagesMatchTheContractExample()
     {
-        // 1024 pages, every 4th pinned: 768 copies in 256 runs of 3 (SCENARIOS.md's example result).
+        // 1024 pages, every 4th pinned: 768 copies in 256 runs of 3 (docs/scenarios.md's example result).
         var src = new List<long>();
         var dst = new List<long>();
         long d = 0;

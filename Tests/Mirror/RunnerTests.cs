@@ -4,7 +4,7 @@ using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Tests.Mirror;
 
-/// <summary>The runner runs the four mirror ops on both engines and prints SCENARIOS.md's result fields.</summary>
+/// <summary>The runner runs the four mirror ops on both engines and prints docs/scenarios.md's result fields.</summary>
 public class RunnerTests
 {
     private const string Json = """

@@ -8,7 +8,7 @@ internal static class HelpText
 
         usage:
           hmmecs run [FILE] [--json OUT|-] [--engine ecs|reference] [--check] [--report DIR] [--trace F]
-              Runs a scenario file (SCENARIOS.md); without FILE, the built-in quickstart.
+              Runs a scenario file (docs/scenarios.md); without FILE, the built-in quickstart.
               --json OUT   also write the result JSON to OUT; '-' writes it to stdout
                            (the summary then goes to stderr)
               --engine E   ecs (default) or reference
@@ -35,6 +35,8 @@ internal static class HelpText
               written), 2 shards of different sweeps or not sweep directories
           hmmecs plot TABLE.csv|TABLE.parquet --x COL --y COL [--group COL] [--title T] --out F.png
               Plots y against x from a sweep table, one series per value of --group.
+          hmmecs schema
+              Prints the JSON Schema of scenario files (docs/scenario.schema.json) for editors.
           hmmecs help
               Shows this text.
 

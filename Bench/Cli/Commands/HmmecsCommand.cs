@@ -12,7 +12,7 @@ using HmmEcs.Systems.ScenarioLanguage.Running;
 namespace HmmEcs.Cli.Commands;
 
 /// <summary>
-/// <c>hmmecs run</c> and <c>hmmecs help</c>, with stdout and stderr injectable so tests can call it in-process.
+/// <c>hmmecs run</c> and <c>hmmecs help</c> (and the other verbs' dispatch), with stdout and stderr injectable so tests can call it in-process.
 /// Exit codes: 0 every expectation held, 1 an expectation failed or an invariant broke (or an internal
 /// error), 2 the file or the command line is invalid. Errors are one line on stderr, never a stack trace.
 /// </summary>
@@ -52,6 +52,8 @@ public static class HmmecsCommand
                 return MergeCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
             case "plot":
                 return PlotCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
+            case "schema":
+                return SchemaCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
         }
         if (args[0] != "run")
         {

@@ -6,23 +6,24 @@ using HmmEcs.Systems.ScenarioLanguage.Model;
 namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 
 /// <summary>
-/// Reads a scenario file (SCENARIOS.md) and validates all of it before anything runs: JSON syntax (with
+/// Reads a scenario file (docs/scenarios.md) and validates all of it before anything runs: JSON syntax (with
 /// line and column), types, required and unknown fields, enums, bounds, and that every name refers to
 /// something that exists at that point of the run. Every problem is a <see cref="ScenarioException"/>
 /// whose message starts with the JSON path.
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] TopFields = ["name", "seed", "payload", "ram", "devices", "steps"];
-    private static readonly string[] RamFields = ["pages"];
-    private static readonly string[] DeviceFields =
+    // Internal for the tests that hold docs/scenario.schema.json to the loader.
+    internal static readonly string[] TopFields = ["name", "seed", "payload", "ram", "devices", "steps"];
+    internal static readonly string[] RamFields = ["pages"];
+    internal static readonly string[] DeviceFields =
     [
         "name", "pages", "chunkPages", "allocation", "memory", "movable",
         "copyEngines", "bandwidthGBps", "latencyUs", "maxBatchPages",
     ];
-    private static readonly string[] Payloads = ["token", "bytes"];
-    private static readonly string[] Allocations = ["page", "chunk"];
-    private static readonly string[] Memories = ["unaddressable", "addressable"];
+    internal static readonly string[] Payloads = ["token", "bytes"];
+    internal static readonly string[] Allocations = ["page", "chunk"];
+    internal static readonly string[] Memories = ["unaddressable", "addressable"];
 
     private static readonly JsonDocumentOptions Options = new()
     {

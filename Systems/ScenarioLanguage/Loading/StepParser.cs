@@ -13,18 +13,19 @@ internal sealed class StepParser(NameTracker names)
 {
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
 
-    /// <summary>Ops SCENARIOS.md defines, in its order.</summary>
+    /// <summary>Every op a step may name, in docs/scenarios.md's order.</summary>
     public static readonly string[] Ops =
     [
         "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap",
         "migrate", "verify", "stats", "check", "repeat", "device-read", "device-write", "snapshot", "evict",
     ];
 
-    private static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap"];
-    private static readonly string[] Prots = ["rw", "r"];
-    private static readonly string[] Accesses = ["read", "write"];
-    private static readonly string[] Patterns = ["seq", "zero"];
-    private static readonly string[] InjectFields = ["isolate", "unmap", "migrate-page"];
+    // Internal for the tests that hold docs/scenario.schema.json to the parser.
+    internal static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap"];
+    internal static readonly string[] Prots = ["rw", "r"];
+    internal static readonly string[] Accesses = ["read", "write"];
+    internal static readonly string[] Patterns = ["seq", "zero"];
+    internal static readonly string[] InjectFields = ["isolate", "unmap", "migrate-page"];
 
     /// <summary>Parses an array of steps at <paramref name="path"/> (<c>steps</c> or a repeat's body).</summary>
     public List<ScenarioStep> ParseList(JsonElement array, string path)
@@ -58,7 +59,7 @@ internal sealed class StepParser(NameTracker names)
             throw new ScenarioException($"{path}.op", $"unknown op {FieldReader.Describe(opElement)} (known: {string.Join(", ", Ops)})");
         }
         var op = opElement.GetString()!;
-        var r = new FieldReader(e, path, [.. AllowedFields(op), "id"], $"op '{op}'");
+        var r = new FieldReader(e, path, AllowedFields(op), $"op '{op}'");
         CheckId(r);
         if (op == "repeat")
         {
@@ -250,7 +251,10 @@ internal sealed class StepParser(NameTracker names)
         return list;
     }
 
-    private static string[] AllowedFields(string op) => op switch
+    /// <summary>The fields a step of <paramref name="op"/> may have (every op may carry an <c>id</c>); anything else is an unknown field.</summary>
+    internal static string[] AllowedFields(string op) => [.. OpFields(op), "id"];
+
+    private static string[] OpFields(string op) => op switch
     {
         "process" => ["op", "expect", "name"],
         "mmap" => ["op", "expect", "proc", "vma", "pages", "kind", "prot", "thp"],

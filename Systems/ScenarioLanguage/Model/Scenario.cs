@@ -2,7 +2,7 @@ using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Model;
 
-/// <summary>A validated scenario: the machine it builds and the steps it runs (SCENARIOS.md).</summary>
+/// <summary>A validated scenario: the machine it builds and the steps it runs (docs/scenarios.md).</summary>
 /// <param name="Name">Shown in output; the file name when the file gives none.</param>
 /// <param name="Machine">RAM, payload, seed and devices.</param>
 /// <param name="Steps">Top-level steps in order; <see cref="RepeatStep"/> holds its body.</param>

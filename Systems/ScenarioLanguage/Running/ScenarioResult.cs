@@ -57,7 +57,7 @@ public sealed class ScenarioResult
     }
 
     /// <summary>
-    /// The result document of SCENARIOS.md. <paramref name="includeTiming"/> false zeroes the timing fields
+    /// The result document of docs/scenarios.md. <paramref name="includeTiming"/> false zeroes the timing fields
     /// (<c>setupMs</c>, <c>wallMs</c>, <c>copy.deviceTimeUs</c>) so that results of the two engines compare equal.
     /// </summary>
     public JsonObject ToJson(bool includeTiming = true)

@@ -7,7 +7,7 @@ using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 
 /// <summary>
-/// Runs a validated scenario on one machine and builds its result (SCENARIOS.md "Results"). Hosts embed
+/// Runs a validated scenario on one machine and builds its result (docs/scenarios.md "Results"). Hosts embed
 /// it: load with <see cref="Loading.ScenarioLoader"/>, run with <see cref="Run(Scenario, string, bool, Action{StepResult}?)"/>,
 /// print with <see cref="ScenarioResult.ToJson"/>.
 /// </summary>

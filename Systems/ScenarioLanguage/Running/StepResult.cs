@@ -6,7 +6,7 @@ using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 
 /// <summary>
-/// The result of one executed step (SCENARIOS.md "Results"): its top-level index, the op, the op's typed
+/// The result of one executed step (docs/scenarios.md "Results"): its top-level index, the op, the op's typed
 /// result, the wall time, the error, and the expectation misses. A step run inside a <c>repeat</c> also has
 /// <see cref="Iteration"/> and <see cref="Inner"/> (both 0-based) of the outermost repeat, and inside nested
 /// repeats the deeper levels' pairs in <see cref="Nested"/>. It stays typed: <see cref="ToJson"/> writes
@@ -110,7 +110,7 @@ public sealed class StepResult
     }
 
     /// <summary>
-    /// The step as JSON, keys in SCENARIOS.md's order: index, (iteration, inner, nested), op, op fields,
+    /// The step as JSON, keys in docs/scenarios.md's order: index, (iteration, inner, nested), op, op fields,
     /// (invariants), wallMs, error, expectFailures. Without timing, timing fields read 0.
     /// </summary>
     public JsonObject ToJson(bool includeTiming = true) => Fields.ToJson(this, includeTiming);

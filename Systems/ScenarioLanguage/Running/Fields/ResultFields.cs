@@ -4,7 +4,7 @@ using HmmEcs.Systems.Machine;
 namespace HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 /// <summary>
-/// The registry of result fields (README "Result fields", SCENARIOS.md "Results"): every key of a step's
+/// The registry of result fields (README "Result fields", docs/scenarios.md "Results"): every key of a step's
 /// document, by op, in document order, with its type, unit, title and typed accessor. The JSON writer, the
 /// <c>expect</c> checker, the sweep table's columns and the plot's axis titles all read it, so a name lives
 /// here once. Per-device keys (<c>resident.NAME</c>, <c>devices.NAME.*</c>) depend on the machine's devices:
@@ -139,7 +139,7 @@ public static class ResultFields
         _ => [],
     };
 
-    /// <summary>A step's whole document: the common keys around the op's own, in SCENARIOS.md's order.</summary>
+    /// <summary>A step's whole document: the common keys around the op's own, in docs/scenarios.md's order.</summary>
     public static FieldGroup Step(IReadOnlyList<FieldNode> opFields) =>
         new("", [Index, Iteration, Inner, Nested, Op, .. opFields, Invariants, WallMs, Error, ExpectFailures]);
 
