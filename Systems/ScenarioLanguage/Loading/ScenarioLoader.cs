@@ -14,7 +14,7 @@ namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 public static class ScenarioLoader
 {
     // Internal for the tests that hold docs/scenario.schema.json to the loader.
-    internal static readonly string[] TopFields = ["name", "seed", "payload", "ram", "devices", "steps"];
+    internal static readonly string[] TopFields = ["$schema", "name", "seed", "payload", "ram", "devices", "steps"];
     internal static readonly string[] RamFields = ["pages"];
     internal static readonly string[] DeviceFields =
     [
@@ -68,6 +68,8 @@ public static class ScenarioLoader
     private static Scenario Build(JsonElement root, string defaultName)
     {
         var r = new FieldReader(root, "", TopFields, "the scenario");
+        // "$schema" only tells editors where docs/scenario.schema.json is; it must be a string and is otherwise ignored.
+        r.OptionalString("$schema");
         var name = r.OptionalString("name") ?? defaultName;
         var seed = (int)r.Integer("seed", 1, int.MinValue, int.MaxValue);
         var payload = r.Choice("payload", Payloads, 0) == 1 ? PayloadMode.Bytes : PayloadMode.Token;
