@@ -176,12 +176,30 @@ public sealed class CliTests : IDisposable
         Assert.Contains("line 2, column", _err.ToString());
     }
 
-    [Fact]
-    public void AnUnwritableJsonOutputExitsTwo()
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("--trace")]
+    [InlineData("--report")]
+    public void AnUnwritableOutputExitsTwoBeforeAnythingRuns(string option)
     {
         var file = Write("tiny.json", Passing);
-        Assert.Equal(2, Run(null, "run", file, "--json", Path.Combine(_dir, "no", "such", "dir", "out.json")));
+        var blocker = Write("a-file", "");
+        // Under a regular file nothing can be made; the machine factory would fail the run (exit 1) if it were reached.
+        Assert.Equal(2, Run((_, _) => throw new InvalidOperationException("the run started"), "run", file, option, Path.Combine(blocker, "out")));
         Assert.Contains("cannot write", _err.ToString());
+        Assert.Equal("", _out.ToString());
+    }
+
+    [Fact]
+    public void AJsonOutputIntoADirectoryExitsTwoAndAMissingFolderIsMade()
+    {
+        var file = Write("tiny.json", Passing);
+        Assert.Equal(2, Run(null, "run", file, "--json", _dir));
+        Assert.Contains("is a directory", _err.ToString());
+        var nested = Path.Combine(_dir, "new", "folder", "out.json");
+        Assert.Equal(0, Run(null, "run", file, "--json", nested));
+        Assert.True(File.Exists(nested));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(nested)!, "*.partial"));
     }
 
     [Fact]

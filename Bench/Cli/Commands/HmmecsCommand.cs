@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HmmEcs.Cli.Experiments.Output;
 using HmmEcs.Cli.Experiments.Plots;
 using HmmEcs.Cli.Experiments.Progress;
 using HmmEcs.Cli.Experiments.Trace;
@@ -89,6 +90,15 @@ public static class HmmecsCommand
             ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName)
             : ScenarioLoader.LoadFile(a.File);
         var jsonToStdout = a.JsonOut == "-";
+        // Every output is checked before the machine is built: a long run must not end in "cannot write".
+        var problem = (a.JsonOut is { } j && !jsonToStdout ? OutputPaths.FileProblem(j) : null)
+            ?? (a.TraceFile is { } t ? OutputPaths.FileProblem(t) : null)
+            ?? (a.ReportDir is { } r ? OutputPaths.DirectoryProblem(r) : null);
+        if (problem is not null)
+        {
+            stderr.WriteLine($"hmmecs run: {problem}");
+            return Invalid;
+        }
         var summary = jsonToStdout ? stderr : stdout;
         summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
         RunCapture? capture = null;
@@ -116,10 +126,6 @@ public static class HmmecsCommand
                 sink.Tick();
             }, setupMs);
         });
-        if (capture is not null && !WriteExtras(a, capture, result, summary, stderr))
-        {
-            return Invalid;
-        }
         if (a.JsonOut is { } outPath)
         {
             var text = result.ToJsonString();
@@ -131,6 +137,11 @@ public static class HmmecsCommand
             {
                 return Invalid;
             }
+        }
+        // The result document first: pictures that fail to render must not cost the result.
+        if (capture is not null && !WriteExtras(a, capture, result, summary, stderr))
+        {
+            return Invalid;
         }
         var misses = result.Steps.Sum(s => s.ExpectFailures.Count);
         var violations = result.Steps.Sum(s => s.Violations);
@@ -197,7 +208,7 @@ public static class HmmecsCommand
     {
         try
         {
-            File.WriteAllText(path, text + Environment.NewLine);
+            AtomicFile.WriteAllText(path, text + Environment.NewLine);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

@@ -1,3 +1,4 @@
+using HmmEcs.Cli.Experiments.Output;
 using System.Globalization;
 using System.Text;
 using HmmEcs.Cli.Experiments.Trace;
@@ -74,7 +75,7 @@ public static class RunReport
         {
             md.Append(Inv, $"The {result.Engine} engine does not expose per-phase times, so there is no phase chart.\n");
         }
-        File.WriteAllText(Path.Combine(dir, IndexName), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(dir, IndexName), md.ToString());
         files.Add(IndexName);
         return files;
     }
@@ -112,7 +113,7 @@ public static class RunReport
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("pages");
         plot.Title($"migrate #{RunCapture.Label(step)} → {to}: {m.Migrated} of {m.Requested} pages migrated{(step.ErrorName is { } e ? $" ({e})" : "")}");
-        plot.SavePng(png, TablePlot.Width, TablePlot.Height);
+        AtomicFile.Write(png, tmp => plot.SavePng(tmp, TablePlot.Width, TablePlot.Height));
     }
 
     private static void Copy(StepResult step, CopyTimeline t, string png)
@@ -140,7 +141,7 @@ public static class RunReport
         plot.XLabel("device time (µs, copy-engine model)");
         var copy = ((MigrateResult)step.Result).Copy;
         plot.Title($"copy of migrate #{RunCapture.Label(step)}: {copy.Pages} pages, {copy.Batches} commands, {DeviceTimeUs(step):0.#} µs");
-        plot.SavePng(png, TablePlot.Width, Math.Max(260, 140 + 70 * t.Engines));
+        AtomicFile.Write(png, tmp => plot.SavePng(tmp, TablePlot.Width, Math.Max(260, 140 + 70 * t.Engines)));
     }
 
     private static void Phases(List<(StepResult Step, double StartUs, MigrateRecord? Record)> migrations, string png)
@@ -180,7 +181,7 @@ public static class RunReport
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("wall time (µs)");
         plot.Title("migrate phases (wall clock, ECS pipeline)");
-        plot.SavePng(png, TablePlot.Width, TablePlot.Height);
+        AtomicFile.Write(png, tmp => plot.SavePng(tmp, TablePlot.Width, TablePlot.Height));
     }
 
     /// <summary>The copy's device time as the result document shows it (rounded like every timing field).</summary>

@@ -1,3 +1,4 @@
+using HmmEcs.Cli.Experiments.Output;
 using System.Globalization;
 using HmmEcs.Cli.Experiments.Tables;
 using ScottPlot;
@@ -83,7 +84,7 @@ public static class TablePlot
         {
             plot.ShowLegend();
         }
-        plot.SavePng(png, Width, Height);
+        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
     }
 
     private static int Column(ResultTable table, string name)

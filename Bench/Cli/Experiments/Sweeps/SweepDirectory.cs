@@ -18,6 +18,10 @@ public static class SweepDirectory
     public static Dictionary<int, JsonObject> Prepare(string dir, SweepManifest manifest, bool resume, bool force)
     {
         var done = new Dictionary<int, JsonObject>();
+        if (OutputPaths.DirectoryProblem(dir) is { } problem)
+        {
+            throw new SweepException($"--out {problem}");
+        }
         if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
         {
             Directory.CreateDirectory(Path.Combine(dir, SweepOutput.RunsFolder));
