@@ -23,9 +23,9 @@ public sealed class StepRowsTests
         var rows = new StepRows([SweepParameter.Parse("devices[0].maxBatchPages=2,8"), SweepParameter.Parse("seed=1..2")], ["migrate"], ["gpu0"]);
         TableColumn[] expected =
         [
-            I("run"), new("scenario", ColumnKind.String), new("engine", ColumnKind.String), I("seed"),
+            I("run"), I("repetition"), new("scenario", ColumnKind.String), new("engine", ColumnKind.String), I("seed"),
             I("devices[0].maxBatchPages"), I("set.seed"),
-            I("step"), I("iteration"), I("inner"), new("op", ColumnKind.String),
+            new("setupMs", ColumnKind.Double), I("step"), I("iteration"), I("inner"), new("op", ColumnKind.String),
             .. MigrateFields,
             new("wallMs", ColumnKind.Double), new("error", ColumnKind.String), I("expectFailures"), new("expectFailureText", ColumnKind.String), I("runOk"),
         ];

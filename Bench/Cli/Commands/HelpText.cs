@@ -18,17 +18,22 @@ internal static class HelpText
               exit codes: 0 every expectation held, 1 an expectation failed or an
               invariant broke, 2 the file or the command line is invalid
           hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E]
-                [--resume | --force]
+                [--repeat N] [--warmup N] [--resume | --force] [--strict]
               Runs the cross product of the values (JSON paths into the scenario, e.g.
               devices[0].maxBatchPages=64,512  seed=1..8  steps[4].to=gpu0,ram) in parallel.
               Writes DIR/sweep.json (the manifest, first), DIR/runs/run-NNNNN.json as each run
-              ends, then DIR/sweep.csv and DIR/sweep.parquet (one row per run and migrate step).
+              ends, then DIR/sweep.csv and DIR/sweep.parquet (one row per run and step that has
+              counters: touch, pin…, migrate, verify, stats, mirror ops; column op).
               --shard I/N runs runs k with k mod N = I. Ctrl-C (SIGINT, SIGTERM) stops starting
               runs, writes the tables of the runs done and exits 130.
               --resume     finish the sweep DIR holds: run only what is missing
               --force      DIR is used (another sweep, other files): replace its sweep files
-              exit codes: 0 all runs ok, 1 a run failed, 2 bad command line, file or --out,
-              130 interrupted
+              --strict     a missed expectation fails the sweep (else it is recorded)
+              --repeat N   run and record every run N times (column repetition)
+              --warmup N   unrecorded runs per worker before its first (default 1)
+              exit codes: 0 all runs done (missed expectations recorded), 1 a run failed
+              internally or broke an invariant (or missed with --strict), 2 bad command line,
+              file or --out, 130 interrupted
           hmmecs merge DIR1 DIR2 … --out DIR [--force]
               Joins the shards of a sweep (tables in run order, run documents, manifest).
               exit codes: 0 merged, 1 a shard is incomplete or runs are missing (nothing

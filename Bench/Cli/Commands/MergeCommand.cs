@@ -51,7 +51,7 @@ internal static class MergeCommand
                 }
                 if (!manifest.Complete)
                 {
-                    incomplete.Add($"{dir} ({manifest.Done} of {manifest.RunIds.Count} runs)");
+                    incomplete.Add($"{dir} ({manifest.Done} of {manifest.Items.Count()} runs)");
                 }
                 foreach (var run in manifest.RunIds)
                 {
@@ -97,14 +97,18 @@ internal static class MergeCommand
             Directory.CreateDirectory(Path.Combine(outDir, SweepOutput.RunsFolder));
             foreach (var (run, dir) in owner)
             {
-                var from = Path.Combine(dir, SweepOutput.RunsFolder, SweepOutput.RunFile(run));
-                var doc = SweepDirectory.ReadRun(from, first.Plan)
-                    ?? throw new SweepException($"{from}: missing, cut, or of another sweep, though {dir}'s manifest lists run {run}");
-                SweepOutput.WriteRun(outDir, run, doc);
+                for (var r = 0; r < first.Repeat; r++)
+                {
+                    var item = new SweepItem(run, r);
+                    var from = Path.Combine(dir, SweepOutput.RunsFolder, SweepOutput.RunFile(item, first.Repeat));
+                    var doc = SweepDirectory.ReadRun(from, first.Plan)
+                        ?? throw new SweepException($"{from}: missing, cut, or of another sweep, though {dir}'s manifest lists run {run}");
+                    SweepOutput.WriteRun(outDir, item, first.Repeat, doc);
+                }
             }
             SweepOutput.WriteTable(outDir, merged);
             var all = owner.Keys.Order().ToArray();
-            SweepOutput.WriteManifest(outDir, (first with { Shard = "merged", RunIds = all, Done = all.Length, Complete = true })
+            SweepOutput.WriteManifest(outDir, (first with { Shard = "merged", RunIds = all, Done = all.Length * first.Repeat, Complete = true })
                 .ToJson(Provenance.Of(first.ScenarioSha256, ["merge", .. args], started, DateTime.UtcNow)));
             stdout.WriteLine($"merged {o.Positional.Count} directories: {owner.Count} of {first.Runs} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
             return HmmecsCommand.Ok;

@@ -23,7 +23,7 @@ internal static class SweepCommand
     /// <summary>The exit code of a sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
-    private static readonly string[] Options = ["--set", "--out", "--jobs", "--shard", "--engine"];
+    private static readonly string[] Options = ["--set", "--out", "--jobs", "--shard", "--engine", "--repeat", "--warmup"];
     private static readonly string[] Flags = ["--resume", "--force", "--strict"];
 
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -53,6 +53,16 @@ internal static class SweepCommand
             if (o.One("--jobs") is { } j && (!int.TryParse(j, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1))
             {
                 return Bad(stderr, $"--jobs '{j}': expected a positive integer");
+            }
+            var repeat = 1;
+            if (o.One("--repeat") is { } rp && (!int.TryParse(rp, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) || repeat < 1 || repeat > 1000))
+            {
+                return Bad(stderr, $"--repeat '{rp}': expected an integer from 1 to 1000");
+            }
+            var warmup = 1;
+            if (o.One("--warmup") is { } wu && (!int.TryParse(wu, NumberStyles.None, CultureInfo.InvariantCulture, out warmup) || warmup > 1000))
+            {
+                return Bad(stderr, $"--warmup '{wu}': expected an integer from 0 to 1000");
             }
             var (shard, shards) = (0, 1);
             if (o.One("--shard") is { } s && !TryShard(s, out shard, out shards))
@@ -103,7 +113,7 @@ internal static class SweepCommand
             // The columns come from every run of the sweep, so that all shards write the same table shape.
             var rows = StepRows.For(plan.Parameters, scenarios);
             var ids = mine.Order().ToArray();
-            var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids);
+            var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids, repeat, warmup);
             var done = SweepDirectory.Prepare(outDir, manifest, resume, force);
             return Run(new SweepJob(plan, runs, rows, ids, manifest, done, jobs, outDir, ["sweep", .. args], o.Has("--strict")), stdout, stderr);
         }
@@ -122,80 +132,57 @@ internal static class SweepCommand
     }
 
     /// <summary>What one sweep invocation runs: the plan, this shard's runs, the runs a resume found done, where it writes.</summary>
-    private sealed record SweepJob(SweepPlan Plan, SweepRun?[] Runs, StepRows Rows, int[] Ids, SweepManifest Manifest, Dictionary<int, JsonObject> Done,
+    private sealed record SweepJob(SweepPlan Plan, SweepRun?[] Runs, StepRows Rows, int[] Ids, SweepManifest Manifest, Dictionary<SweepItem, JsonObject> Done,
         int Jobs, string OutDir, IReadOnlyList<string> CommandLine, bool Strict);
 
     private static int Run(SweepJob job, TextWriter stdout, TextWriter stderr)
     {
         var (plan, manifest, outDir) = (job.Plan, job.Manifest, job.OutDir);
         var started = DateTime.UtcNow;
+        var items = manifest.Items.ToArray();
         var shardText = manifest.Shard != "0/1" ? $"  shard {manifest.Shard}" : "";
+        var repeatText = manifest.Repeat > 1 ? $" × {manifest.Repeat}" : "";
         var resumed = job.Done.Count > 0 ? $"  ({job.Done.Count} done before, resuming)" : "";
-        stdout.WriteLine($"sweep {manifest.File}  engine {manifest.Engine}  {job.Ids.Length} of {plan.Count} runs{shardText}  jobs {job.Jobs}{resumed}");
+        stdout.WriteLine($"sweep {manifest.File}  engine {manifest.Engine}  {job.Ids.Length} of {plan.Count} runs{repeatText}{shardText}  jobs {job.Jobs}  warm-up {manifest.Warmup}{resumed}");
         SweepOutput.WriteManifest(outDir, (manifest with { Done = job.Done.Count }).ToJson(Provenance.Of(manifest.ScenarioSha256, job.CommandLine, started, null)));
-        var todo = job.Ids.Where(id => !job.Done.ContainsKey(id)).ToArray();
-        var docs = new JsonObject?[plan.Count];
-        foreach (var (id, doc) in job.Done)
-        {
-            docs[id] = doc;
-        }
-        var failures = new string?[todo.Length];
+        var todo = items.Where(item => !job.Done.ContainsKey(item)).ToArray();
+        var execution = new SweepExecution(manifest, plan, job.Runs, outDir, job.CommandLine);
         using var stop = new StopSignal();
-        LiveProgress.Run(LiveProgress.IsInteractive(stdout, false), $"sweep {Path.GetFileName(manifest.File)}", todo.Length, stdout, sink =>
+        var (fresh, failures) = LiveProgress.Run(LiveProgress.IsInteractive(stdout, false), $"sweep {Path.GetFileName(manifest.File)}", todo.Length, stdout, sink =>
         {
             HmmecsCommand.WarmUp(manifest.Engine);
-            Parallel.For(0, todo.Length, new ParallelOptions { MaxDegreeOfParallelism = job.Jobs }, i =>
-            {
-                if (stop.Requested)
-                {
-                    return;
-                }
-                var run = job.Runs[todo[i]]!;
-                try
-                {
-                    var runStarted = DateTime.UtcNow;
-                    var result = ScenarioRunner.Run(run.Scenario, manifest.Engine);
-                    var doc = result.ToJson();
-                    doc["plan"] = manifest.Plan;
-                    doc["run"] = run.Id;
-                    doc["parameters"] = Parameters(plan, run);
-                    doc["provenance"] = Provenance.Of(manifest.ScenarioSha256, job.CommandLine, runStarted, DateTime.UtcNow);
-                    SweepOutput.WriteRun(outDir, run.Id, doc);
-                    // The table reads the document as written, as a resumed sweep will: both tabulate alike.
-                    docs[run.Id] = JsonNode.Parse(doc.ToJsonString())!.AsObject();
-                    sink.Line($"run {run.Id,5} {plan.Describe(run.ValueIndexes)}: {Outcome(result, job.Strict)}");
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    failures[i] = $"run {run.Id} ({plan.Describe(run.ValueIndexes)}): internal error: {e.GetType().Name}: {OneLine(e.Message)}";
-                    sink.Line(failures[i]!);
-                }
-                sink.Tick();
-            });
-            return 0;
+            return execution.Run(todo, job.Jobs, manifest.Warmup, stop, sink,
+                (item, result) => $"run {item.Run,5}{execution.Rep(item)} {plan.Describe(job.Runs[item.Run]!.ValueIndexes)}: {Outcome(result, job.Strict)}");
         });
-        var table = new ResultTable(job.Rows.Columns);
-        var (held, missed, broken) = (0, 0, 0);
-        foreach (var id in job.Ids)
+        var docs = new Dictionary<SweepItem, JsonObject>(job.Done);
+        for (var k = 0; k < todo.Length; k++)
         {
-            if (docs[id] is not { } doc)
+            if (fresh[k] is { } doc)
+            {
+                docs[todo[k]] = doc;
+            }
+        }
+        var table = new ResultTable(job.Rows.Columns);
+        var (missed, broken) = (0, 0);
+        foreach (var item in items)
+        {
+            if (!docs.TryGetValue(item, out var doc))
             {
                 continue;
             }
-            held++;
             missed += doc["ok"]!.GetValue<bool>() ? 0 : 1;
             broken += Violations(doc) > 0 ? 1 : 0;
-            var run = job.Runs[id]!;
+            var run = job.Runs[item.Run]!;
             var cells = new object?[plan.Parameters.Count];
             for (var p = 0; p < cells.Length; p++)
             {
                 cells[p] = plan.Parameters[p].Cell(run.ValueIndexes[p]);
             }
-            job.Rows.Append(table, id, doc, cells);
+            job.Rows.Append(table, item.Run, doc, cells);
         }
         SweepOutput.WriteTable(outDir, table);
-        var complete = held == job.Ids.Length;
-        SweepOutput.WriteManifest(outDir, (manifest with { Done = held, Complete = complete })
+        var held = docs.Count;
+        SweepOutput.WriteManifest(outDir, (manifest with { Done = held, Complete = held == items.Length })
             .ToJson(Provenance.Of(manifest.ScenarioSha256, job.CommandLine, started, DateTime.UtcNow)));
         var errors = failures.Count(f => f is not null);
         foreach (var f in failures)
@@ -208,7 +195,7 @@ internal static class SweepCommand
         var where = $"{table.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}";
         if (stop.Requested)
         {
-            stdout.WriteLine($"INTERRUPTED: {held} of {job.Ids.Length} runs done; {where}; finish with the same command and --resume");
+            stdout.WriteLine($"INTERRUPTED: {held} of {items.Length} runs done; {where}; finish with the same command and --resume");
             return Interrupted;
         }
         var misses = missed == 0 ? "" : job.Strict ? $"{missed} missed an expectation" : $"{missed} missed an expectation (recorded; --strict fails on it)";
@@ -216,10 +203,10 @@ internal static class SweepCommand
         if (errors > 0 || broken > 0 || (job.Strict && missed > 0))
         {
             var parts = new[] { errors > 0 ? $"{errors} failed internally" : "", broken > 0 ? $"{broken} broke an invariant" : "", misses }.Where(p => p.Length > 0);
-            stdout.WriteLine($"FAILED: {string.Join(", ", parts)} of {job.Ids.Length} runs; {where}");
+            stdout.WriteLine($"FAILED: {string.Join(", ", parts)} of {items.Length} runs; {where}");
             return HmmecsCommand.Failed;
         }
-        stdout.WriteLine($"OK: {job.Ids.Length} runs{(misses.Length > 0 ? $", {misses}" : "")}, {where}");
+        stdout.WriteLine($"OK: {items.Length} runs{(misses.Length > 0 ? $", {misses}" : "")}, {where}");
         return HmmecsCommand.Ok;
     }
 
@@ -244,16 +231,6 @@ internal static class SweepCommand
         var misses = result.Steps.Sum(s => s.ExpectFailures.Count);
         var violations = result.Steps.Sum(s => s.Violations);
         return violations > 0 || strict ? "FAILED" : $"{misses} expectation{(misses == 1 ? "" : "s")} missed (recorded)";
-    }
-
-    private static JsonObject Parameters(SweepPlan plan, SweepRun run)
-    {
-        var o = new JsonObject();
-        for (var p = 0; p < plan.Parameters.Count; p++)
-        {
-            o[plan.Parameters[p].Path] = plan.Parameters[p].Values[run.ValueIndexes[p]]?.DeepClone();
-        }
-        return o;
     }
 
     /// <summary>Parses <c>I/N</c> with 0 &lt;= I &lt; N.</summary>

@@ -9,7 +9,7 @@ namespace HmmEcs.Cli.Experiments.Sweeps;
 /// <summary>
 /// The sweep table: one row per (run, step) for every step whose op has counters (touch, pin…, swapout, migrate,
 /// verify, stats, check, the mirror ops), with the run's identity, every sweep parameter (a column named by its
-/// path), the step's position and <c>op</c>, and the union of those ops' result fields, each named by its dotted
+/// path), the machine's build time (<c>setupMs</c>), the step's position and <c>op</c>, and the union of those ops' result fields, each named by its dotted
 /// result path (<c>reasons.pinned</c>, <c>faults.new</c>, <c>resident.gpu0</c>) and typed as the registry
 /// (<see cref="ResultFields"/>) declares it; a field the row's op does not have is null. Steps outside a repeat have
 /// <c>iteration</c> and <c>inner</c> -1.
@@ -17,9 +17,10 @@ namespace HmmEcs.Cli.Experiments.Sweeps;
 public sealed class StepRows
 {
     /// <summary>The identity and position columns every table starts with, before the parameters and after them.</summary>
-    private static readonly TableColumn[] Head = [new("run", ColumnKind.Int64), new("scenario", ColumnKind.String), new("engine", ColumnKind.String), new("seed", ColumnKind.Int64)];
+    private static readonly TableColumn[] Head =
+        [new("run", ColumnKind.Int64), new("repetition", ColumnKind.Int64), new("scenario", ColumnKind.String), new("engine", ColumnKind.String), new("seed", ColumnKind.Int64)];
 
-    private static readonly TableColumn[] Position = [new("step", ColumnKind.Int64), new("iteration", ColumnKind.Int64), new("inner", ColumnKind.Int64), new("op", ColumnKind.String)];
+    private static readonly TableColumn[] Position = [new("setupMs", ColumnKind.Double), new("step", ColumnKind.Int64), new("iteration", ColumnKind.Int64), new("inner", ColumnKind.Int64), new("op", ColumnKind.String)];
 
     private static readonly TableColumn[] Tail = [new("expectFailures", ColumnKind.Int64), new("expectFailureText", ColumnKind.String), new("runOk", ColumnKind.Int64)];
 
@@ -133,8 +134,12 @@ public sealed class StepRows
             {
                 continue;
             }
-            var row = new List<object?> { (long)runId, doc["scenario"]!.GetValue<string>(), doc["engine"]!.GetValue<string>(), doc["seed"]!.GetValue<long>() };
+            var row = new List<object?>
+            {
+                (long)runId, doc["repetition"]?.GetValue<long>() ?? 0L, doc["scenario"]!.GetValue<string>(), doc["engine"]!.GetValue<string>(), doc["seed"]!.GetValue<long>(),
+            };
             row.AddRange(parameterCells);
+            row.Add(doc["setupMs"]!.GetValue<double>());
             row.Add(s["index"]!.GetValue<long>());
             row.Add(s[ResultFields.Iteration.Key]?.GetValue<long>() ?? -1L);
             row.Add(s[ResultFields.Inner.Key]?.GetValue<long>() ?? -1L);

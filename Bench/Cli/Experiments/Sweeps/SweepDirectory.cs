@@ -15,9 +15,9 @@ public static class SweepDirectory
     /// Makes <paramref name="dir"/> ready for <paramref name="manifest"/>'s runs and gives the documents of the runs
     /// already done (resume), by run id. Throws <see cref="SweepException"/> when the directory may not be used.
     /// </summary>
-    public static Dictionary<int, JsonObject> Prepare(string dir, SweepManifest manifest, bool resume, bool force)
+    public static Dictionary<SweepItem, JsonObject> Prepare(string dir, SweepManifest manifest, bool resume, bool force)
     {
-        var done = new Dictionary<int, JsonObject>();
+        var done = new Dictionary<SweepItem, JsonObject>();
         if (OutputPaths.DirectoryProblem(dir) is { } problem)
         {
             throw new SweepException($"--out {problem}");
@@ -42,9 +42,9 @@ public static class SweepDirectory
         }
         if (!resume)
         {
-            throw new SweepException($"--out {dir} holds this sweep already ({found!.Done} of {found.RunIds.Count} runs done{(found.Complete ? ", complete" : "")}): --resume finishes it, --force starts it over");
+            throw new SweepException($"--out {dir} holds this sweep already ({found!.Done} of {found.Items.Count()} runs done{(found.Complete ? ", complete" : "")}): --resume finishes it, --force starts it over");
         }
-        var mine = new HashSet<int>(manifest.RunIds);
+        var mine = new HashSet<SweepItem>(manifest.Items);
         var runs = Path.Combine(dir, SweepOutput.RunsFolder);
         Directory.CreateDirectory(runs);
         foreach (var path in Directory.EnumerateFiles(runs))
@@ -54,10 +54,10 @@ public static class SweepDirectory
                 File.Delete(path);
                 continue;
             }
-            if (ReadRun(path, manifest.Plan) is { } doc && doc["run"]!.GetValue<int>() is var id && mine.Contains(id)
-                && Path.GetFileName(path) == SweepOutput.RunFile(id))
+            if (ReadRun(path, manifest.Plan) is { } doc && ItemOf(doc) is var item && mine.Contains(item)
+                && Path.GetFileName(path) == SweepOutput.RunFile(item, manifest.Repeat))
             {
-                done[id] = doc;
+                done[item] = doc;
             }
         }
         return done;
@@ -76,6 +76,9 @@ public static class SweepDirectory
             return null;
         }
     }
+
+    /// <summary>The item a run document holds.</summary>
+    public static SweepItem ItemOf(JsonObject doc) => new(doc["run"]!.GetValue<int>(), doc["repetition"]?.GetValue<int>() ?? 0);
 
     private static void Clear(string dir)
     {

@@ -11,8 +11,10 @@ namespace HmmEcs.Cli.Experiments.Sweeps;
 public sealed record SweepManifest
 {
     /// <summary>The manifest of a shard about to run.</summary>
-    public SweepManifest(string file, string scenarioSha256, string engine, SweepPlan plan, string shard, IReadOnlyList<int> runIds)
+    public SweepManifest(string file, string scenarioSha256, string engine, SweepPlan plan, string shard, IReadOnlyList<int> runIds, int repeat, int warmup)
     {
+        Repeat = repeat;
+        Warmup = warmup;
         File = file;
         ScenarioSha256 = scenarioSha256;
         Engine = engine;
@@ -20,7 +22,7 @@ public sealed record SweepManifest
         Runs = plan.Count;
         Shard = shard;
         RunIds = runIds;
-        Plan = PlanHash(scenarioSha256, engine, Parameters);
+        Plan = PlanHash(scenarioSha256, engine, Parameters, repeat);
     }
 
     private SweepManifest(JsonObject o)
@@ -34,6 +36,8 @@ public sealed record SweepManifest
         RunIds = [.. (o["runIds"]?.AsArray() ?? []).Select(n => n!.GetValue<int>())];
         Plan = o["plan"]!.GetValue<string>();
         Done = o["done"]?.GetValue<int>() ?? 0;
+        Repeat = o["repeat"]?.GetValue<int>() ?? 1;
+        Warmup = o["warmup"]?.GetValue<int>() ?? 0;
         Complete = o["complete"]?.GetValue<bool>() ?? false;
     }
 
@@ -61,10 +65,19 @@ public sealed record SweepManifest
     /// <summary>The runs this directory is to hold.</summary>
     public IReadOnlyList<int> RunIds { get; init; }
 
-    /// <summary>How many of <see cref="RunIds"/> have a result document.</summary>
+    /// <summary>Times each run is run and recorded (<c>--repeat</c>); part of the plan.</summary>
+    public int Repeat { get; }
+
+    /// <summary>Unrecorded runs each worker makes before its first recorded one (<c>--warmup</c>); not part of the plan.</summary>
+    public int Warmup { get; }
+
+    /// <summary>This directory's items: every run of <see cref="RunIds"/> times every repetition.</summary>
+    public IEnumerable<SweepItem> Items => RunIds.SelectMany(id => Enumerable.Range(0, Repeat).Select(r => new SweepItem(id, r)));
+
+    /// <summary>How many of <see cref="Items"/> have a result document.</summary>
     public int Done { get; init; }
 
-    /// <summary>True when every run of <see cref="RunIds"/> has its result document and the tables hold them all.</summary>
+    /// <summary>True when every item has its result document and the tables hold them all.</summary>
     public bool Complete { get; init; }
 
     /// <summary>Reads a manifest; null when the file is missing, not JSON, or not a manifest of this format.</summary>
@@ -100,6 +113,8 @@ public sealed record SweepManifest
             ["runs"] = Runs,
             ["shard"] = Shard,
             ["runIds"] = ids,
+            ["repeat"] = Repeat,
+            ["warmup"] = Warmup,
             ["done"] = Done,
             ["complete"] = Complete,
             ["provenance"] = provenance,
@@ -121,9 +136,9 @@ public sealed record SweepManifest
         return parameters;
     }
 
-    private static string PlanHash(string scenarioSha256, string engine, JsonArray parameters)
+    private static string PlanHash(string scenarioSha256, string engine, JsonArray parameters, int repeat)
     {
-        var canonical = new JsonObject { ["scenarioSha256"] = scenarioSha256, ["engine"] = engine, ["parameters"] = parameters.DeepClone() };
+        var canonical = new JsonObject { ["scenarioSha256"] = scenarioSha256, ["engine"] = engine, ["parameters"] = parameters.DeepClone(), ["repeat"] = repeat };
         return Provenance.Sha256(Encoding.UTF8.GetBytes(canonical.ToJsonString()));
     }
 }

@@ -25,8 +25,8 @@ public static class SweepOutput
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The file name of run <paramref name="id"/>'s result.</summary>
-    public static string RunFile(int id) => $"run-{id:D5}.json";
+    /// <summary>The file name of an item's result: <c>run-NNNNN.json</c>, or <c>run-NNNNN.rK.json</c> when the sweep repeats its runs.</summary>
+    public static string RunFile(SweepItem item, int repeat) => repeat == 1 ? $"run-{item.Run:D5}.json" : $"run-{item.Run:D5}.r{item.Repetition}.json";
 
     /// <summary>Writes the table in both formats, each file whole or not at all.</summary>
     public static void WriteTable(string dir, ResultTable table)
@@ -56,6 +56,6 @@ public static class SweepOutput
         AtomicFile.WriteAllText(Path.Combine(dir, ManifestName), manifest.ToJsonString(Indented) + Environment.NewLine);
 
     /// <summary>Writes a run's result document, whole or not at all.</summary>
-    public static void WriteRun(string dir, int id, JsonObject doc) =>
-        AtomicFile.WriteAllText(Path.Combine(dir, RunsFolder, RunFile(id)), doc.ToJsonString() + Environment.NewLine);
+    public static void WriteRun(string dir, SweepItem item, int repeat, JsonObject doc) =>
+        AtomicFile.WriteAllText(Path.Combine(dir, RunsFolder, RunFile(item, repeat)), doc.ToJsonString() + Environment.NewLine);
 }
