@@ -5,6 +5,7 @@ using HmmEcs.Cli.Experiments.Sweeps;
 using HmmEcs.Cli.Experiments.Tables;
 using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Resources;
 using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Cli.Commands;
@@ -49,10 +50,14 @@ internal static class SweepCommand
             {
                 return Bad(stderr, $"unknown engine '{engine}' (expected {string.Join(" or ", MachineFactory.Engines)})");
             }
-            var jobs = Environment.ProcessorCount;
-            if (o.One("--jobs") is { } j && (!int.TryParse(j, NumberStyles.None, CultureInfo.InvariantCulture, out jobs) || jobs < 1))
+            int? jobsGiven = null;
+            if (o.One("--jobs") is { } j)
             {
-                return Bad(stderr, $"--jobs '{j}': expected a positive integer");
+                if (!int.TryParse(j, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+                {
+                    return Bad(stderr, $"--jobs '{j}': expected a positive integer");
+                }
+                jobsGiven = n;
             }
             var repeat = 1;
             if (o.One("--repeat") is { } rp && (!int.TryParse(rp, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) || repeat < 1 || repeat > 1000))
@@ -112,6 +117,8 @@ internal static class SweepCommand
             }
             // The columns come from every run of the sweep, so that all shards write the same table shape.
             var rows = StepRows.For(plan.Parameters, scenarios);
+            var (jobs, memory) = Jobs(jobsGiven, scenarios, engine);
+            stdout.WriteLine(memory);
             var ids = mine.Order().ToArray();
             var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids, repeat, warmup);
             var done = SweepDirectory.Prepare(outDir, manifest, resume, force);
@@ -208,6 +215,29 @@ internal static class SweepCommand
         }
         stdout.WriteLine($"OK: {items.Length} runs{(misses.Length > 0 ? $", {misses}" : "")}, {where}");
         return HmmecsCommand.Ok;
+    }
+
+    /// <summary>
+    /// The number of runs at a time: <c>--jobs</c>, or the core count capped so that that many of the largest run fit in
+    /// the memory available (a sweep of 10M-page runs on a many-core node must not start one per core). Gives the line
+    /// that says how it was chosen.
+    /// </summary>
+    private static (int Jobs, string Line) Jobs(int? given, IReadOnlyList<Scenario> scenarios, string engine)
+    {
+        long need = 0;
+        foreach (var s in scenarios)
+        {
+            need = Math.Max(need, MemoryEstimate.Bytes(s, engine));
+        }
+        var available = AvailableMemory.Bytes();
+        var fit = (int)Math.Clamp(available / 10 * 9 / Math.Max(need, 1), 1, int.MaxValue);
+        var cores = Environment.ProcessorCount;
+        var jobs = given ?? Math.Min(cores, fit);
+        var memory = $"one run needs about {MemoryEstimate.Describe(need)} of {MemoryEstimate.Describe(available)} available";
+        var line = given is not null
+            ? $"jobs {jobs} (--jobs): {memory}{(jobs > fit ? $"; WARNING: {jobs} at a time may not fit, {fit} would" : "")}"
+            : $"jobs {jobs}: {cores} cores, {memory}{(fit < cores ? $", so {fit} at a time" : "")}";
+        return (jobs, line);
     }
 
     /// <summary>Invariant violations a run document reports: the checker's after steps, and <c>check</c> steps' own.</summary>

@@ -1,0 +1,78 @@
+using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+
+namespace HmmEcs.Systems.ScenarioLanguage.Resources;
+
+/// <summary>
+/// What a scenario's run will hold at its peak, estimated from the file before anything is built: every RAM frame and
+/// device page is an entity (about 42 bytes with its id), every PTE about 30 bytes, and the largest migrate call's
+/// per-page arrays and mirror entries about 26 bytes a page; in bytes payload every written page holds 4096 bytes,
+/// twice while a migrate copies it. Fitted to the measured peaks (BENCHMARKS.md: 10M pages 1.47 GB, 100M pages
+/// 14.55 GB); the reference engine holds about 1.3 times the ECS engine's.
+/// </summary>
+public static class MemoryEstimate
+{
+    private const long BaseBytes = 48L << 20;
+    private const long BytesPerFrame = 42;
+    private const long BytesPerPte = 30;
+    private const long BytesPerMigratedPage = 26;
+
+    /// <summary>Estimated peak bytes of running <paramref name="scenario"/> on <paramref name="engine"/> (<c>ecs</c> or <c>reference</c>).</summary>
+    public static long Bytes(Scenario scenario, string engine)
+    {
+        var m = scenario.Machine;
+        long frames = m.RamPages;
+        foreach (var d in m.DeviceList)
+        {
+            frames += d.Pages;
+        }
+        var (ptes, largest) = Mapped(scenario.Steps, 0, 0);
+        // Saturating: a file the loader accepted may still describe more than any machine holds.
+        var bytes = Sum(BaseBytes, Mul(BytesPerFrame, frames), Mul(BytesPerPte, ptes), Mul(BytesPerMigratedPage, largest));
+        if (m.Payload == PayloadMode.Bytes)
+        {
+            bytes = Sum(bytes, Mul(2 * 4096, ptes));
+        }
+        return engine == "reference" ? Sum(bytes, bytes / 10 * 3) : bytes;
+    }
+
+    /// <summary>"1.49 GB": bytes for messages, in decimal units.</summary>
+    public static string Describe(long bytes) => bytes >= 1_000_000_000
+        ? $"{bytes / 1e9:0.##} GB"
+        : $"{bytes / 1e6:0.#} MB";
+
+    /// <summary>PTEs every mapping step creates (a fork copies all of them, munmap is not subtracted) and the largest VMA.</summary>
+    private static (long Ptes, long Largest) Mapped(IReadOnlyList<ScenarioStep> steps, long ptes, long largest)
+    {
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case MmapStep mmap:
+                    ptes = Sum(ptes, mmap.Pages);
+                    largest = Math.Max(largest, mmap.Pages);
+                    break;
+                case ForkStep:
+                    ptes = Sum(ptes, ptes);
+                    break;
+                case RepeatStep repeat:
+                    // A body cannot create names on its second pass (the loader refuses it), so it maps at most once.
+                    (ptes, largest) = Mapped(repeat.Body, ptes, largest);
+                    break;
+            }
+        }
+        return (ptes, largest);
+    }
+
+    private static long Mul(long a, long b) => b > long.MaxValue / a ? long.MaxValue : a * b;
+
+    private static long Sum(params ReadOnlySpan<long> values)
+    {
+        long total = 0;
+        foreach (var v in values)
+        {
+            total = v > long.MaxValue - total ? long.MaxValue : total + v;
+        }
+        return total;
+    }
+}
