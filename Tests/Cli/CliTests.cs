@@ -37,12 +37,59 @@ public sealed class CliTests : IDisposable
     [InlineData("help")]
     [InlineData("--help")]
     [InlineData("-h")]
-    [InlineData("run", "--help")]
-    public void HelpPrintsUsageAndExitsZero(params string[] args)
+    [InlineData]
+    public void HelpPrintsTheOverviewAndExitsZero(params string[] args)
     {
         Assert.Equal(0, Run(null, args));
         Assert.Contains("hmmecs run [FILE]", _out.ToString());
         Assert.Equal("", _err.ToString());
+    }
+
+    [Theory]
+    [InlineData("run", "--json", "--report", "--trace", "--check", "--engine")]
+    [InlineData("sweep", "--set", "--out", "--jobs", "--shard", "--repeat", "--warmup", "--resume", "--force", "--strict")]
+    [InlineData("merge", "--out", "--force")]
+    [InlineData("plot", "--x", "--y", "--group", "--where", "--title", "--out")]
+    [InlineData("schema")]
+    [InlineData("completion")]
+    public void EveryVerbHasItsOwnHelp(string verb, params string[] options)
+    {
+        Assert.Equal(0, Run(null, verb, "--help"));
+        var help = _out.ToString();
+        // The usage line starts with the executable's name: hmmecs, or the test host here.
+        Assert.Matches($@"Usage:\s+\S+ {verb}\b", help);
+        foreach (var o in options)
+        {
+            Assert.Contains(o, help);
+        }
+        Assert.Equal("", _err.ToString());
+    }
+
+    [Fact]
+    public void VersionNamesTheCommit()
+    {
+        Assert.Equal(0, Run(null, "--version"));
+        Assert.Matches(@"^\d+\.\d+\.\d+(\+[0-9a-f]{7,40})?\s*$", _out.ToString());
+    }
+
+    [Theory]
+    [InlineData(9, "hmmecs sw", "sweep")]
+    [InlineData(20, "hmmecs run --engine ", "reference")]
+    [InlineData(17, "hmmecs sweep --re", "--resume")]
+    public void TheSuggestDirectiveCompletesVerbsOptionsAndValues(int position, string line, string expected)
+    {
+        Assert.Equal(0, Run(null, $"[suggest:{position}]", line));
+        Assert.Contains(expected, _out.ToString().Split('\n', StringSplitOptions.TrimEntries));
+    }
+
+    [Theory]
+    [InlineData("bash", "complete -o default -F _hmmecs_complete hmmecs")]
+    [InlineData("zsh", "compdef _hmmecs_complete hmmecs")]
+    public void CompletionPrintsAShellFunctionThatAsksTheTool(string shell, string registers)
+    {
+        Assert.Equal(0, Run(null, "completion", shell));
+        Assert.Contains("[suggest:", _out.ToString());
+        Assert.Contains(registers, _out.ToString());
     }
 
     [Fact]

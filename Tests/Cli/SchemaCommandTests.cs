@@ -34,7 +34,7 @@ public class SchemaCommandTests
     {
         Assert.Equal(2, HmmecsCommand.Execute(["schema", "extra"], _out, _err));
         Assert.Equal("", _out.ToString());
-        Assert.Contains("hmmecs schema: takes no arguments", _err.ToString());
+        Assert.Contains("hmmecs schema: Unrecognized command or argument 'extra'", _err.ToString());
     }
 
     [Fact]

@@ -28,48 +28,20 @@ public static class HmmecsCommand
     /// <summary>Exit code: the file or the command line is invalid; nothing ran.</summary>
     public const int Invalid = 2;
 
-    /// <summary>Runs <c>hmmecs help</c> or <c>hmmecs run …</c> (args include the verb).</summary>
+    /// <summary>Runs <c>hmmecs ARGS</c> (the verb first).</summary>
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
         Execute(args, stdout, stderr, MachineFactory.Create);
 
     /// <summary>As <see cref="Execute(IReadOnlyList{string}, TextWriter, TextWriter)"/>, with the machines built by <paramref name="createMachine"/> (tests pass a fake).</summary>
-    internal static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
+    internal static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine) =>
+        Line.HmmecsCli.Execute(args, stdout, stderr, createMachine);
+
+    /// <summary><c>hmmecs run</c> with its parsed arguments: exit 0 every expectation held, 1 a miss or a failure, 2 a bad file or output.</summary>
+    internal static int Run(RunArguments parsed, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
     {
-        if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
-        {
-            stdout.WriteLine(HelpText.Usage);
-            return Ok;
-        }
-        if (args[0] == "run" && (args.Contains("--help") || args.Contains("-h")))
-        {
-            stdout.WriteLine(HelpText.Usage);
-            return Ok;
-        }
-        switch (args[0])
-        {
-            case "sweep":
-                return SweepCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
-            case "merge":
-                return MergeCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
-            case "plot":
-                return PlotCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
-            case "schema":
-                return SchemaCommand.Execute(args.Skip(1).ToArray(), stdout, stderr);
-        }
-        if (args[0] != "run")
-        {
-            stderr.WriteLine($"hmmecs: unknown command '{args[0]}' (try: hmmecs help)");
-            return Invalid;
-        }
-        var parsed = RunArguments.Parse(args.Skip(1).ToArray(), out var error);
-        if (parsed is null)
-        {
-            stderr.WriteLine($"hmmecs run: {error}");
-            return Invalid;
-        }
         try
         {
-            return Run(parsed, stdout, stderr, createMachine);
+            return RunScenario(parsed, stdout, stderr, createMachine);
         }
         catch (ScenarioException e)
         {
@@ -84,7 +56,7 @@ public static class HmmecsCommand
         }
     }
 
-    private static int Run(RunArguments a, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
+    private static int RunScenario(RunArguments a, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
     {
         var scenario = a.File is null
             ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName)

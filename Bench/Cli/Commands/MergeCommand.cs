@@ -12,25 +12,12 @@ namespace HmmEcs.Cli.Commands;
 /// </summary>
 internal static class MergeCommand
 {
-    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Merges <paramref name="dirs"/> into <paramref name="outDir"/>; <paramref name="commandLine"/> (the verb first) goes into the manifest's provenance.</summary>
+    public static int Execute(IReadOnlyList<string> dirs, string outDir, bool force, IReadOnlyList<string> commandLine, TextWriter stdout, TextWriter stderr)
     {
-        var o = OptionReader.Parse(args, ["--out"], ["--force"], out var error);
-        if (o is null)
-        {
-            return Bad(stderr, error!);
-        }
         try
         {
-            var outDir = o.One("--out");
-            if (outDir is null)
-            {
-                return Bad(stderr, "--out DIR is required");
-            }
-            if (o.Positional.Count == 0)
-            {
-                return Bad(stderr, "give at least one sweep directory to merge");
-            }
-            if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !o.Has("--force"))
+            if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
             {
                 return Bad(stderr, $"--out {outDir} is not empty: choose an empty directory, or --force to replace its sweep files");
             }
@@ -40,14 +27,14 @@ internal static class MergeCommand
             var owner = new Dictionary<int, string>();
             var rows = new List<object?[]>();
             var incomplete = new List<string>();
-            foreach (var dir in o.Positional)
+            foreach (var dir in dirs)
             {
                 var manifest = SweepManifest.TryRead(Path.Combine(dir, SweepOutput.ManifestName))
                     ?? throw new SweepException($"{dir}: no sweep manifest ({SweepOutput.ManifestName}) of this hmmecs: not a sweep output directory");
                 first ??= manifest;
                 if (manifest.Plan != first.Plan)
                 {
-                    return Bad(stderr, $"{dir}: a different sweep from {o.Positional[0]} (another scenario file, engine or parameters: plan {manifest.Plan[..12]} against {first.Plan[..12]})");
+                    return Bad(stderr, $"{dir}: a different sweep from {dirs[0]} (another scenario file, engine or parameters: plan {manifest.Plan[..12]} against {first.Plan[..12]})");
                 }
                 if (!manifest.Complete)
                 {
@@ -109,8 +96,8 @@ internal static class MergeCommand
             SweepOutput.WriteTable(outDir, merged);
             var all = owner.Keys.Order().ToArray();
             SweepOutput.WriteManifest(outDir, (first with { Shard = "merged", RunIds = all, Done = all.Length * first.Repeat, Complete = true })
-                .ToJson(Provenance.Of(first.ScenarioSha256, ["merge", .. args], started, DateTime.UtcNow)));
-            stdout.WriteLine($"merged {o.Positional.Count} directories: {owner.Count} of {first.Runs} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
+                .ToJson(Provenance.Of(first.ScenarioSha256, commandLine, started, DateTime.UtcNow)));
+            stdout.WriteLine($"merged {dirs.Count} directories: {owner.Count} of {first.Runs} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
             return HmmecsCommand.Ok;
         }
         catch (Exception e) when (e is SweepException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)

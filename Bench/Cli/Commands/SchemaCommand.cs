@@ -9,13 +9,9 @@ internal static class SchemaCommand
     /// <summary>The logical name the project file gives docs/scenario.schema.json when it embeds it.</summary>
     public const string ResourceName = "hmmecs.scenario.schema.json";
 
-    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Prints the schema to <paramref name="stdout"/>.</summary>
+    public static int Execute(TextWriter stdout)
     {
-        if (args.Count > 0)
-        {
-            stderr.WriteLine($"hmmecs schema: takes no arguments, got '{args[0]}' (see hmmecs help)");
-            return HmmecsCommand.Invalid;
-        }
         // The embedded file itself, byte for byte: the printed schema cannot drift from the one in docs/.
         using var stream = typeof(SchemaCommand).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"the build did not embed {ResourceName}");

@@ -10,6 +10,10 @@ using HmmEcs.Systems.ScenarioLanguage.Running;
 
 namespace HmmEcs.Cli.Commands;
 
+/// <summary>The parsed options of <c>hmmecs sweep</c>; <paramref name="CommandLine"/> is the whole command line, the verb first (for provenance).</summary>
+internal sealed record SweepOptions(string File, string Out, IReadOnlyList<string> Sets, string Engine, int? Jobs, string? Shard, int Repeat, int Warmup,
+    bool Resume, bool Force, bool Strict, IReadOnlyList<string> CommandLine);
+
 /// <summary>
 /// <c>hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E] [--resume | --force] [--strict]</c>:
 /// runs the cross product of the values (or one shard of it) in parallel and writes DIR/runs/*.json,
@@ -24,67 +28,27 @@ internal static class SweepCommand
     /// <summary>The exit code of a sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
-    private static readonly string[] Options = ["--set", "--out", "--jobs", "--shard", "--engine", "--repeat", "--warmup"];
-    private static readonly string[] Flags = ["--resume", "--force", "--strict"];
-
-    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs a sweep with its parsed options (<see cref="Line.SweepVerb"/> parses them).</summary>
+    public static int Execute(SweepOptions o, TextWriter stdout, TextWriter stderr)
     {
-        var o = OptionReader.Parse(args, Options, Flags, out var error);
-        if (o is null)
-        {
-            return Bad(stderr, error!);
-        }
         try
         {
-            if (o.Positional.Count != 1)
-            {
-                return Bad(stderr, o.Positional.Count == 0 ? "a scenario FILE is required" : $"only one scenario file may be given (got {string.Join(", ", o.Positional)})");
-            }
-            var outDir = o.One("--out");
-            if (outDir is null)
-            {
-                return Bad(stderr, "--out DIR is required");
-            }
-            var engine = o.One("--engine") ?? MachineFactory.Engines[0];
-            if (!MachineFactory.Engines.Contains(engine))
-            {
-                return Bad(stderr, $"unknown engine '{engine}' (expected {string.Join(" or ", MachineFactory.Engines)})");
-            }
-            int? jobsGiven = null;
-            if (o.One("--jobs") is { } j)
-            {
-                if (!int.TryParse(j, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                {
-                    return Bad(stderr, $"--jobs '{j}': expected a positive integer");
-                }
-                jobsGiven = n;
-            }
-            var repeat = 1;
-            if (o.One("--repeat") is { } rp && (!int.TryParse(rp, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) || repeat < 1 || repeat > 1000))
-            {
-                return Bad(stderr, $"--repeat '{rp}': expected an integer from 1 to 1000");
-            }
-            var warmup = 1;
-            if (o.One("--warmup") is { } wu && (!int.TryParse(wu, NumberStyles.None, CultureInfo.InvariantCulture, out warmup) || warmup > 1000))
-            {
-                return Bad(stderr, $"--warmup '{wu}': expected an integer from 0 to 1000");
-            }
+            var (outDir, engine, jobsGiven, repeat, warmup, resume, force) = (o.Out, o.Engine, o.Jobs, o.Repeat, o.Warmup, o.Resume, o.Force);
             var (shard, shards) = (0, 1);
-            if (o.One("--shard") is { } s && !TryShard(s, out shard, out shards))
+            if (o.Shard is { } s && !TryShard(s, out shard, out shards))
             {
                 return Bad(stderr, $"--shard '{s}': expected I/N with 0 <= I < N");
             }
-            var (resume, force) = (o.Has("--resume"), o.Has("--force"));
             if (resume && force)
             {
                 return Bad(stderr, "--resume and --force exclude each other (finish this sweep, or start it over)");
             }
             var parameters = new List<SweepParameter>();
-            foreach (var set in o.All("--set"))
+            foreach (var set in o.Sets)
             {
                 parameters.Add(SweepParameter.Parse(set));
             }
-            var file = o.Positional[0];
+            var file = o.File;
             string text;
             byte[] bytes;
             try
@@ -122,7 +86,7 @@ internal static class SweepCommand
             var ids = mine.Order().ToArray();
             var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids, repeat, warmup);
             var done = SweepDirectory.Prepare(outDir, manifest, resume, force);
-            return Run(new SweepJob(plan, runs, rows, ids, manifest, done, jobs, outDir, ["sweep", .. args], o.Has("--strict")), stdout, stderr);
+            return Run(new SweepJob(plan, runs, rows, ids, manifest, done, jobs, outDir, o.CommandLine, o.Strict), stdout, stderr);
         }
         catch (SweepException e)
         {
