@@ -1,4 +1,6 @@
+using System.Globalization;
 using HmmEcs.Cli.Commands;
+using HmmEcs.Cli.Experiments.Tables;
 
 namespace HmmEcs.Tests.Experiments;
 
@@ -60,6 +62,13 @@ public abstract class ExperimentFiles : IDisposable
         Out = new StringWriter();
         Err = new StringWriter();
         return HmmecsCommand.Execute(args, Out, Err);
+    }
+
+    /// <summary>A table's rows as text, the timing columns aside (the steps' and the machine build's wall times), to compare two sweeps.</summary>
+    protected static List<string> Strip(ResultTable t)
+    {
+        var (wall, setup) = (t.IndexOf("wallMs"), t.IndexOf("setupMs"));
+        return t.Rows.Select(r => string.Join("|", r.Where((_, c) => c != wall && c != setup).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
     }
 
     /// <summary>True when the file starts with the PNG signature and its IHDR gives a nonzero size.</summary>

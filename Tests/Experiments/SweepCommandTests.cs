@@ -172,11 +172,4 @@ public sealed class SweepCommandTests : ExperimentFiles
         Assert.Equal([32L, 16L], pins.Select(r => (long)r[t.IndexOf("pages")]!));
         Assert.Equal([4L, 8L], pins.Select(r => (long)r[t.IndexOf("steps[pins].every")]!));
     }
-
-    private static List<string> Strip(ResultTable t)
-    {
-        // The timing columns aside: the wall times of the steps and of the machine's build.
-        var (wall, setup) = (t.IndexOf("wallMs"), t.IndexOf("setupMs"));
-        return t.Rows.Select(r => string.Join("|", r.Where((_, c) => c != wall && c != setup).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
-    }
 }

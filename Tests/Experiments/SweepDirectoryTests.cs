@@ -103,11 +103,4 @@ public sealed class SweepDirectoryTests : ExperimentFiles
         Assert.Equal("0/1", manifest["shard"]!.GetValue<string>());
         Assert.Equal([0, 1], manifest["runIds"]!.AsArray().Select(n => n!.GetValue<int>()));
     }
-
-    internal static List<string> Strip(ResultTable t)
-    {
-        // The timing columns aside: the wall times of the steps and of the machine's build.
-        var (wall, setup) = (t.IndexOf("wallMs"), t.IndexOf("setupMs"));
-        return t.Rows.Select(r => string.Join("|", r.Where((_, c) => c != wall && c != setup).Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
-    }
 }

@@ -59,8 +59,8 @@ public sealed class SweepInterruptTests : ExperimentFiles
         Assert.Equal(0, Hmmecs([.. sweep, "--jobs", "2", "--resume"]));
         Assert.Contains($"{runs.Length} done before, resuming", Out.ToString());
         Assert.Equal(0, Hmmecs(["sweep", scenario, "--set", "seed=1..40", "--out", At("whole"), "--jobs", "2"]));
-        Assert.Equal(SweepDirectoryTests.Strip(CsvTable.Read(Path.Combine(At("whole"), "sweep.csv"))), SweepDirectoryTests.Strip(CsvTable.Read(Path.Combine(outDir, "sweep.csv"))));
-        Assert.Equal(SweepDirectoryTests.Strip(ParquetTable.Read(Path.Combine(At("whole"), "sweep.parquet"))), SweepDirectoryTests.Strip(ParquetTable.Read(Path.Combine(outDir, "sweep.parquet"))));
+        Assert.Equal(Strip(CsvTable.Read(Path.Combine(At("whole"), "sweep.csv"))), Strip(CsvTable.Read(Path.Combine(outDir, "sweep.csv"))));
+        Assert.Equal(Strip(ParquetTable.Read(Path.Combine(At("whole"), "sweep.parquet"))), Strip(ParquetTable.Read(Path.Combine(outDir, "sweep.parquet"))));
         Assert.True(JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")))!["complete"]!.GetValue<bool>());
     }
 
