@@ -23,6 +23,14 @@ public static class TablePlot
     public static void Write(ResultTable table, string x, string y, string? group, string? title, string png,
         Func<string, string>? axisTitle = null, PlotOptions? options = null)
     {
+        var plot = Build(table, x, y, group, title, axisTitle, options);
+        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+    }
+
+    /// <summary>The plot <see cref="Write"/> renders (tests look at its axes).</summary>
+    public static Plot Build(ResultTable table, string x, string y, string? group, string? title,
+        Func<string, string>? axisTitle = null, PlotOptions? options = null)
+    {
         options ??= new PlotOptions();
         var xi = Column(table, x);
         var yi = Column(table, y);
@@ -112,7 +120,7 @@ public static class TablePlot
         {
             plot.ShowLegend();
         }
-        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+        return plot;
     }
 
     /// <summary>One bar per point that stands for a spread (a single row, or <see cref="ErrorBars.None"/>, has none).</summary>
