@@ -2,7 +2,6 @@ using HmmEcs.Cli.Experiments.Plots;
 using HmmEcs.Cli.Experiments.Sweeps;
 using HmmEcs.Cli.Experiments.Tables;
 using ScottPlot;
-using ScottPlot.TickGenerators;
 
 namespace HmmEcs.Tests.Experiments;
 
@@ -87,7 +86,10 @@ public sealed class PlotAggregationTests : ExperimentFiles
         var scatter = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>());
         Assert.Equal([0.0, 1.0, 2.0], scatter.Data.GetScatterPoints().Select(c => Math.Round(c.X, 12)));
         Assert.Equal([0.0, 2.0, 4.0], scatter.Data.GetScatterPoints().Select(c => Math.Round(c.Y, 12)));
-        Assert.IsType<NumericAutomatic>(plot.Axes.Left.TickGenerator);
+        // Powers of ten over several decades; 1-2-5 steps, then every multiple, over narrower ranges.
+        Assert.Equal(["1", "10", "100", "1,000", "10,000"], plot.Axes.Left.TickGenerator.Ticks.Select(t => t.Label));
+        Assert.Equal(["0.2", "0.5", "1", "2", "5"], AxisTicks.LogTicks(Math.Log10(0.15), Math.Log10(5.6)).Select(AxisTicks.LogLabel));
+        Assert.Equal(["200", "300", "400"], AxisTicks.LogTicks(Math.Log10(150), Math.Log10(450)).Select(AxisTicks.LogLabel));
         Assert.Equal("10,000", AxisTicks.LogLabel(4));
         Assert.Equal("0.01", AxisTicks.LogLabel(-2));
         Assert.Equal("1e7", AxisTicks.LogLabel(7));

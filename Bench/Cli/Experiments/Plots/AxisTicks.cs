@@ -7,7 +7,8 @@ namespace HmmEcs.Cli.Experiments.Plots;
 
 /// <summary>
 /// Tick placement of a <see cref="TablePlot"/> axis: whole numbers for an integer column (a count of runs or
-/// engines has no 2.5), and labelled powers of ten for a log axis, whose data are drawn as their base-10 logs.
+/// engines has no 2.5), and values at powers of ten (and 2 and 5 times them over a narrow range) for a log axis,
+/// whose data are drawn as their base-10 logs.
 /// </summary>
 public static class AxisTicks
 {
@@ -15,25 +16,52 @@ public static class AxisTicks
     public static bool IntegerTicks(ColumnKind kind, bool log) => kind == ColumnKind.Int64 && !log;
 
     /// <summary>
-    /// Sets the ticks of a linear axis, or of a log axis spanning the logs <paramref name="logMin"/> to
-    /// <paramref name="logMax"/>: one labelled tick per decade when the data span one, else labelled ticks
-    /// between (so a narrow range still shows numbers), with the 2…9 minor ticks of each decade.
+    /// Sets the ticks of a linear axis, or of a log axis whose data's logs span <paramref name="logMin"/> to
+    /// <paramref name="logMax"/> (<see cref="LogTicks"/>).
     /// </summary>
     public static void Apply(IAxis axis, bool integer, bool log, double logMin = 0, double logMax = 0)
     {
         if (log)
         {
-            axis.TickGenerator = new NumericAutomatic
-            {
-                IntegerTicksOnly = logMax - logMin >= 1,
-                MinorTickGenerator = new LogMinorTickGenerator(),
-                LabelFormatter = LogLabel,
-            };
+            var ticks = LogTicks(logMin, logMax);
+            axis.SetTicks([.. ticks], [.. ticks.Select(LogLabel)]);
         }
         else if (integer)
         {
             axis.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         }
+    }
+
+    /// <summary>
+    /// The tick positions (base-10 logs) of a log axis over the logs <paramref name="logMin"/> to
+    /// <paramref name="logMax"/>: the powers of ten when at least three fall inside, else 1, 2 and 5 times them, else
+    /// every whole multiple, so a range narrower than a decade still shows numbers.
+    /// </summary>
+    public static List<double> LogTicks(double logMin, double logMax)
+    {
+        const double slack = 1e-9;
+        int[][] steps = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+        var ticks = new List<double>();
+        foreach (var multiples in steps)
+        {
+            ticks.Clear();
+            for (var decade = Math.Floor(logMin); decade <= Math.Ceiling(logMax); decade++)
+            {
+                foreach (var m in multiples)
+                {
+                    var t = decade + Math.Log10(m);
+                    if (t >= logMin - slack && t <= logMax + slack)
+                    {
+                        ticks.Add(t);
+                    }
+                }
+            }
+            if (ticks.Count >= 3)
+            {
+                return ticks;
+            }
+        }
+        return ticks.Count > 0 ? ticks : [logMin];
     }
 
     /// <summary>The label of the tick at base-10 log <paramref name="log"/>: the value itself, plainly written where it is short.</summary>

@@ -84,6 +84,7 @@ public static class TablePlot
         var plot = new Plot();
         PlotFonts.Apply(plot);
         var palette = new ScottPlot.Palettes.Category10();
+        var legend = order.Count > 1 || group is not null;
         double xLogMin = double.MaxValue, xLogMax = double.MinValue, yLogMin = double.MaxValue, yLogMax = double.MinValue;
         for (var s = 0; s < order.Count; s++)
         {
@@ -92,7 +93,10 @@ public static class TablePlot
             var means = summary.Select(p => Scale(p.Mean, options.LogY)).ToArray();
             var color = palette.GetColor(s);
             var sc = plot.Add.Scatter(xs, means, color);
-            sc.LegendText = order[s];
+            if (legend)
+            {
+                sc.LegendText = order[s];
+            }
             sc.MarkerSize = 7;
             sc.LineWidth = 2;
             AddBars(plot, summary, options.LogX, options.LogY, color);
@@ -116,7 +120,7 @@ public static class TablePlot
         plot.XLabel(AxisLabel(axisTitle?.Invoke(x) ?? x, options.LogX));
         plot.YLabel(AxisLabel(axisTitle?.Invoke(y) ?? y, options.LogY));
         plot.Title(title ?? $"{y} by {x}{(group is null ? "" : $", per {group}")}");
-        if (order.Count > 1 || group is not null)
+        if (legend)
         {
             plot.ShowLegend();
         }
@@ -135,8 +139,11 @@ public static class TablePlot
         var means = spread.Select(p => Scale(p.Mean, logY)).ToList();
         var below = spread.Select(p => Scale(p.Mean, logY) - Scale(BarLow(p, logY), logY)).ToList();
         var above = spread.Select(p => Scale(p.High, logY) - Scale(p.Mean, logY)).ToList();
-        var bars = new ScottPlot.Plottables.ErrorBar(xs, means, null, null, below, above)
+        // Set by name: the constructor takes the positive errors before the negative ones.
+        var bars = new ScottPlot.Plottables.ErrorBar(xs, means, null, null, null, null)
         {
+            YErrorNegative = below,
+            YErrorPositive = above,
             LineWidth = 1.5f,
             CapSize = 6,
             Color = color,
