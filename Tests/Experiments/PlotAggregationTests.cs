@@ -58,7 +58,10 @@ public sealed class PlotAggregationTests : ExperimentFiles
         var scatter = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>());
         Assert.Equal([1.0, 2.0, 3.0], scatter.Data.GetScatterPoints().Select(c => c.X));
         Assert.Equal([12.0, 22.0, 32.0], scatter.Data.GetScatterPoints().Select(c => Math.Round(c.Y, 9)));
-        Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.ErrorBar>());
+        // Each bar from the smallest to the largest value: 10-15 around 12, 20-25 around 22, 30-35 around 32.
+        var bars = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.ErrorBar>());
+        Assert.Equal([2.0, 2.0, 2.0], bars.YErrorNegative!.Select(e => Math.Round(e, 9)));
+        Assert.Equal([3.0, 3.0, 3.0], bars.YErrorPositive!.Select(e => Math.Round(e, 9)));
         Assert.Empty(TablePlot.Build(table, "x", "y", null, null, options: new PlotOptions(ErrorBars.None)).GetPlottables().OfType<ScottPlot.Plottables.ErrorBar>());
     }
 
@@ -86,6 +89,7 @@ public sealed class PlotAggregationTests : ExperimentFiles
         var scatter = Assert.Single(plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>());
         Assert.Equal([0.0, 1.0, 2.0], scatter.Data.GetScatterPoints().Select(c => Math.Round(c.X, 12)));
         Assert.Equal([0.0, 2.0, 4.0], scatter.Data.GetScatterPoints().Select(c => Math.Round(c.Y, 12)));
+        plot.GetImage(TablePlot.Width, TablePlot.Height);
         // Powers of ten over several decades; 1-2-5 steps, then every multiple, over narrower ranges.
         Assert.Equal(["1", "10", "100", "1,000", "10,000"], plot.Axes.Left.TickGenerator.Ticks.Select(t => t.Label));
         Assert.Equal(["0.2", "0.5", "1", "2", "5"], AxisTicks.LogTicks(Math.Log10(0.15), Math.Log10(5.6)).Select(AxisTicks.LogLabel));
