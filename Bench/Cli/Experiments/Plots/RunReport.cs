@@ -5,7 +5,6 @@ using HmmEcs.Cli.Experiments.Trace;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 using ScottPlot;
 
 namespace HmmEcs.Cli.Experiments.Plots;
