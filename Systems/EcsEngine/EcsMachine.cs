@@ -26,6 +26,7 @@ public sealed partial class EcsMachine : MachineFront
     private readonly World _world;
     private readonly MemoryManager _mm;
     private readonly MigrationPipeline _pipeline;
+    private readonly BatchedCopyEngine _copyEngine;
 
     /// <summary>
     /// Builds a machine of <paramref name="config"/>: RAM frames and device pages exist as page entities from the start.
@@ -51,7 +52,7 @@ public sealed partial class EcsMachine : MachineFront
                 d.Addressable, d.Movable, d.Copy));
         }
         var memory = new PhysicalMemory(_world, config.RamPages, specs, config.Payload == PayloadMode.Bytes);
-        var engine = new BatchedCopyEngine();
+        var engine = _copyEngine = new BatchedCopyEngine();
         var drivers = new DummyDevice[specs.Count];
         for (var d = 0; d < drivers.Length; d++)
         {
@@ -94,6 +95,12 @@ public sealed partial class EcsMachine : MachineFront
 
     /// <summary>Per-phase wall time of the last <see cref="IMachine.Migrate"/> (collect … remove migration entries, restore).</summary>
     public IReadOnlyList<PhaseTime> LastMigratePhaseTimes => _pipeline.LastPhaseTimes;
+
+    /// <summary>
+    /// The commands the copy engine issued for its last submission, in issue order: after a migrate that copied,
+    /// that migrate's (one submission per migrate). Valid until the next copy (a migrate or a device fault).
+    /// </summary>
+    public ReadOnlySpan<CopyCommand> LastCopyCommands => _copyEngine.LastCommands;
 
     /// <summary>Callbacks migrating pages back to RAM (used by <c>migrate to: ram</c>).</summary>
     private DummyMigrateOps RamOps { get; }

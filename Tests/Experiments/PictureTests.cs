@@ -20,6 +20,20 @@ public sealed class PictureTests : ExperimentFiles
     }
 
     [Fact]
+    public void PlotOfRepeatedRunsDrawsMeansWithBarsOnLogAxes()
+    {
+        Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "devices[0].maxBatchPages=2,4,8,16", "--repeat", "3", "--out", At("sw"), "--jobs", "1"));
+        foreach (var bars in new[] { "minmax", "ci95", "none" })
+        {
+            var png = At($"bars-{bars}.png");
+            Assert.Equal(0, Hmmecs("plot", Path.Combine(At("sw"), "sweep.parquet"), "--x", "devices[0].maxBatchPages", "--y", "wallMs",
+                "--where", "step=4", "--bars", bars, "--logx", "--logy", "--out", png));
+            Assert.Equal((900, 540), PngSize(png));
+            Assert.Contains("(12 rows)", Out.ToString());
+        }
+    }
+
+    [Fact]
     public void PlotOfAMissingColumnExitsTwoNamingIt()
     {
         var t = new ResultTable([new("x", ColumnKind.Int64), new("y", ColumnKind.Double)]);

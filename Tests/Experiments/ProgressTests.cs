@@ -36,7 +36,7 @@ public sealed class ProgressTests : ExperimentFiles
         Assert.Equal(10, Out.ToString().TrimEnd().Split('\n').Length); // header, machine setup, 7 steps, verdict
         Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "seed=1..3", "--out", At("sw"), "--jobs", "2"));
         Assert.DoesNotContain('\u001b', Out.ToString());
-        Assert.Equal(6, Out.ToString().TrimEnd().Split('\n').Length); // jobs, header, 3 runs, verdict
+        Assert.Equal(6, Out.ToString().TrimEnd().Split('\n').Length); // the jobs chosen, header, 3 runs, verdict
     }
 
     [Fact]

@@ -73,8 +73,10 @@ public sealed class TraceTests : ExperimentFiles
         Assert.Equal(112, events.Sum(e => e!["args"]!["pages"]!.GetValue<long>()));
     }
 
-    [Fact]
-    public void ACopyWhoseCommandsCannotBeRebuiltIsOneEventOfTheReportedDeviceTime()
+    [Theory]
+    [InlineData("reference")]
+    [InlineData("ecs")]
+    public void ACopyWhoseCommandsCannotBeRebuiltIsTheIssuedListOnEcsAndOneEventOnTheReference(string engine)
     {
         // Interleaved first touches give VMA a RAM frames 0-31 and 64-95: two commands, which the page
         // outcomes alone cannot tell from one.
@@ -89,10 +91,20 @@ public sealed class TraceTests : ExperimentFiles
               { "op": "migrate", "proc": "p", "vma": "a", "to": "gpu0" }
             ] }
             """);
-        Assert.Equal(0, Hmmecs("run", file, "--trace", At("t.json"), "--json", At("r.json")));
+        Assert.Equal(0, Hmmecs("run", file, "--engine", engine, "--trace", At("t.json"), "--json", At("r.json")));
         var copy = JsonNode.Parse(File.ReadAllText(At("r.json")))!["steps"]![6]!["copy"]!;
         var events = JsonNode.Parse(File.ReadAllText(At("t.json")))!["traceEvents"]!.AsArray()
             .Where(e => e!["cat"]?.GetValue<string>() == "copy").ToList();
+        if (engine == "ecs")
+        {
+            // The ECS copy engine's own command list: the two runs of frames, 32 pages each, from pages 0 and 32.
+            Assert.Equal(2, copy["batches"]!.GetValue<long>());
+            Assert.Equal(2, events.Count);
+            Assert.All(events, e => Assert.True(e!["args"]!["exact"]!.GetValue<bool>()));
+            Assert.Equal([32L, 32L], events.Select(e => e!["args"]!["pages"]!.GetValue<long>()));
+            Assert.Equal([0L, 32L], events.Select(e => e!["args"]!["firstPage"]!.GetValue<long>()));
+            return;
+        }
         var only = Assert.Single(events)!;
         Assert.False(only["args"]!["exact"]!.GetValue<bool>());
         Assert.Equal(64, only["args"]!["pages"]!.GetValue<long>());

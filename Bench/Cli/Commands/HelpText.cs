@@ -13,7 +13,8 @@ internal static class HelpText
                            (the summary then goes to stderr)
               --engine E   ecs (default) or reference
               --check      run the invariant checker after every step
-              --report DIR write PNG charts of every migrate step and DIR/index.md
+              --report DIR write PNG charts of every migrate step and DIR/index.md (a table
+                           of the migrate steps' numbers, then each step's charts)
               --trace F    write a Chrome trace-event JSON (Perfetto, chrome://tracing)
               exit codes: 0 every expectation held, 1 an expectation failed or an
               invariant broke, 2 the file or the command line is invalid
@@ -38,8 +39,14 @@ internal static class HelpText
               Joins the shards of a sweep (tables in run order, run documents, manifest).
               exit codes: 0 merged, 1 a shard is incomplete or runs are missing (nothing
               written), 2 shards of different sweeps or not sweep directories
-          hmmecs plot TABLE.csv|TABLE.parquet --x COL --y COL [--group COL] [--title T] --out F.png
-              Plots y against x from a sweep table, one series per value of --group.
+          hmmecs plot TABLE.csv|TABLE.parquet --x COL --y COL [--group COL] [--where COL=VALUE …]
+                [--bars minmax|ci95|none] [--logx] [--logy] [--title T] --out F.png
+              Plots y against x from a sweep table, one series per value of --group. Rows of
+              a series with equal x are one point, their mean, with an error bar:
+              --bars B     minmax (default, smallest to largest), ci95 (95% confidence
+                           interval of the mean) or none
+              --logx/--logy  log axes; a plotted value that is not above 0 is exit code 2
+              --where C=V  keep only the rows whose column C reads V (e.g. step=4)
           hmmecs schema
               Prints the JSON Schema of scenario files (docs/scenario.schema.json) for editors.
           hmmecs help

@@ -5,14 +5,15 @@ using HmmEcs.Cli.Experiments.Tables;
 namespace HmmEcs.Cli.Commands;
 
 /// <summary>
-/// <c>hmmecs plot TABLE(.csv|.parquet) --x COL --y COL [--group COL] [--where COL=V …] [--title T] --out F.png</c>:
-/// a line/scatter picture of a sweep table.
+/// <c>hmmecs plot TABLE(.csv|.parquet) --x COL --y COL [--group COL] [--where COL=V …] [--bars minmax|ci95|none]
+/// [--logx] [--logy] [--title T] --out F.png</c>: a line/scatter picture of a sweep table, rows at equal x
+/// aggregated into a mean with an error bar.
 /// </summary>
 internal static class PlotCommand
 {
     public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var o = OptionReader.Parse(args, ["--x", "--y", "--group", "--where", "--title", "--out"], [], out var error);
+        var o = OptionReader.Parse(args, ["--x", "--y", "--group", "--where", "--title", "--out", "--bars"], ["--logx", "--logy"], out var error);
         if (o is null)
         {
             return Bad(stderr, error!);
@@ -30,6 +31,13 @@ internal static class PlotCommand
             {
                 return Bad(stderr, "--x COL, --y COL and --out F.png are required");
             }
+            var bars = o.One("--bars") switch
+            {
+                null or "minmax" => ErrorBars.MinMax,
+                "ci95" => ErrorBars.Ci95,
+                "none" => ErrorBars.None,
+                var b => throw new ArgumentException($"--bars {b}: expected minmax, ci95 or none"),
+            };
             var path = o.Positional[0];
             if (!File.Exists(path))
             {
@@ -53,7 +61,8 @@ internal static class PlotCommand
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");
             }
-            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png, StepRows.ForTable(table).AxisTitle);
+            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png, StepRows.ForTable(table).AxisTitle,
+                new PlotOptions(bars, o.Has("--logx"), o.Has("--logy")));
             stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
             return HmmecsCommand.Ok;
         }

@@ -4,9 +4,10 @@ using SkiaSharp;
 namespace HmmEcs.Cli.Experiments.Plots;
 
 /// <summary>
-/// The font of every picture. Skia's self-contained Linux build finds fonts only in the system font folders,
-/// and a bare machine (a .NET SDK container) has none, so labels would silently vanish. <c>HMMECS_FONT</c>
-/// may name a TrueType file to use; without it and without system fonts, <see cref="Warning"/> says so.
+/// The font of every picture: the DejaVu Sans bundled in this assembly, whatever the machine has installed, so
+/// pictures look the same everywhere (a system's default family can be a serif, and a bare SDK container has
+/// none, which left the labels blank). <c>HMMECS_FONT</c> may name a TrueType file to use instead; when
+/// neither can be loaded, <see cref="Warning"/> says so.
 /// </summary>
 public static class PlotFonts
 {
@@ -18,15 +19,28 @@ public static class PlotFonts
     // Registered once per process: ScottPlot's font registry is process-wide.
     private static readonly Lazy<(string? Family, string? Warning)> Resolved = new(Resolve);
 
-    /// <summary>A one-line warning when the pictures will have no text, else null.</summary>
+    /// <summary>A one-line warning when the pictures cannot use the bundled font (or <c>HMMECS_FONT</c>), else null.</summary>
     public static string? Warning => Resolved.Value.Warning;
 
-    /// <summary>Sets the plot's font to <c>HMMECS_FONT</c> when given.</summary>
+    /// <summary>The family name the pictures' text is set in, or null when no font file could be loaded.</summary>
+    public static string? Family => Resolved.Value.Family;
+
+    /// <summary>Sets every text of the plot (title, axis labels, ticks, legend) to the pictures' font.</summary>
     public static void Apply(Plot plot)
     {
         if (Resolved.Value.Family is { } family)
         {
             plot.Font.Set(family);
+            plot.Legend.FontName = family;
+        }
+    }
+
+    /// <summary>The pictures' font for a label made after <see cref="Apply(Plot)"/> (a bar's value label).</summary>
+    public static void Apply(LabelStyle label)
+    {
+        if (Resolved.Value.Family is { } family)
+        {
+            label.FontName = family;
         }
     }
 
@@ -34,21 +48,23 @@ public static class PlotFonts
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path)
         {
-            if (!File.Exists(path))
+            if (File.Exists(path))
             {
-                return (null, $"{Variable}={path}: no such file; using the system fonts");
+                Fonts.AddFontFile(CustomName, path);
+                return (CustomName, null);
             }
-            Fonts.AddFontFile(CustomName, path);
+            return ExtractBundledFont() is not null
+                ? (CustomName, $"{Variable}={path}: no such file; using the bundled DejaVu Sans")
+                : (null, $"{Variable}={path}: no such file, and the bundled font could not be loaded");
+        }
+        if (ExtractBundledFont() is not null)
+        {
             return (CustomName, null);
         }
         // With no font files Skia still reports one family, an empty one: its default typeface has no glyphs.
-        if (SKTypeface.Default.GlyphCount != 0)
-        {
-            return (null, null);
-        }
-        return ExtractBundledFont() is { } bundled
-            ? (CustomName, null)
-            : (null, $"no fonts found on this machine, so the pictures will have no text: install one (e.g. apt-get install fonts-dejavu-core) or set {Variable}=/path/to/font.ttf");
+        return SKTypeface.Default.GlyphCount != 0
+            ? (null, "the bundled DejaVu Sans could not be loaded; using the system's default font")
+            : (null, $"the bundled font could not be loaded and this machine has none, so the pictures will have no text: set {Variable}=/path/to/font.ttf");
     }
 
     /// <summary>Registers the DejaVu Sans bundled in this assembly (ScottPlot loads fonts from files, so it goes to a temp file first).</summary>

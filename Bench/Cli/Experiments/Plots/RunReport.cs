@@ -5,7 +5,6 @@ using HmmEcs.Cli.Experiments.Trace;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage.Running;
-using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 using ScottPlot;
 
 namespace HmmEcs.Cli.Experiments.Plots;
@@ -35,6 +34,10 @@ public static class RunReport
         {
             md.Append("The scenario has no migrate step, so there is nothing to chart.\n");
         }
+        else
+        {
+            md.Append(ReportSummary.Table(migrations.Select(m => (m.Step, m.Record?.Request.To ?? "?")))).Append('\n');
+        }
         foreach (var (step, _, record) in migrations)
         {
             var label = RunCapture.Label(step);
@@ -43,7 +46,7 @@ public static class RunReport
             var to = record?.Request.To ?? "?";
             md.Append(Inv, $"## migrate #{label} → {to}\n\n");
             md.Append(Inv, $"requested {m.Requested}, migrated {m.Migrated}, TLB flushes {m.TlbFlushes}, ");
-            md.Append(Inv, $"copy {m.Copy.Pages} pages in {m.Copy.Batches} commands, {deviceTimeUs:0.###} µs device time, {step.WallMs:0.###} ms wall");
+            md.Append(Inv, $"copy {m.Copy.Pages} pages in {m.Copy.Batches} commands, {TimeUnit.Format(deviceTimeUs)} device time, {TimeUnit.Format(step.WallMs * 1000)} wall");
             md.Append(step.ErrorName is { } e ? $", error {e}.\n\n" : ".\n\n");
             var outcome = $"migrate-{label}-outcome.png";
             Outcome(step, to, Path.Combine(dir, outcome));
@@ -54,9 +57,13 @@ public static class RunReport
             if (timeline is not null)
             {
                 var copy = $"migrate-{label}-copy.png";
-                Copy(step, timeline, Path.Combine(dir, copy));
+                CopyChart.Write(step, timeline, deviceTimeUs, Path.Combine(dir, copy));
                 files.Add(copy);
                 md.Append(Inv, $"![copy engines of migrate #{label}]({copy})\n\n");
+                if (CopyUtilisation.Binned(timeline.Commands.Count))
+                {
+                    md.Append(Inv, $"({timeline.Commands.Count} commands are too many to draw one by one, so the chart shows each engine's busy fraction in {CopyUtilisation.Bins} equal time bins.)\n\n");
+                }
                 if (!timeline.Exact)
                 {
                     md.Append("(The per-command list could not be rebuilt from the pages that migrated, so the copy is one bar.)\n\n");
@@ -109,39 +116,12 @@ public static class RunReport
         }
         var bp = plot.Add.Bars(bars);
         bp.ValueLabelStyle.FontSize = 14;
+        PlotFonts.Apply(bp.ValueLabelStyle);
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, names.Count).Select(i => (double)i)], [.. names]);
         plot.Axes.Margins(bottom: 0);
         plot.YLabel("pages");
         plot.Title($"migrate #{RunCapture.Label(step)} → {to}: {m.Migrated} of {m.Requested} pages migrated{(step.ErrorName is { } e ? $" ({e})" : "")}");
         AtomicFile.Write(png, tmp => plot.SavePng(tmp, TablePlot.Width, TablePlot.Height));
-    }
-
-    private static void Copy(StepResult step, CopyTimeline t, string png)
-    {
-        var plot = new Plot();
-        PlotFonts.Apply(plot);
-        var palette = new ScottPlot.Palettes.Category10();
-        var bars = new List<Bar>();
-        for (var c = 0; c < t.Commands.Count; c++)
-        {
-            var cmd = t.Commands[c];
-            bars.Add(new Bar
-            {
-                Position = cmd.Engine,
-                ValueBase = cmd.StartUs,
-                Value = cmd.StartUs + cmd.DurationUs,
-                FillColor = palette.GetColor(c % 2 == 0 ? 0 : 9),
-                LineColor = Colors.Black,
-                Size = 0.6,
-            });
-        }
-        var bp = plot.Add.Bars(bars);
-        bp.Horizontal = true;
-        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, t.Engines).Select(i => (double)i)], [.. Enumerable.Range(0, t.Engines).Select(i => $"{t.Device} engine {i}")]);
-        plot.XLabel("device time (µs, copy-engine model)");
-        var copy = ((MigrateResult)step.Result).Copy;
-        plot.Title($"copy of migrate #{RunCapture.Label(step)}: {copy.Pages} pages, {copy.Batches} commands, {DeviceTimeUs(step):0.#} µs");
-        AtomicFile.Write(png, tmp => plot.SavePng(tmp, TablePlot.Width, Math.Max(260, 140 + 70 * t.Engines)));
     }
 
     private static void Phases(List<(StepResult Step, double StartUs, MigrateRecord? Record)> migrations, string png)
@@ -151,6 +131,7 @@ public static class RunReport
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         var phaseNames = new List<string>();
+        var unit = TimeUnit.For(migrations.Max(m => m.Record?.Phases.Sum(p => p.Microseconds) ?? 0));
         for (var m = 0; m < migrations.Count; m++)
         {
             var phases = migrations[m].Record?.Phases ?? [];
@@ -163,7 +144,7 @@ public static class RunReport
                     phaseNames.Add(ph.Phase);
                     k = phaseNames.Count - 1;
                 }
-                bars.Add(new Bar { Position = m, ValueBase = at, Value = at + ph.Microseconds, FillColor = palette.GetColor(k) });
+                bars.Add(new Bar { Position = m, ValueBase = unit.In(at), Value = unit.In(at + ph.Microseconds), FillColor = palette.GetColor(k) });
                 at += ph.Microseconds;
             }
         }
@@ -179,11 +160,10 @@ public static class RunReport
         plot.Axes.Bottom.SetTicks([.. ticks.Select(i => (double)i)], [.. ticks.Select(i => $"#{RunCapture.Label(migrations[i].Step)}")]);
         plot.XLabel("migrate step (index, or index.pass.inner in a repeat)");
         plot.Axes.Margins(bottom: 0);
-        plot.YLabel("wall time (µs)");
+        plot.YLabel($"wall time ({unit.Name})");
         plot.Title("migrate phases (wall clock, ECS pipeline)");
         AtomicFile.Write(png, tmp => plot.SavePng(tmp, TablePlot.Width, TablePlot.Height));
     }
 
-    /// <summary>The copy's device time as the result document shows it (rounded like every timing field).</summary>
-    private static double DeviceTimeUs(StepResult step) => ResultFields.CopyDeviceTimeUs.Read(step).Number;
+    private static double DeviceTimeUs(StepResult step) => ReportSummary.DeviceTimeUs(step);
 }

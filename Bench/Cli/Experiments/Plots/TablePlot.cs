@@ -6,8 +6,9 @@ using ScottPlot;
 namespace HmmEcs.Cli.Experiments.Plots;
 
 /// <summary>
-/// A line-and-marker plot of one table column against another, one series per value of a group column.
-/// A string x column is drawn as categories in order of first appearance.
+/// A line-and-marker plot of one table column against another, one series per value of a group column. Rows of
+/// a series with equal x are one point (<see cref="PointSummary"/>): the mean, with an error bar. A string x
+/// column is drawn as categories in order of first appearance.
 /// </summary>
 public static class TablePlot
 {
@@ -15,11 +16,22 @@ public static class TablePlot
     public const int Width = 900, Height = 540;
 
     /// <summary>
-    /// Renders the plot to <paramref name="png"/>; a missing or non-numeric y column is an <see cref="ArgumentException"/>.
+    /// Renders the plot to <paramref name="png"/>; a missing or non-numeric y column, or a non-positive value on a
+    /// log axis, is an <see cref="ArgumentException"/> naming the column, and nothing is written.
     /// <paramref name="axisTitle"/> names an axis after its column (the column's own name when not given).
     /// </summary>
-    public static void Write(ResultTable table, string x, string y, string? group, string? title, string png, Func<string, string>? axisTitle = null)
+    public static void Write(ResultTable table, string x, string y, string? group, string? title, string png,
+        Func<string, string>? axisTitle = null, PlotOptions? options = null)
     {
+        var plot = Build(table, x, y, group, title, axisTitle, options);
+        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+    }
+
+    /// <summary>The plot <see cref="Write"/> renders (tests look at its axes).</summary>
+    public static Plot Build(ResultTable table, string x, string y, string? group, string? title,
+        Func<string, string>? axisTitle = null, PlotOptions? options = null)
+    {
+        options ??= new PlotOptions();
         var xi = Column(table, x);
         var yi = Column(table, y);
         if (table.Columns[yi].Kind == ColumnKind.String)
@@ -28,6 +40,10 @@ public static class TablePlot
         }
         var gi = group is null ? -1 : Column(table, group);
         var categorical = table.Columns[xi].Kind == ColumnKind.String;
+        if (categorical && options.LogX)
+        {
+            throw new ArgumentException($"--logx: column '{x}' is text, not numbers");
+        }
         var categories = new List<string>();
         var series = new Dictionary<string, List<(double X, double Y)>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -54,38 +70,104 @@ public static class TablePlot
             {
                 xv = Number(row[xi]);
             }
+            var yv = Number(row[yi]);
+            RefuseNonPositive(options.LogX, "--logx", x, xv);
+            RefuseNonPositive(options.LogY, "--logy", y, yv);
             var key = gi < 0 ? y : $"{table.Columns[gi].Name}={Label(row[gi])}";
             if (!series.TryGetValue(key, out var points))
             {
                 series[key] = points = [];
                 order.Add(key);
             }
-            points.Add((xv, Number(row[yi])));
+            points.Add((xv, yv));
         }
         var plot = new Plot();
         PlotFonts.Apply(plot);
-        foreach (var key in order)
+        var palette = new ScottPlot.Palettes.Category10();
+        var legend = order.Count > 1 || group is not null;
+        double xLogMin = double.MaxValue, xLogMax = double.MinValue, yLogMin = double.MaxValue, yLogMax = double.MinValue;
+        for (var s = 0; s < order.Count; s++)
         {
-            var points = series[key];
-            points.Sort((a, b) => a.X.CompareTo(b.X));
-            var sc = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
-            sc.LegendText = key;
+            var summary = PointSummary.Aggregate(series[order[s]], options.Bars);
+            var xs = summary.Select(p => Scale(p.X, options.LogX)).ToArray();
+            var means = summary.Select(p => Scale(p.Mean, options.LogY)).ToArray();
+            var color = palette.GetColor(s);
+            var sc = plot.Add.Scatter(xs, means, color);
+            if (legend)
+            {
+                sc.LegendText = order[s];
+            }
             sc.MarkerSize = 7;
             sc.LineWidth = 2;
+            AddBars(plot, summary, options.LogX, options.LogY, color);
+            foreach (var p in summary)
+            {
+                xLogMin = Math.Min(xLogMin, Scale(p.X, options.LogX));
+                xLogMax = Math.Max(xLogMax, Scale(p.X, options.LogX));
+                yLogMin = Math.Min(yLogMin, Scale(BarLow(p, options.LogY), options.LogY));
+                yLogMax = Math.Max(yLogMax, Scale(p.High, options.LogY));
+            }
         }
         if (categorical)
         {
             plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
         }
-        plot.XLabel(axisTitle?.Invoke(x) ?? x);
-        plot.YLabel(axisTitle?.Invoke(y) ?? y);
+        else
+        {
+            AxisTicks.Apply(plot.Axes.Bottom, AxisTicks.IntegerTicks(table.Columns[xi].Kind, options.LogX), options.LogX, xLogMin, xLogMax);
+        }
+        AxisTicks.Apply(plot.Axes.Left, AxisTicks.IntegerTicks(table.Columns[yi].Kind, options.LogY), options.LogY, yLogMin, yLogMax);
+        plot.XLabel(AxisLabel(axisTitle?.Invoke(x) ?? x, options.LogX));
+        plot.YLabel(AxisLabel(axisTitle?.Invoke(y) ?? y, options.LogY));
         plot.Title(title ?? $"{y} by {x}{(group is null ? "" : $", per {group}")}");
-        if (order.Count > 1 || group is not null)
+        if (legend)
         {
             plot.ShowLegend();
         }
-        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+        return plot;
     }
+
+    /// <summary>One bar per point that stands for a spread (a single row, or <see cref="ErrorBars.None"/>, has none).</summary>
+    private static void AddBars(Plot plot, List<PointSummary> summary, bool logX, bool logY, Color color)
+    {
+        var spread = summary.Where(p => p.High > p.Low).ToList();
+        if (spread.Count == 0)
+        {
+            return;
+        }
+        var xs = spread.Select(p => Scale(p.X, logX)).ToList();
+        var means = spread.Select(p => Scale(p.Mean, logY)).ToList();
+        var below = spread.Select(p => Scale(p.Mean, logY) - Scale(BarLow(p, logY), logY)).ToList();
+        var above = spread.Select(p => Scale(p.High, logY) - Scale(p.Mean, logY)).ToList();
+        // Set by name: the constructor takes the positive errors before the negative ones.
+        var bars = new ScottPlot.Plottables.ErrorBar(xs, means, null, null, null, null)
+        {
+            YErrorNegative = below,
+            YErrorPositive = above,
+            LineWidth = 1.5f,
+            CapSize = 6,
+            Color = color,
+        };
+        plot.Add.Plottable(bars);
+    }
+
+    /// <summary>
+    /// The lower end of a point's bar as drawn: on a log axis a 95% interval can reach below zero although every
+    /// value is positive, so it stops at the smallest value instead.
+    /// </summary>
+    private static double BarLow(PointSummary p, bool logY) => logY && p.Low <= 0 ? p.Min : p.Low;
+
+    private static void RefuseNonPositive(bool log, string option, string column, double value)
+    {
+        if (log && !(value > 0))
+        {
+            throw new ArgumentException($"{option}: column '{column}' has the value {value.ToString("R", CultureInfo.InvariantCulture)}; a log axis needs every plotted value above 0");
+        }
+    }
+
+    private static double Scale(double v, bool log) => log ? Math.Log10(v) : v;
+
+    private static string AxisLabel(string title, bool log) => log ? $"{title}, log scale" : title;
 
     private static int Column(ResultTable table, string name)
     {

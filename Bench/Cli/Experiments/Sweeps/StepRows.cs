@@ -27,6 +27,9 @@ public sealed class StepRows
     private readonly HashSet<string> _ops;
     private readonly IReadOnlyList<ResultField> _fields;
 
+    // Columns titled by their own name although a result field may share it: a table's sweep parameters.
+    private readonly HashSet<string> _named = new(StringComparer.Ordinal);
+
     /// <summary>The table shape for steps with <paramref name="ops"/> on machines with <paramref name="devices"/>.</summary>
     public StepRows(IReadOnlyList<SweepParameter> parameters, IEnumerable<string> ops, IReadOnlyList<string> devices)
     {
@@ -55,7 +58,9 @@ public sealed class StepRows
         foreach (var p in parameters)
         {
             // A parameter path equal to another column's name (seed) is named set.PATH.
-            columns.Add(new TableColumn(taken.Contains(p.Path) ? $"set.{p.Path}" : p.Path, p.ColumnKind));
+            var name = taken.Contains(p.Path) ? $"set.{p.Path}" : p.Path;
+            columns.Add(new TableColumn(name, p.ColumnKind));
+            _named.Add(name);
         }
         columns.AddRange(Position);
         foreach (var f in fields)
@@ -97,7 +102,15 @@ public sealed class StepRows
                 devices.Add(device);
             }
         }
-        return new StepRows([], StepParser.Ops, devices);
+        var rows = new StepRows([], StepParser.Ops, devices);
+        // The sweep parameters sit between the identity columns and setupMs (see the class summary).
+        var first = table.IndexOf(Head[^1].Name) + 1;
+        var end = table.IndexOf(Position[0].Name);
+        for (var c = first; first > 0 && c < end; c++)
+        {
+            rows._named.Add(table.Columns[c].Name);
+        }
+        return rows;
     }
 
     /// <summary>The columns in order.</summary>
@@ -109,6 +122,10 @@ public sealed class StepRows
     /// </summary>
     public string AxisTitle(string column)
     {
+        if (_named.Contains(column))
+        {
+            return column;
+        }
         foreach (var f in _fields)
         {
             if (f.Path == column)

@@ -12,7 +12,7 @@ namespace HmmEcs.Cli.Experiments.Trace;
 /// open as is. Process 1 is the simulator on the wall clock: track 1 has one "X" event per step, track 2 the
 /// per-phase times of each migrate where the engine exposes them, and "C" counter events show each touch's
 /// faults. Process 2 is the copy engines in model time: one track per engine, one "X" event per copy command
-/// (rebuilt from the copy-engine model; see <see cref="CopyTimeline"/>), placed at the start of its migrate step or, when
+/// (as the ECS copy engine issued it, or rebuilt from the copy-engine model; see <see cref="CopyTimeline"/>), placed at the start of its migrate step or, when
 /// the device's previous copies are still running in model time, when they end.
 /// </summary>
 public static class ChromeTrace

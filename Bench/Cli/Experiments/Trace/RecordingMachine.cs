@@ -6,11 +6,19 @@ using HmmEcs.Systems.Migration;
 
 namespace HmmEcs.Cli.Experiments.Trace;
 
-/// <summary>What one <c>migrate</c> call did beyond its step result: the request, each page's outcome, and the phase times where the engine exposes them.</summary>
+/// <summary>
+/// What one <c>migrate</c> call did beyond its step result: the request, each page's outcome, and the phase times and
+/// copy commands where the engine exposes them.
+/// </summary>
 /// <param name="Request">The request as the runner made it.</param>
 /// <param name="PageOutcomes">Per page of the range: <see cref="MigrateReason.None"/> when it migrated (empty on error).</param>
 /// <param name="Phases">Per-phase wall times of the ECS engine's pipeline; empty for engines that do not expose them.</param>
-public sealed record MigrateRecord(MigrateRequest Request, MigrateReason[] PageOutcomes, IReadOnlyList<PhaseTime> Phases);
+/// <param name="Commands">
+/// The copy commands the device's copy engine issued for this migrate (ECS engine); null when the engine does not
+/// expose them or the migrate copied nothing.
+/// </param>
+public sealed record MigrateRecord(MigrateRequest Request, MigrateReason[] PageOutcomes, IReadOnlyList<PhaseTime> Phases,
+    IReadOnlyList<HmmEcs.Devices.Copy.CopyCommand>? Commands = null);
 
 /// <summary>
 /// An <see cref="IMachine"/> that forwards every call to another one and remembers each <c>migrate</c>
@@ -32,7 +40,11 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
     {
         var e = inner.Migrate(request, result);
         IReadOnlyList<PhaseTime> phases = inner is EcsMachine ecs ? [.. ecs.LastMigratePhaseTimes] : [];
-        Migrations.Add(new MigrateRecord(request, [.. result.PageOutcomes], phases));
+        // The engine keeps only its last submission's commands: a migrate that copied nothing left an older list there.
+        var commands = inner is EcsMachine issued && result.Copy.Pages > 0 && issued.LastCopyCommands.Length == result.Copy.Batches
+            ? issued.LastCopyCommands.ToArray()
+            : null;
+        Migrations.Add(new MigrateRecord(request, [.. result.PageOutcomes], phases, commands));
         return e;
     }
 
