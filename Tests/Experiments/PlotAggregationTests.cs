@@ -129,7 +129,7 @@ public sealed class PlotAggregationTests : ExperimentFiles
     {
         CsvTable.Write(Table(ColumnKind.Int64, ThreePerX()), At("t.csv"));
         Assert.Equal(2, Hmmecs("plot", At("t.csv"), "--x", "x", "--y", "y", "--bars", "sd", "--out", At("p.png")));
-        Assert.Contains("--bars sd: expected minmax, ci95 or none", Err.ToString());
+        Assert.Contains("hmmecs plot: --bars: Argument 'sd' not recognized. Must be one of: 'minmax' 'ci95' 'none'", Err.ToString());
     }
 
     [Fact]

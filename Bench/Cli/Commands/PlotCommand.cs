@@ -4,6 +4,10 @@ using HmmEcs.Cli.Experiments.Tables;
 
 namespace HmmEcs.Cli.Commands;
 
+/// <summary>The parsed options of <c>hmmecs plot</c>.</summary>
+internal sealed record PlotOptionsGiven(string Table, string X, string Y, string? Group, IReadOnlyList<string> Where, string? Title, string Out,
+    string? Bars, bool LogX, bool LogY);
+
 /// <summary>
 /// <c>hmmecs plot TABLE(.csv|.parquet) --x COL --y COL [--group COL] [--where COL=V …] [--bars minmax|ci95|none]
 /// [--logx] [--logy] [--title T] --out F.png</c>: a line/scatter picture of a sweep table, rows at equal x
@@ -11,40 +15,26 @@ namespace HmmEcs.Cli.Commands;
 /// </summary>
 internal static class PlotCommand
 {
-    public static int Execute(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Plots with the parsed options (<see cref="Line.PlotVerb"/> parses them).</summary>
+    public static int Execute(PlotOptionsGiven o, TextWriter stdout, TextWriter stderr)
     {
-        var o = OptionReader.Parse(args, ["--x", "--y", "--group", "--where", "--title", "--out", "--bars"], ["--logx", "--logy"], out var error);
-        if (o is null)
-        {
-            return Bad(stderr, error!);
-        }
         try
         {
-            if (o.Positional.Count != 1)
-            {
-                return Bad(stderr, "give one TABLE (.csv or .parquet)");
-            }
-            var x = o.One("--x");
-            var y = o.One("--y");
-            var png = o.One("--out");
-            if (x is null || y is null || png is null)
-            {
-                return Bad(stderr, "--x COL, --y COL and --out F.png are required");
-            }
-            var bars = o.One("--bars") switch
+            var (x, y, png) = (o.X, o.Y, o.Out);
+            var bars = o.Bars switch
             {
                 null or "minmax" => ErrorBars.MinMax,
                 "ci95" => ErrorBars.Ci95,
                 "none" => ErrorBars.None,
                 var b => throw new ArgumentException($"--bars {b}: expected minmax, ci95 or none"),
             };
-            var path = o.Positional[0];
+            var path = o.Table;
             if (!File.Exists(path))
             {
                 return Bad(stderr, $"cannot read {path}: no such file");
             }
             var table = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTable.Read(path) : CsvTable.Read(path);
-            foreach (var w in o.All("--where"))
+            foreach (var w in o.Where)
             {
                 table = Filter(table, w);
             }
@@ -61,8 +51,7 @@ internal static class PlotCommand
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");
             }
-            TablePlot.Write(table, x, y, o.One("--group"), o.One("--title"), png, StepRows.ForTable(table).AxisTitle,
-                new PlotOptions(bars, o.Has("--logx"), o.Has("--logy")));
+            TablePlot.Write(table, x, y, o.Group, o.Title, png, StepRows.ForTable(table).AxisTitle, new PlotOptions(bars, o.LogX, o.LogY));
             stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
             return HmmecsCommand.Ok;
         }

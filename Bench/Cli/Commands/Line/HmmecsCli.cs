@@ -42,7 +42,7 @@ internal static class HmmecsCli
             RunVerb.Build(createMachine),
             SweepVerb.Build(args),
             MergeVerb.Build(args),
-            PlotVerb.Build(args),
+            PlotVerb.Build(),
             SchemaVerb.Build(),
             CompletionVerb.Build(),
             HelpVerb.Build(),
