@@ -9,6 +9,7 @@ using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Running;
+using Spectre.Console;
 
 namespace HmmEcs.Cli.Commands;
 
@@ -82,7 +83,11 @@ public static class HmmecsCommand
             var start = Stopwatch.GetTimestamp();
             using var machine = createMachine(a.Engine, scenario.Machine);
             var setupMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            sink.Line(StepSummary.Setup(scenario.Machine, setupMs));
+            // On a terminal the bar shows the progress and the table at the end the steps; the lines are for pipes.
+            if (!interactive)
+            {
+                sink.Line(StepSummary.Setup(scenario.Machine, setupMs));
+            }
             sink.Tick();
             IMachine runOn = machine;
             if (a.ReportDir is not null || a.TraceFile is not null)
@@ -94,10 +99,17 @@ public static class HmmecsCommand
             return ScenarioRunner.Run(scenario, runOn, a.Check, s =>
             {
                 capture?.OnStep(s);
-                sink.Line(StepSummary.Line(s));
+                if (!interactive)
+                {
+                    sink.Line(StepSummary.Line(s));
+                }
                 sink.Tick();
             }, setupMs);
         });
+        if (interactive)
+        {
+            StepTable.Write(AnsiConsole.Console, scenario.Machine, result);
+        }
         if (a.JsonOut is { } outPath)
         {
             var text = result.ToJsonString();

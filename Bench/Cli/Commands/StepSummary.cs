@@ -7,30 +7,80 @@ using HmmEcs.Systems.ScenarioLanguage.Running.Fields;
 
 namespace HmmEcs.Cli.Commands;
 
-/// <summary>The readable one-line-per-step summary <c>hmmecs run</c> prints.</summary>
+/// <summary>The readable one-line-per-step summary <c>hmmecs run</c> prints, and its parts for the terminal's table (<see cref="StepTable"/>).</summary>
 internal static class StepSummary
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The line before the steps: what the machine holds and how long building it took.</summary>
-    public static string Setup(MachineConfig machine, double setupMs)
+    public static string Setup(MachineConfig machine, double setupMs) =>
+        string.Create(Inv, $"{"",8} {"setup",-9} {Machine(machine)}  {SetupMs(setupMs)} ms");
+
+    /// <summary>What the machine holds: RAM and each device, in pages.</summary>
+    public static string Machine(MachineConfig machine)
     {
         var b = new StringBuilder();
-        b.Append(Inv, $"{"",8} {"setup",-9} ram {machine.RamPages} pages");
+        b.Append(Inv, $"ram {machine.RamPages} pages");
         foreach (var d in machine.DeviceList)
         {
             b.Append(Inv, $", {d.Name} {d.Pages} pages");
         }
-        b.Append(Inv, $"  {ResultFields.RoundTiming(setupMs)} ms");
         return b.ToString();
     }
 
-    /// <summary>One line: index (and repeat position), op, key numbers, error, misses.</summary>
+    /// <summary>The machine's build time in milliseconds, rounded as the result document rounds it.</summary>
+    public static string SetupMs(double setupMs) => ResultFields.RoundTiming(setupMs).ToString(Inv);
+
+    /// <summary>One line: index (and repeat position), op, key numbers, wall time, error, misses.</summary>
     public static string Line(StepResult s)
     {
         var b = new StringBuilder();
-        var at = s.Label;
-        b.Append(Inv, $"{at,8} {s.Op,-9}");
+        b.Append(Inv, $"{s.Label,8} {s.Op,-9}");
+        AppendNumbers(b, s);
+        b.Append(Inv, $"  {WallMs(s)} ms");
+        foreach (var note in Notes(s))
+        {
+            b.Append("  ").Append(note);
+        }
+        return b.ToString();
+    }
+
+    /// <summary>The step's key numbers, as in <see cref="Line"/> (empty for an op that reports none).</summary>
+    public static string Numbers(StepResult s)
+    {
+        var b = new StringBuilder();
+        AppendNumbers(b, s);
+        return b.Length == 0 ? "" : b.ToString(1, b.Length - 1); // each part starts with its separating space
+    }
+
+    /// <summary>The step's wall time in milliseconds, as in <see cref="Line"/>.</summary>
+    public static string WallMs(StepResult s) => s.WallMs.ToString("0.###", Inv);
+
+    /// <summary>What went wrong, as in <see cref="Line"/>: the error, broken invariants, the check's details, each expectation miss.</summary>
+    public static IReadOnlyList<string> Notes(StepResult s)
+    {
+        var notes = new List<string>();
+        if (s.ErrorName is { } e)
+        {
+            notes.Add($"error {e}");
+        }
+        if (s.Invariants is { Violations: > 0 } inv)
+        {
+            notes.Add(string.Create(Inv, $"INVARIANTS BROKEN ({inv.Violations}): {string.Join("; ", inv.Details.Take(3))}"));
+        }
+        if (s.Result is CheckResult { Details.Count: > 0 } check)
+        {
+            notes.Add(string.Join("; ", check.Details.Take(3)));
+        }
+        foreach (var miss in s.ExpectFailures)
+        {
+            notes.Add($"MISS {miss}");
+        }
+        return notes;
+    }
+
+    private static void AppendNumbers(StringBuilder b, StepResult s)
+    {
         switch (s.Result)
         {
             case TouchResult { Faults: var f }:
@@ -75,24 +125,6 @@ internal static class StepSummary
                 b.Append(Inv, $" states none {r.None} read {r.Read} write {r.Write} huge {r.Huge} device-local {r.DeviceLocal} device-remote {r.DeviceRemote}");
                 break;
         }
-        b.Append(Inv, $"  {s.WallMs:0.###} ms");
-        if (s.ErrorName is { } e)
-        {
-            b.Append(Inv, $"  error {e}");
-        }
-        if (s.Invariants is { Violations: > 0 } inv)
-        {
-            b.Append(Inv, $"  INVARIANTS BROKEN ({inv.Violations}): {string.Join("; ", inv.Details.Take(3))}");
-        }
-        if (s.Result is CheckResult { Details.Count: > 0 } check)
-        {
-            b.Append(Inv, $"  {string.Join("; ", check.Details.Take(3))}");
-        }
-        foreach (var miss in s.ExpectFailures)
-        {
-            b.Append(Inv, $"  MISS {miss}");
-        }
-        return b.ToString();
     }
 
     private static void Migrate(StringBuilder b, StepResult s, MigrateResult m)

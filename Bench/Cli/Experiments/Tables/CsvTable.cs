@@ -1,15 +1,20 @@
 using System.Globalization;
 using System.Text;
+using nietras.SeparatedValues;
 
 namespace HmmEcs.Cli.Experiments.Tables;
 
 /// <summary>
-/// CSV in the invariant culture with a header row (RFC 4180 quoting). A null string is an empty cell; an
-/// empty string is <c>""</c>, so a round trip keeps the difference. Doubles use the shortest round-trip form.
+/// CSV in the invariant culture with a header row (RFC 4180 quoting), read and written through Sep. A null string
+/// is an empty cell; an empty string is <c>""</c>, so a round trip keeps the difference. Doubles use the shortest
+/// round-trip form.
 /// </summary>
 public static class CsvTable
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    // Sep's default separator is ';' and its reader can guess one; our files are always comma-separated.
+    private static readonly Sep Comma = Sep.New(',');
 
     /// <summary>Writes <paramref name="table"/> to <paramref name="path"/>.</summary>
     public static void Write(ResultTable table, string path)
@@ -18,180 +23,197 @@ public static class CsvTable
         Write(table, w);
     }
 
-    /// <summary>Writes <paramref name="table"/> as CSV text to <paramref name="w"/>.</summary>
+    /// <summary>Writes <paramref name="table"/> as CSV text to <paramref name="w"/>, each record ended by <c>\n</c>.</summary>
     public static void Write(ResultTable table, TextWriter w)
     {
-        for (var c = 0; c < table.Columns.Count; c++)
+        // Sep ends rows with TextWriter.WriteLine; the files are the same bytes on every platform only with '\n'.
+        var newLine = w.NewLine;
+        w.NewLine = "\n";
+        try
         {
-            w.Write(c == 0 ? "" : ",");
-            w.Write(Quote(table.Columns[c].Name));
-        }
-        w.Write('\n');
-        foreach (var row in table.Rows)
-        {
-            for (var c = 0; c < row.Length; c++)
+            // Escape stays off: Sep's escaping quotes only separators, quotes and line breaks, but the reader must
+            // also tell "" from a null and " 5" from the number 5, so Quote decides and Sep writes the text as is.
+            // The header goes out as the first row: Sep's own header would key the columns by name.
+            using var writer = Comma.Writer(o => o with { WriteHeader = false, CultureInfo = Inv }).To(w, leaveOpen: true);
+            using (var header = writer.NewRow())
             {
-                w.Write(c == 0 ? "" : ",");
-                w.Write(row[c] switch
+                for (var c = 0; c < table.Columns.Count; c++)
                 {
-                    null => "",
-                    long l => l.ToString(Inv),
-                    double d => d.ToString("R", Inv),
-                    string s => s.Length == 0 ? "\"\"" : Quote(s),
-                    var o => Quote(Convert.ToString(o, Inv) ?? ""),
-                });
+                    header[c].Set(Quote(table.Columns[c].Name));
+                }
             }
-            w.Write('\n');
+            foreach (var cells in table.Rows)
+            {
+                using var row = writer.NewRow();
+                for (var c = 0; c < cells.Length; c++)
+                {
+                    var col = row[c];
+                    switch (cells[c])
+                    {
+                        case null:
+                            col.Set(ReadOnlySpan<char>.Empty);
+                            break;
+                        case long l:
+                            col.Format(l);
+                            break;
+                        case double d:
+                            col.Format(d, "R");
+                            break;
+                        case string s:
+                            col.Set(s.Length == 0 ? "\"\"" : Quote(s));
+                            break;
+                        case var o:
+                            col.Set(Quote(Convert.ToString(o, Inv) ?? ""));
+                            break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            w.NewLine = newLine;
         }
     }
 
     /// <summary>
-    /// Reads a CSV written by <see cref="Write(ResultTable, string)"/> (or any header-first CSV). Column kinds
-    /// are inferred from the non-empty cells: all integers → Int64, all numbers → Double, else String (an empty cell is null).
+    /// Reads a CSV written by <see cref="Write(ResultTable, string)"/> (or any comma-separated, header-first CSV,
+    /// LF or CRLF; blank lines are skipped). Column kinds are inferred from the non-empty cells: all integers →
+    /// Int64, all numbers → Double, else String; a quoted cell makes its column String, and a column with no
+    /// non-empty cell is String. An empty cell is null.
     /// </summary>
+    /// <exception cref="InvalidDataException">The file is empty, or a row's cell count differs from the header's (the message names the line).</exception>
     public static ResultTable Read(string path)
     {
-        var records = Parse(File.ReadAllText(path));
-        if (records.Count == 0)
+        // Unescape stays off so a cell's quotes are still there to see: they make the difference between "" and a
+        // null, and they make a column text. The column count is checked here, to name the line in the message.
+        using var reader = Comma.Reader(o => o with { HasHeader = false, DisableColCountCheck = true }).FromFile(path);
+        string[]? names = null;
+        Inference[] kinds = [];
+        var cells = new List<Cell[]>();
+        foreach (var row in reader)
+        {
+            if (row.Span.Length == 0)
+            {
+                continue;
+            }
+            if (names is null)
+            {
+                names = new string[row.ColCount];
+                for (var c = 0; c < names.Length; c++)
+                {
+                    names[c] = Unquote(row[c].Span).Text ?? "";
+                }
+                kinds = new Inference[names.Length];
+                continue;
+            }
+            if (row.ColCount != names.Length)
+            {
+                throw new InvalidDataException($"{path}: line {row.LineNumberFrom} has {row.ColCount} cells, the header has {names.Length}");
+            }
+            var record = new Cell[names.Length];
+            for (var c = 0; c < record.Length; c++)
+            {
+                record[c] = Unquote(row[c].Span);
+                kinds[c].See(record[c]);
+            }
+            cells.Add(record);
+        }
+        if (names is null)
         {
             throw new InvalidDataException($"{path}: empty CSV (no header row)");
         }
-        var header = records[0];
-        var columns = new TableColumn[header.Count];
-        for (var c = 0; c < header.Count; c++)
+        var columns = new TableColumn[names.Length];
+        for (var c = 0; c < columns.Length; c++)
         {
-            columns[c] = new TableColumn(header[c].Text ?? "", Infer(records, c));
+            columns[c] = new TableColumn(names[c], kinds[c].Kind);
         }
         var table = new ResultTable(columns);
-        for (var r = 1; r < records.Count; r++)
+        foreach (var record in cells)
         {
-            var rec = records[r];
-            if (rec.Count != columns.Length)
-            {
-                throw new InvalidDataException($"{path}: line {r + 1} has {rec.Count} cells, the header has {columns.Length}");
-            }
-            var row = new object?[columns.Length];
+            var values = new object?[columns.Length];
             for (var c = 0; c < columns.Length; c++)
             {
-                var text = rec[c].Text;
-                row[c] = columns[c].Kind switch
+                var text = record[c].Text;
+                values[c] = columns[c].Kind switch
                 {
                     ColumnKind.Int64 => text is null ? null : long.Parse(text, Inv),
                     ColumnKind.Double => text is null ? null : double.Parse(text, Inv),
                     _ => text,
                 };
             }
-            table.Add(row);
+            table.Add(values);
         }
         return table;
     }
 
-    private static ColumnKind Infer(List<List<Cell>> records, int c)
-    {
-        var kind = ColumnKind.Int64;
-        var any = false;
-        for (var r = 1; r < records.Count; r++)
-        {
-            if (c >= records[r].Count)
-            {
-                continue;
-            }
-            var cell = records[r][c];
-            if (cell.Quoted)
-            {
-                return ColumnKind.String;
-            }
-            if (cell.Text is null)
-            {
-                continue; // an empty cell is a null of any kind
-            }
-            any = true;
-            if (kind == ColumnKind.Int64 && !long.TryParse(cell.Text, NumberStyles.Integer, Inv, out _))
-            {
-                kind = ColumnKind.Double;
-            }
-            if (kind == ColumnKind.Double && !double.TryParse(cell.Text, NumberStyles.Float, Inv, out _))
-            {
-                return ColumnKind.String;
-            }
-        }
-        // A column of empty cells only (no error in any row) reads as text.
-        return any ? kind : ColumnKind.String;
-    }
-
+    /// <summary>A cell's text (null when empty and unquoted) and whether it was quoted.</summary>
     private readonly record struct Cell(string? Text, bool Quoted);
 
-    private static List<List<Cell>> Parse(string text)
+    /// <summary>The narrowest kind that holds every non-empty cell of a column seen so far.</summary>
+    private struct Inference
     {
-        var records = new List<List<Cell>>();
-        var record = new List<Cell>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        var i = 0;
-        var atRecordStart = true;
-        while (i < text.Length)
+        private bool _any;
+        private bool _notInt;
+        private bool _text;
+
+        public readonly ColumnKind Kind => !_any || _text ? ColumnKind.String : _notInt ? ColumnKind.Double : ColumnKind.Int64;
+
+        public void See(Cell cell)
         {
-            var ch = text[i];
-            if (ch == '"' && cell.Length == 0 && !quoted)
+            if (_text)
             {
-                quoted = true;
-                i++;
-                while (i < text.Length)
-                {
-                    if (text[i] == '"')
-                    {
-                        if (i + 1 < text.Length && text[i + 1] == '"')
-                        {
-                            cell.Append('"');
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    cell.Append(text[i++]);
-                }
-                atRecordStart = false;
-                continue;
+                return;
             }
-            if (ch == ',')
+            if (cell.Quoted)
             {
-                record.Add(Finish(cell, quoted));
-                quoted = false;
-                atRecordStart = false;
-                i++;
-                continue;
+                _text = true;
+                return;
             }
-            if (ch is '\n' or '\r')
+            if (cell.Text is not { } text)
             {
-                if (!atRecordStart || record.Count > 0)
-                {
-                    record.Add(Finish(cell, quoted));
-                    records.Add(record);
-                    record = [];
-                }
-                quoted = false;
-                atRecordStart = true;
-                i += ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 1;
-                continue;
+                return; // an empty cell is a null of any kind
             }
-            cell.Append(ch);
-            atRecordStart = false;
-            i++;
+            _any = true;
+            if (!_notInt && !long.TryParse(text, NumberStyles.Integer, Inv, out _))
+            {
+                _notInt = true;
+            }
+            if (_notInt && !double.TryParse(text, NumberStyles.Float, Inv, out _))
+            {
+                _text = true;
+            }
         }
-        if (!atRecordStart || record.Count > 0)
-        {
-            record.Add(Finish(cell, quoted));
-            records.Add(record);
-        }
-        return records;
     }
 
-    private static Cell Finish(StringBuilder cell, bool quoted)
+    /// <summary>
+    /// A raw cell as Sep split it, quotes and all: RFC 4180 unescaping (a pair of quotes inside quotes is one quote),
+    /// done here because Sep's own unescaping would hide whether the cell was quoted.
+    /// </summary>
+    private static Cell Unquote(ReadOnlySpan<char> raw)
     {
-        var text = cell.Length == 0 && !quoted ? null : cell.ToString();
-        cell.Clear();
-        return new Cell(text, quoted);
+        if (raw.IsEmpty || raw[0] != '"')
+        {
+            return new Cell(raw.IsEmpty ? null : raw.ToString(), false);
+        }
+        var b = new StringBuilder(raw.Length);
+        var inside = false;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] != '"')
+            {
+                b.Append(raw[i]);
+            }
+            else if (inside && i + 1 < raw.Length && raw[i + 1] == '"')
+            {
+                b.Append('"');
+                i++;
+            }
+            else
+            {
+                inside = !inside;
+            }
+        }
+        return new Cell(b.ToString(), true);
     }
 
     private static string Quote(string s) =>
