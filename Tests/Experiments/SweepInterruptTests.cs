@@ -28,6 +28,7 @@ public sealed class SweepInterruptTests : ExperimentFiles
 
     [Theory]
     [InlineData("INT")]
+    [InlineData("TERM")]
     [InlineData("KILL")]
     public void AStoppedSweepResumesToTheUninterruptedTables(string signal)
     {
@@ -43,7 +44,7 @@ public sealed class SweepInterruptTests : ExperimentFiles
         Assert.False(manifest["complete"]!.GetValue<bool>());
         var runs = Directory.GetFiles(Path.Combine(outDir, "runs"), "run-*.json");
         Assert.InRange(runs.Length, 3, 39);
-        if (signal == "INT")
+        if (signal is "INT" or "TERM")
         {
             Assert.Equal(130, exit);
             // The tables of the runs finished so far are written, and agree with the manifest.

@@ -27,19 +27,38 @@ public sealed class MemoryEstimateTests : ExperimentFiles
         var bytes = MemoryEstimate.Bytes(ScenarioLoader.Parse(Two.Replace("{ \"steps\"", "{ \"payload\": \"bytes\", \"steps\""), "t"), "ecs");
         Assert.True(forked > one);
         Assert.True(bytes > one + 8_000_000_000L, "bytes payload: 4096 bytes a written page, twice while it is copied");
-        var huge = MemoryEstimate.Bytes(ScenarioLoader.Parse("""{ "ram": { "pages": 9000000000000000000 }, "steps": [] }""", "t"), "ecs");
+        // A host may build a scenario in code past the file limits: the estimate saturates instead of wrapping.
+        var huge = MemoryEstimate.Bytes(new HmmEcs.Systems.ScenarioLanguage.Model.Scenario("t", new HmmEcs.Systems.Machine.MachineConfig(9_000_000_000_000_000_000), []), "ecs");
         Assert.Equal(long.MaxValue, huge);
     }
 
-    [Fact]
-    public void ASweepOfRunsLargerThanMemoryRunsOneAtATimeAndSaysWhy()
+    [Theory]
+    [InlineData(null, 1_500_000_000L, 24_000_000_000L, 2, 2, "jobs 2: 2 cores, one run needs about 1.5 GB of 24 GB available")]
+    [InlineData(null, 1_500_000_000L, 24_000_000_000L, 64, 14, "jobs 14: 64 cores, one run needs about 1.5 GB of 24 GB available, so 14 at a time")]
+    [InlineData(null, 30_000_000_000L, 24_000_000_000L, 8, 1, ", so 1 at a time")]
+    [InlineData(4, 10_000_000_000L, 24_000_000_000L, 8, 4, "WARNING: 4 at a time may not fit, 2 would")]
+    public void TheDefaultJobsAreTheCoresCappedByMemory(int? given, long need, long available, int cores, int jobs, string line)
     {
-        // 10^12 RAM pages: no machine holds it; shard 1 of 2 of a one-run sweep runs nothing, so only the plan is judged.
-        var file = Write("huge.json", """{ "ram": { "pages": 1000000000000 }, "steps": [ { "op": "stats" } ] }""");
-        Assert.Equal(0, Hmmecs("sweep", file, "--set", "seed=1", "--shard", "1/2", "--out", At("out")));
-        Assert.Contains("jobs 1: ", Out.ToString());
-        Assert.Contains("one run needs about 42000.05 GB", Out.ToString());
-        Assert.Equal(0, Hmmecs("sweep", file, "--set", "seed=1", "--shard", "1/2", "--out", At("out2"), "--jobs", "2"));
-        Assert.Contains("WARNING: 2 at a time may not fit, 1 would", Out.ToString());
+        var (n, text) = HmmEcs.Cli.Commands.SweepCommand.Jobs(given, need, available, cores);
+        Assert.Equal(jobs, n);
+        Assert.Contains(line, text);
+    }
+
+    [Fact]
+    public void ARunThatCannotFitIsRefusedBeforeAnythingIsBuilt()
+    {
+        // 10^9 RAM frames (the most a file may ask for): about 42 GB by the estimate.
+        var file = Write("big.json", """{ "ram": { "pages": 1000000000 }, "steps": [ { "op": "stats" } ] }""");
+        var need = MemoryEstimate.Bytes(ScenarioLoader.LoadFile(file), "ecs");
+        if (need <= AvailableMemory.Bytes())
+        {
+            return; // a machine this large would run it; the refusal is for the ones that cannot
+        }
+        Assert.Equal(2, Hmmecs("run", file));
+        Assert.Contains("the run needs about 42", Err.ToString());
+        Assert.Contains("nothing ran", Err.ToString());
+        Assert.Equal(2, Hmmecs("sweep", file, "--set", "seed=1,2", "--out", At("out")));
+        Assert.Contains("one run needs about 42", Err.ToString());
+        Assert.False(Directory.Exists(At("out")));
     }
 }

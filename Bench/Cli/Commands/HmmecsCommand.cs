@@ -8,6 +8,7 @@ using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.ScenarioLanguage;
 using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
+using HmmEcs.Systems.ScenarioLanguage.Resources;
 using HmmEcs.Systems.ScenarioLanguage.Running;
 using Spectre.Console;
 
@@ -62,6 +63,14 @@ public static class HmmecsCommand
         var scenario = a.File is null
             ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName)
             : ScenarioLoader.LoadFile(a.File);
+        // Refused before anything is allocated: a machine that does not fit would end in an out-of-memory kill.
+        var need = MemoryEstimate.Bytes(scenario, a.Engine);
+        var available = AvailableMemory.Bytes();
+        if (need > available)
+        {
+            stderr.WriteLine($"hmmecs run: {a.File ?? Quickstart.FileName}: the run needs about {MemoryEstimate.Describe(need)} (estimated from the file) and {MemoryEstimate.Describe(available)} are available; nothing ran");
+            return Invalid;
+        }
         var jsonToStdout = a.JsonOut == "-";
         // Every output is checked before the machine is built: a long run must not end in "cannot write".
         var problem = (a.JsonOut is { } j && !jsonToStdout ? OutputPaths.FileProblem(j) : null)

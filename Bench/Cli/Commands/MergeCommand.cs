@@ -30,7 +30,7 @@ internal static class MergeCommand
             foreach (var dir in dirs)
             {
                 var manifest = SweepManifest.TryRead(Path.Combine(dir, SweepOutput.ManifestName))
-                    ?? throw new SweepException($"{dir}: no sweep manifest ({SweepOutput.ManifestName}) of this hmmecs: not a sweep output directory");
+                    ?? throw new SweepException($"{dir}: no readable sweep manifest ({SweepOutput.ManifestName} missing, damaged, or of another hmmecs): not a sweep output directory");
                 first ??= manifest;
                 if (manifest.Plan != first.Plan)
                 {
@@ -81,7 +81,7 @@ internal static class MergeCommand
             {
                 merged.Add(r);
             }
-            Directory.CreateDirectory(Path.Combine(outDir, SweepOutput.RunsFolder));
+            SweepOutput.MakeRunsFolder(outDir);
             foreach (var (run, dir) in owner)
             {
                 for (var r = 0; r < first.Repeat; r++)

@@ -4,6 +4,7 @@ using HmmEcs.Cli.Experiments.Progress;
 using HmmEcs.Cli.Experiments.Sweeps;
 using HmmEcs.Cli.Experiments.Tables;
 using HmmEcs.Systems.ScenarioLanguage;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
 using HmmEcs.Systems.ScenarioLanguage.Model;
 using HmmEcs.Systems.ScenarioLanguage.Resources;
 using HmmEcs.Systems.ScenarioLanguage.Running;
@@ -49,17 +50,16 @@ internal static class SweepCommand
                 parameters.Add(SweepParameter.Parse(set));
             }
             var file = o.File;
-            string text;
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(file);
-                text = System.Text.Encoding.UTF8.GetString(bytes);
+                bytes = ScenarioLoader.ReadBytes(file);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (ScenarioException e)
             {
-                return Bad(stderr, $"cannot read {file}: {OneLine(e.Message)}");
+                return Bad(stderr, e.Message);
             }
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
             SweepPlan plan;
             try
             {
@@ -81,7 +81,17 @@ internal static class SweepCommand
             }
             // The columns come from every run of the sweep, so that all shards write the same table shape.
             var rows = StepRows.For(plan.Parameters, scenarios);
-            var (jobs, memory) = Jobs(jobsGiven, scenarios, engine);
+            long need = 0;
+            foreach (var sc in scenarios)
+            {
+                need = Math.Max(need, MemoryEstimate.Bytes(sc, engine));
+            }
+            var available = AvailableMemory.Bytes();
+            if (need > available)
+            {
+                return Bad(stderr, $"{file}: one run needs about {MemoryEstimate.Describe(need)} (estimated from the file) and {MemoryEstimate.Describe(available)} are available; nothing ran");
+            }
+            var (jobs, memory) = Jobs(jobsGiven, need, available, Environment.ProcessorCount);
             stdout.WriteLine(memory);
             var ids = mine.Order().ToArray();
             var manifest = new SweepManifest(file, Provenance.Sha256(bytes), engine, plan, $"{shard}/{shards}", ids, repeat, warmup);
@@ -186,16 +196,9 @@ internal static class SweepCommand
     /// the memory available (a sweep of 10M-page runs on a many-core node must not start one per core). Gives the line
     /// that says how it was chosen.
     /// </summary>
-    private static (int Jobs, string Line) Jobs(int? given, IReadOnlyList<Scenario> scenarios, string engine)
+    internal static (int Jobs, string Line) Jobs(int? given, long need, long available, int cores)
     {
-        long need = 0;
-        foreach (var s in scenarios)
-        {
-            need = Math.Max(need, MemoryEstimate.Bytes(s, engine));
-        }
-        var available = AvailableMemory.Bytes();
         var fit = (int)Math.Clamp(available / 10 * 9 / Math.Max(need, 1), 1, int.MaxValue);
-        var cores = Environment.ProcessorCount;
         var jobs = given ?? Math.Min(cores, fit);
         var memory = $"one run needs about {MemoryEstimate.Describe(need)} of {MemoryEstimate.Describe(available)} available";
         var line = given is not null

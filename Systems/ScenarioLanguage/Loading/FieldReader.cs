@@ -100,8 +100,8 @@ internal readonly struct FieldReader
         return x;
     }
 
-    /// <summary>A number field (fractions allowed) with a lower bound, exclusive or inclusive.</summary>
-    public double Number(string field, double fallback, double min, bool exclusive)
+    /// <summary>A number field (fractions allowed) with a lower bound, exclusive or inclusive, and an upper bound.</summary>
+    public double Number(string field, double fallback, double min, bool exclusive, double max = double.MaxValue)
     {
         if (!_obj.TryGetProperty(field, out var v))
         {
@@ -114,6 +114,10 @@ internal readonly struct FieldReader
         if (exclusive ? x <= min : x < min)
         {
             throw new ScenarioException(Child(field), exclusive ? $"must be greater than {min}" : $"must be at least {min}");
+        }
+        if (x > max)
+        {
+            throw new ScenarioException(Child(field), $"must be at most {max} (docs/scenarios.md, \"Limits\")");
         }
         return x;
     }
@@ -167,7 +171,20 @@ internal readonly struct FieldReader
         {
             throw new ScenarioException(path, $"must be a string, got {Describe(v)}");
         }
-        var s = v.GetString()!;
+        // A lone UTF-16 surrogate (\ud800) cannot become a .NET string that later writes back as JSON.
+        string s;
+        try
+        {
+            s = v.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ScenarioException(path, "must be valid Unicode (it holds a lone surrogate)");
+        }
+        if (s.Length > ScenarioLimits.MaxStringLength)
+        {
+            throw new ScenarioException(path, $"is {s.Length} characters long; at most {ScenarioLimits.MaxStringLength} (docs/scenarios.md, \"Limits\")");
+        }
         return s.Length > 0 ? s : throw new ScenarioException(path, "must not be empty");
     }
 

@@ -32,19 +32,66 @@ public static class ScenarioLoader
         MaxDepth = 64,
     };
 
-    /// <summary>Loads and validates the file at <paramref name="path"/>; its name defaults to the file name.</summary>
-    public static Scenario LoadFile(string path)
+    /// <summary>
+    /// Loads and validates the file at <paramref name="path"/> (<c>-</c>: standard input); its name defaults to the
+    /// file name (<c>stdin</c>). Only a regular file of at most <see cref="ScenarioLimits.MaxFileBytes"/> is read: a
+    /// directory, a FIFO or a device file (which could block or never end) is refused without being opened.
+    /// </summary>
+    public static Scenario LoadFile(string path) =>
+        Parse(System.Text.Encoding.UTF8.GetString(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>The bytes of a scenario file under <see cref="LoadFile"/>'s rules (<c>-</c>: standard input); a refusal is a <see cref="ScenarioException"/>.</summary>
+    public static byte[] ReadBytes(string path)
     {
-        string text;
+        if (path == "-")
+        {
+            using var stdin = Console.OpenStandardInput();
+            return ReadCapped(stdin, "standard input");
+        }
         try
         {
-            text = File.ReadAllText(path);
+            if (Directory.Exists(path))
+            {
+                throw new ScenarioException("", $"cannot read {path}: it is a directory");
+            }
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                throw new ScenarioException("", $"cannot read {path}: no such file");
+            }
+            // FIFOs, character devices and /proc files report no length: reading them could block or run forever.
+            if (info.Length == 0)
+            {
+                throw new ScenarioException("", $"cannot read {path}: it is empty, or not a regular file (a FIFO or a device)");
+            }
+            if (info.Length > ScenarioLimits.MaxFileBytes)
+            {
+                throw new ScenarioException("", $"cannot read {path}: {info.Length} bytes; a scenario file holds at most {ScenarioLimits.MaxFileBytes} (docs/scenarios.md, \"Limits\")");
+            }
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return ReadCapped(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ScenarioException("", $"cannot read {path}: {e.Message}");
         }
-        return Parse(text, Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>The stream's bytes, refused past <see cref="ScenarioLimits.MaxFileBytes"/> (a file may grow while it is read).</summary>
+    private static byte[] ReadCapped(Stream stream, string what)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + n > ScenarioLimits.MaxFileBytes)
+            {
+                throw new ScenarioException("", $"cannot read {what}: more than {ScenarioLimits.MaxFileBytes} bytes (docs/scenarios.md, \"Limits\")");
+            }
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>Parses and validates scenario JSON; <paramref name="defaultName"/> is used when it has no <c>name</c>.</summary>
@@ -76,17 +123,19 @@ public static class ScenarioLoader
         var ramPages = 1_048_576L;
         if (r.TryGet("ram", out var ram))
         {
-            ramPages = new FieldReader(ram, "ram", RamFields, "ram").Integer("pages", null, 1);
+            ramPages = new FieldReader(ram, "ram", RamFields, "ram").Integer("pages", null, 1, ScenarioLimits.MaxFrames);
         }
-        var devices = Devices(r);
+        var devices = Devices(r, ramPages);
         var steps = r.Required("steps");
         var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)));
         var list = parser.ParseList(steps, "steps");
+        CheckTotals(list);
         return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices), list);
     }
 
-    private static List<DeviceConfig> Devices(FieldReader top)
+    private static List<DeviceConfig> Devices(FieldReader top, long ramPages)
     {
+        var frames = ramPages;
         var list = new List<DeviceConfig>();
         if (!top.TryGet("devices", out var array))
         {
@@ -104,15 +153,20 @@ public static class ScenarioLoader
             var name = r.RequiredString("name");
             list.Add(new DeviceConfig(
                 name,
-                r.Integer("pages", null, 1),
-                r.Int32("chunkPages", DeviceConfig.DefaultChunkPages, 1),
+                r.Integer("pages", null, 1, ScenarioLimits.MaxFrames),
+                (int)r.Integer("chunkPages", DeviceConfig.DefaultChunkPages, 1, ScenarioLimits.MaxBatchPages),
                 r.Choice("allocation", Allocations, 0) == 1 ? DeviceAllocation.Chunk : DeviceAllocation.Page,
                 r.Choice("memory", Memories, 0) == 1,
                 r.Bool("movable", true),
-                r.Int32("copyEngines", CopyParams.DefaultEngines, 1),
-                r.Number("bandwidthGBps", CopyParams.DefaultBandwidthGBps, 0, exclusive: true),
-                r.Number("latencyUs", CopyParams.DefaultLatencyUs, 0, exclusive: false),
-                r.Int32("maxBatchPages", CopyParams.DefaultMaxBatchPages, 1)));
+                (int)r.Integer("copyEngines", CopyParams.DefaultEngines, 1, ScenarioLimits.MaxCopyEngines),
+                r.Number("bandwidthGBps", CopyParams.DefaultBandwidthGBps, ScenarioLimits.MinBandwidthGBps, exclusive: false, ScenarioLimits.MaxBandwidthGBps),
+                r.Number("latencyUs", CopyParams.DefaultLatencyUs, 0, exclusive: false, ScenarioLimits.MaxLatencyUs),
+                (int)r.Integer("maxBatchPages", CopyParams.DefaultMaxBatchPages, 1, ScenarioLimits.MaxBatchPages)));
+            frames += list[^1].Pages;
+            if (frames > ScenarioLimits.MaxFrames)
+            {
+                throw new ScenarioException(r.Child("pages"), $"RAM and the devices so far make {frames} page frames; a machine holds at most {ScenarioLimits.MaxFrames} (docs/scenarios.md, \"Limits\")");
+            }
             if (MachineConfig.DeviceNameProblem(list, i) is { } problem)
             {
                 throw new ScenarioException(r.Child("name"), problem);
@@ -121,6 +175,53 @@ public static class ScenarioLoader
         }
         return list;
     }
+
+    /// <summary>
+    /// The run as a whole within the limits: steps executed (a repeat's body once per pass) and PTEs created (mmaps,
+    /// each fork doubling them), named at the top-level step where the total goes past the limit.
+    /// </summary>
+    private static void CheckTotals(IReadOnlyList<ScenarioStep> steps)
+    {
+        long executed = 0, mapped = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            executed = Saturating(executed + Executed(steps[i]));
+            if (executed > ScenarioLimits.MaxExecutedSteps)
+            {
+                throw new ScenarioException($"steps[{i}]", $"the run would execute {(executed == long.MaxValue ? "over 9e18" : executed)} steps by here; at most {ScenarioLimits.MaxExecutedSteps} (docs/scenarios.md, \"Limits\")");
+            }
+            mapped = Mapped(steps[i], mapped);
+            if (mapped > ScenarioLimits.MaxMappedPages)
+            {
+                throw new ScenarioException($"steps[{i}]", $"the run would map {mapped} pages (PTEs) by here; at most {ScenarioLimits.MaxMappedPages} (docs/scenarios.md, \"Limits\")");
+            }
+        }
+    }
+
+    private static long Executed(ScenarioStep step)
+    {
+        if (step is not RepeatStep r)
+        {
+            return 1;
+        }
+        long body = 0;
+        foreach (var s in r.Body)
+        {
+            body = Saturating(body + Executed(s));
+        }
+        return body > long.MaxValue / r.Times ? long.MaxValue : body * r.Times;
+    }
+
+    private static long Mapped(ScenarioStep step, long mapped) => step switch
+    {
+        MmapStep m => Saturating(mapped + m.Pages),
+        ForkStep => Saturating(mapped * 2),
+        // A repeat's body cannot create names on a second pass (checked above), so it maps at most once.
+        RepeatStep r => r.Body.Aggregate(mapped, (total, s) => Mapped(s, total)),
+        _ => mapped,
+    };
+
+    private static long Saturating(long x) => x < 0 ? long.MaxValue : x;
 
     /// <summary>System.Text.Json appends its own position; ours leads the message instead.</summary>
     private static string Clean(string message)

@@ -12,6 +12,7 @@ namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 internal sealed class StepParser(NameTracker names)
 {
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
+    private int _depth;
 
     /// <summary>Every op a step may name, in docs/scenarios.md's order.</summary>
     public static readonly string[] Ops =
@@ -106,7 +107,7 @@ internal sealed class StepParser(NameTracker names)
             case "mmap":
             {
                 var (proc, vma) = ProcVma(r);
-                var pages = r.Integer("pages", null, 1);
+                var pages = r.Integer("pages", null, 1, ScenarioLimits.MaxMappedPages);
                 var kind = (VmaKind)r.Choice("kind", Kinds, -1);
                 var writable = r.Choice("prot", Prots, 0) == 0;
                 return new MmapStep(path, expect, proc, vma, pages, kind, writable, r.Bool("thp", false));
@@ -170,10 +171,23 @@ internal sealed class StepParser(NameTracker names)
 
     private RepeatStep Repeat(FieldReader r, string path)
     {
-        var times = (int)r.Integer("times", null, 1, int.MaxValue);
+        var times = (int)r.Integer("times", null, 1, ScenarioLimits.MaxExecutedSteps);
         var body = r.Required("steps");
+        if (_depth == ScenarioLimits.MaxRepeatDepth)
+        {
+            throw new ScenarioException(path, $"a repeat nested {ScenarioLimits.MaxRepeatDepth + 1} deep; at most {ScenarioLimits.MaxRepeatDepth} (docs/scenarios.md, \"Limits\")");
+        }
         var before = names.Version;
-        var steps = ParseList(body, r.Child("steps"));
+        _depth++;
+        List<ScenarioStep> steps;
+        try
+        {
+            steps = ParseList(body, r.Child("steps"));
+        }
+        finally
+        {
+            _depth--;
+        }
         if (steps.Count == 0)
         {
             throw new ScenarioException(r.Child("steps"), "must hold at least 1 step");

@@ -3,7 +3,8 @@ namespace HmmEcs.Cli.Experiments.Output;
 /// <summary>
 /// Writes a file whole or not at all: the content goes to a temporary name beside the target, which is then renamed
 /// over it. A crash, a kill or a full disk leaves the previous file (or none), never a cut one that a later reader
-/// (a resumed sweep, <c>merge</c>) would take for a result.
+/// (a resumed sweep, <c>merge</c>) would take for a result. The rename replaces a symbolic link at the target
+/// itself, never the file it points to.
 /// </summary>
 public static class AtomicFile
 {
@@ -17,6 +18,8 @@ public static class AtomicFile
     public static void Write(string path, Action<string> write)
     {
         var tmp = path + TemporarySuffix;
+        // A file or symbolic link planted under the temporary name is removed, not written through.
+        File.Delete(tmp);
         try
         {
             write(tmp);

@@ -52,9 +52,11 @@ public static class OutputPaths
 
     private static void Probe(string path)
     {
-        using (File.Create(path, 1, FileOptions.DeleteOnClose))
+        // Removed first and created exclusively (O_EXCL): a file or symbolic link planted under the probe's name is
+        // never opened, so nothing it points to is truncated.
+        File.Delete(path);
+        using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
         {
         }
-        File.Delete(path);
     }
 }

@@ -24,7 +24,7 @@ public static class SweepDirectory
         }
         if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
         {
-            Directory.CreateDirectory(Path.Combine(dir, SweepOutput.RunsFolder));
+            SweepOutput.MakeRunsFolder(dir);
             return done;
         }
         var found = SweepManifest.TryRead(Path.Combine(dir, SweepOutput.ManifestName));
@@ -32,7 +32,7 @@ public static class SweepDirectory
         if (force)
         {
             Clear(dir);
-            Directory.CreateDirectory(Path.Combine(dir, SweepOutput.RunsFolder));
+            SweepOutput.MakeRunsFolder(dir);
             return done;
         }
         if (!same)
@@ -46,7 +46,7 @@ public static class SweepDirectory
         }
         var mine = new HashSet<SweepItem>(manifest.Items);
         var runs = Path.Combine(dir, SweepOutput.RunsFolder);
-        Directory.CreateDirectory(runs);
+        SweepOutput.MakeRunsFolder(dir);
         foreach (var path in Directory.EnumerateFiles(runs))
         {
             if (path.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal))

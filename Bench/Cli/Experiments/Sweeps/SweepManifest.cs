@@ -32,8 +32,17 @@ public sealed record SweepManifest
         Engine = o["engine"]?.GetValue<string>() ?? "";
         Parameters = o["parameters"]?.DeepClone() as JsonArray ?? [];
         Runs = o["runs"]!.GetValue<int>();
+        // A damaged or forged manifest must not make merge list two billion missing runs.
+        if (Runs < 1 || Runs > SweepPlan.MaxRuns)
+        {
+            throw new FormatException($"runs {Runs} is outside 1..{SweepPlan.MaxRuns}");
+        }
         Shard = o["shard"]?.GetValue<string>() ?? "";
         RunIds = [.. (o["runIds"]?.AsArray() ?? []).Select(n => n!.GetValue<int>())];
+        if (RunIds.Any(id => id < 0 || id >= Runs))
+        {
+            throw new FormatException("a run id is outside the sweep");
+        }
         Plan = o["plan"]!.GetValue<string>();
         Done = o["done"]?.GetValue<int>() ?? 0;
         Repeat = o["repeat"]?.GetValue<int>() ?? 1;

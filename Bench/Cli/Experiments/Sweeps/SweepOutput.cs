@@ -55,6 +55,20 @@ public static class SweepOutput
     public static void WriteManifest(string dir, JsonObject manifest) =>
         AtomicFile.WriteAllText(Path.Combine(dir, ManifestName), manifest.ToJsonString(Indented) + Environment.NewLine);
 
+    /// <summary>
+    /// Makes <paramref name="dir"/>'s run folder, refusing one that is a symbolic link: someone else's link there
+    /// would have the run documents written outside the output folder.
+    /// </summary>
+    public static void MakeRunsFolder(string dir)
+    {
+        var runs = new DirectoryInfo(Path.Combine(dir, RunsFolder));
+        if (runs.LinkTarget is not null)
+        {
+            throw new SweepException($"{runs.FullName} is a symbolic link (to {runs.LinkTarget}); refusing to write through it");
+        }
+        runs.Create();
+    }
+
     /// <summary>Writes a run's result document, whole or not at all.</summary>
     public static void WriteRun(string dir, SweepItem item, int repeat, JsonObject doc) =>
         AtomicFile.WriteAllText(Path.Combine(dir, RunsFolder, RunFile(item, repeat)), doc.ToJsonString() + Environment.NewLine);

@@ -36,13 +36,14 @@ public sealed record SweepParameter(string Path, IReadOnlyList<JsonNode?> Values
             }
             if (TryRange(token, out var from, out var to))
             {
-                if (to < from || to - from >= MaxValues)
+                // Counted in decimal and stepped by offset: to - from and v++ wrap near the ends of long.
+                if (to < from || (decimal)to - from >= MaxValues)
                 {
                     throw new SweepException($"--set {path}: bad range '{token}' (need A..B with A <= B and at most {MaxValues} values)");
                 }
-                for (var v = from; v <= to; v++)
+                for (long k = 0, n = to - from; k <= n; k++)
                 {
-                    values.Add(JsonValue.Create(v));
+                    values.Add(JsonValue.Create(from + k));
                 }
                 continue;
             }

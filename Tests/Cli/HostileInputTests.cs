@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using HmmEcs.Tests.Experiments;
+
+namespace HmmEcs.Tests.Cli;
+
+/// <summary>
+/// Issue 12's hostile input at the command line: special and huge files, standard input, repeated options, ranges
+/// at the ends of long, damaged merge input and planted symbolic links. Each ends within seconds with its documented
+/// exit code and a one-line message, never a stack trace. (The file-level cases are Tests/scenarios/invalid/hostile.)
+/// </summary>
+public sealed class HostileInputTests : ExperimentFiles
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private async Task<int> Bounded(params string[] args) => await Task.Run(() => Hmmecs(args)).WaitAsync(Bound);
+
+    private void OneCleanLine()
+    {
+        var err = Err.ToString().TrimEnd();
+        Assert.DoesNotContain('\n', err);
+        Assert.StartsWith("hmmecs", err, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at HmmEcs", err);
+    }
+
+    [Fact]
+    public async Task AFifoWithoutAWriterIsRefusedWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var fifo = At("fifo.json");
+        using (var mk = Process.Start("mkfifo", [fifo])!)
+        {
+            await mk.WaitForExitAsync();
+        }
+        Assert.Equal(2, await Bounded("run", fifo));
+        Assert.Contains("not a regular file", Err.ToString());
+        OneCleanLine();
+        Assert.Equal(2, await Bounded("sweep", fifo, "--set", "seed=1", "--out", At("o")));
+        Assert.Contains("not a regular file", Err.ToString());
+    }
+
+    [Theory]
+    [InlineData("/dev/zero", "not a regular file")]
+    [InlineData("/dev/urandom", "not a regular file")]
+    [InlineData("/", "is a directory")]
+    [InlineData("/no/such/file.json", "no such file")]
+    public async Task SpecialPathsAreRefused(string path, string why)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path) && path.StartsWith("/dev", StringComparison.Ordinal))
+        {
+            return;
+        }
+        Assert.Equal(2, await Bounded("run", path));
+        Assert.Contains(why, Err.ToString());
+        OneCleanLine();
+    }
+
+    [Fact]
+    public async Task AFileLargerThanTheCapIsRefusedUnread()
+    {
+        // A valid scenario with a 17 MiB string: refused by size before it is parsed or run.
+        var file = At("huge.json");
+        File.WriteAllText(file, "{ \"name\": \"" + new string('x', 17 << 20) + "\", \"steps\": [] }");
+        Assert.Equal(2, await Bounded("run", file));
+        Assert.Contains("a scenario file holds at most 16777216", Err.ToString());
+        OneCleanLine();
+    }
+
+    [Fact]
+    public async Task StandardInputIsReadWithDash()
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "hmmecs.dll"), "run", "-" })
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(start)!;
+        await p.StandardInput.WriteAsync(Small);
+        p.StandardInput.Close();
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, p.ExitCode);
+        Assert.Contains("OK: small on ecs", output);
+    }
+
+    [Fact]
+    public async Task AnOptionGivenTwiceIsAUsageError()
+    {
+        Assert.Equal(2, await Bounded("run", ScenarioPath, "--json", At("a.json"), "--json", At("b.json")));
+        OneCleanLine();
+        Assert.False(File.Exists(At("a.json")) || File.Exists(At("b.json")), "nothing ran");
+    }
+
+    [Theory]
+    [InlineData("seed=9223372036854775800..9223372036854775807", "seed")]
+    [InlineData("seed=-9223372036854775808..9223372036854775807", "bad range")]
+    [InlineData("devices[0].pages=1,1099511627776", "devices[0].pages")]
+    public async Task SweepValuesAtTheEndsOfLongEndQuickly(string set, string named)
+    {
+        Assert.Equal(2, await Bounded("sweep", ScenarioPath, "--set", set, "--out", At("o")));
+        Assert.Contains(named, Err.ToString());
+        OneCleanLine();
+    }
+
+    [Theory]
+    [InlineData("""{ "plan": "x", "runs": 2000000000, "runIds": [0], "shard": "0/1", "complete": true }""")]
+    [InlineData("""{ "plan": "x", "runs": 4, "runIds": ["a"], "shard": "0/1", "complete": true }""")]
+    [InlineData("""{ "plan": "x", "runs": 4, "runIds": [9], "shard": "0/1", "complete": true }""")]
+    [InlineData("""{ "plan": "x", "ru""")]
+    public async Task ADamagedManifestIsExitTwo(string manifest)
+    {
+        Assert.Equal(0, await Bounded("sweep", ScenarioPath, "--set", "seed=1..2", "--out", At("s")));
+        File.WriteAllText(Path.Combine(At("s"), "sweep.json"), manifest);
+        Assert.Equal(2, await Bounded("merge", At("s"), "--out", At("m")));
+        Assert.Contains("no readable sweep manifest", Err.ToString());
+        OneCleanLine();
+    }
+
+    [Fact]
+    public async Task MergeRefusesAnotherEnginesShard()
+    {
+        Assert.Equal(0, await Bounded("sweep", ScenarioPath, "--set", "seed=1..2", "--shard", "0/2", "--out", At("s0")));
+        Assert.Equal(0, await Bounded("sweep", ScenarioPath, "--set", "seed=1..2", "--shard", "1/2", "--out", At("s1"), "--engine", "reference"));
+        Assert.Equal(2, await Bounded("merge", At("s0"), At("s1"), "--out", At("m")));
+        Assert.Contains("a different sweep", Err.ToString());
+    }
+
+    [Fact]
+    public async Task PlantedSymbolicLinksAreNotWrittenThrough()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var elsewhere = Directory.CreateDirectory(At("elsewhere")).FullName;
+        var victim = Path.Combine(elsewhere, "victim.txt");
+        File.WriteAllText(victim, "keep me");
+        // A runs folder that is a link: refused.
+        Directory.CreateDirectory(At("o1"));
+        Directory.CreateSymbolicLink(Path.Combine(At("o1"), "runs"), elsewhere);
+        Assert.Equal(2, await Bounded("sweep", ScenarioPath, "--set", "seed=1", "--out", At("o1"), "--force"));
+        Assert.Contains("symbolic link", Err.ToString());
+        Assert.Equal(["victim.txt"], Directory.GetFiles(elsewhere).Select(f => Path.GetFileName(f)!));
+        // A link planted under an output's temporary name: replaced, the file it points to untouched.
+        var json = At("out.json");
+        File.CreateSymbolicLink(json + ".partial", victim);
+        Assert.Equal(0, await Bounded("run", ScenarioPath, "--json", json));
+        Assert.Equal("keep me", File.ReadAllText(victim));
+        Assert.StartsWith("{", File.ReadAllText(json), StringComparison.Ordinal);
+    }
+}
