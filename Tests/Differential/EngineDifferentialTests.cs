@@ -13,10 +13,14 @@ public sealed class EngineDifferentialTests
 {
     private const int StepsPerScenario = 40;
 
+    /// <summary>Random scenarios per run: CI's 150, or <c>HMMECS_DIFFERENTIAL_SCENARIOS</c> for a long run (docs/testing.md).</summary>
+    internal static int ScenarioCount() =>
+        int.TryParse(Environment.GetEnvironmentVariable("HMMECS_DIFFERENTIAL_SCENARIOS"), out var n) && n > 0 ? n : 150;
+
     [Fact]
     public void Random_scenarios_give_identical_results_on_both_engines()
     {
-        Gen.Int[0, int.MaxValue].Sample(RunOne, iter: 150, threads: 1);
+        Gen.Int[0, int.MaxValue].Sample(RunOne, iter: ScenarioCount(), threads: 1);
     }
 
     [Theory]
