@@ -133,6 +133,29 @@ public sealed class HostileInputTests : ExperimentFiles
     }
 
     [Fact]
+    public async Task UnderAnAddressSpaceLimitALargeRunIsRefusedNotKilled()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // The 10M-page scenario needs about 1.5 GB; under `ulimit -v` of 2 GB it died with OutOfMemoryException (exit 1).
+        var scenario = Path.Combine(AppContext.BaseDirectory, "scenarios", "scale", "migrate-10m-pinned.json");
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var tool = Path.Combine(AppContext.BaseDirectory, "hmmecs.dll");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"ulimit -v 2000000 && exec \"{host}\" \"{tool}\" run \"{scenario}\"");
+        using var p = Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var err = await stderr;
+        Assert.True(p.ExitCode == 2, $"exit {p.ExitCode}: {err}");
+        Assert.Contains("are available; nothing ran", err);
+    }
+
+    [Fact]
     public async Task PlantedSymbolicLinksAreNotWrittenThrough()
     {
         if (OperatingSystem.IsWindows())
