@@ -61,6 +61,51 @@ public sealed class EntityRun
         }
     }
 
+    /// <summary>Creates rows of one archetype without entity handles (<see cref="World.CreateRows{T0}"/>).</summary>
+    public delegate void RowCreator(World world, int count, RowSegment segment);
+
+    /// <summary>
+    /// Appends <paramref name="count"/> rows made by <paramref name="create"/> (rows without entity handles: no id
+    /// slot, no entity column entry) and lets <paramref name="fill"/> write each segment's columns. The run's members
+    /// are found by number only, so they need no handles; at 10^7–10^8 rows that is 16 bytes a row never touched.
+    /// </summary>
+    public void AppendRows(World world, long count, RowCreator create, RowSegment fill)
+    {
+        create(world, checked((int)count), (chunk, start, n) =>
+        {
+            Register(chunk, start, n);
+            fill(chunk, start, n);
+        });
+    }
+
+    /// <summary>Takes a segment of new rows into the run, checking it lands where the arithmetic says.</summary>
+    private void Register(Chunk chunk, int start, int n)
+    {
+        if (Offset < 0)
+        {
+            Offset = start;
+            _chunks.Add(chunk);
+        }
+        else
+        {
+            var g = Offset + Count;
+            if ((g & _mask) != start)
+            {
+                throw new InvalidOperationException($"entity run broken: expected row {g & _mask}, got {start}");
+            }
+            var ci = g >> _shift;
+            if (ci == _chunks.Count)
+            {
+                _chunks.Add(chunk);
+            }
+            else if (!ReferenceEquals(_chunks[ci], chunk))
+            {
+                throw new InvalidOperationException("entity run broken: chunk changed under the run");
+            }
+        }
+        Count += n;
+    }
+
     /// <summary>Appends freshly created entities (in creation order) and checks they landed where the arithmetic says.</summary>
     public void Append(World world, ReadOnlySpan<Entity> created)
     {

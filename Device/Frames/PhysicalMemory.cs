@@ -29,9 +29,11 @@ public sealed class PhysicalMemory
         {
             frames += spec.Pages;
         }
-        world.ReserveEntities(checked((int)frames));
-        Ram.Run.AppendNew(world, RamPages, static (w, created) =>
-            w.Create<Page, PageContent, Migrate, Locked>(created, Page.Free, default, default, default));
+        // Frame numbers are ints: the machine's frames together must fit one.
+        _ = checked((int)frames);
+        // Frames are rows without entity handles: they are found by frame number, live as long as the machine, and
+        // at 10^7–10^8 frames an id slot and an entity column entry each would be 16 bytes a frame of touched memory.
+        Ram.Run.AppendRows(world, RamPages, static (w, n, segment) => w.CreateRows<Page, PageContent, Migrate, Locked>(n, segment), FreePages);
         ClearBits(Ram.Run);
 
         _devices = new DeviceMemory[devices.Count];
@@ -41,9 +43,9 @@ public sealed class PhysicalMemory
             var spec = devices[d];
             var run = new EntityRun(world.ChunkCapacity);
             var pages = checked((int)spec.Pages);
-            run.AppendNew(world, pages, spec.Addressable
-                ? static (w, created) => w.Create<Page, PageContent, Migrate, Locked, Device>(created, Page.Free, default, default, default, default)
-                : static (w, created) => w.Create<Page, PageContent, Migrate, Locked, Device, Unaddressable>(created, Page.Free, default, default, default, default, default));
+            run.AppendRows(world, pages, spec.Addressable
+                ? static (w, n, segment) => w.CreateRows<Page, PageContent, Migrate, Locked, Device>(n, segment)
+                : static (w, n, segment) => w.CreateRows<Page, PageContent, Migrate, Locked, Device, Unaddressable>(n, segment), FreePages);
             ClearBits(run);
             var chunkCount = (int)((spec.Pages + spec.ChunkPages - 1) / spec.ChunkPages);
             var chunks = new Entity[chunkCount];
@@ -332,6 +334,9 @@ public sealed class PhysicalMemory
         }
         return h | 1;
     }
+
+    /// <summary>New frames are free: only the page row differs from zero (no reverse map); content and tags stay as made.</summary>
+    private static void FreePages(Chunk chunk, int start, int count) => chunk.GetSpan<Page>().Slice(start, count).Fill(Page.Free);
 
     private static void ClearBits(EntityRun run)
     {

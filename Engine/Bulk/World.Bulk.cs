@@ -91,7 +91,7 @@ public sealed partial class World
             {
                 for (var r = 0; r < chunk._count; r++)
                 {
-                    world.ReleaseId(chunk._entities[r].Id);
+                    world.ReleaseRow(chunk._entities[r]);
                 }
                 world.FreeChunk(chunk);
             }, null);
@@ -100,9 +100,9 @@ public sealed partial class World
                 match.Select(chunk, scratch);
                 ForSelectedDescending(scratch, chunk._count, chunk, static (world, chunk, row, _) =>
                 {
-                    var id = chunk._entities[row].Id;
+                    var e = chunk._entities[row];
                     world.RemoveRow(chunk, row);
-                    world.ReleaseId(id);
+                    world.ReleaseRow(e);
                 }, null);
             }
         }

@@ -132,6 +132,17 @@ public sealed partial class World
         return new Entity(fresh, 1);
     }
 
+    /// <summary>Forgets a removed row: its id goes back to the pool, or, for a row made without a handle (<see cref="CreateRows{T0}"/>), only the count drops.</summary>
+    internal void ReleaseRow(Entity e)
+    {
+        if (e.Version == 0)
+        {
+            _alive--;
+            return;
+        }
+        ReleaseId(e.Id);
+    }
+
     internal void ReleaseId(int id)
     {
         ref var slot = ref _slots[id];
@@ -282,7 +293,10 @@ public sealed partial class World
         {
             var moved = entities[last];
             entities[row] = moved;
-            SetLocation(moved.Id, chunk, row);
+            if (moved.Version != 0)
+            {
+                SetLocation(moved.Id, chunk, row);
+            }
         }
         var masks = chunk._masks;
         if (masks.Length > 0)
@@ -430,5 +444,24 @@ public sealed partial class World
         }
         chunk._count += take;
         chunk._archetype._entityCount += take;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="take"/> rows at <paramref name="start"/>.. of <paramref name="chunk"/> with no entity
+    /// handle: no id, no slot, the entity column left as it is (zero: <see cref="Entity"/> version 0, never a live
+    /// handle), enable bits set. Their columns hold the components' default values until the caller writes them.
+    /// </summary>
+    internal void PlaceRows(Chunk chunk, int start, int take)
+    {
+        var masks = chunk._masks;
+        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
+        for (var m = 0; m < masks.Length; m++)
+        {
+            MaskBits.SetRange(masks[m], start, take);
+            counts[m] += take;
+        }
+        chunk._count += take;
+        chunk._archetype._entityCount += take;
+        _alive += take;
     }
 }

@@ -55,8 +55,9 @@ internal sealed partial class MemoryManager
         if (first < 0)
         {
             first = Ptes.Count;
-            World.ReserveEntities(checked((int)pages));
-            Ptes.AppendNew(World, pages, static (w, created) => w.Create(created, new Pte { Target = -1, RmapNext = -1 }));
+            // PTEs are rows without entity handles, found by number as the kernel's page tables are (16 bytes a PTE saved).
+            Ptes.AppendRows(World, pages, static (w, n, segment) => w.CreateRows<Pte>(n, segment),
+                static (chunk, start, n) => chunk.GetSpan<Pte>().Slice(start, n).Fill(new Pte { Target = -1, RmapNext = -1 }));
         }
         var area = new VmaArea
         {

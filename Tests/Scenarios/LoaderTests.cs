@@ -185,7 +185,7 @@ public class LoaderTests
 
     [Theory]
     [InlineData("""[ { "name": "g", "pages": 1, "movable": 0 } ]""", "devices[0].movable: must be true or false")]
-    [InlineData("""[ { "name": "g", "pages": 1, "bandwidthGBps": -2 } ]""", "devices[0].bandwidthGBps: must be greater than 0")]
+    [InlineData("""[ { "name": "g", "pages": 1, "bandwidthGBps": -2 } ]""", "devices[0].bandwidthGBps: must be at least 1E-06")]
     [InlineData("""[ { "name": "g", "pages": 1, "latencyUs": "fast" } ]""", "devices[0].latencyUs: must be a number")]
     [InlineData("""[ { "name": "g", "pages": 1 }, { "name": "h", "pages": 1, "colour": "red" } ]""", "devices[1].colour: unknown field")]
     [InlineData("""{ "name": "g" }""", "devices: must be an array")]
