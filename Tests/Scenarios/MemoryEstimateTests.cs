@@ -10,11 +10,11 @@ public sealed class MemoryEstimateTests : ExperimentFiles
     [Fact]
     public void TheScaleRunsAreEstimatedAtOrAboveTheirMeasuredPeaks()
     {
-        // Peaks measured with /usr/bin/time (BENCHMARKS.md, issue 10): 1,434,000 KiB at 10M pages, 14.55 GB at 100M.
+        // Peaks measured with /usr/bin/time (BENCHMARKS.md, issue 10): 1,137,140 KiB at 10M pages, 10,922,584 KiB at 100M.
         var ten = MemoryEstimate.Bytes(ScenarioLoader.LoadFile(ScenarioFiles.Full("scale/migrate-10m-pinned.json")), "ecs");
         var hundred = MemoryEstimate.Bytes(ScenarioLoader.LoadFile(ScenarioFiles.Full("scale/migrate-100m-pinned.json")), "ecs");
-        Assert.InRange(ten, 1_434_000L * 1024, 1_434_000L * 1024 * 13 / 10);
-        Assert.InRange(hundred, 14_550_000_000L, 14_550_000_000L * 13 / 10);
+        Assert.InRange(ten, 1_137_140L * 1024, 1_137_140L * 1024 * 13 / 10);
+        Assert.InRange(hundred, 10_922_584L * 1024, 10_922_584L * 1024 * 13 / 10);
         Assert.True(MemoryEstimate.Bytes(ScenarioLoader.LoadFile(ScenarioFiles.Full("scale/migrate-10m-pinned.json")), "reference") > ten);
     }
 
@@ -47,7 +47,7 @@ public sealed class MemoryEstimateTests : ExperimentFiles
     [Fact]
     public void ARunThatCannotFitIsRefusedBeforeAnythingIsBuilt()
     {
-        // 10^9 RAM frames (the most a file may ask for): about 42 GB by the estimate.
+        // 10^9 RAM frames (the most a file may ask for): about 34 GB by the estimate.
         var file = Write("big.json", """{ "ram": { "pages": 1000000000 }, "steps": [ { "op": "stats" } ] }""");
         var need = MemoryEstimate.Bytes(ScenarioLoader.LoadFile(file), "ecs");
         if (need <= AvailableMemory.Bytes())
@@ -55,10 +55,10 @@ public sealed class MemoryEstimateTests : ExperimentFiles
             return; // a machine this large would run it; the refusal is for the ones that cannot
         }
         Assert.Equal(2, Hmmecs("run", file));
-        Assert.Contains("the run needs about 42", Err.ToString());
+        Assert.Contains("the run needs about 34", Err.ToString());
         Assert.Contains("nothing ran", Err.ToString());
         Assert.Equal(2, Hmmecs("sweep", file, "--set", "seed=1,2", "--out", At("out")));
-        Assert.Contains("one run needs about 42", Err.ToString());
+        Assert.Contains("one run needs about 34", Err.ToString());
         Assert.False(Directory.Exists(At("out")));
     }
 }

@@ -5,16 +5,17 @@ namespace HmmEcs.Systems.ScenarioLanguage.Resources;
 
 /// <summary>
 /// What a scenario's run will hold at its peak, estimated from the file before anything is built: every RAM frame and
-/// device page is an entity (about 42 bytes with its id), every PTE about 30 bytes, and the largest migrate call's
-/// per-page arrays and mirror entries about 26 bytes a page; in bytes payload every written page holds 4096 bytes,
-/// twice while a migrate copies it. Fitted to the measured peaks (BENCHMARKS.md: 10M pages 1.47 GB, 100M pages
-/// 14.55 GB); the reference engine holds about 1.3 times the ECS engine's.
+/// device page is a row of about 34 bytes (page, content, enable bits, the chunk's slack), every PTE about 22 bytes,
+/// and the largest migrate call's per-page arrays and mirror entries about 26 bytes a page; in bytes payload every
+/// written page holds 4096 bytes, twice while a migrate copies it. Fitted a little above the measured peaks
+/// (BENCHMARKS.md: 10M pages 1,137,140 KiB, 100M pages 10,922,584 KiB); the reference engine holds about 1.3 times
+/// the ECS engine's.
 /// </summary>
 public static class MemoryEstimate
 {
     private const long BaseBytes = 48L << 20;
-    private const long BytesPerFrame = 42;
-    private const long BytesPerPte = 30;
+    private const long BytesPerFrame = 34;
+    private const long BytesPerPte = 22;
     private const long BytesPerMigratedPage = 26;
 
     /// <summary>Estimated peak bytes of running <paramref name="scenario"/> on <paramref name="engine"/> (<c>ecs</c> or <c>reference</c>).</summary>
