@@ -4,7 +4,8 @@ using HmmEcs.Engine;
 namespace HmmEcs.Devices.Frames;
 
 /// <summary>
-/// A run of entities created in sequence in one archetype that is never destroyed from: entity
+/// A run of rows created in sequence in one archetype that is never destroyed from (rows without entity handles,
+/// <see cref="World.CreateRows{T0}"/>): member
 /// <c>n</c> of the run sits at row <c>(Offset + n) mod capacity</c> of chunk <c>(Offset + n) / capacity</c>,
 /// so a number maps to its storage by arithmetic (as a frame number maps into <c>mem_map</c>).
 /// </summary>
@@ -37,29 +38,6 @@ public sealed class EntityRun
 
     /// <summary>Chunks of the run in order.</summary>
     public IReadOnlyList<Chunk> Chunks => _chunks;
-
-    /// <summary>Entities <see cref="AppendNew"/> creates per call of its callback.</summary>
-    public const int CreateBatch = 1 << 16;
-
-    /// <summary>Creates as many entities as the span it is given holds (all of one archetype).</summary>
-    public delegate void Creator(World world, Span<Entity> created);
-
-    /// <summary>
-    /// Creates <paramref name="count"/> entities through <paramref name="create"/>, <see cref="CreateBatch"/> at a time into
-    /// one reused buffer, and appends them: at 10^7 entities a buffer of them all would be 80 MB of fresh memory used once.
-    /// </summary>
-    public void AppendNew(World world, long count, Creator create)
-    {
-        var buffer = new Entity[(int)Math.Clamp(count, 1, CreateBatch)];
-        for (long done = 0; done < count;)
-        {
-            var take = (int)Math.Min(buffer.Length, count - done);
-            var span = buffer.AsSpan(0, take);
-            create(world, span);
-            Append(world, span);
-            done += take;
-        }
-    }
 
     /// <summary>Creates rows of one archetype without entity handles (<see cref="World.CreateRows{T0}"/>).</summary>
     public delegate void RowCreator(World world, int count, RowSegment segment);
@@ -104,42 +82,6 @@ public sealed class EntityRun
             }
         }
         Count += n;
-    }
-
-    /// <summary>Appends freshly created entities (in creation order) and checks they landed where the arithmetic says.</summary>
-    public void Append(World world, ReadOnlySpan<Entity> created)
-    {
-        for (var n = 0; n < created.Length; n++)
-        {
-            var seq = Count + n;
-            if (Offset < 0)
-            {
-                var loc0 = world.Locate(created[n]);
-                Offset = loc0.Row;
-                _chunks.Add(loc0.Chunk);
-                continue;
-            }
-            var g = Offset + seq;
-            var row = g & _mask;
-            if (row == 0 || n == 0)
-            {
-                var loc = world.Locate(created[n]);
-                if (loc.Row != row)
-                {
-                    throw new InvalidOperationException($"entity run broken: expected row {row}, got {loc.Row}");
-                }
-                var ci = g >> _shift;
-                if (ci == _chunks.Count)
-                {
-                    _chunks.Add(loc.Chunk);
-                }
-                else if (!ReferenceEquals(_chunks[ci], loc.Chunk))
-                {
-                    throw new InvalidOperationException("entity run broken: chunk changed under the run");
-                }
-            }
-        }
-        Count += created.Length;
     }
 
     /// <summary>Chunk index (in <see cref="Chunks"/>) of entity <paramref name="n"/>.</summary>
