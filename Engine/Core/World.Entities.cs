@@ -435,15 +435,7 @@ public sealed partial class World
             _slotCount += fresh;
             _alive += fresh;
         }
-        var masks = chunk._masks;
-        var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
-        for (var m = 0; m < masks.Length; m++)
-        {
-            MaskBits.SetRange(masks[m], start, take);
-            counts[m] += take;
-        }
-        chunk._count += take;
-        chunk._archetype._entityCount += take;
+        AddRows(chunk, start, take);
     }
 
     /// <summary>
@@ -452,6 +444,13 @@ public sealed partial class World
     /// handle), enable bits set. Their columns hold the components' default values until the caller writes them.
     /// </summary>
     internal void PlaceRows(Chunk chunk, int start, int take)
+    {
+        AddRows(chunk, start, take);
+        _alive += take;
+    }
+
+    /// <summary>The rows <paramref name="start"/>.. of <paramref name="chunk"/> join it: enable bits set and counted, counts grown.</summary>
+    private static void AddRows(Chunk chunk, int start, int take)
     {
         var masks = chunk._masks;
         var counts = masks.Length > 0 ? chunk.EnabledCounts : [];
@@ -462,6 +461,5 @@ public sealed partial class World
         }
         chunk._count += take;
         chunk._archetype._entityCount += take;
-        _alive += take;
     }
 }
