@@ -7,19 +7,44 @@ namespace HmmEcs.Tests.Differential;
 /// <summary>
 /// A seeded random machine configuration and op sequence. Ops are generated against a symbolic
 /// view of the names that exist (processes, VMAs), so every op is well formed; ranges sometimes
-/// reach past their VMA on purpose to exercise EINVAL / EFAULT.
+/// reach past their VMA on purpose to exercise EINVAL / EFAULT. Each step draws from its own seed,
+/// so a failing sequence shrinks (CsCheck drops and simplifies steps) and every shorter sequence is
+/// still a valid one.
 /// </summary>
 internal sealed class RandomScenario
 {
-    private readonly Random _rng;
+    private readonly IReadOnlyList<int> _stepSeeds;
+    private Random _rng;
     private readonly List<string> _procs = [];
     private readonly Dictionary<string, List<(string Name, long Pages, VmaKind Kind)>> _vmas = [];
     private int _names;
 
-    public RandomScenario(int seed)
+    /// <summary>A scenario of <paramref name="steps"/> steps whose step seeds come from <paramref name="seed"/>.</summary>
+    public RandomScenario(int seed, int steps)
+        : this(seed, StepSeeds(seed, steps))
     {
-        _rng = new Random(seed);
+    }
+
+    /// <summary>A configuration from <paramref name="configSeed"/> and one step per entry of <paramref name="stepSeeds"/>.</summary>
+    public RandomScenario(int configSeed, IReadOnlyList<int> stepSeeds)
+    {
+        _rng = new Random(configSeed);
+        _stepSeeds = stepSeeds;
         Config = MakeConfig();
+    }
+
+    /// <summary>Steps the scenario has.</summary>
+    public int Steps => _stepSeeds.Count;
+
+    private static int[] StepSeeds(int seed, int steps)
+    {
+        var rng = new Random(unchecked(seed * 31 + 7));
+        var seeds = new int[steps];
+        for (var i = 0; i < steps; i++)
+        {
+            seeds[i] = rng.Next();
+        }
+        return seeds;
     }
 
     public MachineConfig Config { get; }
@@ -57,6 +82,7 @@ internal sealed class RandomScenario
     /// <summary>Runs the next random op on <paramref name="m"/> and returns its canonical result text.</summary>
     public (string Op, string Result) Step(IMachine m, int step)
     {
+        _rng = new Random(_stepSeeds[step]);
         // First steps make sure there is something to work on.
         if (_procs.Count == 0)
         {
