@@ -132,6 +132,48 @@ public sealed class HostileInputTests : ExperimentFiles
         Assert.Contains("a different sweep", Err.ToString());
     }
 
+    public static TheoryData<string> HostileFiles() =>
+        new(Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "scenarios", "invalid", "hostile"), "*.json").Select(f => Path.GetFileName(f)!).Order());
+
+    [Theory]
+    [MemberData(nameof(HostileFiles))]
+    public async Task EachHostileFileIsRefusedQuicklyUnderAMemoryCap(string name)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // A 3 GB address-space cap: nothing the file asks for may be allocated before it is refused.
+        var file = Path.Combine(AppContext.BaseDirectory, "scenarios", "invalid", "hostile", name);
+        var (exit, stdout, stderr) = await RunCapped(3_000_000, "run", file);
+        Assert.True(exit == 2, $"exit {exit}: {stderr}");
+        Assert.Equal("", stdout);
+        var line = stderr.TrimEnd();
+        Assert.DoesNotContain('\n', line);
+        Assert.StartsWith("hmmecs run: ", line, StringComparison.Ordinal);
+        var expected = File.ReadLines(file).First()["// expect:".Length..].Trim();
+        Assert.Contains($": {expected}", line);
+    }
+
+    /// <summary>Runs the tool in its own process under <c>ulimit -v</c> (KiB), within a minute.</summary>
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunCapped(long kib, params string[] args)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var tool = Path.Combine(AppContext.BaseDirectory, "hmmecs.dll");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"ulimit -v {kib} && exec \"$0\" \"$@\"");
+        foreach (var a in (string[])[host, tool, .. args])
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return (p.ExitCode, stdout, await stderr);
+    }
+
     [Fact]
     public async Task UnderAnAddressSpaceLimitALargeRunIsRefusedNotKilled()
     {
@@ -139,19 +181,10 @@ public sealed class HostileInputTests : ExperimentFiles
         {
             return;
         }
-        // The 10M-page scenario needs about 1.5 GB; under `ulimit -v` of 2 GB it died with OutOfMemoryException (exit 1).
+        // The 10M-page scenario needs about 1.3 GB; under `ulimit -v` of 2 GB it died with OutOfMemoryException (exit 1).
         var scenario = Path.Combine(AppContext.BaseDirectory, "scenarios", "scale", "migrate-10m-pinned.json");
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var tool = Path.Combine(AppContext.BaseDirectory, "hmmecs.dll");
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"ulimit -v 2000000 && exec \"{host}\" \"{tool}\" run \"{scenario}\"");
-        using var p = Process.Start(start)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        var err = await stderr;
-        Assert.True(p.ExitCode == 2, $"exit {p.ExitCode}: {err}");
+        var (exit, _, err) = await RunCapped(2_000_000, "run", scenario);
+        Assert.True(exit == 2, $"exit {exit}: {err}");
         Assert.Contains("are available; nothing ran", err);
     }
 
