@@ -248,7 +248,11 @@ public sealed partial class World
                 counts[i]++;
             }
         }
-        SetLocation(e.Id, chunk, row);
+        // A row without a handle (CreateRows) has no slot to point at its new place.
+        if (e.Version != 0)
+        {
+            SetLocation(e.Id, chunk, row);
+        }
         return chunk;
     }
 

@@ -91,6 +91,21 @@ public sealed class HostileInputTests : ExperimentFiles
     }
 
     [Fact]
+    public async Task LoneSurrogatesInKeysAndSetValuesAreExitTwo()
+    {
+        var file = At("key.json");
+        File.WriteAllText(file, "{ \"\\ud800\": 1, \"steps\": [] }");
+        Assert.Equal(2, await Bounded("run", file));
+        Assert.Contains("lone UTF-16 surrogate", Err.ToString());
+        OneCleanLine();
+        Assert.Equal(2, await Bounded("sweep", file, "--set", "seed=1", "--out", At("o1")));
+        OneCleanLine();
+        Assert.Equal(2, await Bounded("sweep", ScenarioPath, "--set", "name=\"\\ud800\"", "--out", At("o2")));
+        Assert.Contains("lone UTF-16 surrogate", Err.ToString());
+        OneCleanLine();
+    }
+
+    [Fact]
     public async Task AnOptionGivenTwiceIsAUsageError()
     {
         Assert.Equal(2, await Bounded("run", ScenarioPath, "--json", At("a.json"), "--json", At("b.json")));

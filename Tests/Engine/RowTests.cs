@@ -90,4 +90,20 @@ public class RowTests
         var next = world.Create(new Health(5));
         Assert.True(world.IsAlive(next));
     }
+
+    [Fact]
+    public void BulkAddAndRemoveOverRowsLeaveTheHandlesAlone()
+    {
+        using var world = new World(new WorldOptions { ChunkCapacity = 64 });
+        var e0 = world.Create(new Velocity(5, 6));
+        world.CreateRows<Health>(10, (chunk, start, n) => chunk.GetSpan<Health>().Slice(start, n).Fill(new Health(3)));
+        world.Add<Position>(new QueryDescription().WithAll<Health>());
+        Assert.Equal(new Velocity(5, 6), world.Get<Velocity>(e0));
+        Assert.Equal(10, world.CountEntities(new QueryDescription().WithAll<Health, Position>()));
+        world.CreateRows<Health, Position, Velocity, Marked>(70, (_, _, _) => { });
+        world.Remove<Position>(new QueryDescription().WithAll<Health, Velocity>());
+        Assert.Equal(new Velocity(5, 6), world.Get<Velocity>(e0));
+        Assert.Equal(70, world.CountEntities(new QueryDescription().WithAll<Health, Velocity, Marked>().WithNone<Position>()));
+        Assert.Equal(81, world.Size);
+    }
 }

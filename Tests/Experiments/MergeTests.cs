@@ -75,4 +75,32 @@ public sealed class MergeTests : ExperimentFiles
         Assert.Equal(2, Hmmecs("merge", At("empty"), "--out", At("merged")));
         Assert.Contains("not a sweep output directory", Err.ToString());
     }
+
+    [Fact]
+    public void CsvOnlyShardsMergeWithTheirColumnsWidened()
+    {
+        Assert.Equal(0, Hmmecs(Shard(0, 2)));
+        Assert.Equal(0, Hmmecs(Shard(1, 2)));
+        File.Delete(Path.Combine(At("shard0"), "sweep.parquet"));
+        File.Delete(Path.Combine(At("shard1"), "sweep.parquet"));
+        Assert.Equal(0, Hmmecs("merge", At("shard0"), At("shard1"), "--out", At("merged")));
+        var merged = ParquetTable.Read(Path.Combine(At("merged"), "sweep.parquet"));
+        Assert.Equal(25, merged.Rows.Count);
+        Assert.Equal(ColumnKind.Double, merged.Columns[merged.IndexOf("wallMs")].Kind);
+    }
+
+    [Fact]
+    public void MergeForceReplacesTheOldSweepFilesAndAShardIsNoOut()
+    {
+        Assert.Equal(0, Hmmecs(Shard(0, 2)));
+        Assert.Equal(0, Hmmecs(Shard(1, 2)));
+        Directory.CreateDirectory(Path.Combine(At("merged"), "runs"));
+        File.WriteAllText(Path.Combine(At("merged"), "runs", "run-00042.json"), "{}");
+        Assert.Equal(0, Hmmecs("merge", At("shard0"), At("shard1"), "--out", At("merged"), "--force"));
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(At("merged"), "runs")).Length);
+        Assert.Equal(2, Hmmecs("merge", At("shard0"), At("shard1"), "--out", At("shard0"), "--force"));
+        Assert.Contains("merge into a folder of its own", Err.ToString());
+        Assert.Equal(2, Hmmecs("merge", At("shard0"), At("shard1"), "--out", Path.Combine(At("shard1"), "m")));
+        Assert.Equal("0/2", System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(At("shard0"), "sweep.json")))!["shard"]!.GetValue<string>());
+    }
 }

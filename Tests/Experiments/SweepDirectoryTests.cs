@@ -103,4 +103,43 @@ public sealed class SweepDirectoryTests : ExperimentFiles
         Assert.Equal("0/1", manifest["shard"]!.GetValue<string>());
         Assert.Equal([0, 1], manifest["runIds"]!.AsArray().Select(n => n!.GetValue<int>()));
     }
+
+    [Fact]
+    public void ADamagedRunDocumentOfThisSweepIsRunAgainOnResume()
+    {
+        string[] sweep = ["sweep", ScenarioPath, "--set", "seed=1..4", "--jobs", "1"];
+        Assert.Equal(0, Hmmecs([.. sweep, "--out", At("whole")]));
+        var outDir = At("out");
+        Assert.Equal(0, Hmmecs([.. sweep, "--out", outDir]));
+        // Right plan, wrong types or missing fields: each must be run again, not read into the table.
+        var runs = Path.Combine(outDir, "runs");
+        foreach (var (file, edit) in new (string, Action<JsonObject>)[]
+        {
+            ("run-00000.json", d => d["run"] = "0"),
+            ("run-00001.json", d => d.Remove("ok")),
+            ("run-00002.json", d => d["steps"]![0]!.AsObject()["index"] = "x"),
+        })
+        {
+            var path = Path.Combine(runs, file);
+            var doc = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            edit(doc);
+            File.WriteAllText(path, doc.ToJsonString());
+        }
+        Assert.Equal(0, Hmmecs([.. sweep, "--out", outDir, "--resume"]));
+        Assert.Contains("1 done before, resuming", Out.ToString());
+        Assert.Equal(Strip(CsvTable.Read(Path.Combine(At("whole"), "sweep.csv"))), Strip(CsvTable.Read(Path.Combine(outDir, "sweep.csv"))));
+    }
+
+    [Fact]
+    public void AFolderKilledBeforeItsManifestIsStillUsable()
+    {
+        // What a writer killed between making the folder and writing the manifest leaves: an empty runs folder and
+        // a temporary manifest. The next sweep (with or without --resume) takes the folder as empty.
+        var outDir = At("out");
+        Directory.CreateDirectory(Path.Combine(outDir, "runs"));
+        File.WriteAllText(Path.Combine(outDir, "sweep.json" + AtomicFile.TemporarySuffix), "{");
+        Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "seed=1..2", "--out", outDir, "--resume"));
+        Assert.False(File.Exists(Path.Combine(outDir, "sweep.json" + AtomicFile.TemporarySuffix)));
+        Assert.True(JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")))!["complete"]!.GetValue<bool>());
+    }
 }

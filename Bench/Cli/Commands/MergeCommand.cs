@@ -17,12 +17,23 @@ internal static class MergeCommand
     {
         try
         {
+            var outFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir));
+            foreach (var dir in dirs)
+            {
+                var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+                if (outFull == full || outFull.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    || full.StartsWith(outFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    return Bad(stderr, $"--out {outDir} is, holds or lies inside the shard {dir}: merge into a folder of its own");
+                }
+            }
             if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
             {
                 return Bad(stderr, $"--out {outDir} is not empty: choose an empty directory, or --force to replace its sweep files");
             }
             var started = DateTime.UtcNow;
-            ResultTable? merged = null;
+            ResultTable merged;
+            var tables = new List<ResultTable>();
             SweepManifest? first = null;
             var owner = new Dictionary<int, string>();
             var rows = new List<object?[]>();
@@ -48,14 +59,17 @@ internal static class MergeCommand
                     }
                 }
                 var table = SweepOutput.ReadTable(dir);
-                merged ??= new ResultTable(table.Columns);
-                if (!SameColumns(merged, table, out var why))
+                if (tables.Count > 0 && !SameNames(tables[0], table, out var why))
                 {
                     return Bad(stderr, $"{dir}: {why}");
                 }
                 var runColumn = table.IndexOf("run");
                 var listed = new HashSet<int>(manifest.RunIds);
-                rows.AddRange(table.Rows.Where(r => runColumn < 0 || listed.Contains((int)(long)r[runColumn]!)));
+                tables.Add(new ResultTable(table.Columns));
+                foreach (var r in table.Rows.Where(r => runColumn < 0 || listed.Contains((int)(long)r[runColumn]!)))
+                {
+                    tables[^1].Rows.Add(r);
+                }
             }
             var missing = Enumerable.Range(0, first!.Runs).Where(k => !owner.ContainsKey(k)).ToList();
             if (incomplete.Count > 0 || missing.Count > 0)
@@ -71,7 +85,15 @@ internal static class MergeCommand
                 stderr.WriteLine("hmmecs merge: nothing written");
                 return HmmecsCommand.Failed;
             }
-            var runIndex = merged!.IndexOf("run");
+            // A CSV-only shard infers its column types from its own cells (a column with no value reads as text, a time
+            // of whole microseconds as integers): the merged table takes the widest kind each column has.
+            if (Unify(tables, out var why2) is not { } unified)
+            {
+                return Bad(stderr, why2);
+            }
+            merged = unified.Table;
+            rows = unified.Rows;
+            var runIndex = merged.IndexOf("run");
             if (runIndex >= 0)
             {
                 // A stable sort keeps each run's steps in their order.
@@ -81,6 +103,11 @@ internal static class MergeCommand
             {
                 merged.Add(r);
             }
+            if (force)
+            {
+                SweepDirectory.ClearSweepFiles(outDir);
+            }
+            Directory.CreateDirectory(outDir);
             SweepOutput.MakeRunsFolder(outDir);
             foreach (var (run, dir) in owner)
             {
@@ -106,7 +133,7 @@ internal static class MergeCommand
         }
     }
 
-    private static bool SameColumns(ResultTable a, ResultTable b, out string why)
+    private static bool SameNames(ResultTable a, ResultTable b, out string why)
     {
         if (a.Columns.Count != b.Columns.Count)
         {
@@ -115,14 +142,64 @@ internal static class MergeCommand
         }
         for (var c = 0; c < a.Columns.Count; c++)
         {
-            if (a.Columns[c] != b.Columns[c])
+            if (a.Columns[c].Name != b.Columns[c].Name)
             {
-                why = $"column {c} is {b.Columns[c].Name} ({b.Columns[c].Kind}), the first directory has {a.Columns[c].Name} ({a.Columns[c].Kind})";
+                why = $"column {c} is {b.Columns[c].Name}, the first directory has {a.Columns[c].Name}";
                 return false;
             }
         }
         why = "";
         return true;
+    }
+
+    /// <summary>
+    /// The shards' columns with one kind each: Int64 and Double make Double; a kind seen only on a column without a
+    /// value (a CSV reads it as text) gives way to the others'. Null, with <paramref name="why"/>, when a column is
+    /// text with values in one shard and numbers in another.
+    /// </summary>
+    private static (ResultTable Table, List<object?[]> Rows)? Unify(List<ResultTable> tables, out string why)
+    {
+        why = "";
+        var first = tables[0];
+        var columns = new TableColumn[first.Columns.Count];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            ColumnKind? kind = null;
+            foreach (var t in tables)
+            {
+                if (t.Rows.All(r => r[c] is null))
+                {
+                    continue;
+                }
+                var k = t.Columns[c].Kind;
+                kind = kind is null || kind == k ? k
+                    : (kind, k) is (ColumnKind.Int64, ColumnKind.Double) or (ColumnKind.Double, ColumnKind.Int64) ? ColumnKind.Double
+                    : null;
+                if (kind is null)
+                {
+                    why = $"column {first.Columns[c].Name} holds text in one shard and numbers in another";
+                    return null;
+                }
+            }
+            columns[c] = new TableColumn(first.Columns[c].Name, kind ?? first.Columns[c].Kind);
+        }
+        var rows = new List<object?[]>();
+        foreach (var t in tables)
+        {
+            foreach (var r in t.Rows)
+            {
+                var row = (object?[])r.Clone();
+                for (var c = 0; c < row.Length; c++)
+                {
+                    if (columns[c].Kind == ColumnKind.Double && row[c] is long l)
+                    {
+                        row[c] = (double)l;
+                    }
+                }
+                rows.Add(row);
+            }
+        }
+        return (new ResultTable(columns), rows);
     }
 
     private static int Bad(TextWriter stderr, string message)

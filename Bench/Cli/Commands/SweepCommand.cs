@@ -106,7 +106,7 @@ internal static class SweepCommand
         {
             return Bad(stderr, e.Message);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Bad(stderr, $"cannot write the output: {OneLine(e.Message)}");
         }
@@ -125,7 +125,10 @@ internal static class SweepCommand
         var repeatText = manifest.Repeat > 1 ? $" × {manifest.Repeat}" : "";
         var resumed = job.Done.Count > 0 ? $"  ({job.Done.Count} done before, resuming)" : "";
         stdout.WriteLine($"sweep {manifest.File}  engine {manifest.Engine}  {job.Ids.Length} of {plan.Count} runs{repeatText}{shardText}  jobs {job.Jobs}  warm-up {manifest.Warmup}{resumed}");
+        Directory.CreateDirectory(outDir);
         SweepOutput.WriteManifest(outDir, (manifest with { Done = job.Done.Count }).ToJson(Provenance.Of(manifest.ScenarioSha256, job.CommandLine, started, null)));
+        // After the manifest: a folder with run documents always says which sweep they belong to.
+        SweepOutput.MakeRunsFolder(outDir);
         var todo = items.Where(item => !job.Done.ContainsKey(item)).ToArray();
         var execution = new SweepExecution(manifest, plan, job.Runs, outDir, job.CommandLine);
         using var stop = new StopSignal();
@@ -174,7 +177,7 @@ internal static class SweepCommand
             }
         }
         var where = $"{table.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}";
-        if (stop.Requested)
+        if (stop.Requested && held < items.Length)
         {
             stdout.WriteLine($"INTERRUPTED: {held} of {items.Length} runs done; {where}; finish with the same command and --resume");
             return Interrupted;

@@ -108,7 +108,15 @@ public static class ScenarioLoader
         }
         using (doc)
         {
-            return Build(doc.RootElement, defaultName);
+            try
+            {
+                return Build(doc.RootElement, defaultName);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
+            {
+                // A key holding a lone surrogate (a string value's is caught where it is read, with its path).
+                throw new ScenarioException("", "the file holds a lone UTF-16 surrogate (an escaped \\ud800-\\udfff without its pair), which is no Unicode text");
+            }
         }
     }
 
@@ -216,7 +224,7 @@ public static class ScenarioLoader
     {
         MmapStep m => Saturating(mapped + m.Pages),
         ForkStep => Saturating(mapped * 2),
-        // A repeat's body cannot create names on a second pass (checked above), so it maps at most once.
+        // A repeat's body counts once: one that maps and unmaps a VMA on every pass reuses the PTEs it freed (TakeFreePtes).
         RepeatStep r => r.Body.Aggregate(mapped, (total, s) => Mapped(s, total)),
         _ => mapped,
     };

@@ -57,7 +57,7 @@ public static class MemoryEstimate
                     ptes = Sum(ptes, ptes);
                     break;
                 case RepeatStep repeat:
-                    // A body cannot create names on its second pass (the loader refuses it), so it maps at most once.
+                    // A body counts once: one that maps and unmaps a VMA on every pass reuses the PTEs it freed (TakeFreePtes).
                     (ptes, largest) = Mapped(repeat.Body, ptes, largest);
                     break;
             }

@@ -22,17 +22,17 @@ public static class SweepDirectory
         {
             throw new SweepException($"--out {problem}");
         }
-        if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any())
+        if (IsEffectivelyEmpty(dir))
         {
-            SweepOutput.MakeRunsFolder(dir);
+            // The runs folder comes after the manifest (SweepCommand): a folder killed in between holds no sweep files.
+            ClearLeftovers(dir);
             return done;
         }
         var found = SweepManifest.TryRead(Path.Combine(dir, SweepOutput.ManifestName));
         var same = found is not null && found.Plan == manifest.Plan && found.Shard == manifest.Shard;
         if (force)
         {
-            Clear(dir);
-            SweepOutput.MakeRunsFolder(dir);
+            ClearSweepFiles(dir);
             return done;
         }
         if (!same)
@@ -68,8 +68,7 @@ public static class SweepDirectory
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o["plan"]?.GetValue<string>() == plan && o["run"] is JsonValue
-                && o["steps"] is JsonArray ? o : null;
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o["plan"]?.GetValue<string>() == plan && IsRunDocument(o) ? o : null;
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or IOException)
         {
@@ -77,8 +76,72 @@ public static class SweepDirectory
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="o"/> has every field the tables read, of the right type: a hand-edited or damaged
+    /// document is then treated as missing (its run is run again), never read into a table.
+    /// </summary>
+    private static bool IsRunDocument(JsonObject o)
+    {
+        if (!Is<int>(o["run"]) || (o["repetition"] is not null && !Is<int>(o["repetition"])) || !Is<bool>(o["ok"]) || !Is<string>(o["scenario"])
+            || !Is<string>(o["engine"]) || !Is<long>(o["seed"]) || !Is<double>(o["setupMs"]) || o["steps"] is not JsonArray steps)
+        {
+            return false;
+        }
+        foreach (var step in steps)
+        {
+            if (step is not JsonObject s || !Is<string>(s["op"]) || !Is<long>(s["index"]) || s["expectFailures"] is not (null or JsonArray))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool Is<T>(JsonNode? node) => node is JsonValue v && v.TryGetValue<T>(out _);
+
     /// <summary>The item a run document holds.</summary>
     public static SweepItem ItemOf(JsonObject doc) => new(doc["run"]!.GetValue<int>(), doc["repetition"]?.GetValue<int>() ?? 0);
+
+    /// <summary>
+    /// True for a new or empty folder, or one holding only what a writer killed before its manifest leaves: temporary
+    /// files and an empty runs folder.
+    /// </summary>
+    private static bool IsEffectivelyEmpty(string dir)
+    {
+        if (!Directory.Exists(dir))
+        {
+            return true;
+        }
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+        {
+            var name = Path.GetFileName(entry);
+            var leftover = name.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal)
+                || (name == SweepOutput.RunsFolder && Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null && !Directory.EnumerateFileSystemEntries(entry).Any());
+            if (!leftover)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void ClearLeftovers(string dir)
+    {
+        if (Directory.Exists(dir))
+        {
+            foreach (var f in Directory.EnumerateFiles(dir, "*" + AtomicFile.TemporarySuffix))
+            {
+                File.Delete(f);
+            }
+        }
+    }
+
+    /// <summary>Deletes a folder's sweep files (run documents, tables, manifest, temporary files) and nothing else.</summary>
+    public static void ClearSweepFiles(string dir)
+    {
+        ClearLeftovers(dir);
+        Clear(dir);
+    }
 
     private static void Clear(string dir)
     {

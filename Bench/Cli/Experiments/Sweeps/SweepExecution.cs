@@ -50,6 +50,10 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
                                 ScenarioRunner.Run(run.Scenario, manifest.Engine);
                             }
                         }
+                        if (stop.Requested)
+                        {
+                            return; // stopped during the warm-up: this item stays missing, for --resume
+                        }
                         var started = DateTime.UtcNow;
                         var result = ScenarioRunner.Run(run.Scenario, manifest.Engine);
                         var doc = result.ToJson();
@@ -63,8 +67,9 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
                         docs[k] = JsonNode.Parse(doc.ToJsonString())!.AsObject();
                         sink.Line(describe(item, result));
                     }
-                    catch (Exception e) when (e is not OutOfMemoryException)
+                    catch (Exception e)
                     {
+                        // Out of memory included: one run's failure is its line and exit 1, never a stack trace.
                         failures[k] = $"run {run.Id}{Rep(item)} ({plan.Describe(run.ValueIndexes)}): internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
                         sink.Line(failures[k]!);
                     }

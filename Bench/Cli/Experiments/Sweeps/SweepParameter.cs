@@ -47,7 +47,19 @@ public sealed record SweepParameter(string Path, IReadOnlyList<JsonNode?> Values
                 }
                 continue;
             }
-            values.Add(Scalar(token));
+            var value = Scalar(token);
+            if (value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            {
+                try
+                {
+                    v.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new SweepException($"--set {path}: '{token}' holds a lone UTF-16 surrogate, which is no Unicode text");
+                }
+            }
+            values.Add(value);
         }
         if (values.Count == 0)
         {
