@@ -23,14 +23,28 @@ internal readonly struct FieldReader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
-            if (!seen.Add(p.Name))
+            var name = NameOf(p, path);
+            if (!seen.Add(name))
             {
-                throw new ScenarioException(Child(p.Name), "duplicate field");
+                throw new ScenarioException(Child(name), "duplicate field");
             }
-            if (!Contains(allowed, p.Name))
+            if (!Contains(allowed, name))
             {
-                throw new ScenarioException(Child(p.Name), $"unknown field for {what} (allowed: {string.Join(", ", allowed)})");
+                throw new ScenarioException(Child(name), $"unknown field for {what} (allowed: {string.Join(", ", allowed)})");
             }
+        }
+    }
+
+    /// <summary>A property's name; a key holding a lone UTF-16 surrogate, which no .NET string can write back as JSON, is refused at the object's path.</summary>
+    public static string NameOf(JsonProperty p, string path)
+    {
+        try
+        {
+            return p.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ScenarioException(path, "a key holds a lone UTF-16 surrogate (an escaped \\ud800-\\udfff without its pair), which is no Unicode text");
         }
     }
 
@@ -146,16 +160,28 @@ internal readonly struct FieldReader
         }
         if (v.ValueKind == JsonValueKind.String)
         {
-            var s = v.GetString()!;
             for (var i = 0; i < names.Count; i++)
             {
-                if (names[i] == s)
+                if (TextEquals(v, names[i]))
                 {
                     return i;
                 }
             }
         }
         throw new ScenarioException(Child(field), $"must be one of {string.Join(", ", names)}, got {Describe(v)}");
+    }
+
+    /// <summary>True when the string <paramref name="v"/> is <paramref name="name"/>; one holding a lone UTF-16 surrogate (which cannot be read as text) is no name.</summary>
+    public static bool TextEquals(JsonElement v, string name)
+    {
+        try
+        {
+            return v.ValueEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Short description of a JSON value for messages: its text when short, else its kind.</summary>

@@ -55,11 +55,12 @@ internal sealed class StepParser(NameTracker names)
         {
             throw new ScenarioException($"{path}.op", "required field is missing");
         }
-        if (opElement.ValueKind != JsonValueKind.String || Array.IndexOf(Ops, opElement.GetString()) < 0)
+        var known = opElement.ValueKind == JsonValueKind.String ? Array.FindIndex(Ops, o => FieldReader.TextEquals(opElement, o)) : -1;
+        if (known < 0)
         {
             throw new ScenarioException($"{path}.op", $"unknown op {FieldReader.Describe(opElement)} (known: {string.Join(", ", Ops)})");
         }
-        var op = opElement.GetString()!;
+        var op = Ops[known];
         var r = new FieldReader(e, path, AllowedFields(op), $"op '{op}'");
         CheckId(r);
         if (op == "repeat")
@@ -247,20 +248,29 @@ internal sealed class StepParser(NameTracker names)
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in e.EnumerateObject())
         {
-            var at = $"{path}.{p.Name}";
-            if (!seen.Add(p.Name))
+            var key = FieldReader.NameOf(p, path);
+            var at = $"{path}.{key}";
+            if (!seen.Add(key))
             {
                 throw new ScenarioException(at, "duplicate field");
             }
-            if (p.Name.Length == 0 || p.Name.Split('.').Any(s => s.Length == 0))
+            if (key.Length == 0 || key.Split('.').Any(s => s.Length == 0))
             {
                 throw new ScenarioException(at, "must be a dotted path such as reasons.pinned");
             }
-            if (!ExpectedValue.TryFrom(p.Value, out var value))
+            ExpectedValue value;
+            try
             {
-                throw new ScenarioException(at, $"must be a number, string, boolean or null, got {FieldReader.Describe(p.Value)}");
+                if (!ExpectedValue.TryFrom(p.Value, out value))
+                {
+                    throw new ScenarioException(at, $"must be a number, string, boolean or null, got {FieldReader.Describe(p.Value)}");
+                }
             }
-            list.Add(new Expectation(p.Name, value));
+            catch (InvalidOperationException)
+            {
+                throw new ScenarioException(at, "holds a lone UTF-16 surrogate (an escaped \\ud800-\\udfff without its pair), which is no Unicode text");
+            }
+            list.Add(new Expectation(key, value));
         }
         return list;
     }

@@ -111,10 +111,6 @@ public sealed class SweepPlan
         {
             throw new SweepException($"run {id} ({Describe(indexes)}): {e.Message}");
         }
-        catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
-        {
-            throw new SweepException($"run {id} ({Describe(indexes)}): a value or key holds a lone UTF-16 surrogate, which is no Unicode text");
-        }
     }
 
     /// <summary><c>path=value</c> pairs of a run, for messages.</summary>
