@@ -87,7 +87,7 @@ public static class HmmecsCommand
         WarmUp(a.Engine);
         var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
         // The machine is built inside the progress display: at 10^7 pages the build takes seconds, and a terminal shows it.
-        var result = LiveProgress.Run(interactive, $"run {scenario.Name}", CountSteps(scenario.Steps) + 1, summary, sink =>
+        var result = LiveProgress.Run(interactive, $"run {scenario.Name}", (int)Math.Min(ScenarioSize.Executed(scenario.Steps) + 1, int.MaxValue), summary, sink =>
         {
             var start = Stopwatch.GetTimestamp();
             using var machine = createMachine(a.Engine, scenario.Machine);
@@ -184,17 +184,6 @@ public static class HmmecsCommand
         {
             EcsMachine.WarmUp();
         }
-    }
-
-    /// <summary>Steps the run will execute: a repeat counts its body once per pass.</summary>
-    private static int CountSteps(IReadOnlyList<ScenarioStep> steps)
-    {
-        long n = 0;
-        foreach (var s in steps)
-        {
-            n += s is RepeatStep r ? (long)r.Times * CountSteps(r.Body) : 1;
-        }
-        return (int)Math.Min(n, int.MaxValue);
     }
 
     private static bool TryWrite(string path, string text, TextWriter stderr)

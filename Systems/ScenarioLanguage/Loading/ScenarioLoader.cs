@@ -108,15 +108,7 @@ public static class ScenarioLoader
         }
         using (doc)
         {
-            try
-            {
-                return Build(doc.RootElement, defaultName);
-            }
-            catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
-            {
-                // A key holding a lone surrogate (a string value's is caught where it is read, with its path).
-                throw new ScenarioException("", "the file holds a lone UTF-16 surrogate (an escaped \\ud800-\\udfff without its pair), which is no Unicode text");
-            }
+            return Build(doc.RootElement, defaultName);
         }
     }
 
@@ -193,43 +185,18 @@ public static class ScenarioLoader
         long executed = 0, mapped = 0;
         for (var i = 0; i < steps.Count; i++)
         {
-            executed = Saturating(executed + Executed(steps[i]));
+            executed = ScenarioSize.Add(executed, ScenarioSize.Executed(steps[i]));
             if (executed > ScenarioLimits.MaxExecutedSteps)
             {
                 throw new ScenarioException($"steps[{i}]", $"the run would execute {(executed == long.MaxValue ? "over 9e18" : executed)} steps by here; at most {ScenarioLimits.MaxExecutedSteps} (docs/scenarios.md, \"Limits\")");
             }
-            mapped = Mapped(steps[i], mapped);
+            mapped = ScenarioSize.Mapped(steps[i], mapped);
             if (mapped > ScenarioLimits.MaxMappedPages)
             {
                 throw new ScenarioException($"steps[{i}]", $"the run would map {mapped} pages (PTEs) by here; at most {ScenarioLimits.MaxMappedPages} (docs/scenarios.md, \"Limits\")");
             }
         }
     }
-
-    private static long Executed(ScenarioStep step)
-    {
-        if (step is not RepeatStep r)
-        {
-            return 1;
-        }
-        long body = 0;
-        foreach (var s in r.Body)
-        {
-            body = Saturating(body + Executed(s));
-        }
-        return body > long.MaxValue / r.Times ? long.MaxValue : body * r.Times;
-    }
-
-    private static long Mapped(ScenarioStep step, long mapped) => step switch
-    {
-        MmapStep m => Saturating(mapped + m.Pages),
-        ForkStep => Saturating(mapped * 2),
-        // A repeat's body counts once: one that maps and unmaps a VMA on every pass reuses the PTEs it freed (TakeFreePtes).
-        RepeatStep r => r.Body.Aggregate(mapped, (total, s) => Mapped(s, total)),
-        _ => mapped,
-    };
-
-    private static long Saturating(long x) => x < 0 ? long.MaxValue : x;
 
     /// <summary>System.Text.Json appends its own position; ours leads the message instead.</summary>
     private static string Clean(string message)

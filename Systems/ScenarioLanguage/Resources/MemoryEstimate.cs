@@ -25,9 +25,10 @@ public static class MemoryEstimate
         long frames = m.RamPages;
         foreach (var d in m.DeviceList)
         {
-            frames += d.Pages;
+            frames = Sum(frames, d.Pages);
         }
-        var (ptes, largest) = Mapped(scenario.Steps, 0, 0);
+        var ptes = scenario.Steps.Aggregate(0L, (mapped, step) => ScenarioSize.Mapped(step, mapped));
+        var largest = ScenarioSize.LargestVma(scenario.Steps);
         // Saturating: a file the loader accepted may still describe more than any machine holds.
         var bytes = Sum(BaseBytes, Mul(BytesPerFrame, frames), Mul(BytesPerPte, ptes), Mul(BytesPerMigratedPage, largest));
         if (m.Payload == PayloadMode.Bytes)
@@ -42,37 +43,14 @@ public static class MemoryEstimate
         ? $"{bytes / 1e9:0.##} GB"
         : $"{bytes / 1e6:0.#} MB";
 
-    /// <summary>PTEs every mapping step creates (a fork copies all of them, munmap is not subtracted) and the largest VMA.</summary>
-    private static (long Ptes, long Largest) Mapped(IReadOnlyList<ScenarioStep> steps, long ptes, long largest)
-    {
-        foreach (var step in steps)
-        {
-            switch (step)
-            {
-                case MmapStep mmap:
-                    ptes = Sum(ptes, mmap.Pages);
-                    largest = Math.Max(largest, mmap.Pages);
-                    break;
-                case ForkStep:
-                    ptes = Sum(ptes, ptes);
-                    break;
-                case RepeatStep repeat:
-                    // A body counts once: one that maps and unmaps a VMA on every pass reuses the PTEs it freed (TakeFreePtes).
-                    (ptes, largest) = Mapped(repeat.Body, ptes, largest);
-                    break;
-            }
-        }
-        return (ptes, largest);
-    }
-
-    private static long Mul(long a, long b) => b > long.MaxValue / a ? long.MaxValue : a * b;
+    private static long Mul(long a, long b) => ScenarioSize.Mul(a, b);
 
     private static long Sum(params ReadOnlySpan<long> values)
     {
         long total = 0;
         foreach (var v in values)
         {
-            total = v > long.MaxValue - total ? long.MaxValue : total + v;
+            total = ScenarioSize.Add(total, v);
         }
         return total;
     }

@@ -62,9 +62,9 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
                         doc["repetition"] = item.Repetition;
                         doc["parameters"] = Parameters(run);
                         doc["provenance"] = Provenance.Of(manifest.ScenarioSha256, commandLine, started, DateTime.UtcNow);
-                        SweepOutput.WriteRun(outDir, item, manifest.Repeat, doc);
+                        var written = SweepOutput.WriteRun(outDir, item, manifest.Repeat, doc);
                         // The table reads the document as written, as a resumed sweep will: both tabulate alike.
-                        docs[k] = JsonNode.Parse(doc.ToJsonString())!.AsObject();
+                        docs[k] = JsonNode.Parse(written)!.AsObject();
                         sink.Line(describe(item, result));
                     }
                     catch (Exception e)

@@ -69,7 +69,11 @@ public static class SweepOutput
         runs.Create();
     }
 
-    /// <summary>Writes a run's result document, whole or not at all.</summary>
-    public static void WriteRun(string dir, SweepItem item, int repeat, JsonObject doc) =>
-        AtomicFile.WriteAllText(Path.Combine(dir, RunsFolder, RunFile(item, repeat)), doc.ToJsonString() + Environment.NewLine);
+    /// <summary>Writes a run's result document, whole or not at all; gives the JSON text it wrote.</summary>
+    public static string WriteRun(string dir, SweepItem item, int repeat, JsonObject doc)
+    {
+        var text = doc.ToJsonString();
+        AtomicFile.WriteAllText(Path.Combine(dir, RunsFolder, RunFile(item, repeat)), text + Environment.NewLine);
+        return text;
+    }
 }
