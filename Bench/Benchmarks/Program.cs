@@ -12,6 +12,10 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "phases")
+        {
+            return Migrate.PhaseProbe.Run(args[1..]);
+        }
         var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);
         var effective = Effective(args);
         if (!ReferenceEquals(effective, args) && !args.Contains("--list"))

@@ -67,7 +67,11 @@ public sealed class MigrateResult : OpResult
     public readonly long[] Reasons = new long[MigrateReasons.Count];
     public long TlbFlushes;
     public CopyStats Copy;
-    /// <summary>Per page of the range: <see cref="MigrateReason.None"/> if it migrated, else its reason. Empty on error.</summary>
+    /// <summary>
+    /// Per page of the range: <see cref="MigrateReason.None"/> if it migrated, else its reason. Empty on error. An array
+    /// already of the range's length is refilled in place by the ECS engine (a caller that hands the same result back
+    /// to a call of the same size gives up the previous outcomes), so repeated calls allocate nothing.
+    /// </summary>
     public MigrateReason[] PageOutcomes = [];
 
     /// <summary>Count for one reason.</summary>

@@ -67,7 +67,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         _running = true;
         var s = _state;
         s.Begin(vma, start, end, target, ops, inject);
-        // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays live in the pooled state.
+        // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays are the machine's, kept across calls.
         var request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
         try
         {
@@ -82,7 +82,6 @@ internal sealed class MigrationPipeline : IFaultMigrator
         finally
         {
             Mm.World.Destroy(request);
-            s.Release();
             _running = false;
         }
     }
@@ -102,12 +101,8 @@ internal sealed class MigrationPipeline : IFaultMigrator
     {
         result.Requested = s.Count;
         Array.Clear(result.Reasons);
-        var outcomes = s.DetachOutcomes();
-        foreach (var o in outcomes)
-        {
-            result.Reasons[(int)o]++;
-        }
-        result.Reasons[0] = 0;
+        var outcomes = s.CopyOutcomes(result.PageOutcomes);
+        OutcomeCounts.Add(outcomes, result.Reasons);
         result.Migrated = s.Migrated;
         result.TlbFlushes = s.TlbFlushes;
         result.Copy = new CopyStats

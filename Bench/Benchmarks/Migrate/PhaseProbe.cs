@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using HmmEcs.Systems.EcsEngine;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Benchmarks.Migrate;
+
+/// <summary>
+/// <c>dotnet run -c Release --project Bench/Benchmarks -- phases [pages] [rounds]</c>: the ECS migrate of
+/// <see cref="MigrateScaleBenchmarks"/>'s shape and the floor's, interleaved round by round on fresh machines, with each
+/// phase's time side by side. Quicker to read than a BenchmarkDotNet run when working on one phase; the targets' figures
+/// still come from <see cref="MigrateScaleBenchmarks"/>.
+/// </summary>
+internal static class PhaseProbe
+{
+    public static int Run(string[] args)
+    {
+        var pages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1 << 20;
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var result = new MigrateResult();
+        var floor = new FloorMachine(pages, 2 * pages, pages + pages / 16, 64);
+        using var machine = PinnedRange.Build("ecs", pages, 2L * pages, pages + pages / 16);
+        var toDevice = new MigrateRequest("p", "buf", PageRange.All, "gpu0");
+        var back = new MigrateRequest("p", "buf", PageRange.All, MigrateTargets.Ram);
+        for (var round = 0; round < rounds; round++)
+        {
+            if (round > 0)
+            {
+                PinnedRange.Expect(machine.Migrate(back, result));
+            }
+            var t = Stopwatch.GetTimestamp();
+            PinnedRange.Expect(machine.Migrate(toDevice, result));
+            var ecsMs = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            var line = $"round {round} ecs {ecsMs,7:F1} ms (moved {result.Migrated}):";
+            foreach (var phase in ((EcsMachine)machine).LastMigratePhaseTimes)
+            {
+                line += $" {phase.Phase}={phase.Microseconds / 1000:F1}";
+            }
+            Console.WriteLine(line);
+            floor.Reset();
+            t = Stopwatch.GetTimestamp();
+            floor.MigrateInPhases();
+            var floorMs = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            line = $"round {round} floor {floorMs,6:F1} ms:";
+            for (var p = 0; p < FloorMachine.PhaseNames.Length; p++)
+            {
+                line += $" {FloorMachine.PhaseNames[p]}={floor.PhaseTicks[p] * 1000.0 / Stopwatch.Frequency:F1}";
+            }
+            Console.WriteLine(line + $"   ratio {ecsMs / floorMs:F2}");
+        }
+        GC.KeepAlive(floor);
+        return 0;
+    }
+}
