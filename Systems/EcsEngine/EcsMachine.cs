@@ -306,6 +306,10 @@ public sealed partial class EcsMachine : MachineFront
     {
         var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
+        if (target >= 0)
+        {
+            _mm.PrefaultMirror(v, target);
+        }
         _pipeline.Run(v, first, first + count, target, ops, inject, result);
         if (target >= 0)
         {

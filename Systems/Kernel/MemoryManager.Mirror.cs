@@ -3,6 +3,7 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
 using HmmEcs.Devices.Mirror;
+using HmmEcs.Engine;
 using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Kernel;
@@ -58,6 +59,21 @@ internal sealed partial class MemoryManager
     {
         Memory.TrackGenerations();
         return (vma.Mirror ??= new MirrorTable(Drivers.Length, vma.Pages)).For(device);
+    }
+
+    /// <summary>
+    /// Before a migrate toward <paramref name="device"/>: when the device has no mirror of <paramref name="vma"/> yet, its
+    /// entries are made now and populated on a second core (<see cref="Prefault"/>) while the helper's phases run, so the
+    /// mapping after the call writes memory already there. Frees are not counted yet (<see cref="MirrorOf"/> starts that
+    /// with the mapping): the call's own frees precede every entry of the new table.
+    /// </summary>
+    public void PrefaultMirror(VmaInfo vma, int device)
+    {
+        if (vma.Mirror?.Existing(device) is not null || vma.Pages * 8 < Prefault.MinimumBytes)
+        {
+            return;
+        }
+        Prefault.Start(Prefault.Region.Of((vma.Mirror ??= new MirrorTable(Drivers.Length, vma.Pages)).For(device)));
     }
 
     /// <summary>Maps page <paramref name="i"/> (mapped in the CPU page table) into the device's mirror, writable as the CPU mapping is.</summary>

@@ -4,6 +4,7 @@ using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Driver;
 using HmmEcs.Devices.Frames;
 using HmmEcs.Devices.Memory;
+using HmmEcs.Engine;
 using HmmEcs.Systems.Kernel;
 using HmmEcs.Systems.Machine;
 
@@ -39,6 +40,9 @@ internal sealed class MigrateState
     public MigrateReason[] Outcome { get; private set; } = [];
     public int[] SmallSlots { get; } = new int[SmallRequest];
 
+    /// <summary>Dst entries from 0 up to this may be non-zero (written by an earlier call).</summary>
+    private int _dstWritten;
+
     public int Collected;
     /// <summary>
     /// How many <c>src</c> entries carry MIGRATE, as of the last time <c>src</c> was written whole (collect,
@@ -63,8 +67,9 @@ internal sealed class MigrateState
         Ops = ops;
         Inject = inject;
         EnsureCapacity(Count);
-        // Collect writes every slot of Src and Outcome; Dst starts clear for any driver.
-        Dst.AsSpan(0, Count).Clear();
+        // Collect writes every slot of Src and Outcome; Dst starts clear for any driver (an array just allocated is).
+        Dst.AsSpan(0, Math.Min(Count, _dstWritten)).Clear();
+        _dstWritten = Math.Max(_dstWritten, Count);
         Collected = 0;
         SrcMigrating = 0;
         TlbFlushes = 0;
@@ -94,9 +99,14 @@ internal sealed class MigrateState
             // machine's columns hold no references to trace).
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         }
-        Src = GC.AllocateUninitializedArray<HmmPfn>(capacity);
-        Dst = GC.AllocateUninitializedArray<HmmPfn>(capacity);
-        Outcome = GC.AllocateUninitializedArray<MigrateReason>(capacity);
+        // Pinned (the prefault thread works on their addresses); Dst zeroed by the allocator, which does not touch fresh memory.
+        Src = GC.AllocateUninitializedArray<HmmPfn>(capacity, pinned: true);
+        Outcome = GC.AllocateUninitializedArray<MigrateReason>(capacity, pinned: true);
+        Dst = GC.AllocateArray<HmmPfn>(capacity, pinned: true);
+        _dstWritten = 0;
+        // Collect writes Src and Outcome from the front while a second core populates them from the back, then Dst
+        // before the driver's alloc_and_copy reaches it.
+        Prefault.Start(Prefault.Region.Of(Src), Prefault.Region.Of(Outcome), Prefault.Region.Of(Dst));
     }
 
     /// <summary>
