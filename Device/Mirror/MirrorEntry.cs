@@ -17,6 +17,13 @@ public struct MirrorEntry
     /// <summary>A writable entry (dmirror's WRITE tag).</summary>
     public const byte Write = 2;
 
+    /// <summary>An entry mapping <paramref name="page"/> at free count <paramref name="generation"/> with <paramref name="access"/>, in one 8-byte store.</summary>
+    public MirrorEntry(int page, uint generation, byte access)
+    {
+        Page = page;
+        _generationAndAccess = ((generation & GenerationMask) << 2) | (access & 3u);
+    }
+
     /// <summary>The engine's identity of the mapped page (a page id, unique across RAM and devices).</summary>
     public int Page;
 

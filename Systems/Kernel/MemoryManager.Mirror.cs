@@ -116,12 +116,7 @@ internal sealed partial class MemoryManager
                     continue;
                 }
                 ref readonly var pte = ref rows[j];
-                mapped[j] = new MirrorEntry
-                {
-                    Page = pte.Target,
-                    Generation = generations[pte.Target],
-                    Access = pte.Writable ? MirrorEntry.Write : MirrorEntry.Read,
-                };
+                mapped[j] = new MirrorEntry(pte.Target, generations[pte.Target], pte.Writable ? MirrorEntry.Write : MirrorEntry.Read);
             }
             k += len;
         }
