@@ -102,8 +102,9 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.AlreadyOnTarget;
                 continue;
             }
-            if (page.Device >= 0 && !_devices[page.Device].Config.Movable)
+            if (pte.Kind == PteKind.DevicePrivate && !_devices[page.Device].Config.Movable)
             {
+                // As the seed: MEMORY_MOVABLE is tested for device-private entries only; addressable pages are collected like RAM.
                 m.Outcome[k] = MigrateReason.DeviceImmovable;
                 continue;
             }
@@ -121,9 +122,10 @@ public sealed partial class ReferenceMachine
             page.HelperLocked = true;
             AddRef(page);
             m.Source[k] = page;
-            if (pte.Kind == PteKind.Present && i / HugePages != lastFlushedSpan)
+            if (i / HugePages != lastFlushedSpan)
             {
-                // Device-private entries are not present: converting them needs no TLB flush.
+                // As the seed's walker: a device-private entry converted counts like a present PTE (pages++), and
+                // a PMD span with any converted entry is flushed.
                 lastFlushedSpan = i / HugePages;
                 flushes++;
             }
