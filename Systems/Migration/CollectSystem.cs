@@ -61,6 +61,8 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 var reason = MigrateReason.None;
                 if (device == s.Target)
                 {
+                    // Departs from the 2016 code, which has no target filter (it would collect, lock, unmap and flush the
+                    // page, then restore it when the driver declines it): given up here, as mainline's selection does.
                     reason = MigrateReason.AlreadyOnTarget;
                 }
                 else if (pte.Kind == PteKind.DevicePrivate && !memory.Devices[device].Spec.Movable)
