@@ -82,6 +82,8 @@ public sealed class DummyMigrateOps : IMigrateOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst)
     {
+        // Departs from the 2016 code: its finalize_and_map only tells the driver what migrated, and no one releases a
+        // destination whose page failed after allocation; here the driver frees it, as mainline's finalize does in the core.
         for (var i = PfnArray.NextOrphanedDestination(src, dst, 0); i >= 0; i = PfnArray.NextOrphanedDestination(src, dst, i + 1))
         {
             _memory.ReleaseFrame((int)dst[i].Pfn);

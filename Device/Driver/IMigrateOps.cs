@@ -19,6 +19,9 @@ public interface IMigrateOps
     /// <remarks>Departure: the seed's callback returns nothing; the simulator's returns the copy cost the step reports.</remarks>
     CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst);
 
-    /// <summary>After struct-page migration: entries whose source lost MIGRATE must drop their destination.</summary>
+    /// <summary>
+    /// After struct-page migration: entries whose source lost MIGRATE must drop (free) their destination. Departs from
+    /// the 2016 code, whose callback only notified; not called when alloc_and_copy was not (no page left to migrate).
+    /// </summary>
     void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst);
 }

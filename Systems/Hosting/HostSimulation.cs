@@ -83,12 +83,19 @@ public sealed partial class HostSimulation : IDisposable
     /// <summary>Every live VMA the plan has created so far, as (process, VMA, pages).</summary>
     public IEnumerable<(string Proc, string Vma, long Pages)> Vmas => _vmas.All();
 
-    /// <summary>Loads the scenario file at <paramref name="path"/> and builds its machine on <paramref name="engine"/> (<c>ecs</c> or <c>reference</c>).</summary>
-    public static HostSimulation FromFile(string path, string engine = "ecs") => FromScenario(ScenarioLoader.LoadFile(path), engine);
+    /// <summary>The semantics profile the machine follows (the scenario's <c>profile</c>, or <see cref="MachineConfig.Profile"/>).</summary>
+    public SemanticsProfile Profile => Machine.Config.Profile;
 
-    /// <summary>Parses scenario JSON text and builds its machine on <paramref name="engine"/>.</summary>
-    public static HostSimulation FromJson(string json, string engine = "ecs", string name = "scenario") =>
-        FromScenario(ScenarioLoader.Parse(json, name), engine);
+    /// <summary>
+    /// Loads the scenario file at <paramref name="path"/> and builds its machine on <paramref name="engine"/> (<c>ecs</c> or
+    /// <c>reference</c>); <paramref name="profile"/>, when given, replaces the file's <c>profile</c> (as <c>--profile</c> does).
+    /// </summary>
+    public static HostSimulation FromFile(string path, string engine = "ecs", SemanticsProfile? profile = null) =>
+        FromScenario(ScenarioLoader.LoadFile(path, profile), engine);
+
+    /// <summary>Parses scenario JSON text and builds its machine on <paramref name="engine"/>; <paramref name="profile"/> as in <see cref="FromFile"/>.</summary>
+    public static HostSimulation FromJson(string json, string engine = "ecs", string name = "scenario", SemanticsProfile? profile = null) =>
+        FromScenario(ScenarioLoader.Parse(json, name, profile), engine);
 
     /// <summary>Builds the machine of a loaded scenario on <paramref name="engine"/>, with its steps as the plan.</summary>
     public static HostSimulation FromScenario(Scenario scenario, string engine = "ecs")
@@ -99,7 +106,10 @@ public sealed partial class HostSimulation : IDisposable
         return sim;
     }
 
-    /// <summary>A machine of <paramref name="config"/> on <paramref name="engine"/> with an empty plan: add steps with the builder methods.</summary>
+    /// <summary>
+    /// A machine of <paramref name="config"/> on <paramref name="engine"/> with an empty plan: add steps with the builder methods.
+    /// A <see cref="MachineConfig.Profile"/> that does not run yet throws <see cref="NotSupportedException"/> naming <c>profile</c>.
+    /// </summary>
     public static HostSimulation FromConfig(MachineConfig config, string engine = "ecs", string name = "hosted") =>
         new(MachineFactory.Create(engine, config), name);
 

@@ -126,7 +126,7 @@ internal sealed partial class MemoryManager
                 break;
             case PteKind.Swap:
                 faults.Swap++;
-                SwapIn(vma, g);
+                SwapIn(vma, g, write);
                 break;
             case PteKind.DevicePrivate:
             {
@@ -198,7 +198,7 @@ internal sealed partial class MemoryManager
         MapPte(g, NewRamPage(PageFlags.Anon), PteKind.Present, bits | PteBits.SoftDirty);
     }
 
-    private void SwapIn(VmaInfo vma, long g)
+    private void SwapIn(VmaInfo vma, long g, bool write)
     {
         ref var pte = ref PteRef(g);
         var slotId = pte.Target;
@@ -223,8 +223,10 @@ internal sealed partial class MemoryManager
         }
         PutSwap(slotId);
         pte = new Pte { Target = -1, RmapNext = -1 };
-        // No swap cache: the page is this process's alone; it maps writable only when no one else held the slot.
-        MapPte(g, id, PteKind.Present, (vma.Area.Writable && exclusive ? PteBits.Write : 0) | keep);
+        // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
+        // fault when no one else held the slot (reuse_swap_page); a read fault maps it read-only (mainline maps an
+        // exclusive page writable on a read fault too).
+        MapPte(g, id, PteKind.Present, (vma.Area.Writable && exclusive && write ? PteBits.Write : 0) | keep);
     }
 
     /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>

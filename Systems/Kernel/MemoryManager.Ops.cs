@@ -114,6 +114,19 @@ internal sealed partial class MemoryManager
         SyncVma(vma);
         if (writable)
         {
+            if (vma.Kind == VmaKind.SharedAnon)
+            {
+                // shmem has no dirty accounting (no write-notify): change_protection gives every present PTE the VMA's
+                // new protection, writable. A file VMA's PTEs stay read-only (write-notify); private ones too (COW).
+                for (long i = 0; i < vma.Pages; i++)
+                {
+                    ref var pte = ref PteRef(vma.FirstPte + i);
+                    if (pte.Kind == PteKind.Present)
+                    {
+                        pte.Bits |= PteBits.Write;
+                    }
+                }
+            }
             return;
         }
         for (long i = 0; i < vma.Pages; i++)

@@ -28,12 +28,13 @@ public sealed record DeviceConfig(
     public CopyParams Copy => new(CopyEngines, BandwidthGBps, LatencyUs, MaxBatchPages);
 }
 
-/// <summary>The machine a scenario builds: RAM size, payload mode, seed and devices.</summary>
+/// <summary>The machine a scenario builds: RAM size, payload mode, seed, devices and the kernel it follows (<see cref="SemanticsProfile"/>).</summary>
 public sealed record MachineConfig(
     long RamPages = 1_048_576,
     PayloadMode Payload = PayloadMode.Token,
     int Seed = 1,
-    IReadOnlyList<DeviceConfig>? Devices = null)
+    IReadOnlyList<DeviceConfig>? Devices = null,
+    SemanticsProfile Profile = SemanticsProfile.V13)
 {
     /// <summary>The devices, never null.</summary>
     public IReadOnlyList<DeviceConfig> DeviceList => Devices ?? [];

@@ -23,9 +23,16 @@ public abstract partial class MachineFront : IMachine
     private readonly List<ProcessEntry> _processOrder = [];
     private readonly MigrateResult _evictSlice = new();
 
-    /// <summary>Checks the names of <paramref name="config"/>'s devices (<see cref="MachineConfig.DeviceNameProblem"/>).</summary>
+    /// <summary>
+    /// Checks the names of <paramref name="config"/>'s devices (<see cref="MachineConfig.DeviceNameProblem"/>) and that
+    /// its profile runs (<see cref="SemanticsProfiles.NotImplemented"/>: <see cref="NotSupportedException"/>).
+    /// </summary>
     private protected MachineFront(MachineConfig config)
     {
+        if (SemanticsProfiles.NotImplemented(config.Profile) is { } notYet)
+        {
+            throw new NotSupportedException($"profile: {notYet}");
+        }
         var devices = config.DeviceList;
         for (var d = 0; d < devices.Count; d++)
         {

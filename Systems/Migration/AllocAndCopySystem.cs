@@ -23,7 +23,13 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
             return;
         }
         var inFlight = MigratingPages.Count(s);
+        if (inFlight == 0)
+        {
+            // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
+            return;
+        }
         DriverFlags.Derive(s, inFlight);
+        s.DriverCalled = true;
         s.Copy = s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
         var kept = PfnArray.CountMigrating(s.Src.AsSpan(0, s.Count));
         s.SrcMigrating = kept;

@@ -13,7 +13,7 @@ namespace HmmEcs.Systems.Migration;
 /// consecutive rows), gives up holes, swap entries, pages already on the target, immovable, compound
 /// and locked pages, and for the rest takes the page lock, tags the page <c>Migrate</c> and installs
 /// a migration entry that keeps the write and soft-dirty bits. Counts one TLB flush per PMD span in
-/// which a present PTE was converted.
+/// which an entry (a present PTE or a device-private entry) was converted, as the seed's walker does.
 /// </summary>
 internal sealed class CollectSystem(World world) : MigratePhase(world, "collect")
 {
@@ -61,10 +61,14 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 var reason = MigrateReason.None;
                 if (device == s.Target)
                 {
+                    // Departs from the 2016 code, which has no target filter (it would collect, lock, unmap and flush the
+                    // page, then restore it when the driver declines it): given up here, as mainline's selection does.
                     reason = MigrateReason.AlreadyOnTarget;
                 }
-                else if (device >= 0 && !memory.Devices[device].Spec.Movable)
+                else if (pte.Kind == PteKind.DevicePrivate && !memory.Devices[device].Spec.Movable)
                 {
+                    // As the seed: MEMORY_MOVABLE is tested for unaddressable (device-private) entries only; an
+                    // addressable device page is collected like a RAM page.
                     reason = MigrateReason.DeviceImmovable;
                 }
                 else if ((page.Flags & PageFlags.Compound) != 0)
@@ -94,14 +98,13 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                 {
                     flags |= HmmPfn.Unaddressable;
                 }
-                else
+                // As the seed's hmm_collect_walk_pmd: a device-private entry that becomes a migration entry takes the
+                // same pages++ path as a present PTE, and the PMD span is flushed whenever pages > 0.
+                var region = PageGeometry.PmdOf(s.Start + slot);
+                if (region != lastFlush)
                 {
-                    var region = PageGeometry.PmdOf(s.Start + slot);
-                    if (region != lastFlush)
-                    {
-                        flushes++;
-                        lastFlush = region;
-                    }
+                    flushes++;
+                    lastFlush = region;
                 }
                 // Departure: v13 dropped the rmap and mapcount here; the simulator keeps the migration entry
                 // counted and chained, so unmap, restore and finalize all walk the same reverse map.

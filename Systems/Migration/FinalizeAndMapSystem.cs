@@ -10,8 +10,9 @@ internal sealed class FinalizeAndMapSystem(World world) : MigratePhase(world, "f
 {
     protected override void Run(MigrateState s)
     {
-        if (s.Collected == 0)
+        if (!s.DriverCalled)
         {
+            // The seed returned before the driver when no page was left (npages == 0): no finalize either.
             return;
         }
         DriverFlags.Derive(s, MigratingPages.Count(s));

@@ -9,7 +9,8 @@ namespace HmmEcs.Systems.Migration;
 /// Phase 2 (<c>hmm_migrate_lock_and_isolate</c>): every page was locked at collect (the simulator
 /// gives up a locked page instead of sleeping); a page with references beyond its mappings, the
 /// helper's and the page cache's is pinned; isolation failures come only from injection; the rest
-/// leave the LRU.
+/// leave the LRU. Pages that failed here are restored at the end of the phase, as the seed's
+/// hmm_migrate_lock_and_isolate does.
 /// </summary>
 internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "lock-and-isolate")
 {
@@ -19,6 +20,7 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
     {
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
+        RestoreSystem.RestoreFailed(s);
     }
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor

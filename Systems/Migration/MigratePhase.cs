@@ -35,6 +35,7 @@ internal abstract class MigratePhase(World world, string name) : BaseSystem<Migr
     public static void Fail(MigrateState s, Chunk chunk, int row, int slot, MigrateReason reason)
     {
         s.Outcome[slot] = reason;
+        s.PendingRestore++;
         chunk.SetEnabled<Migrate>(row, false);
     }
 }

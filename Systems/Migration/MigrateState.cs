@@ -50,6 +50,10 @@ internal sealed class MigrateState
     /// are: a driver boundary compares the two to skip re-deriving when no page gave up since.
     /// </summary>
     public int SrcMigrating;
+    /// <summary>Pages that failed since the last restore (<see cref="MigratePhase.Fail"/> counts them; <see cref="RestoreSystem.RestoreFailed"/> clears it).</summary>
+    public int PendingRestore;
+    /// <summary>Whether the driver's alloc_and_copy ran: without it (no page left, the seed's npages == 0) finalize_and_map does not run either.</summary>
+    public bool DriverCalled;
     public long TlbFlushes;
     public long Migrated;
     public CopyCost Copy;
@@ -72,6 +76,8 @@ internal sealed class MigrateState
         _dstWritten = Math.Max(_dstWritten, Count);
         Collected = 0;
         SrcMigrating = 0;
+        PendingRestore = 0;
+        DriverCalled = false;
         TlbFlushes = 0;
         Migrated = 0;
         Copy = default;

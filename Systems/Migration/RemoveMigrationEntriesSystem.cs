@@ -46,6 +46,8 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         private PageCursor _dst = new(s.Mm.Memory);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
         private Chunk? _oldChunk;
+        private Chunk? _kindChunk;
+        private PteKind _newKind;
         private Span<PageContent> _oldContents;
         private long _migrated;
 
@@ -62,7 +64,15 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         {
             var dstEntry = _dstEntries[slot].Value;
             var newId = (int)(dstEntry >> HmmPfn.Shift);
-            var kind = (dstEntry & HmmPfn.Unaddressable) != 0 ? PteKind.DevicePrivate : PteKind.Present;
+            ref var dst = ref _dst.At(newId, out var newRow);
+            if (_dst.Chunk != _kindChunk)
+            {
+                // As the seed's remove_migration_pte: the new entry's kind comes from the new page (unaddressable
+                // ZONE_DEVICE memory gets a device entry), not from the driver's UNADDRESSABLE flag.
+                _kindChunk = _dst.Chunk;
+                _newKind = _kindChunk.Has<Unaddressable>() ? PteKind.DevicePrivate : PteKind.Present;
+            }
+            var kind = _newKind;
             for (var g = page.RmapHead; g >= 0;)
             {
                 ref var pte = ref _ptes.At(g);
@@ -70,7 +80,6 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
                 pte.Target = newId;
                 g = pte.RmapNext;
             }
-            ref var dst = ref _dst.At(newId, out var newRow);
             dst.RmapHead = page.RmapHead;
             dst.Mapcount = page.Mapcount;
             dst.Refcount = page.Mapcount + ((dst.Flags & PageFlags.File) != 0 ? 1 : 0);

@@ -8,7 +8,8 @@ namespace HmmEcs.Systems.Migration;
 
 /// <summary>
 /// Phase 3 (<c>try_to_unmap</c> with TTU_MIGRATION): every other mapping of a page (other processes
-/// after fork), found through the reverse map, becomes a migration entry with its own bits.
+/// after fork), found through the reverse map, becomes a migration entry with its own bits. Pages that failed
+/// here are restored at the end of the phase, as the seed's unmap phase intends (its posted restore loop never ran).
 /// </summary>
 internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
 {
@@ -18,6 +19,7 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
     {
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
+        RestoreSystem.RestoreFailed(s);
     }
 
     private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor

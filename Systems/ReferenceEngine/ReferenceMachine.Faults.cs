@@ -225,7 +225,7 @@ public sealed partial class ReferenceMachine
                 break;
             case PteKind.Swap:
                 faults.Swap++;
-                SwapIn(v, i);
+                SwapIn(v, i, write);
                 break;
             case PteKind.DevicePrivate:
                 faults.Device++;
@@ -299,7 +299,7 @@ public sealed partial class ReferenceMachine
         AddMap(page);
     }
 
-    private void SwapIn(RefVma v, long i)
+    private void SwapIn(RefVma v, long i, bool write)
     {
         ref var pte = ref v.Ptes[i];
         var slot = pte.Slot!;
@@ -315,10 +315,11 @@ public sealed partial class ReferenceMachine
         page.Mapping = v.Mapping;
         page.Index = i;
         SetLru(page, true);
-        // No swap cache: the page is this process's alone; it maps writable only when no one else held the slot.
+        // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
+        // fault when no one else held the slot; a read fault maps it read-only (mainline: writable if exclusive).
         var exclusive = slot.Count == 1;
         DropSlot(slot);
-        MapPage(v, i, page, v.Writable && exclusive);
+        MapPage(v, i, page, v.Writable && exclusive && write);
     }
 
     /// <summary>

@@ -54,8 +54,11 @@ public sealed partial class ReferenceMachine
         m.Begin(v, first, count, target, inject);
         var flushes = Collect(m);
         LockAndIsolate(m);
+        RestoreFailed(m);
         Unmap(m);
-        var copy = AllocAndCopy(m);
+        RestoreFailed(m);
+        // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
+        var copy = AnyInFlight(m) ? AllocAndCopy(m) : default;
         MigrateStructPage(m);
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
@@ -99,11 +102,14 @@ public sealed partial class ReferenceMachine
             var page = pte.Page!;
             if (m.Target < 0 ? page.Device < 0 : page.Device == m.Target)
             {
+                // Departs from the 2016 code (no target filter: collected, unmapped, flushed, then declined by the driver):
+                // given up at collect, as mainline's selection does.
                 m.Outcome[k] = MigrateReason.AlreadyOnTarget;
                 continue;
             }
-            if (page.Device >= 0 && !_devices[page.Device].Config.Movable)
+            if (pte.Kind == PteKind.DevicePrivate && !_devices[page.Device].Config.Movable)
             {
+                // As the seed: MEMORY_MOVABLE is tested for device-private entries only; addressable pages are collected like RAM.
                 m.Outcome[k] = MigrateReason.DeviceImmovable;
                 continue;
             }
@@ -121,9 +127,10 @@ public sealed partial class ReferenceMachine
             page.HelperLocked = true;
             AddRef(page);
             m.Source[k] = page;
-            if (pte.Kind == PteKind.Present && i / HugePages != lastFlushedSpan)
+            if (i / HugePages != lastFlushedSpan)
             {
-                // Device-private entries are not present: converting them needs no TLB flush.
+                // As the seed's walker: a device-private entry converted counts like a present PTE (pages++), and
+                // a PMD span with any converted entry is flushed.
                 lastFlushedSpan = i / HugePages;
                 flushes++;
             }
@@ -396,29 +403,65 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             var migrated = m.Outcome[k] == MigrateReason.None;
-            var now = migrated ? m.Destination[k]! : page;
-            var vmas = page.Mapping!.Vmas;
-            for (var n = 0; n < vmas.Count; n++)
+            PutBack(page, migrated ? m.Destination[k]! : page);
+        }
+    }
+
+    /// <summary>
+    /// Every migration entry of <paramref name="page"/>, in every mapping, maps <paramref name="now"/> (the new page, or
+    /// the page itself when restored, write bit kept); the helper's lock and reference go, a RAM page returns to the LRU.
+    /// </summary>
+    private void PutBack(RefPage page, RefPage now)
+    {
+        var vmas = page.Mapping!.Vmas;
+        for (var n = 0; n < vmas.Count; n++)
+        {
+            var other = vmas[n];
+            if (page.Index < other.Pages)
             {
-                var other = vmas[n];
-                if (page.Index < other.Pages)
+                ref var pte = ref other.Ptes[page.Index];
+                if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, page))
                 {
-                    ref var pte = ref other.Ptes[page.Index];
-                    if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, page))
-                    {
-                        pte.Kind = now.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
-                        pte.Page = now;
-                        AddMap(now);
-                    }
+                    pte.Kind = now.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
+                    pte.Page = now;
+                    AddMap(now);
                 }
             }
-            page.HelperLocked = false;
-            if (now.Device < 0)
-            {
-                SetLru(now, true);
-            }
-            DropRef(page);
         }
+        page.HelperLocked = false;
+        if (now.Device < 0)
+        {
+            SetLru(now, true);
+        }
+        DropRef(page);
+    }
+
+    /// <summary>
+    /// The seed's restore at the end of lock-and-isolate and of unmap: every page that failed there maps again
+    /// (<see cref="PutBack"/>) and leaves the run, so the final pass no longer sees it.
+    /// </summary>
+    private void RestoreFailed(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.Source[k] is { } page && m.Outcome[k] != MigrateReason.None)
+            {
+                PutBack(page, page);
+                m.Source[k] = null;
+            }
+        }
+    }
+
+    private static bool AnyInFlight(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.InFlight(k))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A present PTE or device entry becomes a migration entry (write bit kept); its rmap goes, the page stays referenced by the helper.</summary>

@@ -115,6 +115,18 @@ public sealed partial class ReferenceMachine : MachineFront
         var v = _vmas[vma];
         v.Writable = writable;
         v.Mirror?.Clear();
+        if (writable && v.Kind == VmaKind.SharedAnon)
+        {
+            // shmem has no write-notify: its present PTEs take the VMA's new, writable protection (file and private ones stay read-only).
+            var ptes = v.Ptes;
+            for (long i = 0; i < ptes.Length; i++)
+            {
+                if (ptes[i].Kind == PteKind.Present)
+                {
+                    ptes[i].Write = true;
+                }
+            }
+        }
         if (!writable)
         {
             var ptes = v.Ptes;

@@ -46,8 +46,8 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("run", "--json", "--report", "--trace", "--check", "--engine")]
-    [InlineData("sweep", "--set", "--out", "--jobs", "--shard", "--repeat", "--warmup", "--resume", "--force", "--strict")]
+    [InlineData("run", "--json", "--report", "--trace", "--check", "--engine", "--profile")]
+    [InlineData("sweep", "--set", "--out", "--jobs", "--shard", "--profile", "--repeat", "--warmup", "--resume", "--force", "--strict")]
     [InlineData("merge", "--out", "--force")]
     [InlineData("plot", "--x", "--y", "--group", "--where", "--title", "--out")]
     [InlineData("schema")]
@@ -144,7 +144,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, Run((e, c) => { engineSeen = e; return new FakeMachine(c); }, "run", file, "--engine=reference", "--json", outPath));
         Assert.Equal("reference", engineSeen);
         var json = JsonNode.Parse(File.ReadAllText(outPath))!;
-        Assert.Equal(["scenario", "engine", "seed", "payload", "setupMs", "ok", "steps"], json.AsObject().Select(p => p.Key));
+        Assert.Equal(["scenario", "engine", "profile", "seed", "payload", "setupMs", "ok", "steps"], json.AsObject().Select(p => p.Key));
+        Assert.Equal("v13", (string?)json["profile"]);
         Assert.Contains("OK", _out.ToString());
         // The machine build has its own line before the steps, with what the machine holds and the time it took.
         var setup = _out.ToString().Split('\n').Single(l => l.Contains(" setup ", StringComparison.Ordinal));
@@ -189,6 +190,9 @@ public sealed class CliTests : IDisposable
     [InlineData("run", "--bogus")]
     [InlineData("run", "--engine", "gpu")]
     [InlineData("run", "--engine")]
+    [InlineData("run", "--profile", "v14")]
+    [InlineData("run", "--profile", "mainline")]
+    [InlineData("run", "--profile", "v13-as-posted")]
     [InlineData("run", "--json")]
     [InlineData("run", "a.json", "b.json")]
     [InlineData("run", "--check=yes")]
@@ -213,6 +217,32 @@ public sealed class CliTests : IDisposable
         Assert.Contains("steps[3].count: must be at least 1", _err.ToString());
         Assert.Equal(0, machines);
         Assert.Equal("", _out.ToString());
+    }
+
+    [Theory]
+    [InlineData("mainline", null, "profile: \"mainline\" is not implemented yet")]
+    [InlineData("v13", "mainline", "profile: \"mainline\" is not implemented yet")]
+    [InlineData("v13-as-posted", null, "profile: \"v13-as-posted\" is not implemented yet")]
+    [InlineData("v12", null, "profile: must be one of v13, v13-as-posted, mainline")]
+    [InlineData("v12", "v13", "profile: must be one of v13, v13-as-posted, mainline")]
+    public void AProfileThatDoesNotRunExitsTwoNamingProfile(string inFile, string? option, string message)
+    {
+        var machines = 0;
+        var file = Write("profiled.json", Passing.Replace("\"steps\"", $"\"profile\": \"{inFile}\", \"steps\"", StringComparison.Ordinal));
+        string[] args = option is null ? ["run", file] : ["run", file, "--profile", option];
+        Assert.Equal(2, Run((_, c) => { machines++; return new FakeMachine(c); }, args));
+        Assert.Contains(message, _err.ToString());
+        Assert.Equal(0, machines);
+    }
+
+    [Fact]
+    public void TheProfileOptionReplacesTheFilesAndTheDocumentRecordsIt()
+    {
+        var file = Write("profiled.json", Passing.Replace("\"steps\"", "\"profile\": \"mainline\", \"steps\"", StringComparison.Ordinal));
+        MachineConfig? seen = null;
+        Assert.Equal(0, Run((_, c) => { seen = c; return new FakeMachine(c); }, "run", file, "--profile", "v13", "--json", "-"));
+        Assert.Equal(SemanticsProfile.V13, seen!.Profile);
+        Assert.Equal("v13", (string?)JsonNode.Parse(_out.ToString())!["profile"]);
     }
 
     [Fact]

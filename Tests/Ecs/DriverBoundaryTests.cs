@@ -104,4 +104,63 @@ public class DriverBoundaryTests
         Assert.Equal(0, m.Verify("p", "f", VerifyPattern.Seq, 2).Mismatches);
         m.AssertClean();
     }
+
+    /// <summary>A driver that counts its calls and marks every destination with the wrong UNADDRESSABLE flag.</summary>
+    private sealed class CountingDriver(IMigrateOps inner, bool flipUnaddressable) : IMigrateOps
+    {
+        public int Calls { get; private set; }
+
+        public CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
+        {
+            Calls++;
+            var cost = inner.AllocAndCopy(window, src, dst);
+            for (var i = 0; flipUnaddressable && i < dst.Length; i++)
+            {
+                dst[i] = dst[i].Has(HmmPfn.Unaddressable) ? dst[i].Without(HmmPfn.Unaddressable) : dst[i].With(HmmPfn.Unaddressable);
+            }
+            return cost;
+        }
+
+        public void FinalizeAndMap(in MigrateWindow window, ReadOnlySpan<HmmPfn> src, Span<HmmPfn> dst)
+        {
+            Calls++;
+            inner.FinalizeAndMap(window, src, dst);
+        }
+    }
+
+    [Fact]
+    public void WhenEveryCollectedPageFailedTheDriverIsNotCalled()
+    {
+        // As the seed: npages == 0 after lock-and-isolate returns before alloc_and_copy (and finalize_and_map).
+        using var m = MachineDsl.Machine(65536, new DeviceConfig("gpu0", 4096));
+        m.CreateProcess("p");
+        m.Mmap("p", "buf", 64, VmaKind.Anon, true, false);
+        m.Touch("p", "buf", Access.Write, 4);
+        m.Pin("p", "buf", PageRange.All, 1, true, out _);
+        var driver = new CountingDriver(m.Driver("gpu0").MigrateInto, false);
+        var result = new MigrateResult();
+        Assert.Equal(Errno.None, m.MigrateVma(driver, "p", "buf", 0, 64, "gpu0", result));
+        Assert.Equal(64, result[MigrateReason.Pinned]);
+        Assert.Equal(0, driver.Calls);
+        m.Pin("p", "buf", PageRange.All, 1, false, out _);
+        Assert.Equal(Errno.None, m.MigrateVma(driver, "p", "buf", 0, 64, "gpu0", result));
+        Assert.Equal(64, result.Migrated);
+        Assert.Equal(2, driver.Calls);
+        m.AssertClean();
+    }
+
+    [Fact]
+    public void TheNewEntrysKindComesFromTheNewPageNotTheDriversFlag()
+    {
+        // As the seed's remove_migration_pte: unaddressable ZONE_DEVICE memory gets a device entry whatever the flag says.
+        using var m = MachineDsl.Machine(65536, new DeviceConfig("gpu0", 4096));
+        m.CreateProcess("p");
+        m.Mmap("p", "buf", 64, VmaKind.Anon, true, false);
+        m.Touch("p", "buf", Access.Write, 4);
+        var result = new MigrateResult();
+        Assert.Equal(Errno.None, m.MigrateVma(new CountingDriver(m.Driver("gpu0").MigrateInto, true), "p", "buf", 0, 64, "gpu0", result));
+        Assert.Equal(64, result.Migrated);
+        Assert.Equal(64, m.Touch("p", "buf", Access.Read).Device);
+        m.AssertClean();
+    }
 }

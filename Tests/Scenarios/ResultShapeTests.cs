@@ -48,7 +48,7 @@ public class ResultShapeTests
     public void TopLevelKeysInOrder()
     {
         var json = Run(EveryOp).ToJson();
-        Assert.Equal(["scenario", "engine", "seed", "payload", "setupMs", "ok", "steps"], Keys(json));
+        Assert.Equal(["scenario", "engine", "profile", "seed", "payload", "setupMs", "ok", "steps"], Keys(json));
         Assert.Equal("shape", (string?)json["scenario"]);
         Assert.Equal("fake", (string?)json["engine"]);
         Assert.Equal(42, (int?)json["seed"]);

@@ -45,6 +45,7 @@ public class SchemaSyncTests
     public void TheEnumsAreTheLoaders()
     {
         Assert.Equal(ScenarioLoader.Payloads, Enum(_schema["properties"]!["payload"]!));
+        Assert.Equal(SemanticsProfiles.Names, Enum(_schema["properties"]!["profile"]!));
         Assert.Equal(ScenarioLoader.Allocations, Enum(Def("device-config")["properties"]!["allocation"]!));
         Assert.Equal(ScenarioLoader.Memories, Enum(Def("device-config")["properties"]!["memory"]!));
         Assert.Equal(StepParser.Kinds, Enum(Def("step-mmap")["properties"]!["kind"]!));

@@ -60,9 +60,10 @@ public static class HmmecsCommand
 
     private static int RunScenario(RunArguments a, TextWriter stdout, TextWriter stderr, Func<string, MachineConfig, IMachine> createMachine)
     {
+        SemanticsProfile? profile = a.Profile is { } p && SemanticsProfiles.TryParse(p, out var named) ? named : null;
         var scenario = a.File is null
-            ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName)
-            : ScenarioLoader.LoadFile(a.File);
+            ? ScenarioLoader.Parse(Quickstart.Json, Quickstart.FileName, profile)
+            : ScenarioLoader.LoadFile(a.File, profile);
         // Refused before anything is allocated: a machine that does not fit would end in an out-of-memory kill.
         var need = MemoryEstimate.Bytes(scenario, a.Engine);
         var available = AvailableMemory.Bytes();
@@ -82,7 +83,7 @@ public static class HmmecsCommand
             return Invalid;
         }
         var summary = jsonToStdout ? stderr : stdout;
-        summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
+        summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  profile {SemanticsProfiles.Name(scenario.Machine.Profile)}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
         RunCapture? capture = null;
         WarmUp(a.Engine);
         var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);

@@ -11,6 +11,9 @@ internal sealed record RunArguments(string? File, string? JsonOut, string Engine
     /// <summary>Where <c>--report</c> writes its pictures and index.md, or null.</summary>
     public string? ReportDir { get; init; }
 
+    /// <summary>The <c>--profile</c> name replacing the scenario's, or null for the file's.</summary>
+    public string? Profile { get; init; }
+
     /// <summary>Where <c>--trace</c> writes the Chrome trace-event JSON, or null.</summary>
     public string? TraceFile { get; init; }
 }

@@ -13,7 +13,11 @@ namespace HmmEcs.Cli.Commands;
 
 /// <summary>The parsed options of <c>hmmecs sweep</c>; <paramref name="CommandLine"/> is the whole command line, the verb first (for provenance).</summary>
 internal sealed record SweepOptions(string File, string Out, IReadOnlyList<string> Sets, string Engine, int? Jobs, string? Shard, int Repeat, int Warmup,
-    bool Resume, bool Force, bool Strict, IReadOnlyList<string> CommandLine);
+    bool Resume, bool Force, bool Strict, IReadOnlyList<string> CommandLine)
+{
+    /// <summary><c>--profile</c>: the same as <c>--set profile=P</c> (a one-value parameter, so the table has its column), or null.</summary>
+    public string? Profile { get; init; }
+}
 
 /// <summary>
 /// <c>hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E] [--resume | --force] [--strict]</c>:
@@ -48,6 +52,14 @@ internal static class SweepCommand
             foreach (var set in o.Sets)
             {
                 parameters.Add(SweepParameter.Parse(set));
+            }
+            if (o.Profile is { } profile)
+            {
+                if (parameters.Exists(p => p.Path == "profile"))
+                {
+                    return Bad(stderr, "--profile and --set profile=… both set the profile: give one");
+                }
+                parameters.Add(SweepParameter.Parse($"profile={profile}"));
             }
             var file = o.File;
             byte[] bytes;

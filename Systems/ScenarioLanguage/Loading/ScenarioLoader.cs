@@ -14,7 +14,7 @@ namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 public static class ScenarioLoader
 {
     // Internal for the tests that hold docs/scenario.schema.json to the loader.
-    internal static readonly string[] TopFields = ["$schema", "name", "seed", "payload", "ram", "devices", "steps"];
+    internal static readonly string[] TopFields = ["$schema", "name", "seed", "payload", "profile", "ram", "devices", "steps"];
     internal static readonly string[] RamFields = ["pages"];
     internal static readonly string[] DeviceFields =
     [
@@ -34,11 +34,12 @@ public static class ScenarioLoader
 
     /// <summary>
     /// Loads and validates the file at <paramref name="path"/> (<c>-</c>: standard input); its name defaults to the
-    /// file name (<c>stdin</c>). Only a regular file of at most <see cref="ScenarioLimits.MaxFileBytes"/> is read: a
+    /// file name (<c>stdin</c>); <paramref name="profile"/>, when given, replaces the file's <c>profile</c> (the command line's
+    /// <c>--profile</c>). Only a regular file of at most <see cref="ScenarioLimits.MaxFileBytes"/> is read: a
     /// directory, a FIFO or a device file (which could block or never end) is refused without being opened.
     /// </summary>
-    public static Scenario LoadFile(string path) =>
-        Parse(System.Text.Encoding.UTF8.GetString(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path));
+    public static Scenario LoadFile(string path, SemanticsProfile? profile = null) =>
+        Parse(System.Text.Encoding.UTF8.GetString(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path), profile);
 
     /// <summary>The bytes of a scenario file under <see cref="LoadFile"/>'s rules (<c>-</c>: standard input); a refusal is a <see cref="ScenarioException"/>.</summary>
     public static byte[] ReadBytes(string path)
@@ -94,8 +95,11 @@ public static class ScenarioLoader
         return buffer.ToArray();
     }
 
-    /// <summary>Parses and validates scenario JSON; <paramref name="defaultName"/> is used when it has no <c>name</c>.</summary>
-    public static Scenario Parse(string json, string defaultName)
+    /// <summary>
+    /// Parses and validates scenario JSON; <paramref name="defaultName"/> is used when it has no <c>name</c>, and
+    /// <paramref name="profile"/>, when given, replaces its <c>profile</c> (whose name is still checked).
+    /// </summary>
+    public static Scenario Parse(string json, string defaultName, SemanticsProfile? profile = null)
     {
         JsonDocument doc;
         try
@@ -108,11 +112,11 @@ public static class ScenarioLoader
         }
         using (doc)
         {
-            return Build(doc.RootElement, defaultName);
+            return Build(doc.RootElement, defaultName, profile);
         }
     }
 
-    private static Scenario Build(JsonElement root, string defaultName)
+    private static Scenario Build(JsonElement root, string defaultName, SemanticsProfile? profileOverride)
     {
         var r = new FieldReader(root, "", TopFields, "the scenario");
         // "$schema" only tells editors where docs/scenario.schema.json is; it must be a string and is otherwise ignored.
@@ -120,6 +124,13 @@ public static class ScenarioLoader
         var name = r.OptionalString("name") ?? defaultName;
         var seed = (int)r.Integer("seed", 1, int.MinValue, int.MaxValue);
         var payload = r.Choice("payload", Payloads, 0) == 1 ? PayloadMode.Bytes : PayloadMode.Token;
+        // The file's profile is checked even when the command line replaces it.
+        var profile = profileOverride ?? (SemanticsProfile)r.Choice("profile", SemanticsProfiles.Names, 0);
+        _ = profileOverride is null || r.Choice("profile", SemanticsProfiles.Names, 0) >= 0;
+        if (SemanticsProfiles.NotImplemented(profile) is { } notYet)
+        {
+            throw new ScenarioException("profile", notYet);
+        }
         var ramPages = 1_048_576L;
         if (r.TryGet("ram", out var ram))
         {
@@ -130,7 +141,7 @@ public static class ScenarioLoader
         var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)));
         var list = parser.ParseList(steps, "steps");
         CheckTotals(list);
-        return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices), list);
+        return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices, profile), list);
     }
 
     private static List<DeviceConfig> Devices(FieldReader top, long ramPages)

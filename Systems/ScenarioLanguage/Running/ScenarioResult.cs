@@ -3,14 +3,15 @@ using System.Text.Json.Nodes;
 
 namespace HmmEcs.Systems.ScenarioLanguage.Running;
 
-/// <summary>The result of a whole run: scenario, engine, seed, payload, ok, and every executed step in order.</summary>
+/// <summary>The result of a whole run: scenario, engine, profile, seed, payload, ok, and every executed step in order.</summary>
 public sealed class ScenarioResult
 {
     // Relaxed escaping keeps names readable ("a<b" stays as written); the output is data, never embedded in HTML.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    internal ScenarioResult(string scenario, string engine, int seed, string payload, double setupMs, IReadOnlyList<StepResult> steps)
+    internal ScenarioResult(string scenario, string engine, string profile, int seed, string payload, double setupMs, IReadOnlyList<StepResult> steps)
     {
+        Profile = profile;
         SetupMs = setupMs;
         Scenario = scenario;
         Engine = engine;
@@ -24,6 +25,9 @@ public sealed class ScenarioResult
 
     /// <summary>The engine that ran it.</summary>
     public string Engine { get; }
+
+    /// <summary>The semantics profile the machine followed (<see cref="Machine.SemanticsProfiles.Names"/>).</summary>
+    public string Profile { get; }
 
     /// <summary>The seed.</summary>
     public int Seed { get; }
@@ -71,6 +75,7 @@ public sealed class ScenarioResult
         {
             ["scenario"] = Scenario,
             ["engine"] = Engine,
+            ["profile"] = Profile,
             ["seed"] = Seed,
             ["payload"] = Payload,
             ["setupMs"] = includeTiming ? SetupMs : 0,

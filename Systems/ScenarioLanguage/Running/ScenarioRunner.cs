@@ -47,7 +47,7 @@ public static class ScenarioRunner
                 results.Add(RunOne(machine, schema, step, index, null, null, [], checkEveryStep, onStep));
             }
         }
-        return new ScenarioResult(scenario.Name, machine.EngineName, scenario.Seed, scenario.PayloadName, ResultFields.RoundTiming(setupMs), results);
+        return new ScenarioResult(scenario.Name, machine.EngineName, SemanticsProfiles.Name(machine.Config.Profile), scenario.Seed, scenario.PayloadName, ResultFields.RoundTiming(setupMs), results);
     }
 
     /// <summary>Runs a repeat's body <c>times</c> times; <paramref name="outer"/> holds the (pass, position) pairs of the repeats around it.</summary>

@@ -19,6 +19,18 @@ internal static class CliOptions
         return o;
     }
 
+    /// <summary><c>--profile v13|v13-as-posted|mainline</c>: replaces the scenario's <c>profile</c>; none given, the file's.</summary>
+    public static Option<string?> Profile()
+    {
+        var o = new Option<string?>("--profile")
+        {
+            Description = "The semantics profile, replacing the scenario's \"profile\" (docs/model.md, \"Profiles\"); only v13 runs today",
+            HelpName = string.Join('|', Systems.Machine.SemanticsProfiles.Names),
+        };
+        o.AcceptOnlyFromAmong([.. Systems.Machine.SemanticsProfiles.Names]);
+        return o;
+    }
+
     /// <summary>A count option whose value must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int?> Count(string name, string description, int min, int max)
     {

@@ -19,6 +19,7 @@ internal static class SweepVerb
         var jobs = CliOptions.Count("--jobs", "Runs at a time (default: the cores, capped by the memory one run needs)", 1, int.MaxValue);
         var shard = CliOptions.Text("--shard", "I/N", "Run only the runs k with k mod N = I (0 <= I < N), for a cluster job array");
         var engine = CliOptions.Engine();
+        var profile = CliOptions.Profile();
         var repeat = CliOptions.Count("--repeat", "Run and record every run N times (column repetition; default 1)", 1, 1000);
         var warmup = CliOptions.Count("--warmup", "Unrecorded runs each worker makes before its first (default 1)", 0, 1000);
         var resume = CliOptions.Flag("--resume", "Finish the sweep DIR holds: run only what is missing");
@@ -27,11 +28,11 @@ internal static class SweepVerb
         var command = new Command("sweep", "Runs a scenario over the cross product of parameter values, in parallel; tables as CSV and Parquet. "
             + "Exit 0 all runs done, 1 a run failed internally or broke an invariant (or missed an expectation with --strict), 2 bad command line, file or --out, 130 interrupted")
         {
-            file, set, outDir, jobs, shard, engine, repeat, warmup, resume, force, strict,
+            file, set, outDir, jobs, shard, engine, profile, repeat, warmup, resume, force, strict,
         };
         command.SetAction(p => SweepCommand.Execute(
             new SweepOptions(p.GetValue(file)!, p.GetValue(outDir)!, p.GetValue(set) ?? [], p.GetValue(engine)!, p.GetValue(jobs), p.GetValue(shard),
-                p.GetValue(repeat) ?? 1, p.GetValue(warmup) ?? 1, p.GetValue(resume), p.GetValue(force), p.GetValue(strict), commandLine),
+                p.GetValue(repeat) ?? 1, p.GetValue(warmup) ?? 1, p.GetValue(resume), p.GetValue(force), p.GetValue(strict), commandLine) { Profile = p.GetValue(profile) },
             p.InvocationConfiguration.Output, p.InvocationConfiguration.Error));
         return command;
     }

@@ -63,8 +63,9 @@ public sealed class SweepPlan
                 throw new SweepException($"the sweep has more than {MaxRuns} runs");
             }
         }
-        // Loads the base once so a broken file reports its own line and column before any override.
-        ScenarioLoader.Parse(text, defaultName);
+        // Loads the base once so a broken file reports its own line and column before any override. A swept profile
+        // replaces the file's, which may name one that does not run yet: each run's own is checked when it is built.
+        ScenarioLoader.Parse(text, defaultName, seen.Contains("profile") ? Systems.Machine.SemanticsProfile.V13 : null);
         return new SweepPlan(text, defaultName, parameters, count);
     }
 
