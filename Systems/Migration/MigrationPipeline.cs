@@ -110,6 +110,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         result.Reasons[0] = 0;
         result.Migrated = s.Migrated;
         result.TlbFlushes = s.TlbFlushes;
+        result.Costs = s.Costs;
         result.Copy = new CopyStats
         {
             Pages = s.Copy.Pages,
