@@ -75,6 +75,7 @@ internal sealed class BudgetedMigration
         s.Requested += _slice.Requested;
         s.Migrated += _slice.Migrated;
         s.TlbFlushes += _slice.TlbFlushes;
+        s.Costs = s.Costs.Plus(_slice.Costs);
         for (var k = 0; k < s.Reasons.Length; k++)
         {
             s.Reasons[k] += _slice.Reasons[k];

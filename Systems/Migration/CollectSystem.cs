@@ -126,6 +126,9 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         s.Collected += collected;
         s.SrcMigrating += collected;
         s.TlbFlushes += flushes;
+        // One walk, inside one notifier range that every mirror of the process receives.
+        s.Costs.Walks++;
+        s.Costs.Invalidations++;
     }
 
     /// <summary>Huge PMDs over the range are split into PTEs first, as v13 did; their pages then give up as <c>compound</c> (or already-on-target).</summary>

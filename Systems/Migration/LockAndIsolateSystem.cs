@@ -20,6 +20,10 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
     {
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
+        if (s.PendingRestore > 0)
+        {
+            s.Costs.Walks++;
+        }
         RestoreSystem.RestoreFailed(s);
     }
 

@@ -55,6 +55,7 @@ internal sealed class MigrateState
     /// <summary>Whether the driver's alloc_and_copy ran: without it (no page left, the seed's npages == 0) finalize_and_map does not run either.</summary>
     public bool DriverCalled;
     public long TlbFlushes;
+    public MigrateCosts Costs;
     public long Migrated;
     public CopyCost Copy;
 
@@ -79,6 +80,7 @@ internal sealed class MigrateState
         PendingRestore = 0;
         DriverCalled = false;
         TlbFlushes = 0;
+        Costs = default;
         Migrated = 0;
         Copy = default;
     }

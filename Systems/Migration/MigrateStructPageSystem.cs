@@ -17,6 +17,8 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
 
     protected override void Run(MigrateState s)
     {
+        // The seed's migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
+        s.Costs.Walks += s.DriverCalled ? 2 : 0;
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
     }

@@ -105,6 +105,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         OutcomeCounts.Add(outcomes, result.Reasons);
         result.Migrated = s.Migrated;
         result.TlbFlushes = s.TlbFlushes;
+        result.Costs = s.Costs;
         result.Copy = new CopyStats
         {
             Pages = s.Copy.Pages,

@@ -19,6 +19,10 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
     {
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
+        if (s.PendingRestore > 0)
+        {
+            s.Costs.Walks++;
+        }
         RestoreSystem.RestoreFailed(s);
     }
 
@@ -44,6 +48,9 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
                 ref var pte = ref mm.PteRef(g);
                 if (pte.Kind is PteKind.Present or PteKind.DevicePrivate)
                 {
+                    // try_to_unmap_one: a notifier invalidation per mapping, a flush per present PTE.
+                    s.Costs.Invalidations++;
+                    s.Costs.UnmapFlushes += pte.Kind == PteKind.Present ? 1 : 0;
                     pte.Kind = PteKind.Migration;
                 }
                 g = pte.RmapNext;

@@ -35,8 +35,12 @@ internal sealed class MigrationRun
 
     public long[] DestinationFrames { get; private set; } = [];
 
+    /// <summary>What the call cost beyond the copies, counted as the phases run.</summary>
+    public MigrateCosts Costs;
+
     public void Begin(RefVma vma, long first, long count, int target, FailureInjection inject)
     {
+        Costs = default;
         Vma = vma;
         First = first;
         Count = count;

@@ -17,6 +17,7 @@ public sealed partial class ReferenceMachine
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = 0;
+        result.Costs = default;
         result.Copy = default;
         var run = MigrateRange(v, first, count, target, inject, result);
         result.Requested = count;
@@ -53,18 +54,25 @@ public sealed partial class ReferenceMachine
         var m = _run;
         m.Begin(v, first, count, target, inject);
         var flushes = Collect(m);
+        // Collect is one walk inside one notifier range, which every mirror of the process receives.
+        m.Costs.Walks++;
+        m.Costs.Invalidations++;
         LockAndIsolate(m);
         RestoreFailed(m);
         Unmap(m);
         RestoreFailed(m);
         // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
-        var copy = AnyInFlight(m) ? AllocAndCopy(m) : default;
+        var driverCalled = AnyInFlight(m);
+        var copy = driverCalled ? AllocAndCopy(m) : default;
+        // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
+        m.Costs.Walks += driverCalled ? 2 : 0;
         MigrateStructPage(m);
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
         if (result is not null)
         {
             result.TlbFlushes = flushes;
+            result.Costs = m.Costs;
             result.Copy = copy;
         }
         return m;
@@ -190,6 +198,9 @@ public sealed partial class ReferenceMachine
                     ref var pte = ref other.Ptes[page.Index];
                     if (pte.MapsPage && ReferenceEquals(pte.Page, page))
                     {
+                        // try_to_unmap_one: a notifier invalidation per mapping, a flush per present PTE.
+                        m.Costs.Invalidations++;
+                        m.Costs.UnmapFlushes += pte.Kind == PteKind.Present ? 1 : 0;
                         ToMigrationEntry(ref pte);
                     }
                 }
@@ -442,14 +453,18 @@ public sealed partial class ReferenceMachine
     /// </summary>
     private void RestoreFailed(MigrationRun m)
     {
+        var restored = false;
         for (long k = 0; k < m.Count; k++)
         {
             if (m.Source[k] is { } page && m.Outcome[k] != MigrateReason.None)
             {
                 PutBack(page, page);
                 m.Source[k] = null;
+                restored = true;
             }
         }
+        // The seed's restore is a page-table walk of its own.
+        m.Costs.Walks += restored ? 1 : 0;
     }
 
     private static bool AnyInFlight(MigrationRun m)

@@ -14,7 +14,7 @@ public sealed class StepRowsTests
         I("reasons.hole"), I("reasons.swap"), I("reasons.already-on-target"), I("reasons.device-immovable"), I("reasons.compound"),
         I("reasons.locked"), I("reasons.pinned"), I("reasons.isolate"), I("reasons.unmap"), I("reasons.alloc"),
         I("reasons.file-unaddressable"), I("reasons.migrate-page"),
-        I("tlbFlushes"), I("copy.pages"), I("copy.bytes"), I("copy.batches"), new("copy.deviceTimeUs", ColumnKind.Double),
+        I("tlbFlushes"), I("costs.unmapFlushes"), I("costs.invalidations"), I("costs.lruDrainAll"), I("costs.walks"), I("copy.pages"), I("copy.bytes"), I("copy.batches"), new("copy.deviceTimeUs", ColumnKind.Double),
     ];
 
     [Fact]

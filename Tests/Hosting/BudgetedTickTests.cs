@@ -123,6 +123,9 @@ public sealed class BudgetedTickTests
             var b = sim.Results[i].ToJson(false);
             (a["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
             (b["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
+            // Per-call costs (collect's notifier range and walk, each call's restore walks) add up over the slices.
+            a.Remove("costs");
+            b.Remove("costs");
             Assert.Equal(a.ToJsonString(), b.ToJsonString());
         }
     }
@@ -165,6 +168,9 @@ public sealed class BudgetedTickTests
             var b = sim.Results[i].ToJson(false);
             (a["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
             (b["copy"] as System.Text.Json.Nodes.JsonObject)?.Remove("batches");
+            // Per-call costs (collect's notifier range and walk, each call's restore walks) add up over the slices.
+            a.Remove("costs");
+            b.Remove("costs");
             Assert.Equal(a.ToJsonString(), b.ToJsonString());
         }
         Assert.True(((MigrateResult)sim.Results[4].Result)[MigrateReason.Isolate] > 0);

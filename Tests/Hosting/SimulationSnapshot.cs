@@ -50,6 +50,8 @@ internal sealed class SimulationSnapshot
             {
                 copy.Remove("batches");
             }
+            // Per-call costs (each sub-range's notifier range and walks) add up over the slices.
+            json.Remove("costs");
             Steps.Add(json.ToJsonString());
         }
     }

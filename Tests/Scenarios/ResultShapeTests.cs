@@ -74,7 +74,8 @@ public class ResultShapeTests
         }
         Assert.Equal(Expected("swapped"), Keys(steps[8]));
         Assert.Equal(Expected(), Keys(steps[9]));
-        Assert.Equal(Expected("requested", "migrated", "reasons", "tlbFlushes", "copy"), Keys(steps[10]));
+        Assert.Equal(Expected("requested", "migrated", "reasons", "tlbFlushes", "costs", "copy"), Keys(steps[10]));
+        Assert.Equal(["unmapFlushes", "invalidations", "lruDrainAll", "walks"], Keys(steps[10]!["costs"]));
         Assert.Equal(Reasons, Keys(steps[10]!["reasons"]));
         Assert.Equal(["pages", "bytes", "batches", "deviceTimeUs"], Keys(steps[10]!["copy"]));
         Assert.Equal(Expected("checked", "mismatches", "resident"), Keys(steps[11]));

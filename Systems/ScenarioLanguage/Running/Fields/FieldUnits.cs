@@ -18,6 +18,18 @@ public static class FieldUnits
     /// <summary>PMD spans (512 pages) in which a TLB flush was counted.</summary>
     public const string PmdSpans = "PMD spans";
 
+    /// <summary>TLB flushes (one per PTE or per range flushed).</summary>
+    public const string Flushes = "flushes";
+
+    /// <summary>MMU-notifier invalidations.</summary>
+    public const string Invalidations = "invalidations";
+
+    /// <summary>Calls of a kernel function.</summary>
+    public const string Calls = "calls";
+
+    /// <summary>Page-table walks.</summary>
+    public const string Walks = "walks";
+
     /// <summary>Mirror entries, one per page.</summary>
     public const string Entries = "entries";
 

@@ -72,13 +72,20 @@ public static class ResultFields
     public static readonly ResultField CopyDeviceTimeUs =
         ResultField.Timing<MigrateResult>("deviceTimeUs", FieldUnits.Microseconds, "device time of the copy", m => m.Copy.DeviceTimeUs);
 
-    /// <summary>A migrate's keys: <c>requested</c>, <c>migrated</c>, <c>reasons.*</c> (all twelve), <c>tlbFlushes</c>, <c>copy.*</c>.</summary>
+    /// <summary>A migrate's keys: <c>requested</c>, <c>migrated</c>, <c>reasons.*</c> (all twelve), <c>tlbFlushes</c>, <c>costs.*</c>, <c>copy.*</c>.</summary>
     public static readonly IReadOnlyList<FieldNode> Migrate =
     [
         ResultField.Count<MigrateResult>("requested", FieldUnits.Pages, "requested", m => m.Requested),
         ResultField.Count<MigrateResult>("migrated", FieldUnits.Pages, "migrated", m => m.Migrated),
         new FieldGroup("reasons", Reasons()),
         ResultField.Count<MigrateResult>("tlbFlushes", FieldUnits.PmdSpans, "TLB flushes", m => m.TlbFlushes),
+        new FieldGroup("costs",
+        [
+            ResultField.Count<MigrateResult>("unmapFlushes", FieldUnits.Flushes, "try_to_unmap TLB flushes", m => m.Costs.UnmapFlushes),
+            ResultField.Count<MigrateResult>("invalidations", FieldUnits.Invalidations, "notifier invalidations per mirror", m => m.Costs.Invalidations),
+            ResultField.Count<MigrateResult>("lruDrainAll", FieldUnits.Calls, "lru_add_drain_all calls", m => m.Costs.LruDrainAll),
+            ResultField.Count<MigrateResult>("walks", FieldUnits.Walks, "page-table walks", m => m.Costs.Walks),
+        ]),
         new FieldGroup("copy",
         [
             ResultField.Count<MigrateResult>("pages", FieldUnits.Pages, "copied", m => m.Copy.Pages),
