@@ -13,6 +13,7 @@ using HmmEcs.Systems.Invariants;
 using HmmEcs.Systems.Kernel;
 using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.Migration;
+using HmmEcs.Systems.Migration.AsPosted;
 
 namespace HmmEcs.Systems.EcsEngine;
 
@@ -26,6 +27,7 @@ public sealed partial class EcsMachine : MachineFront
     private readonly World _world;
     private readonly MemoryManager _mm;
     private readonly MigrationPipeline _pipeline;
+    private readonly AsPostedPipeline _asPosted;
     private readonly BatchedCopyEngine _copyEngine;
 
     /// <summary>
@@ -60,6 +62,7 @@ public sealed partial class EcsMachine : MachineFront
         }
         _mm = new MemoryManager(_world, memory, drivers);
         _pipeline = new MigrationPipeline(_mm);
+        _asPosted = new AsPostedPipeline(_mm);
         _mm.Pipeline = _pipeline;
         RamOps = new DummyMigrateOps(memory, engine, -1);
     }
@@ -306,11 +309,19 @@ public sealed partial class EcsMachine : MachineFront
     {
         var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
-        if (target >= 0)
+        result.Findings = null;
+        if (Config.Profile == SemanticsProfile.V13AsPosted)
         {
-            _mm.PrefaultMirror(v, target);
+            _asPosted.Run(v, first, count, target, ops, inject, result);
         }
-        _pipeline.Run(v, first, first + count, target, ops, inject, result);
+        else
+        {
+            if (target >= 0)
+            {
+                _mm.PrefaultMirror(v, target);
+            }
+            _pipeline.Run(v, first, first + count, target, ops, inject, result);
+        }
         if (target >= 0)
         {
             // dmirror's finalize: the migrating device maps every page it migrated into its mirror.
@@ -422,7 +433,7 @@ public sealed partial class EcsMachine : MachineFront
     }
 
     /// <inheritdoc/>
-    public override CheckResult Check() => InvariantChecker.Run(_mm);
+    public override CheckResult Check() => InvariantChecker.Run(_mm).ForProfile(Config.Profile);
 
     private protected override void InspectCore(int vma, long first, Span<PageView> dest)
     {

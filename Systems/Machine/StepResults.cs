@@ -75,6 +75,8 @@ public sealed class MigrateResult : OpResult
     /// to a call of the same size gives up the previous outcomes), so repeated calls allocate nothing.
     /// </summary>
     public MigrateReason[] PageOutcomes = [];
+    /// <summary>Profile <c>v13-as-posted</c> only: the seed's defects that fired in this call, with the slots they hit; null otherwise.</summary>
+    public PostedFindings? Findings;
 
     /// <summary>Count for one reason.</summary>
     public long this[MigrateReason reason] => Reasons[(int)reason];
@@ -85,7 +87,7 @@ public sealed class MigrateResult : OpResult
     /// </summary>
     public MigrateResult CountsOnly()
     {
-        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Costs = Costs, Copy = Copy };
+        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Costs = Costs, Copy = Copy, Findings = Findings };
         Reasons.AsSpan().CopyTo(copy.Reasons);
         return copy;
     }
@@ -154,6 +156,23 @@ public sealed class CheckResult : OpResult
 {
     public long Violations => Details.Count;
     public List<string> Details { get; } = [];
+
+    /// <summary>
+    /// Profile <c>v13-as-posted</c>: the broken invariants the seed's defects leave, reported instead of failing
+    /// (<see cref="Details"/> then stays empty); empty under the other profiles, where the checker is strict.
+    /// </summary>
+    public List<string> Findings { get; } = [];
+
+    /// <summary>Moves every violation to <see cref="Findings"/> when <paramref name="profile"/> is <c>v13-as-posted</c>; returns this.</summary>
+    public CheckResult ForProfile(SemanticsProfile profile)
+    {
+        if (profile == SemanticsProfile.V13AsPosted)
+        {
+            Findings.AddRange(Details);
+            Details.Clear();
+        }
+        return this;
+    }
 }
 
 /// <summary>

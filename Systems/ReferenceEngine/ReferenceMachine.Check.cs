@@ -59,7 +59,7 @@ public sealed partial class ReferenceMachine
                 details.Add($"swap slot count {slot.Count} but {slot.Seen} swap entries reference it");
             }
         }
-        return result;
+        return result.ForProfile(Config.Profile);
     }
 
     private static void ClearSeen(RefPage?[] pages)

@@ -19,6 +19,12 @@ public sealed partial class ReferenceMachine
         result.TlbFlushes = 0;
         result.Costs = default;
         result.Copy = default;
+        result.Findings = null;
+        if (Config.Profile == SemanticsProfile.V13AsPosted)
+        {
+            MigrateAsPosted(v, first, count, target, inject, result);
+            return Errno.None;
+        }
         var run = MigrateRange(v, first, count, target, inject, result);
         result.Requested = count;
         var outcomes = new MigrateReason[count];

@@ -22,7 +22,6 @@ public sealed class HostProfileTests
     }
 
     [Theory]
-    [InlineData(SemanticsProfile.V13AsPosted)]
     [InlineData(SemanticsProfile.Mainline)]
     public void AProfileThatDoesNotRunYetIsRefusedNamingProfile(SemanticsProfile profile)
     {

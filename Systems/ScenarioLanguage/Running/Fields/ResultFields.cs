@@ -95,6 +95,9 @@ public static class ResultFields
         ]),
     ];
 
+    /// <summary>A migrate step's keys: <see cref="Migrate"/>, then <c>findings</c> under profile <c>v13-as-posted</c> (not a sweep column).</summary>
+    private static readonly IReadOnlyList<FieldNode> MigrateStep = [.. Migrate, new FieldGroup("findings", Findings(), HasFindings)];
+
     /// <summary>The migrate keys as one group at the step's top level (its leaves are the sweep table's result columns).</summary>
     public static readonly FieldGroup MigrateGroup = new("", Migrate);
 
@@ -146,9 +149,40 @@ public static class ResultFields
         _ => [],
     };
 
+    /// <summary>
+    /// The op's own keys in a step's document: <see cref="ForOp"/>, plus a migrate's <c>findings</c> (profile
+    /// <c>v13-as-posted</c> only; not a sweep table column).
+    /// </summary>
+    public static IReadOnlyList<FieldNode> ForOpDocument(string op, IReadOnlyList<string> devices) =>
+        op == "migrate" ? MigrateStep : ForOp(op, devices);
+
     /// <summary>A step's whole document: the common keys around the op's own, in docs/scenarios.md's order.</summary>
     public static FieldGroup Step(IReadOnlyList<FieldNode> opFields) =>
         new("", [Index, Iteration, Inner, Nested, Op, .. opFields, Invariants, WallMs, Error, ExpectFailures]);
+
+    /// <summary>
+    /// Profile <c>v13-as-posted</c>'s <c>findings</c>: per defect id how often it fired, <c>deadlock</c> (1 when the call slept in
+    /// lock_page for good) and <c>list</c>, one line per defect with the slots it hit.
+    /// </summary>
+    private static FieldNode[] Findings()
+    {
+        var fields = new FieldNode[PostedFindings.Count + 2];
+        for (var d = 0; d < PostedFindings.Count; d++)
+        {
+            var defect = (PostedDefect)d;
+            var id = PostedFindings.Id(defect);
+            var unit = defect == PostedDefect.RestoreIndexOverrun ? FieldUnits.Entries : FieldUnits.Pages;
+            fields[d] = ResultField.OfStep(id, FieldType.Integer, unit, $"finding: {id}",
+                s => FieldValue.Of(((MigrateResult)s.Result).Findings![defect]), HasFindings);
+        }
+        fields[PostedFindings.Count] = ResultField.OfStep("deadlock", FieldType.Integer, FieldUnits.Commands, "calls that deadlocked",
+            s => FieldValue.Of(((MigrateResult)s.Result).Findings!.Deadlocked ? 1L : 0L), HasFindings);
+        fields[PostedFindings.Count + 1] = ResultField.OfStep("list", FieldType.StringList, FieldUnits.None, "findings with their slots",
+            s => FieldValue.Of(((MigrateResult)s.Result).Findings!.Lines()), HasFindings);
+        return fields;
+    }
+
+    private static bool HasFindings(StepResult s) => s.Result is MigrateResult { Findings: not null };
 
     private static ResultField[] Reasons()
     {

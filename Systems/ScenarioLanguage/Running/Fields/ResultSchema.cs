@@ -29,7 +29,7 @@ public sealed class ResultSchema
     {
         if (!_steps.TryGetValue(op, out var tree))
         {
-            tree = ResultFields.Step(ResultFields.ForOp(op, Devices));
+            tree = ResultFields.Step(ResultFields.ForOpDocument(op, Devices));
             _steps[op] = tree;
         }
         return tree;

@@ -1,0 +1,42 @@
+using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Driver;
+using HmmEcs.Systems.Kernel;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Systems.Migration.AsPosted;
+
+/// <summary>The ECS engine's entry to the <c>v13-as-posted</c> helper: <see cref="PostedHelper"/> on <see cref="EcsPostedKernel"/>.</summary>
+internal sealed class AsPostedPipeline(MemoryManager mm)
+{
+    private readonly PostedCall _call = new();
+
+    /// <summary>Runs the posted helper over pages <paramref name="first"/>.. of <paramref name="vma"/> and fills <paramref name="result"/>.</summary>
+    public void Run(VmaInfo vma, long first, long count, int target, IMigrateOps ops, FailureInjection inject, MigrateResult result)
+    {
+        var c = _call;
+        c.Begin(first, (int)count, target, inject);
+        var kernel = new EcsPostedKernel(mm, vma, ops, c);
+        PostedHelper.Run(ref kernel, c);
+        result.Requested = count;
+        Array.Clear(result.Reasons);
+        result.Migrated = 0;
+        result.TlbFlushes = c.TlbFlushes;
+        result.Copy = c.Copy;
+        var outcomes = new MigrateReason[count];
+        for (var k = 0; k < count; k++)
+        {
+            var outcome = c.Migrated[k] ? MigrateReason.None : c.Outcome[k];
+            outcomes[k] = outcome;
+            if (outcome == MigrateReason.None)
+            {
+                result.Migrated++;
+            }
+            else
+            {
+                result.Reasons[(int)outcome]++;
+            }
+        }
+        result.PageOutcomes = outcomes;
+        result.Findings = c.Findings;
+    }
+}

@@ -1,0 +1,236 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Migration.AsPosted;
+
+namespace HmmEcs.Systems.ReferenceEngine;
+
+/// <summary>
+/// The <c>v13-as-posted</c> profile's helper on the reference engine: <see cref="PostedHelper"/> over plain
+/// <see cref="RefPage"/> objects. Page handles: a RAM frame number, or the RAM size plus the device's base plus the device page.
+/// </summary>
+public sealed partial class ReferenceMachine
+{
+    private readonly PostedCall _posted = new();
+    private int[]? _deviceBase;
+
+    private void MigrateAsPosted(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult result)
+    {
+        if (_deviceBase is null)
+        {
+            _deviceBase = new int[_devices.Length];
+            var b = _ramPages.Length;
+            for (var d = 0; d < _devices.Length; d++)
+            {
+                _deviceBase[d] = b;
+                b += _devices[d].Pages.Length;
+            }
+        }
+        var c = _posted;
+        c.Begin(first, (int)count, target, inject);
+        var kernel = new RefPostedKernel(this, v);
+        PostedHelper.Run(ref kernel, c);
+        result.TlbFlushes = c.TlbFlushes;
+        result.Copy = c.Copy;
+        result.Requested = count;
+        var outcomes = new MigrateReason[count];
+        for (var k = 0; k < count; k++)
+        {
+            var outcome = c.Migrated[k] ? MigrateReason.None : c.Outcome[k];
+            outcomes[k] = outcome;
+            if (outcome == MigrateReason.None)
+            {
+                result.Migrated++;
+                if (target >= 0)
+                {
+                    MirrorMap(v, target, first + k);
+                }
+            }
+            else
+            {
+                result.Reasons[(int)outcome]++;
+            }
+        }
+        result.PageOutcomes = outcomes;
+        result.Findings = c.Findings;
+    }
+
+    private RefPage PageOfHandle(int h)
+    {
+        if (h < _ramPages.Length)
+        {
+            return _ramPages[h]!;
+        }
+        var d = _devices.Length - 1;
+        while (_deviceBase![d] > h)
+        {
+            d--;
+        }
+        return _devices[d].Pages[h - _deviceBase[d]]!;
+    }
+
+    private int HandleOf(RefPage page) => page.Device < 0 ? (int)page.Frame : _deviceBase![page.Device] + (int)page.Frame;
+
+    /// <summary>The reference engine's kernel primitives (its convention: a migration entry holds no mapping and no reference).</summary>
+    private readonly struct RefPostedKernel(ReferenceMachine m, RefVma v) : IPostedKernel
+    {
+        public long VmaPages => v.Pages;
+
+        public bool VmaWritable => v.Writable;
+
+        public void SplitHugePmds(long firstSpan, long lastSpan)
+        {
+            for (var r = firstSpan; r <= lastSpan; r++)
+            {
+                v.HugePmd[r] = false;
+            }
+        }
+
+        public bool PmdTableExists(long span)
+        {
+            var lo = span * PageGeometry.PmdPages;
+            var hi = Math.Min(lo + PageGeometry.PmdPages, v.Pages);
+            for (var i = lo; i < hi; i++)
+            {
+                if (v.Ptes[i].Kind != PteKind.None)
+                {
+                    return true;
+                }
+            }
+            return v.HugePmd[span];
+        }
+
+        public PostedPte ReadPte(long i)
+        {
+            var pte = v.Ptes[i];
+            return pte.Kind switch
+            {
+                PteKind.None => new PostedPte(PostedPteKind.None, -1, false),
+                PteKind.Swap => new PostedPte(PostedPteKind.Swap, -1, pte.Write),
+                PteKind.Present => new PostedPte(PostedPteKind.Present, m.HandleOf(pte.Page!), pte.Write),
+                PteKind.DevicePrivate => new PostedPte(PostedPteKind.Device, m.HandleOf(pte.Page!), pte.Write),
+                _ => new PostedPte(PostedPteKind.Migration, m.HandleOf(pte.Page!), pte.Write),
+            };
+        }
+
+        public void DropPte(long i) => v.Ptes[i] = default;
+
+        public void ToMigrationEntry(long i) => ReferenceMachine.ToMigrationEntry(ref v.Ptes[i]);
+
+        public void MapOverMigrationEntry(long i, int page, bool write)
+        {
+            var p = m.PageOfHandle(page);
+            ref var pte = ref v.Ptes[i];
+            pte.Kind = p.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
+            pte.Page = p;
+            pte.Write = write;
+            AddMap(p);
+        }
+
+        public PostedPage Page(int page)
+        {
+            var p = m.PageOfHandle(page);
+            var movable = p.Device < 0 || m._devices[p.Device].Config.Movable;
+            return new PostedPage(p.Device, p.Unaddressable, movable, p.Compound is not null, p.Cached, p.Pins, p.OnLru, p.LockedByOther, p.HelperLocked);
+        }
+
+        public void Get(int page) => AddRef(m.PageOfHandle(page));
+
+        public void Put(int page) => m.PageOfHandle(page).RefCount--;
+
+        public void FreeIfUnreferenced(int page)
+        {
+            var p = m.PageOfHandle(page);
+            if (p.Allocated && p.RefCount <= 0 && p.MapCount <= 0 && !p.Cached && !p.HelperLocked && !p.LockedByOther)
+            {
+                p.RefCount = 0;
+                m.FreePage(p);
+            }
+        }
+
+        public void SetHelperLock(int page, bool locked) => m.PageOfHandle(page).HelperLocked = locked;
+
+        public void SetLru(int page, bool on) => m.SetLru(m.PageOfHandle(page), on);
+
+        public void TryToUnmap(int page)
+        {
+            var p = m.PageOfHandle(page);
+            foreach (var other in p.Mapping!.Vmas)
+            {
+                if (p.Index < other.Pages)
+                {
+                    ref var pte = ref other.Ptes[p.Index];
+                    if (pte.MapsPage && ReferenceEquals(pte.Page, p))
+                    {
+                        ReferenceMachine.ToMigrationEntry(ref pte);
+                    }
+                }
+            }
+        }
+
+        public void RemoveMigrationPtes(int page, int newPage)
+        {
+            var p = m.PageOfHandle(page);
+            var q = m.PageOfHandle(newPage);
+            foreach (var other in p.Mapping!.Vmas)
+            {
+                if (p.Index < other.Pages)
+                {
+                    ref var pte = ref other.Ptes[p.Index];
+                    if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, p))
+                    {
+                        pte.Kind = q.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
+                        pte.Page = q;
+                        AddMap(q);
+                    }
+                }
+            }
+        }
+
+        public CopyStats AllocAndCopy(ReadOnlySpan<bool> migrating, ReadOnlySpan<int> src, Span<int> dst)
+        {
+            var run = m._run;
+            run.Begin(v, m._posted.Start, migrating.Length, m._posted.Target, default);
+            for (var k = 0; k < migrating.Length; k++)
+            {
+                run.Source[k] = migrating[k] ? m.PageOfHandle(src[k]) : null;
+            }
+            // The v13 driver's rules (lowest free page, the chunk rule) over the slots the helper hands it.
+            var stats = m.AllocAndCopy(run);
+            for (var k = 0; k < migrating.Length; k++)
+            {
+                if (migrating[k] && run.Destination[k] is { } d && run.Outcome[k] == MigrateReason.None)
+                {
+                    d.HelperLocked = true;
+                    AddRef(d);
+                    dst[k] = m.HandleOf(d);
+                }
+            }
+            return stats;
+        }
+
+        public void MigratePage(int src, int dst)
+        {
+            var s = m.PageOfHandle(src);
+            var d = m.PageOfHandle(dst);
+            d.Mapping = s.Mapping;
+            d.Index = s.Index;
+            if (s.Cached)
+            {
+                s.Mapping!.Cache![s.Index] = d;
+                d.Cached = true;
+                AddRef(d);
+                s.Cached = false;
+                s.RefCount--;
+            }
+        }
+
+        public void AdoptRmap(int src, int dst)
+        {
+            var s = m.PageOfHandle(src);
+            var d = m.PageOfHandle(dst);
+            d.Mapping = s.Mapping;
+            d.Index = s.Index;
+        }
+    }
+}
