@@ -66,6 +66,8 @@ public sealed class MigrateResult : OpResult
     /// <summary>Indexed by <see cref="MigrateReason"/>; slot 0 (<see cref="MigrateReason.None"/>) stays 0.</summary>
     public readonly long[] Reasons = new long[MigrateReasons.Count];
     public long TlbFlushes;
+    /// <summary>Mainline only: holes of an anonymous VMA that the call filled with a new destination page (counted in <see cref="Migrated"/>).</summary>
+    public long HolesInserted;
     public CopyStats Copy;
     /// <summary>
     /// Per page of the range: <see cref="MigrateReason.None"/> if it migrated, else its reason. Empty on error. An array
@@ -83,7 +85,7 @@ public sealed class MigrateResult : OpResult
     /// </summary>
     public MigrateResult CountsOnly()
     {
-        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Copy = Copy };
+        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, HolesInserted = HolesInserted, Copy = Copy };
         Reasons.AsSpan().CopyTo(copy.Reasons);
         return copy;
     }

@@ -24,6 +24,11 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         var vma = s.Vma;
         var memory = mm.Memory;
         SplitHugePmds(s);
+        if (s.Mainline)
+        {
+            MainlineCollect.Run(s);
+            return;
+        }
         var ptes = mm.Ptes;
         var g0 = vma.FirstPte + s.Start;
         var lastFlush = -1L;

@@ -23,9 +23,23 @@ internal sealed class MigrateState
     /// <summary>Arrays grown to at least this many pages (about 36 MiB) are allocated after a garbage collection.</summary>
     public const int CollectBeforePages = 1 << 21;
 
-    public MigrateState(MemoryManager mm) => Mm = mm;
+    public MigrateState(MemoryManager mm, SemanticsProfile profile, int[] ownerOfDevice)
+    {
+        Mm = mm;
+        Mainline = profile == SemanticsProfile.Mainline;
+        OwnerOfDevice = ownerOfDevice;
+    }
 
     public MemoryManager Mm { get; }
+
+    /// <summary>The machine follows the <c>mainline</c> profile (fixed for its life; read once per call by the phases).</summary>
+    public bool Mainline { get; }
+
+    /// <summary>Each device's owner number (mainline's <c>pgmap_owner</c>, <see cref="MachineConfig.OwnerIds"/>).</summary>
+    public int[] OwnerOfDevice { get; }
+
+    /// <summary>The call's mainline selection.</summary>
+    public MigrateSelection Select { get; private set; }
     public VmaInfo Vma { get; private set; } = null!;
     public long Start { get; private set; }
     public long End { get; private set; }
@@ -56,12 +70,19 @@ internal sealed class MigrateState
     public bool DriverCalled;
     public long TlbFlushes;
     public long Migrated;
+    /// <summary>Mainline: holes of an anonymous VMA collect took (their src entries are MIGRATE without VALID).</summary>
+    public int Holes;
+    /// <summary>Mainline: holes that migrate_vma_pages filled with their destination page.</summary>
+    public long HolesInserted;
     public CopyCost Copy;
 
-    public MigrateWindow Window => new(Start, End, Vma.Pages);
+    public MigrateWindow Window => new(Start, End, Vma.Pages) { Holes = Holes };
 
-    public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject)
+    public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select)
     {
+        Select = select;
+        Holes = 0;
+        HolesInserted = 0;
         Vma = vma;
         Start = start;
         End = end;

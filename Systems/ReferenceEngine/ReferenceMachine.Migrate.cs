@@ -11,14 +11,15 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// </summary>
 public sealed partial class ReferenceMachine
 {
-    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateResult result)
+    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult result)
     {
         var v = _vmas[vma];
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = 0;
+        result.HolesInserted = 0;
         result.Copy = default;
-        var run = MigrateRange(v, first, count, target, inject, result);
+        var run = MigrateRange(v, first, count, target, inject, select, result);
         result.Requested = count;
         var outcomes = new MigrateReason[count];
         for (var k = 0; k < count; k++)
@@ -48,11 +49,12 @@ public sealed partial class ReferenceMachine
     /// <paramref name="target"/> (-1: RAM). Fills the flush and copy figures of <paramref name="result"/>
     /// when given (a fault-back reports none) and returns the run, whose outcomes stay valid until the next call.
     /// </summary>
-    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult? result)
+    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
     {
         var m = _run;
-        m.Begin(v, first, count, target, inject);
-        var flushes = Collect(m);
+        m.Begin(v, first, count, target, inject, select);
+        var mainline = Config.Profile == SemanticsProfile.Mainline;
+        var flushes = mainline ? CollectMainline(m) : Collect(m);
         LockAndIsolate(m);
         RestoreFailed(m);
         Unmap(m);
@@ -60,11 +62,13 @@ public sealed partial class ReferenceMachine
         // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
         var copy = AnyInFlight(m) ? AllocAndCopy(m) : default;
         MigrateStructPage(m);
+        var inserted = mainline ? InsertHoles(m) : 0;
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
         if (result is not null)
         {
             result.TlbFlushes = flushes;
+            result.HolesInserted = inserted;
             result.Copy = copy;
         }
         return m;
@@ -144,7 +148,7 @@ public sealed partial class ReferenceMachine
     {
         for (long k = 0; k < m.Count; k++)
         {
-            if (!m.InFlight(k))
+            if (!m.PageInFlight(k))
             {
                 continue;
             }
@@ -171,7 +175,7 @@ public sealed partial class ReferenceMachine
     {
         for (long k = 0; k < m.Count; k++)
         {
-            if (!m.InFlight(k))
+            if (!m.PageInFlight(k))
             {
                 continue;
             }
@@ -281,7 +285,7 @@ public sealed partial class ReferenceMachine
         var n = 0;
         for (long k = 0; k < m.Count; k++)
         {
-            if (m.InFlight(k) && m.Destination[k] is not null)
+            if (m.PageInFlight(k) && m.Destination[k] is not null)
             {
                 n++;
             }
@@ -295,7 +299,7 @@ public sealed partial class ReferenceMachine
         var j = 0;
         for (long k = 0; k < m.Count; k++)
         {
-            if (m.InFlight(k) && m.Destination[k] is { } to)
+            if (m.PageInFlight(k) && m.Destination[k] is { } to)
             {
                 var from = m.Source[k]!;
                 CopyContent(from, to);
@@ -326,7 +330,7 @@ public sealed partial class ReferenceMachine
         var paramsDevice = m.Target;
         for (long k = 0; paramsDevice < 0 && k < m.Count; k++)
         {
-            if (m.InFlight(k) && m.Destination[k] is not null)
+            if (m.PageInFlight(k) && m.Destination[k] is not null)
             {
                 paramsDevice = m.Source[k]!.Device;
             }
@@ -345,17 +349,20 @@ public sealed partial class ReferenceMachine
     /// <summary>Migrate struct page: the file rule, then the injected failure; survivors hand their page-cache slot to the new page.</summary>
     private void MigrateStructPage(MigrationRun m)
     {
-        var unaddressableTarget = m.Target >= 0 && !_devices[m.Target].Config.Addressable;
+        var mainline = Config.Profile == SemanticsProfile.Mainline;
+        // The seed refuses page-cache pages going to unaddressable memory; mainline's migrate_vma_pages, to any device memory.
+        var refuseFile = mainline ? m.Target >= 0 : m.Target >= 0 && !_devices[m.Target].Config.Addressable;
+        var fileReason = mainline ? MigrateReason.FileToDevice : MigrateReason.FileUnaddressable;
         for (long k = 0; k < m.Count; k++)
         {
-            if (!m.InFlight(k) || m.Destination[k] is not { } dst)
+            if (!m.PageInFlight(k) || m.Destination[k] is not { } dst)
             {
                 continue;
             }
             var src = m.Source[k]!;
-            if (unaddressableTarget && src.Mapping!.IsFile)
+            if (refuseFile && src.Mapping!.IsFile)
             {
-                m.Outcome[k] = MigrateReason.FileUnaddressable;
+                m.Outcome[k] = fileReason;
             }
             else if (Injected(m.Inject.MigratePageEvery, k))
             {

@@ -191,7 +191,6 @@ public sealed class CliTests : IDisposable
     [InlineData("run", "--engine", "gpu")]
     [InlineData("run", "--engine")]
     [InlineData("run", "--profile", "v14")]
-    [InlineData("run", "--profile", "mainline")]
     [InlineData("run", "--profile", "v13-as-posted")]
     [InlineData("run", "--json")]
     [InlineData("run", "a.json", "b.json")]
@@ -220,8 +219,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("mainline", null, "profile: \"mainline\" is not implemented yet")]
-    [InlineData("v13", "mainline", "profile: \"mainline\" is not implemented yet")]
+    [InlineData("v13", "v13-as-posted", "profile: \"v13-as-posted\" is not implemented yet")]
     [InlineData("v13-as-posted", null, "profile: \"v13-as-posted\" is not implemented yet")]
     [InlineData("v12", null, "profile: must be one of v13, v13-as-posted, mainline")]
     [InlineData("v12", "v13", "profile: must be one of v13, v13-as-posted, mainline")]

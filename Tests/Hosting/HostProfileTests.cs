@@ -22,8 +22,18 @@ public sealed class HostProfileTests
     }
 
     [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void TheMainlineProfileRuns(string engine)
+    {
+        using var sim = HostSimulation.FromConfig(new MachineConfig(64, Profile: SemanticsProfile.Mainline), engine).Process("p");
+        Assert.Equal(SemanticsProfile.Mainline, sim.Profile);
+        sim.RunToEnd();
+        Assert.True(sim.Finished);
+    }
+
+    [Theory]
     [InlineData(SemanticsProfile.V13AsPosted)]
-    [InlineData(SemanticsProfile.Mainline)]
     public void AProfileThatDoesNotRunYetIsRefusedNamingProfile(SemanticsProfile profile)
     {
         var e = Assert.Throws<NotSupportedException>(() => HostSimulation.FromConfig(new MachineConfig(64, Profile: profile)));
