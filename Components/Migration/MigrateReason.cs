@@ -20,18 +20,22 @@ public enum MigrateReason : byte
     Alloc,
     FileUnaddressable,
     MigratePage,
+    /// <summary>Mainline only: the page is not of a kind the call's <c>select</c> names (or its device's owner is not the call's); the kernel's slot 0.</summary>
+    NotSelected,
+    /// <summary>Mainline only: a page-cache (file or shmem) page going to any device memory (migrate_vma_pages refuses pages with a mapping).</summary>
+    FileToDevice,
 }
 
 /// <summary>Scenario keys of <see cref="MigrateReason"/>.</summary>
 public static class MigrateReasons
 {
     /// <summary>Number of enum values including <see cref="MigrateReason.None"/>; size arrays indexed by reason with it.</summary>
-    public const int Count = 13;
+    public const int Count = 15;
 
     private static readonly string[] Keys =
     [
         "none", "hole", "swap", "already-on-target", "device-immovable", "compound", "locked",
-        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page",
+        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page", "not-selected", "file-to-device",
     ];
 
     /// <summary>The key under <c>reasons</c> in a result (e.g. <c>already-on-target</c>).</summary>

@@ -12,7 +12,7 @@ namespace HmmEcs.Devices.Driver;
 /// back): destinations are allocated in ascending address order by the target's rule, then the
 /// copy engine moves all copies of the migration at once.
 /// </summary>
-public sealed class DummyMigrateOps : IMigrateOps
+public sealed partial class DummyMigrateOps : IMigrateOps
 {
     private readonly PhysicalMemory _memory;
     private readonly ICopyEngine _engine;
@@ -30,6 +30,10 @@ public sealed class DummyMigrateOps : IMigrateOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
+        if (window.Holes > 0)
+        {
+            return AllocWithHoles(window, src, dst);
+        }
         var dev = _target < 0 ? null : _memory.Devices[_target];
         var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
         if (dev is not null)

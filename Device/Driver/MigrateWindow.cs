@@ -5,4 +5,10 @@ public readonly record struct MigrateWindow(long Start, long End, long VmaPages 
 {
     /// <summary>Pages in the range.</summary>
     public long Count => End - Start;
+
+    /// <summary>
+    /// Mainline: slots that are holes to fill (<c>MIGRATE</c> without <c>VALID</c>): the driver allocates and zero-fills
+    /// a destination for each, with no copy. 0 under the seed's profiles, whose driver path never looks for them.
+    /// </summary>
+    public int Holes { get; init; }
 }

@@ -64,8 +64,17 @@ public sealed partial class Prefault
 
         /// <summary>The whole of <paramref name="array"/>, which must be pinned (allocated with <c>pinned: true</c>).</summary>
         public static Region Of<T>(T[] array)
-            where T : unmanaged =>
-            new(array, array.Length == 0 ? 0 : (long)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0), (long)array.Length * Unsafe.SizeOf<T>());
+            where T : unmanaged => Of(array, 0, array.Length);
+
+        /// <summary>Elements <c>[start, start + length)</c> of <paramref name="array"/>, which must be pinned.</summary>
+        public static Region Of<T>(T[] array, int start, int length)
+            where T : unmanaged
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(start);
+            ArgumentOutOfRangeException.ThrowIfNegative(length);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(start, array.Length - length);
+            return new(array, length == 0 ? 0 : (long)Marshal.UnsafeAddrOfPinnedArrayElement(array, start), (long)length * Unsafe.SizeOf<T>());
+        }
     }
 
     /// <summary>Waits until every array is populated (tests and measurements; the owner never needs to).</summary>
@@ -97,9 +106,15 @@ public sealed partial class Prefault
                 }
             }
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception)
         {
-            // No libc madvise: nothing populated, nothing lost.
+            // No libc madvise, or anything else: populating is only ever a head start, and an exception escaping a
+            // background thread would end the process. The owners fault what is left themselves.
+        }
+        finally
+        {
+            // The arrays stay reachable until the last madvise is done (the loop's reads alone do not keep them).
+            GC.KeepAlive(_regions);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed partial class EcsMachine : MachineFront
             drivers[d] = new DummyDevice(memory, d, engine);
         }
         _mm = new MemoryManager(_world, memory, drivers);
-        _pipeline = new MigrationPipeline(_mm);
+        _pipeline = new MigrationPipeline(_mm, config.Profile, config.OwnerIds());
         _asPosted = new AsPostedPipeline(_mm);
         _mm.Pipeline = _pipeline;
         RamOps = new DummyMigrateOps(memory, engine, -1);
@@ -305,7 +305,7 @@ public sealed partial class EcsMachine : MachineFront
         SyncDevices();
     }
 
-    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateResult result)
+    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult result)
     {
         var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
@@ -318,9 +318,9 @@ public sealed partial class EcsMachine : MachineFront
         {
             if (target >= 0)
             {
-                _mm.PrefaultMirror(v, target);
+                _mm.PrefaultMirror(v, target, first, count);
             }
-            _pipeline.Run(v, first, first + count, target, ops, inject, result);
+            _pipeline.Run(v, first, first + count, target, ops, inject, select, result);
         }
         if (target >= 0)
         {
@@ -341,11 +341,11 @@ public sealed partial class EcsMachine : MachineFront
     public Errno MigrateVma(IMigrateOps ops, string proc, string vma, long start, long end, string to, MigrateResult result)
     {
         if (!TryResolveVma(proc, vma, out var id, out var pages, out var migratable) || !TryTarget(to, out var target)
-            || !migratable || !FitsVma(start, end, pages))
+            || !migratable || !FitsVma(start, end, pages) || !TrySelection(new MigrateRequest(proc, vma, default, to), target, out var select))
         {
             return Errno.EINVAL;
         }
-        _pipeline.Run(_mm.Vmas[id], start, end, target, ops, default, result);
+        _pipeline.Run(_mm.Vmas[id], start, end, target, ops, default, select, result);
         SyncDevices();
         return Errno.None;
     }

@@ -62,18 +62,20 @@ internal sealed partial class MemoryManager
     }
 
     /// <summary>
-    /// Before a migrate toward <paramref name="device"/>: when the device has no mirror of <paramref name="vma"/> yet, its
-    /// entries are made now and populated on a second core (<see cref="Prefault"/>) while the helper's phases run, so the
-    /// mapping after the call writes memory already there. Frees are not counted yet (<see cref="MirrorOf"/> starts that
-    /// with the mapping): the call's own frees precede every entry of the new table.
+    /// Before a migrate of pages <c>[first, first + count)</c> toward <paramref name="device"/>: when the device has no
+    /// mirror of <paramref name="vma"/> yet, its entries are made now and the call's part of them populated on a second
+    /// core (<see cref="Prefault"/>) while the helper's phases run, so the mapping after the call writes memory already
+    /// there. A call too small to be worth a thread leaves the table to be made by the mapping. Frees are not counted
+    /// yet (<see cref="MirrorOf"/> starts that with the mapping): the call's own frees precede every entry of the new table.
     /// </summary>
-    public void PrefaultMirror(VmaInfo vma, int device)
+    public void PrefaultMirror(VmaInfo vma, int device, long first, long count)
     {
-        if (vma.Mirror?.Existing(device) is not null || vma.Pages * 8 < Prefault.MinimumBytes)
+        if (vma.Mirror?.Existing(device) is not null || count * 8 < Prefault.MinimumBytes)
         {
             return;
         }
-        Prefault.Start(Prefault.Region.Of((vma.Mirror ??= new MirrorTable(Drivers.Length, vma.Pages)).For(device)));
+        var entries = (vma.Mirror ??= new MirrorTable(Drivers.Length, vma.Pages)).For(device);
+        Prefault.Start(Prefault.Region.Of(entries, (int)first, (int)count));
     }
 
     /// <summary>Maps page <paramref name="i"/> (mapped in the CPU page table) into the device's mirror, writable as the CPU mapping is.</summary>

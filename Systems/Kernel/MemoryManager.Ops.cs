@@ -107,7 +107,10 @@ internal sealed partial class MemoryManager
         return swapped;
     }
 
-    /// <summary>mprotect: <c>r</c> clears the write bit of every entry and huge PMD; <c>rw</c> only makes the VMA writable.</summary>
+    /// <summary>
+    /// mprotect: <c>r</c> clears the write bit of every entry and huge PMD; <c>rw</c> makes the VMA writable, and a shared
+    /// anonymous VMA's present PTEs too (file and private ones stay read-only until a write fault).
+    /// </summary>
     public void Mprotect(VmaInfo vma, bool writable)
     {
         vma.Area.Writable = writable;

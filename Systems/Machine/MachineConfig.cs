@@ -19,8 +19,12 @@ public sealed record DeviceConfig(
     int CopyEngines = CopyParams.DefaultEngines,
     double BandwidthGBps = CopyParams.DefaultBandwidthGBps,
     double LatencyUs = CopyParams.DefaultLatencyUs,
-    int MaxBatchPages = CopyParams.DefaultMaxBatchPages)
+    int MaxBatchPages = CopyParams.DefaultMaxBatchPages,
+    string? Owner = null)
 {
+    /// <summary>The device's <c>pgmap_owner</c> (mainline): its <see cref="Owner"/>, by default its own name. Devices may share one.</summary>
+    public string OwnerName => Owner ?? Name;
+
     /// <summary>The default pages per device chunk.</summary>
     public const int DefaultChunkPages = 64;
 
@@ -63,6 +67,29 @@ public sealed record MachineConfig(
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Each device's owner number (mainline's <c>pgmap_owner</c>): the index of the first device with the same
+    /// <see cref="DeviceConfig.OwnerName"/>, so devices that share an owner share a number.
+    /// </summary>
+    public int[] OwnerIds()
+    {
+        var list = DeviceList;
+        var ids = new int[list.Count];
+        for (var i = 0; i < list.Count; i++)
+        {
+            ids[i] = i;
+            for (var j = 0; j < i; j++)
+            {
+                if (list[j].OwnerName == list[i].OwnerName)
+                {
+                    ids[i] = ids[j];
+                    break;
+                }
+            }
+        }
+        return ids;
     }
 
     /// <summary>Index of the device named <paramref name="name"/>, or -1 (also for <c>"ram"</c>).</summary>

@@ -32,8 +32,11 @@ public abstract partial class MachineFront
 
     private protected abstract void MunmapCore(int process, int vma);
 
-    /// <summary>The migration helper over <c>[first, first + count)</c> toward <paramref name="target"/> (-1: RAM).</summary>
-    private protected abstract Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateResult result);
+    /// <summary>
+    /// The migration helper over <c>[first, first + count)</c> toward <paramref name="target"/> (-1: RAM); <paramref name="select"/>
+    /// is the resolved mainline selection (<see cref="MachineFront.TrySelection"/>), ignored by other profiles.
+    /// </summary>
+    private protected abstract Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult result);
 
     /// <summary>Counts the range into <paramref name="result"/> (its device array is sized for the machine's devices).</summary>
     private protected abstract void VerifyCore(int vma, long first, long count, bool seq, ulong salt, VerifyResult result);

@@ -122,7 +122,11 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
-        return MigrateCore(v.Id, first, count, target, request.Inject, result);
+        if (!TrySelection(request, target, out var selection))
+        {
+            return Errno.EINVAL;
+        }
+        return MigrateCore(v.Id, first, count, target, request.Inject, selection, result);
     }
 
     /// <inheritdoc/>
@@ -218,7 +222,7 @@ public abstract partial class MachineFront
             {
                 end++;
             }
-            if (MigrateCore(v.Id, i, end - i, -1, default, _evictSlice) == Errno.None)
+            if (MigrateCore(v.Id, i, end - i, -1, default, MigrateSelection.ToRam, _evictSlice) == Errno.None)
             {
                 migrated += _evictSlice.Migrated;
             }

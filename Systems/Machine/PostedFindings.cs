@@ -3,7 +3,7 @@ using System.Text;
 namespace HmmEcs.Systems.Machine;
 
 /// <summary>
-/// A defect of the seed as posted (profile <c>v13-as-posted</c>; /work/notes/v13-as-posted.md, §15), by the note's id.
+/// A defect of the seed as posted (profile <c>v13-as-posted</c>; docs/v13-as-posted.md, §15), by the note's id.
 /// The order is the result document's.
 /// </summary>
 public enum PostedDefect

@@ -44,5 +44,10 @@ public static class MigrateTargets
     public const string Ram = "ram";
 }
 
-/// <summary>Arguments of one <c>migrate</c> step: the range and the target (a device name or <c>"ram"</c>).</summary>
-public sealed record MigrateRequest(string Proc, string Vma, PageRange Range, string To, FailureInjection Inject = default);
+/// <summary>
+/// Arguments of one <c>migrate</c> step: the range and the target (a device name or <c>"ram"</c>); under the
+/// <c>mainline</c> profile also <see cref="Select"/> and <see cref="Owner"/> (a device name whose owner is the call's
+/// <c>pgmap_owner</c>), null for the defaults (docs/model.md "mainline"). Other profiles refuse both (EINVAL).
+/// </summary>
+public sealed record MigrateRequest(string Proc, string Vma, PageRange Range, string To, FailureInjection Inject = default,
+    MigrateSelect? Select = null, string? Owner = null);

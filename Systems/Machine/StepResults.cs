@@ -68,6 +68,8 @@ public sealed class MigrateResult : OpResult
     public long TlbFlushes;
     /// <summary>What the call cost beyond the copies: unmap's flushes, notifier invalidations, LRU drains, page-table walks.</summary>
     public MigrateCosts Costs;
+    /// <summary>Mainline only: holes of an anonymous VMA that the call filled with a new destination page (counted in <see cref="Migrated"/>).</summary>
+    public long HolesInserted;
     public CopyStats Copy;
     /// <summary>
     /// Per page of the range: <see cref="MigrateReason.None"/> if it migrated, else its reason. Empty on error. An array
@@ -87,7 +89,7 @@ public sealed class MigrateResult : OpResult
     /// </summary>
     public MigrateResult CountsOnly()
     {
-        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Costs = Costs, Copy = Copy, Findings = Findings };
+        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Costs = Costs, HolesInserted = HolesInserted, Copy = Copy, Findings = Findings };
         Reasons.AsSpan().CopyTo(copy.Reasons);
         return copy;
     }

@@ -18,11 +18,12 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
-        if (s.Collected == 0)
+        if (s.Collected == 0 && s.Holes == 0)
         {
             return;
         }
-        var inFlight = MigratingPages.Count(s);
+        // Mainline's holes are in flight too (cpages counts them); they are no pages, so the query does not see them.
+        var inFlight = MigratingPages.Count(s) + s.Holes;
         if (inFlight == 0)
         {
             // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
@@ -37,6 +38,10 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         {
             // The driver kept every page in flight: no page to give up, no query to run.
             return;
+        }
+        if (s.Holes > 0)
+        {
+            HoleInsertion.FailUnallocated(s);
         }
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);

@@ -24,6 +24,14 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         var vma = s.Vma;
         var memory = mm.Memory;
         SplitHugePmds(s);
+        // One walk, inside one notifier range that every mirror of the process receives (every profile).
+        s.Costs.Walks++;
+        s.Costs.Invalidations++;
+        if (s.Mainline)
+        {
+            MainlineCollect.Run(s);
+            return;
+        }
         var ptes = mm.Ptes;
         var g0 = vma.FirstPte + s.Start;
         var lastFlush = -1L;
@@ -126,9 +134,6 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         s.Collected += collected;
         s.SrcMigrating += collected;
         s.TlbFlushes += flushes;
-        // One walk, inside one notifier range that every mirror of the process receives.
-        s.Costs.Walks++;
-        s.Costs.Invalidations++;
     }
 
     /// <summary>Huge PMDs over the range are split into PTEs first, as v13 did; their pages then give up as <c>compound</c> (or already-on-target).</summary>

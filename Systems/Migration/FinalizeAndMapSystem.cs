@@ -15,7 +15,7 @@ internal sealed class FinalizeAndMapSystem(World world) : MigratePhase(world, "f
             // The seed returned before the driver when no page was left (npages == 0): no finalize either.
             return;
         }
-        DriverFlags.Derive(s, MigratingPages.Count(s));
+        DriverFlags.Derive(s, MigratingPages.Count(s) + s.Holes);
         s.Ops.FinalizeAndMap(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
     }
 }

@@ -20,12 +20,26 @@ internal sealed class MigrateState
     /// <summary>Requests up to this many collected pages visit their slots directly instead of querying every page chunk.</summary>
     public const int SmallRequest = 1024;
 
-    /// <summary>Arrays grown to at least this many pages (about 36 MiB) are allocated after a garbage collection.</summary>
+    /// <summary>Arrays grown to at least this many pages (about 34 MiB) are allocated after a garbage collection.</summary>
     public const int CollectBeforePages = 1 << 21;
 
-    public MigrateState(MemoryManager mm) => Mm = mm;
+    public MigrateState(MemoryManager mm, SemanticsProfile profile, int[] ownerOfDevice)
+    {
+        Mm = mm;
+        Mainline = profile == SemanticsProfile.Mainline;
+        OwnerOfDevice = ownerOfDevice;
+    }
 
     public MemoryManager Mm { get; }
+
+    /// <summary>The machine follows the <c>mainline</c> profile (fixed for its life; read once per call by the phases).</summary>
+    public bool Mainline { get; }
+
+    /// <summary>Each device's owner number (mainline's <c>pgmap_owner</c>, <see cref="MachineConfig.OwnerIds"/>).</summary>
+    public int[] OwnerOfDevice { get; }
+
+    /// <summary>The call's mainline selection.</summary>
+    public MigrateSelection Select { get; private set; }
     public VmaInfo Vma { get; private set; } = null!;
     public long Start { get; private set; }
     public long End { get; private set; }
@@ -57,12 +71,19 @@ internal sealed class MigrateState
     public long TlbFlushes;
     public MigrateCosts Costs;
     public long Migrated;
+    /// <summary>Mainline: holes of an anonymous VMA collect took (their src entries are MIGRATE without VALID).</summary>
+    public int Holes;
+    /// <summary>Mainline: holes that migrate_vma_pages filled with their destination page.</summary>
+    public long HolesInserted;
     public CopyCost Copy;
 
-    public MigrateWindow Window => new(Start, End, Vma.Pages);
+    public MigrateWindow Window => new(Start, End, Vma.Pages) { Holes = Holes };
 
-    public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject)
+    public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select)
     {
+        Select = select;
+        Holes = 0;
+        HolesInserted = 0;
         Vma = vma;
         Start = start;
         End = end;
@@ -88,18 +109,20 @@ internal sealed class MigrateState
     /// <summary>
     /// The call's arrays, kept by the machine and grown to its largest request: a call reuses memory that earlier
     /// calls touched, where fresh arrays per call paid the first touch of new memory every time (on the VMs this runs on,
-    /// 11-18 µs per 4 KiB: a warm 1M-page call's collect took 30 ms instead of 9). The cost is 17 bytes per page of
+    /// 11-18 µs per 4 KiB: a warm 1M-page call's collect took 29-32 ms instead of 9-10). The cost is 17 bytes per page of
     /// the largest call held between calls.
     /// </summary>
     private void EnsureCapacity(int count)
     {
-        if (Src.Length >= count)
+        if (Src.Length >= count && Dst.Length >= count && Outcome.Length >= count)
         {
             return;
         }
         var capacity = Math.Max(count, SmallRequest);
+        // Dropped first, so that the collection below can take them; a failed allocation leaves the state empty, not torn.
         Src = Dst = [];
         Outcome = [];
+        _dstWritten = 0;
         if (capacity >= CollectBeforePages)
         {
             // The arrays (17 bytes a page) reuse the garbage of earlier steps (an outgrown id table, the smaller arrays
@@ -108,10 +131,10 @@ internal sealed class MigrateState
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         }
         // Pinned (the prefault thread works on their addresses); Dst zeroed by the allocator, which does not touch fresh memory.
-        Src = GC.AllocateUninitializedArray<HmmPfn>(capacity, pinned: true);
-        Outcome = GC.AllocateUninitializedArray<MigrateReason>(capacity, pinned: true);
-        Dst = GC.AllocateArray<HmmPfn>(capacity, pinned: true);
-        _dstWritten = 0;
+        var src = GC.AllocateUninitializedArray<HmmPfn>(capacity, pinned: true);
+        var outcome = GC.AllocateUninitializedArray<MigrateReason>(capacity, pinned: true);
+        var dst = GC.AllocateArray<HmmPfn>(capacity, pinned: true);
+        (Src, Outcome, Dst) = (src, outcome, dst);
         // Collect writes Src and Outcome from the front while a second core populates them from the back, then Dst
         // before the driver's alloc_and_copy reaches it.
         Prefault.Start(Prefault.Region.Of(Src), Prefault.Region.Of(Outcome), Prefault.Region.Of(Dst));

@@ -21,21 +21,27 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
         s.Costs.Walks += s.DriverCalled ? 2 : 0;
         var visitor = new Visitor(s);
         MigratingPages.ForEach(s, _query, ref visitor);
+        if (s.Holes > 0)
+        {
+            HoleInsertion.Insert(s);
+        }
     }
 
     private ref struct Visitor(MigrateState s) : IMigratingPageVisitor
     {
         private PageCursor _dst = new(s.Mm.Memory);
         private readonly HmmPfn[] _dstEntries = s.Dst;
-        private readonly bool _targetUnaddressable = s.TargetUnaddressable;
+        // The seed refuses page-cache pages going to unaddressable memory; mainline's migrate_vma_pages, to any device memory.
+        private readonly bool _refuseFile = s.Mainline ? s.Target >= 0 : s.TargetUnaddressable;
+        private readonly MigrateReason _fileReason = s.Mainline ? MigrateReason.FileToDevice : MigrateReason.FileUnaddressable;
         private readonly int _failEvery = s.Inject.MigratePageEvery;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            if ((page.Flags & PageFlags.File) != 0 && _targetUnaddressable)
+            if ((page.Flags & PageFlags.File) != 0 && _refuseFile)
             {
-                Fail(s, chunk, row, slot, MigrateReason.FileUnaddressable);
+                Fail(s, chunk, row, slot, _fileReason);
                 return;
             }
             if (MigrateState.Injected(_failEvery, slot))

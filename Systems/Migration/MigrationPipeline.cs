@@ -18,10 +18,10 @@ internal sealed class MigrationPipeline : IFaultMigrator
     private readonly MigratePhase[] _phases;
     private bool _running;
 
-    public MigrationPipeline(MemoryManager mm)
+    public MigrationPipeline(MemoryManager mm, SemanticsProfile profile, int[] ownerOfDevice)
     {
         Mm = mm;
-        _state = new MigrateState(mm);
+        _state = new MigrateState(mm, profile, ownerOfDevice);
         var world = mm.World;
         _phases =
         [
@@ -50,15 +50,15 @@ internal sealed class MigrationPipeline : IFaultMigrator
     /// The seed's argument checks (an empty range or one past the VMA, hugetlb and pfnmap VMAs are EINVAL) are the
     /// machine's front layer's (<see cref="Machine.MachineFront"/>): every caller has passed them.
     /// </summary>
-    public void Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result) =>
-        Execute(vma, start, end, target, ops, inject, result);
+    public void Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result) =>
+        Execute(vma, start, end, target, ops, inject, select, result);
 
     /// <inheritdoc/>
     public bool MigrateOne(int vma, long index, IMigrateOps ops) =>
-        Execute(Mm.Vmas[vma], index, index + 1, -1, ops, default, null) == 1;
+        Execute(Mm.Vmas[vma], index, index + 1, -1, ops, default, MigrateSelection.ToRam, null) == 1;
 
     /// <summary><see cref="Run"/>, giving the pages that migrated.</summary>
-    private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateResult? result)
+    private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result)
     {
         if (_running)
         {
@@ -66,11 +66,12 @@ internal sealed class MigrationPipeline : IFaultMigrator
         }
         _running = true;
         var s = _state;
-        s.Begin(vma, start, end, target, ops, inject);
-        // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays are the machine's, kept across calls.
-        var request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
+        var request = Entity.Null;
         try
         {
+            s.Begin(vma, start, end, target, ops, inject, select);
+            // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays are the machine's, kept across calls.
+            request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
             Group.Run(s);
             if (result is not null)
             {
@@ -81,7 +82,10 @@ internal sealed class MigrationPipeline : IFaultMigrator
         }
         finally
         {
-            Mm.World.Destroy(request);
+            if (!request.IsNull)
+            {
+                Mm.World.Destroy(request);
+            }
             _running = false;
         }
     }
@@ -106,6 +110,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
         result.Migrated = s.Migrated;
         result.TlbFlushes = s.TlbFlushes;
         result.Costs = s.Costs;
+        result.HolesInserted = s.HolesInserted;
         result.Copy = new CopyStats
         {
             Pages = s.Copy.Pages,

@@ -23,6 +23,12 @@ internal sealed class MigrationRun
 
     public FailureInjection Inject { get; private set; }
 
+    /// <summary>The call's mainline selection (other profiles ignore it).</summary>
+    public MigrateSelection Select { get; private set; }
+
+    /// <summary>Mainline: set for a hole collect took; it is in flight with no source, until it gets a destination and is mapped.</summary>
+    public bool[] Hole { get; private set; } = [];
+
     public MigrateReason[] Outcome { get; private set; } = [];
 
     /// <summary>Set for every page collect took (it holds the helper's lock and reference until the end).</summary>
@@ -38,9 +44,10 @@ internal sealed class MigrationRun
     /// <summary>What the call cost beyond the copies, counted as the phases run.</summary>
     public MigrateCosts Costs;
 
-    public void Begin(RefVma vma, long first, long count, int target, FailureInjection inject)
+    public void Begin(RefVma vma, long first, long count, int target, FailureInjection inject, MigrateSelection select)
     {
         Costs = default;
+        Select = select;
         Vma = vma;
         First = first;
         Count = count;
@@ -51,15 +58,21 @@ internal sealed class MigrationRun
             Outcome = new MigrateReason[count];
             Source = new RefPage?[count];
             Destination = new RefPage?[count];
+            Hole = new bool[count];
             SourceFrames = new long[count];
             DestinationFrames = new long[count];
         }
         Array.Clear(Outcome, 0, (int)count);
         Array.Clear(Source, 0, (int)count);
         Array.Clear(Destination, 0, (int)count);
+        Array.Clear(Hole, 0, (int)count);
     }
 
-    public bool InFlight(long k) => Source[k] is not null && Outcome[k] == MigrateReason.None;
+    /// <summary>A page collect took, or a hole (mainline), that has not given up.</summary>
+    public bool InFlight(long k) => (Source[k] is not null || Hole[k]) && Outcome[k] == MigrateReason.None;
+
+    /// <summary>A page collect took that has not given up (holes excluded: no lock, isolation or unmap for them).</summary>
+    public bool PageInFlight(long k) => Source[k] is not null && Outcome[k] == MigrateReason.None;
 
     /// <summary>Scratch of at least <paramref name="engines"/> entries for <c>CopyModel.Cost</c>.</summary>
     public Span<double> EngineFree(int engines)

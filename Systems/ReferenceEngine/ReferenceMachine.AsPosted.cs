@@ -190,7 +190,7 @@ public sealed partial class ReferenceMachine
         public CopyStats AllocAndCopy(ReadOnlySpan<bool> migrating, ReadOnlySpan<int> src, Span<int> dst)
         {
             var run = m._run;
-            run.Begin(v, m._posted.Start, migrating.Length, m._posted.Target, default);
+            run.Begin(v, m._posted.Start, migrating.Length, m._posted.Target, default, default);
             for (var k = 0; k < migrating.Length; k++)
             {
                 run.Source[k] = migrating[k] ? m.PageOfHandle(src[k]) : null;

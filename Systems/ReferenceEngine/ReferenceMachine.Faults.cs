@@ -328,7 +328,7 @@ public sealed partial class ReferenceMachine
     /// </summary>
     private void FaultBack(RefVma v, long i)
     {
-        var outcome = MigrateRange(v, i, 1, -1, default, null).Outcome[0];
+        var outcome = MigrateRange(v, i, 1, -1, default, MigrateSelection.ToRam, null).Outcome[0];
         if (outcome != MigrateReason.None)
         {
             throw new InvalidOperationException($"fault-back of page {i} failed: {outcome.Key()}");

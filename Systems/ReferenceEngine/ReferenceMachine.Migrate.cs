@@ -11,13 +11,14 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// </summary>
 public sealed partial class ReferenceMachine
 {
-    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateResult result)
+    private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult result)
     {
         var v = _vmas[vma];
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = 0;
         result.Costs = default;
+        result.HolesInserted = 0;
         result.Copy = default;
         result.Findings = null;
         if (Config.Profile == SemanticsProfile.V13AsPosted)
@@ -25,7 +26,7 @@ public sealed partial class ReferenceMachine
             MigrateAsPosted(v, first, count, target, inject, result);
             return Errno.None;
         }
-        var run = MigrateRange(v, first, count, target, inject, result);
+        var run = MigrateRange(v, first, count, target, inject, select, result);
         result.Requested = count;
         var outcomes = new MigrateReason[count];
         for (var k = 0; k < count; k++)
@@ -55,11 +56,12 @@ public sealed partial class ReferenceMachine
     /// <paramref name="target"/> (-1: RAM). Fills the flush and copy figures of <paramref name="result"/>
     /// when given (a fault-back reports none) and returns the run, whose outcomes stay valid until the next call.
     /// </summary>
-    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult? result)
+    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
     {
         var m = _run;
-        m.Begin(v, first, count, target, inject);
-        var flushes = Collect(m);
+        m.Begin(v, first, count, target, inject, select);
+        var mainline = Config.Profile == SemanticsProfile.Mainline;
+        var flushes = mainline ? CollectMainline(m) : Collect(m);
         // Collect is one walk inside one notifier range, which every mirror of the process receives.
         m.Costs.Walks++;
         m.Costs.Invalidations++;
@@ -73,12 +75,14 @@ public sealed partial class ReferenceMachine
         // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
         m.Costs.Walks += driverCalled ? 2 : 0;
         MigrateStructPage(m);
+        var inserted = mainline ? InsertHoles(m) : 0;
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
         if (result is not null)
         {
             result.TlbFlushes = flushes;
             result.Costs = m.Costs;
+            result.HolesInserted = inserted;
             result.Copy = copy;
         }
         return m;
@@ -158,7 +162,7 @@ public sealed partial class ReferenceMachine
     {
         for (long k = 0; k < m.Count; k++)
         {
-            if (!m.InFlight(k))
+            if (!m.PageInFlight(k))
             {
                 continue;
             }
@@ -185,7 +189,7 @@ public sealed partial class ReferenceMachine
     {
         for (long k = 0; k < m.Count; k++)
         {
-            if (!m.InFlight(k))
+            if (!m.PageInFlight(k))
             {
                 continue;
             }
@@ -298,7 +302,7 @@ public sealed partial class ReferenceMachine
         var n = 0;
         for (long k = 0; k < m.Count; k++)
         {
-            if (m.InFlight(k) && m.Destination[k] is not null)
+            if (m.PageInFlight(k) && m.Destination[k] is not null)
             {
                 n++;
             }
@@ -312,7 +316,7 @@ public sealed partial class ReferenceMachine
         var j = 0;
         for (long k = 0; k < m.Count; k++)
         {
-            if (m.InFlight(k) && m.Destination[k] is { } to)
+            if (m.PageInFlight(k) && m.Destination[k] is { } to)
             {
                 var from = m.Source[k]!;
                 CopyContent(from, to);
@@ -343,7 +347,7 @@ public sealed partial class ReferenceMachine
         var paramsDevice = m.Target;
         for (long k = 0; paramsDevice < 0 && k < m.Count; k++)
         {
-            if (m.InFlight(k) && m.Destination[k] is not null)
+            if (m.PageInFlight(k) && m.Destination[k] is not null)
             {
                 paramsDevice = m.Source[k]!.Device;
             }
@@ -362,17 +366,20 @@ public sealed partial class ReferenceMachine
     /// <summary>Migrate struct page: the file rule, then the injected failure; survivors hand their page-cache slot to the new page.</summary>
     private void MigrateStructPage(MigrationRun m)
     {
-        var unaddressableTarget = m.Target >= 0 && !_devices[m.Target].Config.Addressable;
+        var mainline = Config.Profile == SemanticsProfile.Mainline;
+        // The seed refuses page-cache pages going to unaddressable memory; mainline's migrate_vma_pages, to any device memory.
+        var refuseFile = mainline ? m.Target >= 0 : m.Target >= 0 && !_devices[m.Target].Config.Addressable;
+        var fileReason = mainline ? MigrateReason.FileToDevice : MigrateReason.FileUnaddressable;
         for (long k = 0; k < m.Count; k++)
         {
-            if (!m.InFlight(k) || m.Destination[k] is not { } dst)
+            if (!m.PageInFlight(k) || m.Destination[k] is not { } dst)
             {
                 continue;
             }
             var src = m.Source[k]!;
-            if (unaddressableTarget && src.Mapping!.IsFile)
+            if (refuseFile && src.Mapping!.IsFile)
             {
-                m.Outcome[k] = MigrateReason.FileUnaddressable;
+                m.Outcome[k] = fileReason;
             }
             else if (Injected(m.Inject.MigratePageEvery, k))
             {

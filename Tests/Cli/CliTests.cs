@@ -191,7 +191,6 @@ public sealed class CliTests : IDisposable
     [InlineData("run", "--engine", "gpu")]
     [InlineData("run", "--engine")]
     [InlineData("run", "--profile", "v14")]
-    [InlineData("run", "--profile", "mainline")]
     [InlineData("run", "--json")]
     [InlineData("run", "a.json", "b.json")]
     [InlineData("run", "--check=yes")]
@@ -219,12 +218,9 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("mainline", null, "profile: \"mainline\" is not implemented yet")]
-    [InlineData("v13", "mainline", "profile: \"mainline\" is not implemented yet")]
-    [InlineData("v13-as-posted", "mainline", "profile: \"mainline\" is not implemented yet")]
     [InlineData("v12", null, "profile: must be one of v13, v13-as-posted, mainline")]
     [InlineData("v12", "v13", "profile: must be one of v13, v13-as-posted, mainline")]
-    public void AProfileThatDoesNotRunExitsTwoNamingProfile(string inFile, string? option, string message)
+    public void AnUnknownProfileExitsTwoNamingProfile(string inFile, string? option, string message)
     {
         var machines = 0;
         var file = Write("profiled.json", Passing.Replace("\"steps\"", $"\"profile\": \"{inFile}\", \"steps\"", StringComparison.Ordinal));

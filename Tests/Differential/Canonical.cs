@@ -10,7 +10,7 @@ internal static class Canonical
     public static string Of(MigrateResult r)
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"req={r.Requested} mig={r.Migrated} reasons=[{string.Join(',', r.Reasons)}] tlb={r.TlbFlushes} costs={r.Costs.UnmapFlushes},{r.Costs.Invalidations},{r.Costs.LruDrainAll},{r.Costs.Walks} ");
+        sb.Append(CultureInfo.InvariantCulture, $"req={r.Requested} mig={r.Migrated} reasons=[{string.Join(',', r.Reasons)}] tlb={r.TlbFlushes} holes={r.HolesInserted} costs={r.Costs.UnmapFlushes},{r.Costs.Invalidations},{r.Costs.LruDrainAll},{r.Costs.Walks} ");
         sb.Append(CultureInfo.InvariantCulture, $"copy={r.Copy.Pages}/{r.Copy.Bytes}/{r.Copy.Batches}/{r.Copy.DeviceTimeUs:F6} outcomes=");
         foreach (var o in r.PageOutcomes)
         {

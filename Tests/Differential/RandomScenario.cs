@@ -72,11 +72,20 @@ internal sealed class RandomScenario
                 CopyEngines: _rng.Next(1, 3),
                 MaxBatchPages: Pick(8, 512)));
         }
-        return new MachineConfig(
-            RamPages: Pick(1024, 2048, 8192),
-            Payload: _rng.Next(5) == 0 ? PayloadMode.Bytes : PayloadMode.Token,
-            Seed: _rng.Next(),
-            Devices: devices);
+        var ram = Pick(1024, 2048, 8192);
+        var payload = _rng.Next(5) == 0 ? PayloadMode.Bytes : PayloadMode.Token;
+        var seed = _rng.Next();
+        // Drawn after the rest, so the v13 machines are the ones earlier versions drew. Mainline machines sometimes
+        // have every device under one owner.
+        var profile = _rng.Next(3) == 0 ? SemanticsProfile.Mainline : SemanticsProfile.V13;
+        if (profile == SemanticsProfile.Mainline && _rng.Next(2) == 0)
+        {
+            for (var i = 0; i < devices.Count; i++)
+            {
+                devices[i] = devices[i] with { Owner = "shared" };
+            }
+        }
+        return new MachineConfig(RamPages: ram, Payload: payload, Seed: seed, Devices: devices, Profile: profile);
     }
 
     /// <summary>Runs the next random op on <paramref name="m"/> and returns its canonical result text.</summary>
@@ -260,8 +269,16 @@ internal sealed class RandomScenario
             : default;
         var r = new MigrateResult();
         var range = Range(vma.Pages);
-        Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject}");
-        var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject), r);
+        MigrateSelect? select = null;
+        string? owner = null;
+        if (m.Config.Profile == SemanticsProfile.Mainline)
+        {
+            // Half the calls take the defaults; the others name any non-empty selection and sometimes an owner.
+            select = _rng.Next(2) == 0 ? null : (MigrateSelect)_rng.Next(1, 8);
+            owner = _rng.Next(3) == 0 ? devices[_rng.Next(devices.Count)].Name : null;
+        }
+        Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner}");
+        var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject, select, owner), r);
         return $"{e} to={to} {Canonical.Of(r)}";
     }
 

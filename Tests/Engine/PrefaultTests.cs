@@ -2,7 +2,7 @@ using HmmEcs.Engine;
 
 namespace HmmEcs.Tests.Engine;
 
-/// <summary>Populating memory on another thread changes nothing its owner writes or reads, before, during or after.</summary>
+/// <summary>Populating memory on another thread makes it resident and changes nothing its owner writes or reads.</summary>
 public class PrefaultTests
 {
     [Fact]
@@ -29,9 +29,41 @@ public class PrefaultTests
     }
 
     [Fact]
+    public void APopulatedRangeIsResidentBeforeItsOwnerTouchesIt()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // 48 MiB of an array nobody writes: after the thread is done, mincore finds its pages in memory.
+        var untouched = GC.AllocateArray<byte>(64 << 20, pinned: true);
+        var prefault = Prefault.Start(Prefault.Region.Of(untouched, 16 << 20, 48 << 20));
+        Assert.NotNull(prefault);
+        prefault.Wait();
+        Assert.True(ResidentFraction(untouched, 16 << 20, 48 << 20) > 0.99);
+        GC.KeepAlive(untouched);
+    }
+
+    [Fact]
     public void SmallArraysAreLeftToFaultOnFirstUse()
     {
         var small = GC.AllocateArray<long>(1024, pinned: true);
         Assert.Null(Prefault.Start(Prefault.Region.Of(small), Prefault.Region.Of(Array.Empty<int>())));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Prefault.Region.Of(small, 1000, 25));
     }
+
+    private static unsafe double ResidentFraction(byte[] array, int start, int length)
+    {
+        fixed (byte* p = &array[start])
+        {
+            var first = (nint)p + 4095 & ~(nint)4095;
+            var pages = (int)(((nint)p + length - first) / 4096);
+            var vector = new byte[pages];
+            Assert.Equal(0, Mincore(first, (nuint)pages * 4096, vector));
+            return vector.Count(v => (v & 1) != 0) / (double)pages;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mincore", SetLastError = true)]
+    private static extern int Mincore(nint address, nuint length, byte[] vector);
 }

@@ -10,10 +10,10 @@ public sealed class StepRowsTests
 
     private static readonly TableColumn[] MigrateFields =
     [
-        I("requested"), I("migrated"),
+        I("requested"), I("migrated"), I("holesInserted"),
         I("reasons.hole"), I("reasons.swap"), I("reasons.already-on-target"), I("reasons.device-immovable"), I("reasons.compound"),
         I("reasons.locked"), I("reasons.pinned"), I("reasons.isolate"), I("reasons.unmap"), I("reasons.alloc"),
-        I("reasons.file-unaddressable"), I("reasons.migrate-page"),
+        I("reasons.file-unaddressable"), I("reasons.migrate-page"), I("reasons.not-selected"), I("reasons.file-to-device"),
         I("tlbFlushes"), I("costs.unmapFlushes"), I("costs.invalidations"), I("costs.lruDrainAll"), I("costs.walks"), I("copy.pages"), I("copy.bytes"), I("copy.batches"), new("copy.deviceTimeUs", ColumnKind.Double),
     ];
 

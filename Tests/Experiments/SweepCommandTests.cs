@@ -54,7 +54,7 @@ public sealed class SweepCommandTests : ExperimentFiles
     }
 
     [Fact]
-    public void TheProfileOptionIsAOneValueParameterAndUnimplementedProfilesExitTwo()
+    public void TheProfileOptionIsAOneValueParameterAndEveryProfileSweeps()
     {
         var outDir = At("out");
         Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "seed=1..2", "--profile", "v13", "--out", outDir, "--jobs", "1"));
@@ -63,10 +63,11 @@ public sealed class SweepCommandTests : ExperimentFiles
         var doc = JsonNode.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(outDir, "runs"), "*.json").Order().First()))!;
         Assert.Equal("v13", (string?)doc["profile"]);
 
-        Assert.Equal(2, Hmmecs("sweep", ScenarioPath, "--set", "seed=1", "--profile", "mainline", "--out", At("out2")));
-        Assert.Contains("profile: \"mainline\" is not implemented yet", Err.ToString());
-        Assert.Equal(2, Hmmecs("sweep", ScenarioPath, "--set", "profile=v13-as-posted,mainline", "--out", At("out3")));
-        Assert.Contains("profile: \"mainline\" is not implemented yet", Err.ToString());
+        // Every profile runs: a sweep over all three is one command, a column of the table.
+        var all = At("out2");
+        Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "profile=v13,v13-as-posted,mainline", "--out", all, "--jobs", "1"));
+        var profiles = CsvTable.Read(Path.Combine(all, "sweep.csv"));
+        Assert.Equal(["mainline", "v13", "v13-as-posted"], profiles.Rows.Select(r => (string)r[profiles.IndexOf("profile")]!).Distinct().Order());
         Assert.Equal(2, Hmmecs("sweep", ScenarioPath, "--set", "profile=v13", "--profile", "v13", "--out", At("out4")));
     }
 

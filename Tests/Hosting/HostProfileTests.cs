@@ -22,14 +22,16 @@ public sealed class HostProfileTests
     }
 
     [Theory]
-    [InlineData(SemanticsProfile.Mainline)]
-    public void AProfileThatDoesNotRunYetIsRefusedNamingProfile(SemanticsProfile profile)
+    [InlineData("ecs", SemanticsProfile.Mainline)]
+    [InlineData("reference", SemanticsProfile.Mainline)]
+    [InlineData("ecs", SemanticsProfile.V13AsPosted)]
+    [InlineData("reference", SemanticsProfile.V13AsPosted)]
+    public void EveryProfileRuns(string engine, SemanticsProfile profile)
     {
-        var e = Assert.Throws<NotSupportedException>(() => HostSimulation.FromConfig(new MachineConfig(64, Profile: profile)));
-        Assert.StartsWith("profile: ", e.Message, StringComparison.Ordinal);
-        Assert.Contains("not implemented yet", e.Message, StringComparison.Ordinal);
-        var s = Assert.Throws<ScenarioException>(() => HostSimulation.FromJson(Json, profile: profile));
-        Assert.StartsWith("profile: ", s.Message, StringComparison.Ordinal);
+        using var sim = HostSimulation.FromConfig(new MachineConfig(64, Profile: profile), engine).Process("p");
+        Assert.Equal(profile, sim.Profile);
+        sim.RunToEnd();
+        Assert.True(sim.Finished);
     }
 
     [Fact]

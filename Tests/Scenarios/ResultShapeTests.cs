@@ -33,7 +33,7 @@ public class ResultShapeTests
     private static readonly string[] Reasons =
     [
         "hole", "swap", "already-on-target", "device-immovable", "compound", "locked",
-        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page",
+        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page", "not-selected", "file-to-device",
     ];
 
     private static ScenarioResult Run(string json, FakeMachine? machine = null, bool check = false)
@@ -74,7 +74,7 @@ public class ResultShapeTests
         }
         Assert.Equal(Expected("swapped"), Keys(steps[8]));
         Assert.Equal(Expected(), Keys(steps[9]));
-        Assert.Equal(Expected("requested", "migrated", "reasons", "tlbFlushes", "costs", "copy"), Keys(steps[10]));
+        Assert.Equal(Expected("requested", "migrated", "holesInserted", "reasons", "tlbFlushes", "costs", "copy"), Keys(steps[10]));
         Assert.Equal(["unmapFlushes", "invalidations", "lruDrainAll", "walks"], Keys(steps[10]!["costs"]));
         Assert.Equal(Reasons, Keys(steps[10]!["reasons"]));
         Assert.Equal(["pages", "bytes", "batches", "deviceTimeUs"], Keys(steps[10]!["copy"]));

@@ -6,7 +6,7 @@ namespace HmmEcs.Systems.Migration.AsPosted;
 internal static partial class PostedHelper
 {
     /// <summary>
-    /// lock_and_isolate's restore pass, exactly as /work/notes/v13-as-posted.md §4 gives it, on VMA-relative byte addresses:
+    /// lock_and_isolate's restore pass, exactly as docs/v13-as-posted.md §4 gives it, on VMA-relative byte addresses:
     /// the outer scan skips the slots that <em>lack</em> MIGRATE and starts at the first survivor
     /// (<c>isolate-restore-skip-inverted</c>); the PTE loop takes and clears each failed slot's PTE before testing it
     /// (<c>restore-clears-present-pte</c>) and rebuilds it from the slot's page (<c>restore-wrong-page</c> when that is not

@@ -6,7 +6,7 @@ namespace HmmEcs.Systems.Migration.AsPosted;
 
 /// <summary>
 /// <c>hmm_vma_migrate</c> as posted (HMM v13 16/18, profile <c>v13-as-posted</c>), run literally so that its defects
-/// emerge by themselves (/work/notes/v13-as-posted.md §1; docs/model.md, "v13-as-posted"): the phases in the seed's
+/// emerge by themselves (docs/v13-as-posted.md §1; docs/model.md, "v13-as-posted"): the phases in the seed's
 /// order, its three <c>npages == 0</c> early returns, its cursor-carrying loops. Written once over the kernel primitives
 /// of <see cref="IPostedKernel"/>; each engine gives its own (a generic struct: no virtual call per page).
 /// </summary>

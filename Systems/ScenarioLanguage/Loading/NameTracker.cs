@@ -51,6 +51,10 @@ internal sealed class NameTracker
             case MigrateStep s:
                 RequireVma(s.Request.Proc, s.Request.Vma, $"{at}.proc", $"{at}.vma");
                 RequireTarget(s.Request.To, $"{at}.to");
+                if (s.Request.Owner is { } owner)
+                {
+                    RequireDevice(owner, $"{at}.owner");
+                }
                 break;
             case TouchStep s:
                 RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");

@@ -19,7 +19,7 @@ public static class ScenarioLoader
     internal static readonly string[] DeviceFields =
     [
         "name", "pages", "chunkPages", "allocation", "memory", "movable",
-        "copyEngines", "bandwidthGBps", "latencyUs", "maxBatchPages",
+        "copyEngines", "bandwidthGBps", "latencyUs", "maxBatchPages", "owner",
     ];
     internal static readonly string[] Payloads = ["token", "bytes"];
     internal static readonly string[] Allocations = ["page", "chunk"];
@@ -138,7 +138,7 @@ public static class ScenarioLoader
         }
         var devices = Devices(r, ramPages);
         var steps = r.Required("steps");
-        var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)));
+        var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)), profile);
         var list = parser.ParseList(steps, "steps");
         CheckTotals(list);
         return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices, profile), list);
@@ -172,7 +172,8 @@ public static class ScenarioLoader
                 (int)r.Integer("copyEngines", CopyParams.DefaultEngines, 1, ScenarioLimits.MaxCopyEngines),
                 r.Number("bandwidthGBps", CopyParams.DefaultBandwidthGBps, ScenarioLimits.MinBandwidthGBps, exclusive: false, ScenarioLimits.MaxBandwidthGBps),
                 r.Number("latencyUs", CopyParams.DefaultLatencyUs, 0, exclusive: false, ScenarioLimits.MaxLatencyUs),
-                (int)r.Integer("maxBatchPages", CopyParams.DefaultMaxBatchPages, 1, ScenarioLimits.MaxBatchPages)));
+                (int)r.Integer("maxBatchPages", CopyParams.DefaultMaxBatchPages, 1, ScenarioLimits.MaxBatchPages),
+                SelectionParser.Owner(r)));
             frames += list[^1].Pages;
             if (frames > ScenarioLimits.MaxFrames)
             {

@@ -9,7 +9,7 @@ namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 /// Turns the <c>steps</c> array into step records, checking every field and every name against the
 /// run as it will happen (a <see cref="NameTracker"/> follows processes and VMAs).
 /// </summary>
-internal sealed class StepParser(NameTracker names)
+internal sealed class StepParser(NameTracker names, SemanticsProfile profile = SemanticsProfile.V13)
 {
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
     private int _depth;
@@ -99,7 +99,7 @@ internal sealed class StepParser(NameTracker names)
         s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>The record of a non-repeat step, every field read and checked (its names are followed after).</summary>
-    private static ScenarioStep Build(string op, FieldReader r, string path, List<Expectation> expect)
+    private ScenarioStep Build(string op, FieldReader r, string path, List<Expectation> expect)
     {
         switch (op)
         {
@@ -152,7 +152,8 @@ internal sealed class StepParser(NameTracker names)
                 var (proc, vma) = ProcVma(r);
                 var range = Range(r);
                 var to = r.RequiredString("to");
-                return new MigrateStep(path, expect, new MigrateRequest(proc, vma, range, to, Inject(r)));
+                var (select, owner) = SelectionParser.Parse(r, profile);
+                return new MigrateStep(path, expect, new MigrateRequest(proc, vma, range, to, Inject(r), select, owner));
             }
             case "verify":
             {
@@ -287,7 +288,7 @@ internal sealed class StepParser(NameTracker names)
         "pin" or "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
         "mprotect" => ["op", "expect", "proc", "vma", "prot"],
         "munmap" => ["op", "expect", "proc", "vma"],
-        "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject"],
+        "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner"],
         "verify" => ["op", "expect", "proc", "vma", "first", "count", "pattern", "salt"],
         "stats" or "check" => ["op", "expect"],
         "repeat" => ["op", "times", "steps"],

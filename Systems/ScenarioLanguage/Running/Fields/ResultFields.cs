@@ -72,13 +72,14 @@ public static class ResultFields
     public static readonly ResultField CopyDeviceTimeUs =
         ResultField.Timing<MigrateResult>("deviceTimeUs", FieldUnits.Microseconds, "device time of the copy", m => m.Copy.DeviceTimeUs);
 
-    /// <summary>A migrate's keys: <c>requested</c>, <c>migrated</c>, <c>reasons.*</c> (all twelve), <c>tlbFlushes</c>, <c>costs.*</c>, <c>copy.*</c>.</summary>
+    /// <summary>A migrate's keys: <c>requested</c>, <c>migrated</c>, <c>holesInserted</c>, <c>reasons.*</c> (every reason), <c>tlbFlushes</c>, <c>costs.*</c>, <c>copy.*</c>.</summary>
     public static readonly IReadOnlyList<FieldNode> Migrate =
     [
         ResultField.Count<MigrateResult>("requested", FieldUnits.Pages, "requested", m => m.Requested),
         ResultField.Count<MigrateResult>("migrated", FieldUnits.Pages, "migrated", m => m.Migrated),
+        ResultField.Count<MigrateResult>("holesInserted", FieldUnits.Pages, "holes filled (mainline)", m => m.HolesInserted),
         new FieldGroup("reasons", Reasons()),
-        ResultField.Count<MigrateResult>("tlbFlushes", FieldUnits.PmdSpans, "TLB flushes", m => m.TlbFlushes),
+        ResultField.Count<MigrateResult>("tlbFlushes", FieldUnits.Flushes, "collect's TLB flushes", m => m.TlbFlushes),
         new FieldGroup("costs",
         [
             ResultField.Count<MigrateResult>("unmapFlushes", FieldUnits.Flushes, "try_to_unmap TLB flushes", m => m.Costs.UnmapFlushes),

@@ -1,0 +1,82 @@
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+
+namespace HmmEcs.Devices.Driver;
+
+// Mainline's holes (src MIGRATE without VALID): a destination allocated like any other, zero-filled, never copied.
+public sealed partial class DummyMigrateOps
+{
+    /// <summary>
+    /// alloc_and_copy of a call with holes: destinations in ascending address order for pages and holes alike (the
+    /// target's page or chunk rule), each hole's destination zero-filled (no copy command), the pages' copies submitted
+    /// as usual.
+    /// </summary>
+    private CopyCost AllocWithHoles(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
+    {
+        var dev = _target < 0 ? null : _memory.Devices[_target];
+        var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
+        if (dev is not null)
+        {
+            destFlags |= HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable);
+        }
+        if (dev is { Spec.ChunkAllocation: true })
+        {
+            AllocateChunks(dev, window, src, dst, destFlags);
+        }
+        else
+        {
+            var ids = new long[PfnArray.CountMigrating(src)];
+            var got = _memory.AllocateFrames(_target, ids);
+            var c = 0;
+            for (var i = 0; i < src.Length; i++)
+            {
+                if ((src[i].Value & HmmPfn.Migrate) == 0)
+                {
+                    dst[i] = default;
+                }
+                else if (c < got)
+                {
+                    dst[i] = HmmPfn.From(ids[c++], destFlags);
+                }
+                else
+                {
+                    src[i] = src[i].Without(HmmPfn.Migrate);
+                    dst[i] = default;
+                }
+            }
+        }
+        // Holes leave the copy lists: zero-filled here, hidden from the copy engine while it plans, then handed back.
+        var holes = new List<int>(window.Holes);
+        var copies = 0;
+        var pages = new PageCursor(_memory);
+        for (var i = 0; i < src.Length; i++)
+        {
+            var entry = src[i].Value;
+            if ((entry & HmmPfn.Migrate) == 0)
+            {
+                continue;
+            }
+            if ((entry & HmmPfn.Valid) != 0)
+            {
+                copies++;
+                continue;
+            }
+            ref var page = ref pages.At((int)dst[i].Pfn, out var row);
+            page = Page.Free;
+            page.Flags = PageFlags.Allocated;
+            pages.ContentOfRow(row) = default;
+            pages.SetLocked(row, true);
+            holes.Add(i);
+            src[i] = default;
+        }
+        pages.Flush();
+        var cost = copies == 0 ? default : CopyInOrder(src, dst, copies);
+        foreach (var i in holes)
+        {
+            src[i] = new HmmPfn(HmmPfn.Migrate);
+        }
+        return cost;
+    }
+}
