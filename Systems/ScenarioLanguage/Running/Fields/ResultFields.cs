@@ -126,18 +126,23 @@ public static class ResultFields
     [
         ResultField.Count<WorkloadResult>("accesses", FieldUnits.Accesses, "device accesses", w => w.Accesses),
         ResultField.Count<WorkloadResult>("hits", FieldUnits.Accesses, "mirror hits", w => w.Hits),
-        ResultField.Count<WorkloadResult>("faults", FieldUnits.Accesses, "device faults", w => w.Faults),
-        ResultField.Count<WorkloadResult>("duplicateFaults", FieldUnits.Accesses, "duplicate faults", w => w.DuplicateFaults),
+        new FieldGroup("faults",
+        [
+            ResultField.Count<WorkloadResult>("total", FieldUnits.Accesses, "device faults", w => w.Faults),
+            ResultField.Count<WorkloadResult>("duplicate", FieldUnits.Accesses, "duplicate faults", w => w.DuplicateFaults),
+        ]),
         ResultField.Count<WorkloadResult>("batches", FieldUnits.Batches, "fault batches", w => w.Batches),
         new FieldGroup("faultsPerBatch", Distribution("faults per batch", w => w.FaultsPerBatch)),
         new FieldGroup("blocksPerBatch", Distribution("VA blocks per batch", w => w.BlocksPerBatch)),
-        new FieldGroup("migrated",
-        [
-            ResultField.Count<WorkloadResult>("pages", FieldUnits.Pages, "migrated to the device", w => w.MigratedPages),
-            ResultField.Count<WorkloadResult>("bytes", FieldUnits.Bytes, "migrated to the device", w => w.MigratedBytes),
-        ]),
+        ResultField.Count<WorkloadResult>("migrated", FieldUnits.Pages, "migrated to the device", w => w.MigratedPages),
         ResultField.Count<WorkloadResult>("remote", FieldUnits.Pages, "pages mapped where they are", w => w.RemotePages),
-        ResultField.Count<WorkloadResult>("copyBatches", FieldUnits.Commands, "copy batches", w => w.CopyBatches),
+        // Named as a migrate's copy.* (a sweep table has one column per path, whichever op fills it).
+        new FieldGroup("copy",
+        [
+            ResultField.Count<WorkloadResult>("pages", FieldUnits.Pages, "copied", w => w.MigratedPages),
+            ResultField.Count<WorkloadResult>("bytes", FieldUnits.Bytes, "copied", w => w.MigratedBytes),
+            ResultField.Count<WorkloadResult>("batches", FieldUnits.Commands, "copy batches", w => w.CopyBatches),
+        ]),
         new FieldGroup("time",
         [
             ResultField.Timing<WorkloadResult>("faultUs", FieldUnits.Microseconds, "modelled fault service", w => w.FaultServiceUs),
