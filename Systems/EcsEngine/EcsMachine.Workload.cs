@@ -42,6 +42,7 @@ public sealed partial class EcsMachine
         private readonly MemoryManager _mm = machine._mm;
         private readonly MirrorEntry[] _entries = machine._mm.MirrorOf(vma, device);
         private readonly SelectedPagesOps _ops = new(machine._mm.Drivers[device].MigrateInto);
+        private readonly SelectedPagesOps _evictOps = new(machine.RamOps);
         private readonly MigrateResult _migrate = new();
         private readonly bool _movable = machine._mm.Memory.Devices[device].Spec.Movable;
 
@@ -50,12 +51,24 @@ public sealed partial class EcsMachine
             for (var k = 0; k < levels.Length; k++)
             {
                 var i = first + k;
-                levels[k] = _mm.IsLive(vma, i, _entries[i], true) ? MirrorLevel.Write
+                var level = _mm.IsLive(vma, i, _entries[i], true) ? MirrorLevel.Write
                     : _mm.IsLive(vma, i, _entries[i], false) ? MirrorLevel.Read : MirrorLevel.None;
+                levels[k] = (byte)(level | (_mm.OnDevice(vma, i, device) ? MirrorLevel.OnDevice : 0));
             }
         }
 
-        public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome)
+        public long DeviceFreePages => _mm.Memory.Devices[device].Free;
+
+        public void EvictBlock(ReadOnlySpan<long> pages, ref BlockService outcome)
+        {
+            var start = pages[0];
+            _evictOps.Select(start, pages);
+            machine._pipeline.Run(vma, start, pages[^1] + 1, -1, _evictOps, default, _migrate);
+            outcome.EvictCopyBatches += _migrate.Copy.Batches;
+            outcome.EvictCopyUs += _migrate.Copy.DeviceTimeUs;
+        }
+
+        public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ReadOnlySpan<bool> faulted, ref BlockService outcome)
         {
             FaultCounts ignored = default;
             for (var k = 0; k < pages.Length; k++)
@@ -77,7 +90,7 @@ public sealed partial class EcsMachine
             outcome.CopyUs += _migrate.Copy.DeviceTimeUs;
             for (var k = 0; k < pages.Length; k++)
             {
-                if (!_mm.IsLive(vma, pages[k], _entries[pages[k]], writes[k]))
+                if (faulted[k] && !_mm.IsLive(vma, pages[k], _entries[pages[k]], writes[k]))
                 {
                     _mm.MirrorMap(vma, device, pages[k]);
                     outcome.Remote++;

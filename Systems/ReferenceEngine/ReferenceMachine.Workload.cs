@@ -69,22 +69,24 @@ public sealed partial class ReferenceMachine
             for (var k = 0; k < levels.Length; k++)
             {
                 var i = first + k;
-                levels[k] = machine.IsLive(_v, i, entries[i], true) ? MirrorLevel.Write
+                var level = machine.IsLive(_v, i, entries[i], true) ? MirrorLevel.Write
                     : machine.IsLive(_v, i, entries[i], false) ? MirrorLevel.Read : MirrorLevel.None;
+                levels[k] = (byte)(level | (OnDevice(_v, i, device) ? MirrorLevel.OnDevice : 0));
             }
         }
 
-        public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome)
+        public long DeviceFreePages => machine._devices[device].Allocator.Free;
+
+        public void EvictBlock(ReadOnlySpan<long> pages, ref BlockService outcome)
         {
-            FaultCounts ignored = default;
-            for (var k = 0; k < pages.Length; k++)
-            {
-                // An immovable device's read-only page cannot come back for a write-protect fault: served where it is.
-                if (NeedsCpuFault(_v, device, pages[k], writes[k]) && (_movable || !OnDevice(_v, pages[k], device)))
-                {
-                    machine.FaultIn(_v, pages[k], writes[k], ref ignored);
-                }
-            }
+            Migrate(pages, -1);
+            outcome.EvictCopyBatches += _migrate.Copy.Batches;
+            outcome.EvictCopyUs += _migrate.Copy.DeviceTimeUs;
+        }
+
+        /// <summary>One helper call over the span of <paramref name="pages"/> toward <paramref name="target"/>, only they selected.</summary>
+        private void Migrate(ReadOnlySpan<long> pages, int target)
+        {
             var start = pages[0];
             var count = pages[^1] - start + 1;
             Array.Clear(_selected, 0, (int)count);
@@ -95,19 +97,33 @@ public sealed partial class ReferenceMachine
             machine._selected = _selected;
             try
             {
-                machine.MigrateCore(vma, start, count, device, default, _migrate);
+                machine.MigrateCore(vma, start, count, target, default, _migrate);
             }
             finally
             {
                 machine._selected = null;
             }
+        }
+
+        public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ReadOnlySpan<bool> faulted, ref BlockService outcome)
+        {
+            FaultCounts ignored = default;
+            for (var k = 0; k < pages.Length; k++)
+            {
+                // An immovable device's read-only page cannot come back for a write-protect fault: served where it is.
+                if (NeedsCpuFault(_v, device, pages[k], writes[k]) && (_movable || !OnDevice(_v, pages[k], device)))
+                {
+                    machine.FaultIn(_v, pages[k], writes[k], ref ignored);
+                }
+            }
+            Migrate(pages, device);
             outcome.Migrated += _migrate.Migrated;
             outcome.CopyBatches += _migrate.Copy.Batches;
             outcome.CopyUs += _migrate.Copy.DeviceTimeUs;
             var entries = Entries;
             for (var k = 0; k < pages.Length; k++)
             {
-                if (!machine.IsLive(_v, pages[k], entries[pages[k]], writes[k]))
+                if (faulted[k] && !machine.IsLive(_v, pages[k], entries[pages[k]], writes[k]))
                 {
                     machine.MirrorMap(_v, device, pages[k]);
                     outcome.Remote++;

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Workload.Eviction;
 using HmmEcs.Systems.Workload.Faults;
+using HmmEcs.Systems.Workload.Prefetch;
 using HmmEcs.Systems.Workload.Streams;
 
 namespace HmmEcs.Systems.Workload;
@@ -17,6 +19,8 @@ namespace HmmEcs.Systems.Workload;
 /// running its other warps while faults accumulate. Serviced, every waiting stream of the batch moves on past its
 /// faulted access (the replay succeeds). The mirror's levels are kept per page of the range and re-read from the
 /// engine for every span a service call touched: nothing else changes the mirror while a workload runs.
+/// When a block's faulting pages need more device pages than are free, the eviction policy's order gives victims
+/// (see <see cref="EvictionOrder"/>), moved back to RAM one helper call per VA block before the block's own call.
 /// </remarks>
 public static class WorkloadRunner
 {
@@ -29,6 +33,15 @@ public static class WorkloadRunner
         var run = new WorkloadRun(request, first, count, target, result);
         run.Execute();
     }
+
+    /// <summary>Set beside a page's level (the runner's own bit, never the engine's) once it was evicted, until it faults again.</summary>
+    private const byte Evicted = 8;
+
+    /// <summary>Set beside a page's level (the runner's own bit) while a prefetched page waits for its first access.</summary>
+    private const byte PrefetchUnused = 16;
+
+    /// <summary>The runner's own bits, which a refresh from the engine keeps.</summary>
+    private const byte RunnerBits = Evicted | PrefetchUnused;
 
     /// <summary>One workload's state: every array is allocated once, before the first access.</summary>
     private sealed class WorkloadRun
@@ -55,16 +68,39 @@ public static class WorkloadRunner
         private readonly long[] _keys;
         private readonly long[] _blockPages = new long[BlockPages];
         private readonly bool[] _blockWrites = new bool[BlockPages];
+        // One helper call's list: the faulting pages and what the prefetcher adds, in page order.
+        private readonly long _count;
+        private readonly Prefetcher? _prefetcher;
+        private readonly long[] _callPages = new long[BlockPages];
+        private readonly bool[] _callWrites = new bool[BlockPages];
+        private readonly bool[] _callFaulted = new bool[BlockPages];
+        private readonly bool[] _occupied = new bool[BlockPages];
+        private readonly bool[] _wanted = new bool[BlockPages];
+        private readonly int[] _faultOffsets = new int[BlockPages];
         private readonly BatchLog _faultsPerBatch = new();
         private readonly BatchLog _blocksPerBatch = new();
         private BlockService _service;
         private double _faultServiceUs;
+        private double _evictServiceUs;
+        private long _prefetched;
+        private long _batchPages;
+        private long _prefetchUsed;
+        // Eviction: the policy's order (null: none), the levels a refresh reads, the pages that join the order at
+        // the batch's end, and the victims of one eviction.
+        private readonly EvictionOrder? _order;
+        private readonly bool _watchHits;
+        private readonly byte[] _fresh = new byte[BlockPages];
+        private long[] _joining = new long[BlockPages];
+        private int _joiningCount;
+        private long[] _victims = new long[BlockPages];
 
         public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result)
         {
             _request = request;
             _first = first;
+            _count = count;
             _target = target;
+            _prefetcher = request.Prefetch == PrefetchPolicyKind.None ? null : new Prefetcher(request.Prefetch);
             _result = result;
             _stream = new AccessStream(request.Pattern, count, request.Seed, request.WriteFraction);
             _levels = new byte[count];
@@ -78,11 +114,27 @@ public static class WorkloadRunner
             _bufferPage = new long[_parallel];
             _bufferWrite = new bool[_parallel];
             _keys = new long[Math.Min(_batchSize, _parallel)];
+            if (request.Evict != EvictionPolicyKind.None)
+            {
+                _order = new EvictionOrder(request.Evict, count, request.Seed);
+                _watchHits = _order.WatchesHits;
+            }
         }
 
         public void Execute()
         {
             _target.ReadLevels(_first, _levels);
+            if (_order is not null)
+            {
+                // What the device holds of the range before the first access, in page order.
+                for (var k = 0; k < _levels.Length; k++)
+                {
+                    if ((_levels[k] & MirrorLevel.OnDevice) != 0)
+                    {
+                        _order.Join(k);
+                    }
+                }
+            }
             for (var s = 0; s < _parallel; s++)
             {
                 _active[s] = s;
@@ -103,6 +155,9 @@ public static class WorkloadRunner
             _result.CopyBatches = _service.CopyBatches;
             _result.CopyUs = _service.CopyUs;
             _result.FaultServiceUs = _faultServiceUs;
+            _result.EvictUs = _evictServiceUs + _service.EvictCopyUs;
+            _result.Prefetched = _prefetched;
+            _result.PrefetchUsed = _prefetchUsed;
         }
 
         /// <summary>Every running stream issues one access: hits move on, misses wait in the fault buffer.</summary>
@@ -122,9 +177,19 @@ public static class WorkloadRunner
                 var j = issued[s] * parallel + s;
                 var page = _stream.PageAt(j);
                 var write = _stream.IsWrite(j);
-                if (levels[page] > (write ? MirrorLevel.Read : MirrorLevel.None))
+                var level = levels[page];
+                if ((level & MirrorLevel.Access) > (write ? MirrorLevel.Read : MirrorLevel.None))
                 {
                     hits++;
+                    if ((level & PrefetchUnused) != 0)
+                    {
+                        _prefetchUsed++;
+                        levels[page] = (byte)(level & ~PrefetchUnused);
+                    }
+                    if (_watchHits)
+                    {
+                        _order!.Hit((int)page);
+                    }
                     if (++issued[s] * parallel + s < _accesses)
                     {
                         active[kept++] = s;
@@ -153,6 +218,11 @@ public static class WorkloadRunner
             {
                 var at = (_head + e) % _bufferStream.Length;
                 _keys[e] = _bufferPage[at] * 2 + (_bufferWrite[at] ? 1 : 0);
+                if (_watchHits)
+                {
+                    // A faulted access is an access too (LRU, LFU), served when its batch is.
+                    _order!.Hit((int)_bufferPage[at]);
+                }
             }
             if (_request.Faults.Mode == FaultMode.Batched)
             {
@@ -183,7 +253,6 @@ public static class WorkloadRunner
             // Sorting by page · 2 + write puts a page's faults together, a write last, and the blocks in order.
             keys.Sort();
             var blocks = 0;
-            var serviced = 0;
             var inBlock = 0;
             var block = -1L;
             for (var e = 0; e < keys.Length;)
@@ -196,7 +265,7 @@ public static class WorkloadRunner
                 }
                 var write = (keys[end - 1] & 1) != 0;
                 var duplicates = end - e - 1;
-                if (_levels[page] > (write ? MirrorLevel.Read : MirrorLevel.None))
+                if ((_levels[page] & MirrorLevel.Access) > (write ? MirrorLevel.Read : MirrorLevel.None))
                 {
                     duplicates++;
                 }
@@ -216,7 +285,6 @@ public static class WorkloadRunner
                     _blockPages[inBlock] = vmaPage;
                     _blockWrites[inBlock] = write;
                     inBlock++;
-                    serviced++;
                 }
                 _result.DuplicateFaults += duplicates;
                 e = end;
@@ -225,7 +293,7 @@ public static class WorkloadRunner
             {
                 ServiceBlock(inBlock);
             }
-            EndBatch(keys.Length, blocks, serviced);
+            EndBatch(keys.Length, blocks);
         }
 
         /// <summary>amdgpu's way: the faults one at a time in arrival order, each a batch of its own; one already served is a duplicate.</summary>
@@ -235,7 +303,7 @@ public static class WorkloadRunner
             {
                 var page = key >> 1;
                 var write = (key & 1) != 0;
-                if (_levels[page] > (write ? MirrorLevel.Read : MirrorLevel.None))
+                if ((_levels[page] & MirrorLevel.Access) > (write ? MirrorLevel.Read : MirrorLevel.None))
                 {
                     _result.DuplicateFaults++;
                     continue;
@@ -243,26 +311,197 @@ public static class WorkloadRunner
                 _blockPages[0] = _first + page;
                 _blockWrites[0] = write;
                 ServiceBlock(1);
-                EndBatch(1, 1, 1);
+                EndBatch(1, 1);
             }
         }
 
-        /// <summary>One service call over the block's first <paramref name="pages"/> listed pages, then the levels of the span it touched.</summary>
-        private void ServiceBlock(int pages)
+        /// <summary>
+        /// One service call for the block's first <paramref name="faulting"/> faulting pages: the prefetcher's pages
+        /// added, room evicted for them, then the levels of the span the call touched.
+        /// </summary>
+        private void ServiceBlock(int faulting)
         {
-            _target.ServiceBlock(_blockPages.AsSpan(0, pages), _blockWrites.AsSpan(0, pages), ref _service);
-            var lo = _blockPages[0] - _first;
-            var hi = _blockPages[pages - 1] - _first;
-            _target.ReadLevels(_blockPages[0], _levels.AsSpan((int)lo, (int)(hi - lo + 1)));
+            var n = BuildCall(faulting);
+            var pages = _callPages.AsSpan(0, n);
+            _batchPages += n;
+            if (_order is not null)
+            {
+                long need = 0;
+                for (var c = 0; c < n; c++)
+                {
+                    var k = (int)(pages[c] - _first);
+                    if ((_levels[k] & Evicted) != 0)
+                    {
+                        _result.Refaults += _callFaulted[c] ? 1 : 0;
+                        _levels[k] &= unchecked((byte)~Evicted);
+                    }
+                    if ((_levels[k] & MirrorLevel.OnDevice) == 0)
+                    {
+                        need++;
+                    }
+                    else
+                    {
+                        _order.Leave(k);
+                    }
+                    Joining(pages[c]);
+                }
+                var free = _target.DeviceFreePages;
+                if (need > free)
+                {
+                    Evict(need - free);
+                }
+            }
+            _target.ServiceBlock(pages, _callWrites.AsSpan(0, n), _callFaulted.AsSpan(0, n), ref _service);
+            Refresh(pages[0], pages[^1]);
+            for (var c = 0; c < n; c++)
+            {
+                var k = (int)(pages[c] - _first);
+                if (!_callFaulted[c] && (_levels[k] & MirrorLevel.OnDevice) != 0)
+                {
+                    _prefetched++;
+                    _levels[k] |= PrefetchUnused;
+                }
+            }
         }
 
-        private void EndBatch(int faults, int blocks, int serviced)
+        /// <summary>
+        /// Fills the call's list from the block's first <paramref name="faulting"/> faulting pages and, with a
+        /// prefetcher, the pages of the block (inside the range, not on the device) it wants; returns its length.
+        /// </summary>
+        private int BuildCall(int faulting)
         {
+            if (_prefetcher is null)
+            {
+                _blockPages.AsSpan(0, faulting).CopyTo(_callPages);
+                _blockWrites.AsSpan(0, faulting).CopyTo(_callWrites);
+                _callFaulted.AsSpan(0, faulting).Fill(true);
+                return faulting;
+            }
+            var blockBase = _blockPages[0] / BlockPages * BlockPages;
+            var lo = (int)(Math.Max(_first, blockBase) - blockBase);
+            var hi = (int)(Math.Min(_first + _count, blockBase + BlockPages) - blockBase);
+            Array.Clear(_occupied);
+            Array.Clear(_wanted);
+            for (var o = lo; o < hi; o++)
+            {
+                _occupied[o] = (_levels[blockBase + o - _first] & MirrorLevel.OnDevice) != 0;
+            }
+            for (var f = 0; f < faulting; f++)
+            {
+                var o = (int)(_blockPages[f] - blockBase);
+                _occupied[o] = true;
+                _faultOffsets[f] = o;
+            }
+            _prefetcher.Choose(_occupied, _faultOffsets.AsSpan(0, faulting), lo, hi, _wanted);
+            var c = 0;
+            var next = 0;
+            for (var o = lo; o < hi; o++)
+            {
+                if (next < faulting && _faultOffsets[next] == o)
+                {
+                    _callPages[c] = _blockPages[next];
+                    _callWrites[c] = _blockWrites[next];
+                    _callFaulted[c++] = true;
+                    next++;
+                }
+                else if (_wanted[o] && (_levels[blockBase + o - _first] & MirrorLevel.OnDevice) == 0)
+                {
+                    _callPages[c] = blockBase + o;
+                    _callWrites[c] = false;
+                    _callFaulted[c++] = false;
+                }
+            }
+            return c;
+        }
+
+        /// <summary>Moves up to <paramref name="wanted"/> victims back to RAM, one helper call per VA block of victims.</summary>
+        private void Evict(long wanted)
+        {
+            if (_victims.Length < wanted)
+            {
+                _victims = new long[Math.Max(wanted, _victims.Length * 2)];
+            }
+            var n = 0;
+            while (n < wanted && _order!.TryTakeVictim(out var victim))
+            {
+                _victims[n++] = _first + victim;
+            }
+            var victims = _victims.AsSpan(0, n);
+            victims.Sort();
+            for (var v = 0; v < n;)
+            {
+                var end = v + 1;
+                while (end < n && victims[end] / BlockPages == victims[v] / BlockPages)
+                {
+                    end++;
+                }
+                var group = victims[v..end];
+                _target.EvictBlock(group, ref _service);
+                _evictServiceUs += _request.Faults.Costs.BlockUs + group.Length * _request.Faults.Costs.PageUs;
+                Refresh(group[0], group[^1]);
+                foreach (var p in group)
+                {
+                    var k = (int)(p - _first);
+                    if ((_levels[k] & MirrorLevel.OnDevice) == 0)
+                    {
+                        _result.Evicted++;
+                        _levels[k] = (byte)((_levels[k] | Evicted) & ~PrefetchUnused);
+                    }
+                    else
+                    {
+                        // It could not move (RAM full): it stays on the device and rejoins the order.
+                        Joining(p);
+                    }
+                }
+                v = end;
+            }
+        }
+
+        private void Joining(long vmaPage)
+        {
+            if (_joiningCount == _joining.Length)
+            {
+                Array.Resize(ref _joining, _joining.Length * 2);
+            }
+            _joining[_joiningCount++] = vmaPage;
+        }
+
+        /// <summary>Re-reads the levels of VMA pages <c>[lo, hi]</c> (within one block), keeping the runner's own bits.</summary>
+        private void Refresh(long lo, long hi)
+        {
+            var fresh = _fresh.AsSpan(0, (int)(hi - lo + 1));
+            _target.ReadLevels(lo, fresh);
+            var levels = _levels.AsSpan((int)(lo - _first), fresh.Length);
+            for (var k = 0; k < fresh.Length; k++)
+            {
+                levels[k] = (byte)((levels[k] & RunnerBits) | fresh[k]);
+            }
+        }
+
+        /// <summary>Ends a batch of <paramref name="faults"/> faults over <paramref name="blocks"/> blocks: its cost (every page its calls took, prefetched ones too), its log entries, the joins.</summary>
+        private void EndBatch(int faults, int blocks)
+        {
+            if (_order is not null)
+            {
+                // What the batch brought in (and victims that could not leave) joins the order now, in page order.
+                var joining = _joining.AsSpan(0, _joiningCount);
+                joining.Sort();
+                foreach (var p in joining)
+                {
+                    var k = (int)(p - _first);
+                    if ((_levels[k] & MirrorLevel.OnDevice) != 0)
+                    {
+                        _order.Join(k);
+                    }
+                }
+                _joiningCount = 0;
+            }
             _result.Batches++;
             _faultsPerBatch.Add(faults);
             _blocksPerBatch.Add(blocks);
             var costs = _request.Faults.Costs;
-            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + serviced * costs.PageUs;
+            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
+            _batchPages = 0;
         }
     }
 }

@@ -334,14 +334,19 @@ internal sealed class RandomScenario
         };
         var faults = new FaultHandling(_rng.Next(3) == 0 ? FaultMode.Single : FaultMode.Batched, Pick(1, 7, 256),
             FaultCostPresets.Uvm, FaultCostPresets.Of(FaultCostPresets.Uvm));
-        var request = new WorkloadRequest(AnyDevice(m), proc, vma.Name, Range(vma.Pages), pattern, _rng.Next(1, 2000),
-            Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults);
+        // Half the workloads run on the smallest device over the whole VMA, so that eviction has work to do.
+        var small = _rng.Next(2) == 0;
+        var device = small ? m.Config.DeviceList.MinBy(d => d.Pages)!.Name : AnyDevice(m);
+        var range = small ? PageRange.All : Range(vma.Pages);
+        var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, _rng.Next(1, 4000),
+            Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults, (EvictionPolicyKind)_rng.Next(6),
+            (PrefetchPolicyKind)_rng.Next(3));
         Log.Add($"workload {request}");
         var r = new WorkloadResult();
         var e = m.Workload(request, r);
         return $"{e} accesses={r.Accesses} hits={r.Hits} faults={r.Faults} dup={r.DuplicateFaults} batches={r.Batches} "
             + $"fpb={r.FaultsPerBatch} bpb={r.BlocksPerBatch} migrated={r.MigratedPages} remote={r.RemotePages} "
-            + $"copies={r.CopyBatches} faultUs={r.FaultServiceUs}";
+            + $"copies={r.CopyBatches} faultUs={r.FaultServiceUs} evicted={r.Evicted} refaults={r.Refaults} prefetched={r.Prefetched} used={r.PrefetchUsed}";
     }
 
     private string Stats(IMachine m)

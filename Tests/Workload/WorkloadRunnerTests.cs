@@ -14,7 +14,7 @@ public class WorkloadRunnerTests
 
         public void ReadLevels(long first, Span<byte> levels) => Levels.AsSpan((int)first, levels.Length).CopyTo(levels);
 
-        public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome)
+        public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ReadOnlySpan<bool> faulted, ref BlockService outcome)
         {
             Blocks.Add(pages.ToArray());
             foreach (var p in pages)
@@ -23,6 +23,11 @@ public class WorkloadRunnerTests
             }
             outcome.Migrated += pages.Length;
         }
+
+        public long DeviceFreePages => long.MaxValue;
+
+        public void EvictBlock(ReadOnlySpan<long> pages, ref BlockService outcome) =>
+            throw new InvalidOperationException("a device with room never evicts");
     }
 
     private static WorkloadRequest Request(AccessPattern pattern, long accesses, int parallel, FaultHandling? faults = null, PageRange range = default) =>

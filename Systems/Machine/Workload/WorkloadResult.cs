@@ -30,10 +30,20 @@ public sealed class WorkloadResult : OpResult
     public double FaultServiceUs;
     /// <summary>Modelled copy time: the copy engine's time for each helper call's commands, summed, µs.</summary>
     public double CopyUs;
+    /// <summary>Pages the eviction policy moved back to RAM.</summary>
+    public long Evicted;
+    /// <summary>Serviced faults on pages evicted earlier in the workload.</summary>
+    public long Refaults;
+    /// <summary>Pages the prefetcher added that migrated to the device.</summary>
+    public long Prefetched;
+    /// <summary>Prefetched pages a device access used before they were evicted (or the workload ended).</summary>
+    public long PrefetchUsed;
+    /// <summary>Modelled eviction time: per block and per page of each eviction call, plus its copies, µs.</summary>
+    public double EvictUs;
 
     /// <summary>Bytes the helper moved (<see cref="MigratedPages"/> × 4096).</summary>
     public long MigratedBytes => MigratedPages * 4096;
 
     /// <summary>The whole modelled time, µs.</summary>
-    public double TotalUs => FaultServiceUs + CopyUs;
+    public double TotalUs => FaultServiceUs + CopyUs + EvictUs;
 }

@@ -8,12 +8,18 @@ internal static class WorkloadParser
 {
     /// <summary>The fields of a <c>workload</c> step.</summary>
     internal static readonly string[] Fields =
-        ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "accesses", "parallel", "writeFraction", "seed", "faults"];
+        ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "accesses", "parallel", "writeFraction", "seed", "faults", "evict", "prefetch"];
 
     /// <summary>The pattern kinds, in <see cref="AccessPatternKind"/>'s order.</summary>
     internal static readonly string[] Kinds = ["stream", "strided", "random", "hot-cold", "tiled"];
 
     internal static readonly string[] Modes = ["batched", "single"];
+
+    /// <summary>The prefetchers, in <see cref="PrefetchPolicyKind"/>'s order.</summary>
+    internal static readonly string[] Prefetchers = ["none", "seq-local", "tree"];
+
+    /// <summary>The eviction policies, in <see cref="EvictionPolicyKind"/>'s order.</summary>
+    internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random"];
 
     internal static readonly string[] FaultFields = ["mode", "batchSize", "preset", "batchUs", "blockUs", "pageUs"];
 
@@ -36,7 +42,9 @@ internal static class WorkloadParser
         var parallel = (int)r.Integer("parallel", 1, 1, ScenarioLimits.MaxWorkloadStreams);
         var writeFraction = r.Number("writeFraction", 0, 0, false, 1);
         var seed = r.Unsigned("seed", 1);
-        var request = new WorkloadRequest(device, proc, vma, range, pattern, accesses, parallel, writeFraction, seed, Faults(r));
+        var evict = (EvictionPolicyKind)r.Choice("evict", Policies, 0);
+        var prefetch = (PrefetchPolicyKind)r.Choice("prefetch", Prefetchers, 0);
+        var request = new WorkloadRequest(device, proc, vma, range, pattern, accesses, parallel, writeFraction, seed, Faults(r), evict, prefetch);
         return new WorkloadStep(path, expect, request);
     }
 

@@ -136,6 +136,13 @@ public static class ResultFields
         new FieldGroup("blocksPerBatch", Distribution("VA blocks per batch", w => w.BlocksPerBatch)),
         ResultField.Count<WorkloadResult>("migrated", FieldUnits.Pages, "migrated to the device", w => w.MigratedPages),
         ResultField.Count<WorkloadResult>("remote", FieldUnits.Pages, "pages mapped where they are", w => w.RemotePages),
+        new FieldGroup("prefetched",
+        [
+            ResultField.Count<WorkloadResult>("pages", FieldUnits.Pages, "prefetched", w => w.Prefetched),
+            ResultField.Count<WorkloadResult>("used", FieldUnits.Pages, "prefetched and used", w => w.PrefetchUsed),
+        ]),
+        ResultField.Count<WorkloadResult>("evicted", FieldUnits.Pages, "evicted to RAM", w => w.Evicted),
+        ResultField.Count<WorkloadResult>("refaults", FieldUnits.Accesses, "faults after eviction", w => w.Refaults),
         // Named as a migrate's copy.* (a sweep table has one column per path, whichever op fills it).
         new FieldGroup("copy",
         [
@@ -147,6 +154,7 @@ public static class ResultFields
         [
             ResultField.Timing<WorkloadResult>("faultUs", FieldUnits.Microseconds, "modelled fault service", w => w.FaultServiceUs),
             ResultField.Timing<WorkloadResult>("copyUs", FieldUnits.Microseconds, "modelled copy", w => w.CopyUs),
+            ResultField.Timing<WorkloadResult>("evictUs", FieldUnits.Microseconds, "modelled eviction", w => w.EvictUs),
             ResultField.Timing<WorkloadResult>("totalUs", FieldUnits.Microseconds, "modelled workload time", w => w.TotalUs),
         ]),
     ];
