@@ -2,34 +2,44 @@ using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Workload.Faults;
 
-/// <summary>The per-batch counts a workload reports as distributions (faults per batch, VA blocks per batch).</summary>
+/// <summary>
+/// A per-batch count a workload reports as a distribution (faults per batch, VA blocks per batch), kept as a
+/// histogram: a count never exceeds the batch size, so memory stays bounded however many batches a run takes.
+/// </summary>
 internal sealed class BatchLog
 {
-    private int[] _values = new int[64];
-
-    public int Count { get; private set; }
+    private long[] _counts = new long[64];
+    private long _batches;
 
     public void Add(int value)
     {
-        if (Count == _values.Length)
+        if (value >= _counts.Length)
         {
-            Array.Resize(ref _values, _values.Length * 2);
+            Array.Resize(ref _counts, Math.Max(value + 1, _counts.Length * 2));
         }
-        _values[Count++] = value;
+        _counts[value]++;
+        _batches++;
     }
 
-    /// <summary>The nearest-rank 50th and 90th percentiles and the maximum (sorts the log).</summary>
-    public BatchDistribution Distribution()
+    /// <summary>The nearest-rank 50th and 90th percentiles and the maximum; zeros without batches.</summary>
+    public BatchDistribution Distribution() =>
+        _batches == 0 ? default : new BatchDistribution(AtRank(Rank(0.5)), AtRank(Rank(0.9)), AtRank(_batches));
+
+    /// <summary>The nearest rank of quantile <paramref name="q"/>: <c>ceil(q·n)</c>, at least 1.</summary>
+    private long Rank(double q) => Math.Max(1, (long)Math.Ceiling(q * _batches));
+
+    /// <summary>The value at 1-based rank <paramref name="rank"/> in ascending order.</summary>
+    private long AtRank(long rank)
     {
-        if (Count == 0)
+        long seen = 0;
+        for (var v = 0; v < _counts.Length; v++)
         {
-            return default;
+            seen += _counts[v];
+            if (seen >= rank)
+            {
+                return v;
+            }
         }
-        var values = _values.AsSpan(0, Count);
-        values.Sort();
-        return new BatchDistribution(values[Rank(0.5)], values[Rank(0.9)], values[^1]);
+        throw new InvalidOperationException("rank past the batches");
     }
-
-    /// <summary>The nearest rank of quantile <paramref name="q"/>: <c>ceil(q·n)</c>, 1-based, as an index.</summary>
-    private int Rank(double q) => Math.Max(1, (int)Math.Ceiling(q * Count)) - 1;
 }
