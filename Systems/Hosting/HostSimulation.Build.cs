@@ -101,4 +101,7 @@ public sealed partial class HostSimulation
 
     /// <summary>Appends <c>check</c>.</summary>
     public HostSimulation Check() => Add(new CheckStep(NextPath, []));
+
+    /// <summary>Appends a <c>workload</c>: a device's access stream over a range, its faults serviced through the helper.</summary>
+    public HostSimulation Workload(WorkloadRequest request) => Add(new WorkloadStep(NextPath, [], request));
 }

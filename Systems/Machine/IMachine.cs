@@ -74,6 +74,14 @@ public interface IMachine : IDisposable
     Errno Evict(string device, out long migrated);
 
     /// <summary>
+    /// <c>workload</c>: device <see cref="WorkloadRequest.Device"/> runs an access stream over a range of a VMA; its
+    /// mirror decides hits, and the faults are serviced in batches through the migration helper (docs/scenarios.md,
+    /// "workload"). EINVAL (names, a hugetlb or pfnmap VMA), EFAULT (range, an immovable page of another device),
+    /// EPERM (writes to a read-only VMA) and ENOMEM (RAM for the range's CPU faults) change nothing.
+    /// </summary>
+    Errno Workload(WorkloadRequest request, WorkloadResult result);
+
+    /// <summary>
     /// Describes pages <c>first..first+dest.Length</c> of a VMA without faulting (for differential tests); throws
     /// <see cref="ArgumentException"/> for an unknown VMA and <see cref="ArgumentOutOfRangeException"/> past its end.
     /// </summary>

@@ -46,6 +46,9 @@ public abstract partial class MachineFront
 
     private protected abstract void SnapshotCore(int device, int vma, long first, long count, SnapshotResult result);
 
+    /// <summary>A <c>workload</c> over <c>[first, first + count)</c> of the VMA by device <paramref name="device"/> (the engine's prepass gives EFAULT and ENOMEM).</summary>
+    private protected abstract Errno WorkloadCore(int device, int vma, long first, long count, WorkloadRequest request, WorkloadResult result);
+
     /// <summary>Whether page <paramref name="i"/> of the VMA maps a page of device <paramref name="device"/> (evict's walk).</summary>
     private protected abstract bool OnDeviceCore(int vma, long i, int device);
 

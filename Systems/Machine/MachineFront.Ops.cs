@@ -232,6 +232,22 @@ public abstract partial class MachineFront
     }
 
     /// <inheritdoc/>
+    public Errno Workload(WorkloadRequest request, WorkloadResult result)
+    {
+        var err = ResolveDeviceRange(request.Device, request.Proc, request.Vma, request.Range, out var d, out var v, out var first, out var count);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        if (!Migratable(v) || request.Accesses < 1 || request.Parallel < 1 || request.Faults.BatchSize < 1
+            || !(request.WriteFraction is >= 0 and <= 1))
+        {
+            return Errno.EINVAL;
+        }
+        return request.WriteFraction > 0 && !v.Writable ? Errno.EPERM : WorkloadCore(d, v.Id, first, count, request, result);
+    }
+
+    /// <inheritdoc/>
     public void Inspect(string proc, string vma, long first, Span<PageView> dest)
     {
         if (!TryVma(proc, vma, out var v))

@@ -224,6 +224,7 @@ public sealed partial class ReferenceMachine
     /// </summary>
     private CopyStats AllocAndCopy(MigrationRun m)
     {
+        DropUnselected(m);
         if (m.Target >= 0 && _devices[m.Target].Config.Allocation == DeviceAllocation.Chunk)
         {
             AllocChunks(m);

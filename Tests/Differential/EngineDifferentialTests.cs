@@ -43,10 +43,21 @@ public sealed class EngineDifferentialTests
         using var reference = MachineFactory.Create("reference", genRef.Config);
         for (var step = 0; step < genEcs.Steps; step++)
         {
-            var (op, a) = genEcs.Step(ecs, step);
-            var (_, b) = genRef.Step(reference, step);
+            var op = "?";
             // Built only when something fails: the op log grows with every step.
-            string Where() => $"{seed}, step {step} ({op}); config {genRef.Config} devices [{string.Join("; ", genRef.Config.DeviceList)}]\n  ops:\n    {string.Join("\n    ", genRef.Log)}\n";
+            string Where() => $"{seed}, step {step} ({op}); config {genRef.Config} devices [{string.Join("; ", genRef.Config.DeviceList)}]\n  ops:\n    {string.Join("\n    ", genEcs.Log)}\n";
+            string a, b;
+            try
+            {
+                (op, a) = genEcs.Step(ecs, step);
+                (_, b) = genRef.Step(reference, step);
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                // An engine that throws gets the same report as one that disagrees: the ops that led there.
+                Assert.Fail($"{Where()}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+                throw;
+            }
             if (a != b)
             {
                 Assert.Fail($"{Where()}: results differ\n  ecs:       {a}\n  reference: {b}");

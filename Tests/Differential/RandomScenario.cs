@@ -102,7 +102,7 @@ internal sealed class RandomScenario
         {
             return ("mmap", Mmap(m, _procs[_rng.Next(_procs.Count)]));
         }
-        var roll = _rng.Next(112);
+        var roll = _rng.Next(120);
         return roll switch
         {
             < 3 when _procs.Count < 4 => ("process", NewProcess(m)),
@@ -120,7 +120,8 @@ internal sealed class RandomScenario
             < 105 => ("device-read", DeviceRead(m, proc, vma)),
             < 109 => ("device-write", DeviceWrite(m, proc, vma)),
             < 111 => ("snapshot", Snapshot(m, proc, vma)),
-            _ => ("evict", Evict(m)),
+            < 112 => ("evict", Evict(m)),
+            _ => ("workload", Workload(m, proc, vma)),
         };
     }
 
@@ -334,6 +335,35 @@ internal sealed class RandomScenario
         Log.Add($"evict {device}");
         var e = m.Evict(device, out var migrated);
         return $"{e} migrated={migrated}";
+    }
+
+    private string Workload(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var kind = (AccessPatternKind)_rng.Next(5);
+        var pattern = kind switch
+        {
+            AccessPatternKind.Strided => new AccessPattern(kind) { Stride = Pick(1, 3, 16, 600) },
+            AccessPatternKind.HotCold => _rng.Next(2) == 0
+                ? new AccessPattern(kind) { HotFraction = Pick(1, 10, 50) / 100.0, HotProbability = Pick(50, 90, 100) / 100.0 }
+                : new AccessPattern(kind) { Zipf = Pick(5, 10, 20) / 10.0 },
+            AccessPatternKind.Tiled => new AccessPattern(kind) { Width = Pick(8, 64, 512), Tile = Pick(1, 4, 16), Reuse = Pick(1, 3) },
+            _ => new AccessPattern(kind),
+        };
+        var faults = new FaultHandling(_rng.Next(3) == 0 ? FaultMode.Single : FaultMode.Batched, Pick(1, 7, 256),
+            FaultCostPresets.Uvm, FaultCostPresets.Of(FaultCostPresets.Uvm));
+        // Half the workloads run on the smallest device over the whole VMA, so that eviction has work to do.
+        var small = _rng.Next(2) == 0;
+        var device = small ? m.Config.DeviceList.MinBy(d => d.Pages)!.Name : AnyDevice(m);
+        var range = small ? PageRange.All : Range(vma.Pages);
+        var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, _rng.Next(1, 4000),
+            Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults, (EvictionPolicyKind)_rng.Next(6),
+            (PrefetchPolicyKind)_rng.Next(3));
+        Log.Add($"workload {request}");
+        var r = new WorkloadResult();
+        var e = m.Workload(request, r);
+        return $"{e} accesses={r.Accesses} hits={r.Hits} faults={r.Faults} dup={r.DuplicateFaults} batches={r.Batches} "
+            + $"fpb={r.FaultsPerBatch} bpb={r.BlocksPerBatch} migrated={r.MigratedPages} remote={r.RemotePages} "
+            + $"copies={r.CopyBatches} faultUs={r.FaultServiceUs} evicted={r.Evicted} refaults={r.Refaults} prefetched={r.Prefetched} used={r.PrefetchUsed}";
     }
 
     private string Stats(IMachine m)

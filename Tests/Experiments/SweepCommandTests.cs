@@ -7,6 +7,37 @@ namespace HmmEcs.Tests.Experiments;
 
 public sealed class SweepCommandTests : ExperimentFiles
 {
+    /// <summary>
+    /// A touch's <c>faults</c> is an object, a device-read's a count, a workload's <c>faults.total</c> a count under
+    /// an object: one table holds them all, each row filling the columns its op has.
+    /// </summary>
+    [Fact]
+    public void OpsWhoseKeysShareANameTabulateTogether()
+    {
+        var scenario = At("mixed.json");
+        File.WriteAllText(scenario, """
+            { "devices": [ { "name": "gpu0", "pages": 64 } ],
+              "steps": [
+                { "op": "process", "name": "p" },
+                { "op": "mmap", "proc": "p", "vma": "a", "pages": 16, "kind": "anon" },
+                { "op": "touch", "proc": "p", "vma": "a", "access": "write" },
+                { "op": "device-read", "device": "gpu0", "proc": "p", "vma": "a", "pattern": "zero" },
+                { "op": "workload", "device": "gpu0", "proc": "p", "vma": "a", "pattern": { "kind": "stream" }, "accesses": 32, "parallel": 16 },
+                { "op": "migrate", "proc": "p", "vma": "a", "to": "ram" }
+              ] }
+            """);
+        var outDir = At("out");
+        Assert.Equal(0, Hmmecs("sweep", scenario, "--set", "seed=1..2", "--out", outDir, "--jobs", "1"));
+        var all = CsvTable.Read(Path.Combine(outDir, "sweep.csv"));
+        int op = all.IndexOf("op"), faults = all.IndexOf("faults"), total = all.IndexOf("faults.total"), migrated = all.IndexOf("migrated");
+        var rows = all.Rows.Take(4).ToArray();
+        Assert.Equal(["touch", "device-read", "workload", "migrate"], rows.Select(r => (string)r[op]!));
+        Assert.Equal([null, 16L, null, null], rows.Select(r => r[faults]));
+        Assert.Equal([null, null, 0L, null], rows.Select(r => r[total]));
+        // The device-read mapped every page remotely, so the workload hits all 32 accesses and migrates nothing.
+        Assert.Equal([null, null, 0L, 0L], rows.Select(r => r[migrated]));
+    }
+
     [Fact]
     public void TheCrossProductRunsEveryCombinationAndTabulatesEachMigrate()
     {

@@ -147,6 +147,12 @@ internal sealed class FakeMachine(MachineConfig config) : IMachine
         return Log("evict", Errno.None);
     }
 
+    public Errno Workload(WorkloadRequest request, WorkloadResult result)
+    {
+        result.Accesses = request.Accesses;
+        return Log("workload", Errno.None);
+    }
+
     public void Inspect(string proc, string vma, long first, Span<PageView> dest) => dest.Clear();
 
     public void Dispose() => Disposed = true;

@@ -80,6 +80,18 @@ public class ScenarioFileTests
         }
     }
 
+    /// <summary>The runs timed by hand are valid files (README, "Fault-driven workloads", gives their times).</summary>
+    [Fact]
+    public void TheTimedScenariosLoad()
+    {
+        var files = ScenarioFiles.Timed().ToList();
+        Assert.Contains("timing/workload-random-1m.json", files);
+        foreach (var f in files)
+        {
+            Assert.NotEmpty(ScenarioLoader.LoadFile(ScenarioFiles.Full(f)).Steps);
+        }
+    }
+
     /// <summary>The scale scenarios are valid files (they are run by the benchmarks, not here).</summary>
     [Fact]
     public void TheScaleScenariosLoad()

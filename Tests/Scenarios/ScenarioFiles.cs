@@ -10,7 +10,11 @@ internal static class ScenarioFiles
     /// folder's 10^7–10^8-page runs belong to the benchmarks (BENCHMARKS.md), not to <c>dotnet test</c>.
     /// </summary>
     public static IEnumerable<string> Runnable() =>
-        All().Where(f => !f.Split('/').Contains("invalid") && !f.Split('/').Contains("scale"));
+        All().Where(f => !f.Split('/').Contains("invalid") && !f.Split('/').Contains("scale") && !f.Split('/').Contains("timing"));
+
+    /// <summary>The runs timed by hand (Bench/scenarios/timing): loaded and checked by the tests, not run.</summary>
+    public static IEnumerable<string> Timed() =>
+        All().Where(f => f.Split('/').Contains("timing"));
 
     /// <summary>The scale runs (Bench/scenarios/scale): loaded and checked by the tests, run by the benchmarks.</summary>
     public static IEnumerable<string> Scale() =>

@@ -12,7 +12,7 @@ public class SchemaValidationTests
     private readonly Json.Schema.JsonSchema _schema = ScenarioSchema.Build();
 
     /// <summary>Tests/scenarios and Bench/scenarios (scale and startup included), without the invalid folders.</summary>
-    public static TheoryData<string> ValidFiles() => new(ScenarioFiles.Runnable().Concat(ScenarioFiles.Scale()));
+    public static TheoryData<string> ValidFiles() => new(ScenarioFiles.Runnable().Concat(ScenarioFiles.Scale()).Concat(ScenarioFiles.Timed()));
 
     /// <summary>Invalid files whose problem is the shape of the JSON, not names or the run.</summary>
     public static TheoryData<string> SchemaVisiblyInvalidFiles() => new(
@@ -77,7 +77,7 @@ public class SchemaValidationTests
     [Fact]
     public void TheValidFilesIncludeTheBenchmarkScenarios()
     {
-        var files = ScenarioFiles.Runnable().Concat(ScenarioFiles.Scale()).ToList();
+        var files = ScenarioFiles.Runnable().Concat(ScenarioFiles.Scale()).Concat(ScenarioFiles.Timed()).ToList();
         Assert.Contains("scale/migrate-10m-pinned.json", files);
         Assert.Contains("startup/migrate-64.json", files);
         Assert.Contains("migrate-1m-pinned.json", files);

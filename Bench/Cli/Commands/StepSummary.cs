@@ -121,6 +121,10 @@ internal static class StepSummary
                     b.Append(Inv, $" mismatches {r.Mismatches}");
                 }
                 break;
+            case WorkloadResult w:
+                b.Append(Inv, $" accesses {w.Accesses} hits {w.Hits} faults {w.Faults} duplicates {w.DuplicateFaults} batches {w.Batches}");
+                b.Append(Inv, $" migrated {w.MigratedPages} remote {w.RemotePages} modelled {ResultFields.RoundTiming(w.TotalUs)} us");
+                break;
             case SnapshotResult r:
                 b.Append(Inv, $" states none {r.None} read {r.Read} write {r.Write} huge {r.Huge} device-local {r.DeviceLocal} device-remote {r.DeviceRemote}");
                 break;

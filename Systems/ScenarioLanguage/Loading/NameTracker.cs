@@ -74,6 +74,10 @@ internal sealed class NameTracker
             case VerifyStep s:
                 RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
                 break;
+            case WorkloadStep s:
+                RequireDevice(s.Request.Device, $"{at}.device");
+                RequireVma(s.Request.Proc, s.Request.Vma, $"{at}.proc", $"{at}.vma");
+                break;
             case DeviceMirrorStep s:
                 RequireDevice(s.Device, $"{at}.device");
                 if (s.Proc is not null)

@@ -35,6 +35,18 @@ public static class ScenarioLimits
     /// <summary>A device's fixed cost per copy command, in microseconds (1000 s).</summary>
     public const double MaxLatencyUs = 1e9;
 
+    /// <summary>A <c>workload</c>'s accesses: 10¹⁰, some twenty minutes at the ten million a second the runner does.</summary>
+    public const long MaxWorkloadAccesses = 10_000_000_000;
+
+    /// <summary>A <c>workload</c>'s lockstep streams (each holds at most one fault in the buffer).</summary>
+    public const int MaxWorkloadStreams = 1 << 20;
+
+    /// <summary>A <c>workload</c>'s fault batch size.</summary>
+    public const int MaxFaultBatch = 1 << 20;
+
+    /// <summary>A fault-cost constant, in microseconds (1000 s), so model times stay finite.</summary>
+    public const double MaxFaultCostUs = 1e9;
+
     /// <summary>A device's copy bandwidth bounds, in GB/s.</summary>
     public const double MinBandwidthGBps = 1e-6, MaxBandwidthGBps = 1e6;
 }

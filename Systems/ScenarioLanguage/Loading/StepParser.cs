@@ -19,6 +19,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
     [
         "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap",
         "migrate", "verify", "stats", "check", "repeat", "device-read", "device-write", "snapshot", "evict",
+        "workload",
     ];
 
     // Internal for the tests that hold docs/scenario.schema.json to the parser.
@@ -166,6 +167,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
                 return new StatsStep(path, expect);
             case "check":
                 return new CheckStep(path, expect);
+            case "workload":
+                return WorkloadParser.Parse(r, path, expect);
             default:
                 return DeviceMirror(op, r, path, expect);
         }
@@ -213,9 +216,9 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         return new DeviceMirrorStep(op, path, expect, device, proc, vma, range, pattern, r.Unsigned("salt", 0));
     }
 
-    private static (string Proc, string Vma) ProcVma(FieldReader r) => (r.RequiredString("proc"), r.RequiredString("vma"));
+    internal static (string Proc, string Vma) ProcVma(FieldReader r) => (r.RequiredString("proc"), r.RequiredString("vma"));
 
-    private static PageRange Range(FieldReader r)
+    internal static PageRange Range(FieldReader r)
     {
         var first = r.Integer("first", 0, 0);
         long? count = r.Has("count") ? r.Integer("count", null, 1) : null;
@@ -296,6 +299,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "device-write" => ["op", "expect", "device", "proc", "vma", "first", "count", "salt"],
         "snapshot" => ["op", "expect", "device", "proc", "vma", "first", "count"],
         "evict" => ["op", "expect", "device"],
+        "workload" => WorkloadParser.Fields,
         _ => ["op"],
     };
 }

@@ -66,6 +66,10 @@ public sealed record CheckStep(string Path, IReadOnlyList<Expectation> Expect)
 public sealed record RepeatStep(string Path, int Times, IReadOnlyList<ScenarioStep> Body)
     : ScenarioStep("repeat", Path, []);
 
+/// <summary><c>workload</c>: a device runs an access stream over a range; its faults are serviced through the helper.</summary>
+public sealed record WorkloadStep(string Path, IReadOnlyList<Expectation> Expect, WorkloadRequest Request)
+    : ScenarioStep("workload", Path, Expect);
+
 /// <summary>
 /// A device mirror op (<c>device-read</c>, <c>device-write</c>, <c>snapshot</c>, <c>evict</c>): the device reads,
 /// writes or snapshots a range through its mirror of the process's page table, or gives all its pages back to RAM

@@ -18,6 +18,9 @@ public static class MemoryEstimate
     private const long BytesPerPte = 22;
     private const long BytesPerMigratedPage = 26;
 
+    /// <summary>A workload's per-page state: its mirror levels, and an eviction order's links, counts and heap entries.</summary>
+    private const long BytesPerWorkloadPage = 48;
+
     /// <summary>Estimated peak bytes of running <paramref name="scenario"/> on <paramref name="engine"/> (<c>ecs</c> or <c>reference</c>).</summary>
     public static long Bytes(Scenario scenario, string engine)
     {
@@ -31,12 +34,19 @@ public static class MemoryEstimate
         var largest = ScenarioSize.LargestVma(scenario.Steps);
         // Saturating: a file the loader accepted may still describe more than any machine holds.
         var bytes = Sum(BaseBytes, Mul(BytesPerFrame, frames), Mul(BytesPerPte, ptes), Mul(BytesPerMigratedPage, largest));
+        if (HasWorkload(scenario.Steps))
+        {
+            bytes = Sum(bytes, Mul(BytesPerWorkloadPage, largest));
+        }
         if (m.Payload == PayloadMode.Bytes)
         {
             bytes = Sum(bytes, Mul(2 * 4096, ptes));
         }
         return engine == "reference" ? Sum(bytes, bytes / 10 * 3) : bytes;
     }
+
+    private static bool HasWorkload(IReadOnlyList<Model.ScenarioStep> steps) =>
+        steps.Any(s => s is Model.WorkloadStep || (s is Model.RepeatStep r && HasWorkload(r.Body)));
 
     /// <summary>"1.49 GB": bytes for messages, in decimal units.</summary>
     public static string Describe(long bytes) => bytes >= 1_000_000_000

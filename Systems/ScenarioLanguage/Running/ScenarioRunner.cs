@@ -181,6 +181,12 @@ public static class ScenarioRunner
                 return (Errno.None, m.Check());
             case DeviceMirrorStep s:
                 return ExecuteMirror(m, s);
+            case WorkloadStep s:
+            {
+                var r = new WorkloadResult();
+                var e = m.Workload(s.Request, r);
+                return (e, e == Errno.None ? r : new WorkloadResult());
+            }
             default:
                 throw new InvalidOperationException($"{step.Path}: op '{step.Op}' cannot run here");
         }

@@ -206,7 +206,11 @@ public sealed class StepRows
         _ => null,
     };
 
-    private static object? Cell(ResultField f, JsonNode? v) => v is null ? null : f.Type switch
+    /// <summary>
+    /// The cell of column <paramref name="f"/> for one step: empty where the step has no value at that path — none
+    /// at all, or an object (a touch's <c>faults</c> is an object, a device-read's a count: one column, two shapes).
+    /// </summary>
+    private static object? Cell(ResultField f, JsonNode? v) => v is not JsonValue ? null : f.Type switch
     {
         FieldType.Integer => v.GetValue<long>(),
         FieldType.Double => v.GetValue<double>(),

@@ -106,4 +106,7 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
 
     /// <inheritdoc/>
     public Errno Evict(string device, out long migrated) => inner.Evict(device, out migrated);
+
+    /// <inheritdoc/>
+    public Errno Workload(WorkloadRequest request, WorkloadResult result) => inner.Workload(request, result);
 }

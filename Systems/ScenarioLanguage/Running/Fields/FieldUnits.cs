@@ -33,6 +33,12 @@ public static class FieldUnits
     /// <summary>Mirror entries, one per page.</summary>
     public const string Entries = "entries";
 
+    /// <summary>Device accesses of a workload.</summary>
+    public const string Accesses = "accesses";
+
+    /// <summary>Fault batches of a workload.</summary>
+    public const string Batches = "batches";
+
     /// <summary>Broken invariants.</summary>
     public const string Violations = "violations";
 

@@ -133,6 +133,50 @@ public static class ResultFields
         ]),
     ];
 
+    private static readonly IReadOnlyList<FieldNode> Workload =
+    [
+        ResultField.Count<WorkloadResult>("accesses", FieldUnits.Accesses, "device accesses", w => w.Accesses),
+        ResultField.Count<WorkloadResult>("hits", FieldUnits.Accesses, "mirror hits", w => w.Hits),
+        new FieldGroup("faults",
+        [
+            ResultField.Count<WorkloadResult>("total", FieldUnits.Accesses, "device faults", w => w.Faults),
+            ResultField.Count<WorkloadResult>("duplicate", FieldUnits.Accesses, "duplicate faults", w => w.DuplicateFaults),
+        ]),
+        ResultField.Count<WorkloadResult>("batches", FieldUnits.Batches, "fault batches", w => w.Batches),
+        new FieldGroup("faultsPerBatch", Distribution("faults per batch", w => w.FaultsPerBatch)),
+        new FieldGroup("blocksPerBatch", Distribution("VA blocks per batch", w => w.BlocksPerBatch)),
+        ResultField.Count<WorkloadResult>("migrated", FieldUnits.Pages, "migrated to the device", w => w.MigratedPages),
+        ResultField.Count<WorkloadResult>("remote", FieldUnits.Pages, "pages mapped where they are", w => w.RemotePages),
+        new FieldGroup("prefetched",
+        [
+            ResultField.Count<WorkloadResult>("pages", FieldUnits.Pages, "prefetched", w => w.Prefetched),
+            ResultField.Count<WorkloadResult>("used", FieldUnits.Pages, "prefetched and used", w => w.PrefetchUsed),
+        ]),
+        ResultField.Count<WorkloadResult>("evicted", FieldUnits.Pages, "evicted to RAM", w => w.Evicted),
+        ResultField.Count<WorkloadResult>("refaults", FieldUnits.Accesses, "faults after eviction", w => w.Refaults),
+        // Named as a migrate's copy.* (a sweep table has one column per path, whichever op fills it).
+        new FieldGroup("copy",
+        [
+            ResultField.Count<WorkloadResult>("pages", FieldUnits.Pages, "copied", w => w.MigratedPages),
+            ResultField.Count<WorkloadResult>("bytes", FieldUnits.Bytes, "copied", w => w.MigratedBytes),
+            ResultField.Count<WorkloadResult>("batches", FieldUnits.Commands, "copy batches", w => w.CopyBatches),
+        ]),
+        new FieldGroup("time",
+        [
+            ResultField.Timing<WorkloadResult>("faultUs", FieldUnits.Microseconds, "modelled fault service", w => w.FaultServiceUs),
+            ResultField.Timing<WorkloadResult>("copyUs", FieldUnits.Microseconds, "modelled copy", w => w.CopyUs),
+            ResultField.Timing<WorkloadResult>("evictUs", FieldUnits.Microseconds, "modelled eviction", w => w.EvictUs),
+            ResultField.Timing<WorkloadResult>("totalUs", FieldUnits.Microseconds, "modelled workload time", w => w.TotalUs),
+        ]),
+    ];
+
+    private static ResultField[] Distribution(string title, Func<WorkloadResult, BatchDistribution> of) =>
+    [
+        ResultField.Count<WorkloadResult>("p50", FieldUnits.None, $"{title}, median", w => of(w).P50),
+        ResultField.Count<WorkloadResult>("p90", FieldUnits.None, $"{title}, 90th percentile", w => of(w).P90),
+        ResultField.Count<WorkloadResult>("max", FieldUnits.None, $"{title}, maximum", w => of(w).Max),
+    ];
+
     /// <summary>The op's own keys in document order for a machine with <paramref name="devices"/>; empty for ops with only the common keys.</summary>
     public static IReadOnlyList<FieldNode> ForOp(string op, IReadOnlyList<string> devices) => op switch
     {
@@ -147,6 +191,7 @@ public static class ResultFields
         "device-write" => DeviceWrite,
         "snapshot" => Snapshot,
         "evict" => Evict,
+        "workload" => Workload,
         _ => [],
     };
 

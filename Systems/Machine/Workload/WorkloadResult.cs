@@ -1,0 +1,49 @@
+namespace HmmEcs.Systems.Machine;
+
+/// <summary>The 50th and 90th percentiles (nearest rank) and the maximum of a per-batch count; zeros without batches.</summary>
+public readonly record struct BatchDistribution(long P50, long P90, long Max);
+
+/// <summary>The outcome of one <c>workload</c> (docs/scenarios.md, "workload"); zeros when the step failed.</summary>
+public sealed class WorkloadResult : OpResult
+{
+    /// <summary>Accesses the streams issued.</summary>
+    public long Accesses;
+    /// <summary>Accesses the device mirror served (a live entry, writable for a write).</summary>
+    public long Hits;
+    /// <summary>Accesses that faulted: every entry the fault buffer took, duplicates included.</summary>
+    public long Faults;
+    /// <summary>Faults on a page already taken in the same batch, or served before their batch came.</summary>
+    public long DuplicateFaults;
+    /// <summary>Fault batches serviced (in <c>single</c> mode, one per serviced fault).</summary>
+    public long Batches;
+    /// <summary>Faults (duplicates included) per batch.</summary>
+    public BatchDistribution FaultsPerBatch;
+    /// <summary>2 MiB VA blocks (helper calls) per batch.</summary>
+    public BatchDistribution BlocksPerBatch;
+    /// <summary>Pages the helper moved to the device.</summary>
+    public long MigratedPages;
+    /// <summary>Pages serviced where they are (mapped into the mirror without migrating: pinned, shared, file pages, a full device).</summary>
+    public long RemotePages;
+    /// <summary>The copy engine's commands for the migrations.</summary>
+    public long CopyBatches;
+    /// <summary>Modelled fault-service time (per batch, per block, per page), µs.</summary>
+    public double FaultServiceUs;
+    /// <summary>Modelled copy time: the copy engine's time for each helper call's commands, summed, µs.</summary>
+    public double CopyUs;
+    /// <summary>Pages the eviction policy moved back to RAM.</summary>
+    public long Evicted;
+    /// <summary>Serviced faults on pages evicted earlier in the workload.</summary>
+    public long Refaults;
+    /// <summary>Pages the prefetcher added that migrated to the device.</summary>
+    public long Prefetched;
+    /// <summary>Prefetched pages a device access used before they were evicted (or the workload ended).</summary>
+    public long PrefetchUsed;
+    /// <summary>Modelled eviction time: per block and per page of each eviction call, plus its copies, µs.</summary>
+    public double EvictUs;
+
+    /// <summary>Bytes the helper moved (<see cref="MigratedPages"/> × 4096).</summary>
+    public long MigratedBytes => MigratedPages * 4096;
+
+    /// <summary>The whole modelled time, µs.</summary>
+    public double TotalUs => FaultServiceUs + CopyUs + EvictUs;
+}

@@ -1,0 +1,102 @@
+using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Model;
+
+namespace HmmEcs.Systems.ScenarioLanguage.Loading;
+
+/// <summary>A <c>workload</c> step's fields: the pattern object, the stream counts, and the fault handling with its cost preset.</summary>
+internal static class WorkloadParser
+{
+    /// <summary>The fields of a <c>workload</c> step.</summary>
+    internal static readonly string[] Fields =
+        ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "accesses", "parallel", "writeFraction", "seed", "faults", "evict", "prefetch"];
+
+    /// <summary>The pattern kinds, in <see cref="AccessPatternKind"/>'s order.</summary>
+    internal static readonly string[] Kinds = ["stream", "strided", "random", "hot-cold", "tiled"];
+
+    internal static readonly string[] Modes = ["batched", "single"];
+
+    /// <summary>The prefetchers, in <see cref="PrefetchPolicyKind"/>'s order.</summary>
+    internal static readonly string[] Prefetchers = ["none", "seq-local", "tree"];
+
+    /// <summary>The eviction policies, in <see cref="EvictionPolicyKind"/>'s order.</summary>
+    internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random"];
+
+    internal static readonly string[] FaultFields = ["mode", "batchSize", "preset", "batchUs", "blockUs", "pageUs"];
+
+    /// <summary>The parameters each pattern kind takes besides <c>kind</c>.</summary>
+    internal static string[] PatternFields(AccessPatternKind kind) => kind switch
+    {
+        AccessPatternKind.Strided => ["kind", "stride"],
+        AccessPatternKind.HotCold => ["kind", "hotFraction", "hotProbability", "zipf"],
+        AccessPatternKind.Tiled => ["kind", "width", "tile", "reuse"],
+        _ => ["kind"],
+    };
+
+    public static WorkloadStep Parse(FieldReader r, string path, IReadOnlyList<Expectation> expect)
+    {
+        var device = r.RequiredString("device");
+        var (proc, vma) = StepParser.ProcVma(r);
+        var range = StepParser.Range(r);
+        var pattern = Pattern(r);
+        var accesses = r.Integer("accesses", null, 1, ScenarioLimits.MaxWorkloadAccesses);
+        var parallel = (int)r.Integer("parallel", 1, 1, ScenarioLimits.MaxWorkloadStreams);
+        var writeFraction = r.Number("writeFraction", 0, 0, false, 1);
+        var seed = r.Unsigned("seed", 1);
+        var evict = (EvictionPolicyKind)r.Choice("evict", Policies, 0);
+        var prefetch = (PrefetchPolicyKind)r.Choice("prefetch", Prefetchers, 0);
+        var request = new WorkloadRequest(device, proc, vma, range, pattern, accesses, parallel, writeFraction, seed, Faults(r), evict, prefetch);
+        return new WorkloadStep(path, expect, request);
+    }
+
+    private static AccessPattern Pattern(FieldReader r)
+    {
+        var e = r.Required("pattern");
+        var at = r.Child("pattern");
+        if (e.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            throw new ScenarioException(at, $"must be an object with a \"kind\", got {FieldReader.Describe(e)}");
+        }
+        // The kind decides which parameters are allowed, so it is read before the object's fields are checked.
+        var kindReader = new FieldReader(e, at, [.. Kinds.SelectMany(k => PatternFields(KindOf(k))).Distinct()], "pattern");
+        var kind = (AccessPatternKind)kindReader.Choice("kind", Kinds, -1);
+        var p = new FieldReader(e, at, PatternFields(kind), $"pattern '{Kinds[(int)kind]}'");
+        return kind switch
+        {
+            AccessPatternKind.Strided => new AccessPattern(kind) { Stride = p.Integer("stride", 16, 1, ScenarioLimits.MaxMappedPages) },
+            AccessPatternKind.HotCold => new AccessPattern(kind)
+            {
+                HotFraction = p.Number("hotFraction", 0.1, 0, true, 1),
+                HotProbability = p.Number("hotProbability", 0.9, 0, false, 1),
+                // 0 (the default) uses the hot set; an exponent up to 10 draws Zipf ranks.
+                Zipf = p.Number("zipf", 0, 0, false, 10),
+            },
+            AccessPatternKind.Tiled => new AccessPattern(kind)
+            {
+                Width = p.Integer("width", 512, 1, ScenarioLimits.MaxMappedPages),
+                Tile = p.Integer("tile", 16, 1, 1 << 15),
+                Reuse = (int)p.Integer("reuse", 2, 1, 1 << 20),
+            },
+            _ => new AccessPattern(kind),
+        };
+    }
+
+    private static AccessPatternKind KindOf(string name) => (AccessPatternKind)Array.IndexOf(Kinds, name);
+
+    private static FaultHandling Faults(FieldReader r)
+    {
+        if (!r.TryGet("faults", out var e))
+        {
+            return FaultHandling.Default;
+        }
+        var f = new FieldReader(e, r.Child("faults"), FaultFields, "faults");
+        var mode = (FaultMode)f.Choice("mode", Modes, 0);
+        var batchSize = (int)f.Integer("batchSize", FaultHandling.DefaultBatchSize, 1, ScenarioLimits.MaxFaultBatch);
+        var preset = FaultCostPresets.Names[f.Choice("preset", FaultCostPresets.Names, 0)];
+        var costs = FaultCostPresets.Of(preset);
+        costs = new FaultCosts(
+            f.Number("batchUs", costs.BatchUs, 0, false, ScenarioLimits.MaxFaultCostUs),
+            f.Number("blockUs", costs.BlockUs, 0, false, ScenarioLimits.MaxFaultCostUs),
+            f.Number("pageUs", costs.PageUs, 0, false, ScenarioLimits.MaxFaultCostUs));
+        return new FaultHandling(mode, batchSize, preset, costs);
+    }
+}

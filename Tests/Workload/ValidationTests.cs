@@ -1,0 +1,61 @@
+using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.ScenarioLanguage.Loading;
+using HmmEcs.Systems.ScenarioLanguage.Running;
+
+namespace HmmEcs.Tests.Workload;
+
+/// <summary>docs/validation.md: each published relation the workload op must show, one test per claim.</summary>
+public class ValidationTests
+{
+    /// <summary>Runs one written VMA of <paramref name="pages"/> and a workload over it on a device of <paramref name="devicePages"/>.</summary>
+    private static WorkloadResult Run(long pages, long devicePages, string workload)
+    {
+        var json = $$"""
+            { "ram": { "pages": {{pages + 1024}} }, "devices": [ { "name": "gpu0", "pages": {{devicePages}} } ],
+              "steps": [
+                { "op": "process", "name": "p" },
+                { "op": "mmap", "proc": "p", "vma": "a", "pages": {{pages}}, "kind": "anon" },
+                { "op": "touch", "proc": "p", "vma": "a", "access": "write" },
+                { "op": "workload", "device": "gpu0", "proc": "p", "vma": "a", {{workload}} }
+              ] }
+            """;
+        var result = ScenarioRunner.Run(ScenarioLoader.Parse(json, "validation"), "ecs");
+        var step = result.Steps[^1];
+        Assert.Null(step.ErrorName);
+        return (WorkloadResult)step.Result;
+    }
+
+    [Fact]
+    public void TreePrefetchCutsStreamBatchesTenfold()
+    {
+        const string stream = """ "pattern": { "kind": "stream" }, "accesses": 4096 """;
+        var none = Run(4096, 8192, stream);
+        var tree = Run(4096, 8192, stream + """, "prefetch": "tree" """);
+        Assert.Equal(4096, none.Batches);
+        Assert.True(none.Batches >= 10 * tree.Batches, $"none {none.Batches} batches, tree {tree.Batches}");
+    }
+
+    [Fact]
+    public void RandomAccessSpreadsABatchOverBlocks()
+    {
+        const string batch = """ "accesses": 256, "parallel": 256 """;
+        var random = Run(524288, 1024, """ "pattern": { "kind": "random" }, """ + batch);
+        var stream = Run(524288, 1024, """ "pattern": { "kind": "stream" }, """ + batch);
+        Assert.Equal(1, random.Batches);
+        var randomPerBlock = (double)(random.Faults - random.DuplicateFaults) / random.BlocksPerBatch.Max;
+        var streamPerBlock = (double)(stream.Faults - stream.DuplicateFaults) / stream.BlocksPerBatch.Max;
+        Assert.InRange(randomPerBlock, 1.0, 1.2);
+        Assert.True(streamPerBlock >= 100, $"stream: {streamPerBlock} faults per block");
+    }
+
+    [Fact]
+    public void LruBeatsLeastRecentlyFaultedOnReuse()
+    {
+        // 4,096 pages on a 3,277-page device: 125% oversubscription.
+        const string hotCold = """ "pattern": { "kind": "hot-cold", "hotFraction": 0.5, "hotProbability": 0.9 }, "accesses": 200000, "parallel": 64 """;
+        var lru = Run(4096, 3277, hotCold + """, "evict": "lru" """);
+        var lrf = Run(4096, 3277, hotCold + """, "evict": "lrf" """);
+        Assert.True(3 * lru.Faults <= 2 * lrf.Faults, $"lru {lru.Faults} faults, lrf {lrf.Faults}");
+        Assert.True(3 * lru.Evicted <= 2 * lrf.Evicted, $"lru {lru.Evicted} evicted, lrf {lrf.Evicted}");
+    }
+}
