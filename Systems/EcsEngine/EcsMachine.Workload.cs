@@ -63,7 +63,7 @@ public sealed partial class EcsMachine
         {
             var start = pages[0];
             _evictOps.Select(start, pages);
-            machine._pipeline.Run(vma, start, pages[^1] + 1, -1, _evictOps, default, _migrate);
+            machine._pipeline.Run(vma, start, pages[^1] + 1, -1, _evictOps, default, machine.DefaultSelection(-1), _migrate);
             outcome.EvictCopyBatches += _migrate.Copy.Batches;
             outcome.EvictCopyUs += _migrate.Copy.DeviceTimeUs;
         }
@@ -83,7 +83,7 @@ public sealed partial class EcsMachine
             var start = pages[0];
             var end = pages[^1] + 1;
             _ops.Select(start, pages);
-            machine._pipeline.Run(vma, start, end, device, _ops, default, _migrate);
+            machine._pipeline.Run(vma, start, end, device, _ops, default, machine.DefaultSelection(device), _migrate);
             _mm.MirrorMapMigrated(vma, device, start, _migrate.PageOutcomes);
             outcome.Migrated += _migrate.Migrated;
             outcome.CopyBatches += _migrate.Copy.Batches;

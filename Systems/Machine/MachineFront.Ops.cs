@@ -239,7 +239,8 @@ public abstract partial class MachineFront
         {
             return err;
         }
-        if (!Migratable(v) || request.Accesses < 1 || request.Parallel < 1 || request.Faults.BatchSize < 1
+        // A workload under v13-as-posted is refused: the posted helper strands pages the device's next faults would wait on.
+        if (!Migratable(v) || Config.Profile == SemanticsProfile.V13AsPosted || request.Accesses < 1 || request.Parallel < 1 || request.Faults.BatchSize < 1
             || !(request.WriteFraction is >= 0 and <= 1))
         {
             return Errno.EINVAL;

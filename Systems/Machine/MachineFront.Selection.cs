@@ -14,6 +14,17 @@ public abstract partial class MachineFront
     /// and the owner is the named device's owner, else the target device's, else (toward RAM) any owner.
     /// False (EINVAL) for a selection outside mainline, an empty one, or an owner that names no device.
     /// </summary>
+    /// <summary>
+    /// The selection of a call that names none — a workload's fault service or eviction, toward <paramref name="target"/>
+    /// (-1: RAM): under <c>mainline</c>, <c>system</c> with the target device's owner toward a device, both device kinds of
+    /// any owner toward RAM; none under other profiles.
+    /// </summary>
+    private protected MigrateSelection DefaultSelection(int target) => Config.Profile != SemanticsProfile.Mainline
+        ? default
+        : target >= 0
+            ? new MigrateSelection(MigrateSelect.System, OwnerIds[target])
+            : new MigrateSelection(MigrateSelect.DevicePrivate | MigrateSelect.DeviceCoherent, MigrateSelection.AnyOwner);
+
     private protected bool TrySelection(MigrateRequest request, int target, out MigrateSelection selection)
     {
         selection = default;
@@ -21,7 +32,7 @@ public abstract partial class MachineFront
         {
             return request.Select is null && request.Owner is null;
         }
-        var select = request.Select ?? (target >= 0 ? MigrateSelect.System : MigrateSelect.DevicePrivate | MigrateSelect.DeviceCoherent);
+        var select = request.Select ?? DefaultSelection(target).Select;
         if (select == MigrateSelect.None)
         {
             return false;

@@ -97,7 +97,7 @@ public sealed partial class ReferenceMachine
             machine._selected = _selected;
             try
             {
-                machine.MigrateCore(vma, start, count, target, default, _migrate);
+                machine.MigrateCore(vma, start, count, target, default, machine.DefaultSelection(target), _migrate);
             }
             finally
             {

@@ -168,6 +168,11 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
             case "check":
                 return new CheckStep(path, expect);
             case "workload":
+                if (profile == SemanticsProfile.V13AsPosted)
+                {
+                    // The posted helper strands pages a device's later faults would wait on forever (docs/model.md).
+                    throw new ScenarioException(r.Child("op"), "a workload needs profile \"v13\" or \"mainline\"; this scenario's is \"v13-as-posted\"");
+                }
                 return WorkloadParser.Parse(r, path, expect);
             default:
                 return DeviceMirror(op, r, path, expect);
