@@ -68,6 +68,23 @@ public sealed partial class EcsMachine
             outcome.EvictCopyUs += _migrate.Copy.DeviceTimeUs;
         }
 
+        public void MapRemote(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome)
+        {
+            FaultCounts ignored = default;
+            for (var k = 0; k < pages.Length; k++)
+            {
+                if (_mm.NeedsCpuFault(vma, device, pages[k], writes[k]))
+                {
+                    _mm.FaultIn(vma, pages[k], writes[k], ref ignored);
+                }
+                if (!_mm.IsLive(vma, pages[k], _entries[pages[k]], writes[k]))
+                {
+                    _mm.MirrorMap(vma, device, pages[k]);
+                    outcome.Remote++;
+                }
+            }
+        }
+
         public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ReadOnlySpan<bool> faulted, ref BlockService outcome)
         {
             FaultCounts ignored = default;

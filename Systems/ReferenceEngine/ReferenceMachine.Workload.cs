@@ -105,6 +105,24 @@ public sealed partial class ReferenceMachine
             }
         }
 
+        public void MapRemote(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome)
+        {
+            FaultCounts ignored = default;
+            var entries = Entries;
+            for (var k = 0; k < pages.Length; k++)
+            {
+                if (NeedsCpuFault(_v, device, pages[k], writes[k]))
+                {
+                    machine.FaultIn(_v, pages[k], writes[k], ref ignored);
+                }
+                if (!machine.IsLive(_v, pages[k], entries[pages[k]], writes[k]))
+                {
+                    machine.MirrorMap(_v, device, pages[k]);
+                    outcome.Remote++;
+                }
+            }
+        }
+
         public void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ReadOnlySpan<bool> faulted, ref BlockService outcome)
         {
             FaultCounts ignored = default;

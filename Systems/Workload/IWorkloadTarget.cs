@@ -24,6 +24,14 @@ public interface IWorkloadTarget
     /// </summary>
     void ServiceBlock(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ReadOnlySpan<bool> faulted, ref BlockService outcome);
 
+    /// <summary>
+    /// Serves faulting <paramref name="pages"/> (VMA-relative, ascending, distinct, in one block, none on the device)
+    /// where they are, for the thrashing policy's pin: a page that needs a CPU fault takes it, then each still
+    /// without a live entry (writable for a write in <paramref name="writes"/>) is mapped into the mirror where it is
+    /// (<see cref="BlockService.Remote"/>). No helper call.
+    /// </summary>
+    void MapRemote(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome);
+
     /// <summary>Free pages of the device (the runner evicts when a block's faulting pages need more).</summary>
     long DeviceFreePages { get; }
 

@@ -4,6 +4,7 @@ using HmmEcs.Systems.Workload.Eviction;
 using HmmEcs.Systems.Workload.Faults;
 using HmmEcs.Systems.Workload.Prefetch;
 using HmmEcs.Systems.Workload.Streams;
+using HmmEcs.Systems.Workload.Thrashing;
 
 namespace HmmEcs.Systems.Workload;
 
@@ -40,8 +41,18 @@ public static class WorkloadRunner
     /// <summary>Set beside a page's level (the runner's own bit) while a prefetched page waits for its first access.</summary>
     private const byte PrefetchUnused = 16;
 
+    /// <summary>Set beside a page's level (the runner's own bit) while the thrashing policy pins it in RAM, mapped remotely.</summary>
+    private const byte Pinned = 32;
+
+    /// <summary>
+    /// Set beside a page's level (the runner's own bit) once its pin ran out, until it is serviced: the driver dropped
+    /// its remote mapping, so the runner sees no access level for it (the engine's mirror entry is left to the next
+    /// service call, which moves the page).
+    /// </summary>
+    private const byte Lapsed = 64;
+
     /// <summary>The runner's own bits, which a refresh from the engine keeps.</summary>
-    private const byte RunnerBits = Evicted | PrefetchUnused;
+    private const byte RunnerBits = Evicted | PrefetchUnused | Pinned | Lapsed;
 
     /// <summary>One workload's state: every array is allocated once, before the first access.</summary>
     private sealed class WorkloadRun
@@ -93,6 +104,12 @@ public static class WorkloadRunner
         private long[] _joining = new long[BlockPages];
         private int _joiningCount;
         private long[] _victims = new long[BlockPages];
+        // Thrashing (null: off): the detector, the faulting pages of a block served where they are, the throttle time.
+        private readonly ThrashDetector? _thrash;
+        private readonly long[] _remotePages = new long[BlockPages];
+        private readonly bool[] _remoteWrites = new bool[BlockPages];
+        private double _throttleUs;
+        private bool _throttledBatch;
 
         public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result)
         {
@@ -119,7 +136,14 @@ public static class WorkloadRunner
                 _order = new EvictionOrder(request.Evict, count, request.Seed);
                 _watchHits = _order.WatchesHits;
             }
+            if (request.Thrash is not null)
+            {
+                _thrash = new ThrashDetector(request.Thrash, count);
+            }
         }
+
+        /// <summary>The modelled time so far (fault service, copies, evictions, throttling), µs: the thrashing policy's clock.</summary>
+        private double Now() => _faultServiceUs + _service.CopyUs + _evictServiceUs + _service.EvictCopyUs + _throttleUs;
 
         public void Execute()
         {
@@ -158,6 +182,7 @@ public static class WorkloadRunner
             _result.EvictUs = _evictServiceUs + _service.EvictCopyUs;
             _result.Prefetched = _prefetched;
             _result.PrefetchUsed = _prefetchUsed;
+            _result.ThrottleUs = _throttleUs;
         }
 
         /// <summary>Every running stream issues one access: hits move on, misses wait in the fault buffer.</summary>
@@ -169,6 +194,7 @@ public static class WorkloadRunner
             var issued = _issued;
             long parallel = _parallel;
             long hits = 0;
+            long remote = 0;
             var kept = 0;
             var n = _activeCount;
             for (var a = 0; a < n; a++)
@@ -178,9 +204,15 @@ public static class WorkloadRunner
                 var page = _stream.PageAt(j);
                 var write = _stream.IsWrite(j);
                 var level = levels[page];
+                if ((level & Pinned) != 0)
+                {
+                    level = CheckPin(page, level);
+                }
                 if ((level & MirrorLevel.Access) > (write ? MirrorLevel.Read : MirrorLevel.None))
                 {
                     hits++;
+                    // Served through the mirror from wherever the page is: not on the device is a remote access.
+                    remote += ((level >> 2) & 1) ^ 1;
                     if ((level & PrefetchUnused) != 0)
                     {
                         _prefetchUsed++;
@@ -207,7 +239,20 @@ public static class WorkloadRunner
             _activeCount = kept;
             _result.Accesses += n;
             _result.Hits += hits;
+            _result.RemoteAccesses += remote;
             _result.Faults += n - hits;
+        }
+
+        /// <summary>A pinned page's pin ran out: its remote mapping is dropped (in the runner's view) and the access faults.</summary>
+        private byte CheckPin(long page, byte level)
+        {
+            if (_thrash!.Pinned((int)page, Now()))
+            {
+                return level;
+            }
+            level = (byte)((level & ~(Pinned | MirrorLevel.Access)) | Lapsed);
+            _levels[page] = level;
+            return level;
         }
 
         /// <summary>The driver takes up to a batch of faults from the buffer and services them; their streams move on.</summary>
@@ -321,6 +366,14 @@ public static class WorkloadRunner
         /// </summary>
         private void ServiceBlock(int faulting)
         {
+            if (_thrash is not null)
+            {
+                faulting = SplitThrashing(faulting);
+                if (faulting == 0)
+                {
+                    return;
+                }
+            }
             var n = BuildCall(faulting);
             var pages = _callPages.AsSpan(0, n);
             _batchPages += n;
@@ -365,6 +418,84 @@ public static class WorkloadRunner
         }
 
         /// <summary>
+        /// Records the inward event of each of the block's first <paramref name="faulting"/> faulting pages that is not on
+        /// the device and applies the thrashing policy: a page pinned now or still pinned is served where it is (one
+        /// <see cref="IWorkloadTarget.MapRemote"/> call for the block); the others stay in the list, compacted; returns
+        /// how many stay.
+        /// </summary>
+        private int SplitThrashing(int faulting)
+        {
+            var thrash = _thrash!;
+            var now = Now();
+            var kept = 0;
+            var remote = 0;
+            for (var f = 0; f < faulting; f++)
+            {
+                var page = _blockPages[f];
+                var k = (int)(page - _first);
+                var level = _levels[k];
+                var pin = false;
+                if ((level & MirrorLevel.OnDevice) == 0)
+                {
+                    if ((level & Pinned) != 0 && thrash.Pinned(k, now))
+                    {
+                        pin = true;
+                    }
+                    else
+                    {
+                        _levels[k] &= unchecked((byte)~(Pinned | Lapsed));
+                        if (thrash.Record(k, now, inward: true))
+                        {
+                            _result.ThrashingEvents++;
+                            switch (thrash.Policy.Action)
+                            {
+                                case ThrashAction.Pin:
+                                    thrash.Pin(k, now);
+                                    _levels[k] |= Pinned;
+                                    _result.PinnedPages++;
+                                    pin = true;
+                                    break;
+                                case ThrashAction.Throttle:
+                                    _result.ThrottledFaults++;
+                                    if (!_throttledBatch)
+                                    {
+                                        // The batch waits once for its throttled pages, then migrates them.
+                                        _throttledBatch = true;
+                                        _throttleUs += thrash.Policy.ThrottleUs;
+                                        now = Now();
+                                    }
+                                    break;
+                            }
+                        }
+                    }
+                }
+                if (pin)
+                {
+                    if ((_levels[k] & Evicted) != 0)
+                    {
+                        _result.Refaults++;
+                        _levels[k] &= unchecked((byte)~Evicted);
+                    }
+                    _remotePages[remote] = page;
+                    _remoteWrites[remote++] = _blockWrites[f];
+                }
+                else
+                {
+                    _blockPages[kept] = page;
+                    _blockWrites[kept++] = _blockWrites[f];
+                }
+            }
+            if (remote > 0)
+            {
+                var pages = _remotePages.AsSpan(0, remote);
+                _target.MapRemote(pages, _remoteWrites.AsSpan(0, remote), ref _service);
+                _batchPages += remote;
+                Refresh(pages[0], pages[^1]);
+            }
+            return kept;
+        }
+
+        /// <summary>
         /// Fills the call's list from the block's first <paramref name="faulting"/> faulting pages and, with a
         /// prefetcher, the pages of the block (inside the range, not on the device) it wants; returns its length.
         /// </summary>
@@ -404,7 +535,7 @@ public static class WorkloadRunner
                     _callFaulted[c++] = true;
                     next++;
                 }
-                else if (_wanted[o] && (_levels[blockBase + o - _first] & MirrorLevel.OnDevice) == 0)
+                else if (_wanted[o] && (_levels[blockBase + o - _first] & (MirrorLevel.OnDevice | Pinned)) == 0)
                 {
                     _callPages[c] = blockBase + o;
                     _callWrites[c] = false;
@@ -446,6 +577,7 @@ public static class WorkloadRunner
                     {
                         _result.Evicted++;
                         _levels[k] = (byte)((_levels[k] | Evicted) & ~PrefetchUnused);
+                        _thrash?.Record(k, Now(), inward: false);
                     }
                     else
                     {
@@ -474,7 +606,9 @@ public static class WorkloadRunner
             var levels = _levels.AsSpan((int)(lo - _first), fresh.Length);
             for (var k = 0; k < fresh.Length; k++)
             {
-                levels[k] = (byte)((levels[k] & RunnerBits) | fresh[k]);
+                var level = (byte)((levels[k] & RunnerBits) | fresh[k]);
+                // A lapsed pin's remote mapping is gone in the runner's view until the page is serviced.
+                levels[k] = (level & Lapsed) != 0 ? (byte)(level & ~MirrorLevel.Access) : level;
             }
         }
 
@@ -502,6 +636,7 @@ public static class WorkloadRunner
             var costs = _request.Faults.Costs;
             _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
             _batchPages = 0;
+            _throttledBatch = false;
         }
     }
 }

@@ -357,13 +357,26 @@ internal sealed class RandomScenario
         var range = small ? PageRange.All : Range(vma.Pages);
         var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, _rng.Next(1, 4000),
             Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults, (EvictionPolicyKind)_rng.Next(6),
-            (PrefetchPolicyKind)_rng.Next(3));
+            (PrefetchPolicyKind)_rng.Next(3), Thrash());
         Log.Add($"workload {request}");
         var r = new WorkloadResult();
         var e = m.Workload(request, r);
         return $"{e} accesses={r.Accesses} hits={r.Hits} faults={r.Faults} dup={r.DuplicateFaults} batches={r.Batches} "
             + $"fpb={r.FaultsPerBatch} bpb={r.BlocksPerBatch} migrated={r.MigratedPages} remote={r.RemotePages} "
-            + $"copies={r.CopyBatches} faultUs={r.FaultServiceUs} evicted={r.Evicted} refaults={r.Refaults} prefetched={r.Prefetched} used={r.PrefetchUsed}";
+            + $"copies={r.CopyBatches} faultUs={r.FaultServiceUs} evicted={r.Evicted} refaults={r.Refaults} prefetched={r.Prefetched} used={r.PrefetchUsed} "
+            + $"thrash={r.ThrashingEvents} pinned={r.PinnedPages} throttled={r.ThrottledFaults} remoteAccesses={r.RemoteAccesses} "
+            + $"throttleUs={r.ThrottleUs} totalUs={r.TotalUs}";
+    }
+
+    /// <summary>A thrashing policy half the time: windows from shorter than a batch to longer than most workloads, short pins so that some run out.</summary>
+    private ThrashPolicy? Thrash()
+    {
+        if (_rng.Next(2) == 0)
+        {
+            return null;
+        }
+        var window = (double)Pick(50, 500, 100_000);
+        return new ThrashPolicy(Pick(1, 2, 3, 5), window, (ThrashAction)_rng.Next(3), Pick(0, 300, 5_000, 150_000), Pick(0, 100, 500));
     }
 
     private string Stats(IMachine m)

@@ -58,4 +58,20 @@ public class ValidationTests
         Assert.True(3 * lru.Faults <= 2 * lrf.Faults, $"lru {lru.Faults} faults, lrf {lrf.Faults}");
         Assert.True(3 * lru.Evicted <= 2 * lrf.Evicted, $"lru {lru.Evicted} evicted, lrf {lrf.Evicted}");
     }
+
+    [Fact]
+    public void ThrashPinningBoundsMigrationUnderOversubscription()
+    {
+        // 4,096 pages at 125% of the device, four cyclic passes in 64 lockstep streams, least recently migrated eviction:
+        // a cyclic sweep larger than the device under a FIFO order misses on every access after the first pass.
+        const string cyclic = """ "pattern": { "kind": "stream" }, "accesses": 16384, "parallel": 64, "evict": "lrm", """;
+        // A window (1 s) and a pin (300 s) longer than the workload: no run of events breaks and no pin runs out.
+        var none = Run(4096, 3277, cyclic + """ "thrash": { "windowUs": 1000000, "action": "none" } """);
+        var pin = Run(4096, 3277, cyclic + """ "thrash": { "windowUs": 1000000, "action": "pin" } """);
+        // A page's events alternate in, out, in...; the third (an inward fault) pins it for good, so it migrated once.
+        Assert.True(pin.MigratedPages <= 4096, $"pin migrated {pin.MigratedPages}");
+        Assert.Equal(16384, none.MigratedPages);
+        Assert.True(none.ThrashingEvents > 0 && pin.PinnedPages == pin.ThrashingEvents);
+        Assert.True(4 * pin.MigratedBytes <= none.MigratedBytes, $"pin {pin.MigratedBytes} bytes, none {none.MigratedBytes}");
+    }
 }

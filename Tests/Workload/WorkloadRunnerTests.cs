@@ -24,6 +24,15 @@ public class WorkloadRunnerTests
             outcome.Migrated += pages.Length;
         }
 
+        public void MapRemote(ReadOnlySpan<long> pages, ReadOnlySpan<bool> writes, ref BlockService outcome)
+        {
+            foreach (var p in pages)
+            {
+                Levels[p] = MirrorLevel.Write;
+            }
+            outcome.Remote += pages.Length;
+        }
+
         public long DeviceFreePages => long.MaxValue;
 
         public void EvictBlock(ReadOnlySpan<long> pages, ref BlockService outcome) =>

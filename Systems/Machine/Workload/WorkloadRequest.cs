@@ -5,8 +5,9 @@ namespace HmmEcs.Systems.Machine;
 /// <see cref="Pattern"/> over <see cref="Range"/> of a VMA in <see cref="Parallel"/> lockstep streams, a share
 /// <see cref="WriteFraction"/> of them writes, drawn from <see cref="Seed"/>; the faults are handled as
 /// <see cref="Faults"/> says, each block's helper call taking what <see cref="Prefetch"/> adds; when the device is
-/// full, <see cref="Evict"/> chooses pages to move back to RAM.
+/// full, <see cref="Evict"/> chooses pages to move back to RAM; <see cref="Thrash"/> (null: off) detects thrashing pages.
 /// </summary>
 public sealed record WorkloadRequest(string Device, string Proc, string Vma, PageRange Range, AccessPattern Pattern,
     long Accesses, int Parallel, double WriteFraction, ulong Seed, FaultHandling Faults,
-    EvictionPolicyKind Evict = EvictionPolicyKind.None, PrefetchPolicyKind Prefetch = PrefetchPolicyKind.None);
+    EvictionPolicyKind Evict = EvictionPolicyKind.None, PrefetchPolicyKind Prefetch = PrefetchPolicyKind.None,
+    ThrashPolicy? Thrash = null);

@@ -40,10 +40,20 @@ public sealed class WorkloadResult : OpResult
     public long PrefetchUsed;
     /// <summary>Modelled eviction time: per block and per page of each eviction call, plus its copies, µs.</summary>
     public double EvictUs;
+    /// <summary>Thrashing events: faults on a page whose migrations in and out came <c>thrash.events</c> times in a row, each within the window.</summary>
+    public long ThrashingEvents;
+    /// <summary>Thrashing events the <c>pin</c> action answered: the page stayed in RAM, mapped remotely.</summary>
+    public long PinnedPages;
+    /// <summary>Thrashing events the <c>throttle</c> action answered: the page's migration waited.</summary>
+    public long ThrottledFaults;
+    /// <summary>Device accesses (hits) served through the mirror by a page that is not on the device.</summary>
+    public long RemoteAccesses;
+    /// <summary>Modelled time batches waited for throttled migrations, µs.</summary>
+    public double ThrottleUs;
 
     /// <summary>Bytes the helper moved (<see cref="MigratedPages"/> × 4096).</summary>
     public long MigratedBytes => MigratedPages * 4096;
 
     /// <summary>The whole modelled time, µs.</summary>
-    public double TotalUs => FaultServiceUs + CopyUs + EvictUs;
+    public double TotalUs => FaultServiceUs + CopyUs + EvictUs + ThrottleUs;
 }

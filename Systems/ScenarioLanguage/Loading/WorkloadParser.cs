@@ -8,7 +8,7 @@ internal static class WorkloadParser
 {
     /// <summary>The fields of a <c>workload</c> step.</summary>
     internal static readonly string[] Fields =
-        ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "accesses", "parallel", "writeFraction", "seed", "faults", "evict", "prefetch"];
+        ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "accesses", "parallel", "writeFraction", "seed", "faults", "evict", "prefetch", "thrash"];
 
     /// <summary>The pattern kinds, in <see cref="AccessPatternKind"/>'s order.</summary>
     internal static readonly string[] Kinds = ["stream", "strided", "random", "hot-cold", "tiled"];
@@ -20,6 +20,11 @@ internal static class WorkloadParser
 
     /// <summary>The eviction policies, in <see cref="EvictionPolicyKind"/>'s order.</summary>
     internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random"];
+
+    /// <summary>The thrashing actions, in <see cref="ThrashAction"/>'s order.</summary>
+    internal static readonly string[] ThrashActions = ["none", "pin", "throttle"];
+
+    internal static readonly string[] ThrashFields = ["events", "windowUs", "action", "pinUs", "throttleUs"];
 
     internal static readonly string[] FaultFields = ["mode", "batchSize", "preset", "batchUs", "blockUs", "pageUs"];
 
@@ -44,7 +49,7 @@ internal static class WorkloadParser
         var seed = r.Unsigned("seed", 1);
         var evict = (EvictionPolicyKind)r.Choice("evict", Policies, 0);
         var prefetch = (PrefetchPolicyKind)r.Choice("prefetch", Prefetchers, 0);
-        var request = new WorkloadRequest(device, proc, vma, range, pattern, accesses, parallel, writeFraction, seed, Faults(r), evict, prefetch);
+        var request = new WorkloadRequest(device, proc, vma, range, pattern, accesses, parallel, writeFraction, seed, Faults(r), evict, prefetch, Thrash(r));
         return new WorkloadStep(path, expect, request);
     }
 
@@ -81,6 +86,22 @@ internal static class WorkloadParser
     }
 
     private static AccessPatternKind KindOf(string name) => (AccessPatternKind)Array.IndexOf(Kinds, name);
+
+    /// <summary>The <c>thrash</c> object (absent: no detection); UVM's defaults, the pin and the throttle in windows.</summary>
+    private static ThrashPolicy? Thrash(FieldReader r)
+    {
+        if (!r.TryGet("thrash", out var e))
+        {
+            return null;
+        }
+        var t = new FieldReader(e, r.Child("thrash"), ThrashFields, "thrash");
+        var events = (int)t.Integer("events", ThrashPolicy.DefaultEvents, 1, 255);
+        var window = t.Number("windowUs", ThrashPolicy.DefaultWindowUs, 0, true, ScenarioLimits.MaxFaultCostUs);
+        var action = (ThrashAction)t.Choice("action", ThrashActions, (int)ThrashAction.Pin);
+        var pin = t.Number("pinUs", ThrashPolicy.PinWindows * window, 0, false, ScenarioLimits.MaxFaultCostUs * ThrashPolicy.PinWindows);
+        var throttle = t.Number("throttleUs", window, 0, false, ScenarioLimits.MaxFaultCostUs);
+        return new ThrashPolicy(events, window, action, pin, throttle);
+    }
 
     private static FaultHandling Faults(FieldReader r)
     {

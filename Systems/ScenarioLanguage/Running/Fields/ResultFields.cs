@@ -154,6 +154,13 @@ public static class ResultFields
         ]),
         ResultField.Count<WorkloadResult>("evicted", FieldUnits.Pages, "evicted to RAM", w => w.Evicted),
         ResultField.Count<WorkloadResult>("refaults", FieldUnits.Accesses, "faults after eviction", w => w.Refaults),
+        ResultField.Count<WorkloadResult>("remoteAccesses", FieldUnits.Accesses, "hits on pages off the device", w => w.RemoteAccesses),
+        new FieldGroup("thrash",
+        [
+            ResultField.Count<WorkloadResult>("events", FieldUnits.Accesses, "thrashing events", w => w.ThrashingEvents),
+            ResultField.Count<WorkloadResult>("pinned", FieldUnits.Pages, "pinned in RAM", w => w.PinnedPages),
+            ResultField.Count<WorkloadResult>("throttled", FieldUnits.Accesses, "throttled faults", w => w.ThrottledFaults),
+        ]),
         // Named as a migrate's copy.* (a sweep table has one column per path, whichever op fills it).
         new FieldGroup("copy",
         [
@@ -166,6 +173,7 @@ public static class ResultFields
             ResultField.Timing<WorkloadResult>("faultUs", FieldUnits.Microseconds, "modelled fault service", w => w.FaultServiceUs),
             ResultField.Timing<WorkloadResult>("copyUs", FieldUnits.Microseconds, "modelled copy", w => w.CopyUs),
             ResultField.Timing<WorkloadResult>("evictUs", FieldUnits.Microseconds, "modelled eviction", w => w.EvictUs),
+            ResultField.Timing<WorkloadResult>("throttleUs", FieldUnits.Microseconds, "modelled throttling", w => w.ThrottleUs),
             ResultField.Timing<WorkloadResult>("totalUs", FieldUnits.Microseconds, "modelled workload time", w => w.TotalUs),
         ]),
     ];
