@@ -16,6 +16,10 @@ public static class Program
         {
             return Migrate.PhaseProbe.Run(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "small-calls")
+        {
+            return Migrate.SmallCallProbe.Run(args[1..]);
+        }
         var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);
         var effective = Effective(args);
         if (!ReferenceEquals(effective, args) && !args.Contains("--list"))

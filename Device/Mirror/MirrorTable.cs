@@ -21,8 +21,7 @@ public sealed class MirrorTable
     }
 
     /// <summary>Entries of <paramref name="device"/>, created empty on first use.</summary>
-    /// <remarks>Pinned, so that <see cref="Engine.Prefault"/> may populate it ahead of the first migrate's mapping.</remarks>
-    public MirrorEntry[] For(int device) => _byDevice[device] ??= GC.AllocateArray<MirrorEntry>(checked((int)_pages), pinned: true);
+    public MirrorEntry[] For(int device) => _byDevice[device] ??= new MirrorEntry[_pages];
 
     /// <summary>Entries of <paramref name="device"/>, or null when it never mirrored this VMA.</summary>
     public MirrorEntry[]? Existing(int device) => _byDevice[device];

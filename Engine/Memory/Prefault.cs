@@ -48,7 +48,13 @@ public sealed partial class Prefault
         return bytes >= MinimumBytes ? new Prefault(regions) : null;
     }
 
-    /// <summary>A pinned array to populate (kept alive by the region while the thread works on it).</summary>
+    /// <summary>
+    /// An array to populate (kept alive by the region while the thread works on it). Its address is taken once: arrays of
+    /// the large-object heap, which are all this is worth for, do not move unless a compaction of that heap is requested,
+    /// which this engine never does; and were one to move, populating faults in memory elsewhere in the heap and changes
+    /// nothing anyone reads. So the arrays need not be pinned (the pinned-object heap's allocations cost a full collection
+    /// each when they are this large).
+    /// </summary>
     public readonly struct Region
     {
         private Region(Array array, long address, long bytes)
@@ -62,18 +68,18 @@ public sealed partial class Prefault
         internal long Address { get; }
         internal long Bytes { get; }
 
-        /// <summary>The whole of <paramref name="array"/>, which must be pinned (allocated with <c>pinned: true</c>).</summary>
+        /// <summary>The whole of <paramref name="array"/>.</summary>
         public static Region Of<T>(T[] array)
             where T : unmanaged => Of(array, 0, array.Length);
 
-        /// <summary>Elements <c>[start, start + length)</c> of <paramref name="array"/>, which must be pinned.</summary>
+        /// <summary>Elements <c>[start, start + length)</c> of <paramref name="array"/>.</summary>
         public static Region Of<T>(T[] array, int start, int length)
             where T : unmanaged
         {
             ArgumentOutOfRangeException.ThrowIfNegative(start);
             ArgumentOutOfRangeException.ThrowIfNegative(length);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(start, array.Length - length);
-            return new(array, length == 0 ? 0 : (long)Marshal.UnsafeAddrOfPinnedArrayElement(array, start), (long)length * Unsafe.SizeOf<T>());
+            return new(array, length == 0 ? 0 : (long)AddressOf(array, start), (long)length * Unsafe.SizeOf<T>());
         }
     }
 
@@ -117,6 +123,9 @@ public sealed partial class Prefault
             GC.KeepAlive(_regions);
         }
     }
+
+    private static unsafe nint AddressOf<T>(T[] array, int index)
+        where T : unmanaged => (nint)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), index));
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int Madvise(nint address, nuint length, int advice);

@@ -130,10 +130,10 @@ internal sealed class MigrateState
             // machine's columns hold no references to trace).
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         }
-        // Pinned (the prefault thread works on their addresses); Dst zeroed by the allocator, which does not touch fresh memory.
-        var src = GC.AllocateUninitializedArray<HmmPfn>(capacity, pinned: true);
-        var outcome = GC.AllocateUninitializedArray<MigrateReason>(capacity, pinned: true);
-        var dst = GC.AllocateArray<HmmPfn>(capacity, pinned: true);
+        // Dst zeroed by the allocator, which does not touch memory fresh from the OS.
+        var src = GC.AllocateUninitializedArray<HmmPfn>(capacity);
+        var outcome = GC.AllocateUninitializedArray<MigrateReason>(capacity);
+        var dst = new HmmPfn[capacity];
         (Src, Outcome, Dst) = (src, outcome, dst);
         // Collect writes Src and Outcome from the front while a second core populates them from the back, then Dst
         // before the driver's alloc_and_copy reaches it.

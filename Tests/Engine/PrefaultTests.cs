@@ -8,8 +8,8 @@ public class PrefaultTests
     [Fact]
     public void WritesDuringPopulationSurviveAndTheRestReadsZero()
     {
-        var values = GC.AllocateArray<long>(4 << 20, pinned: true);
-        var flags = GC.AllocateUninitializedArray<byte>(1 << 20, pinned: true);
+        var values = GC.AllocateArray<long>(4 << 20);
+        var flags = GC.AllocateUninitializedArray<byte>(1 << 20);
         var prefault = Prefault.Start(Prefault.Region.Of(values), Prefault.Region.Of(flags));
         for (var i = 0; i < values.Length; i += 3)
         {
@@ -36,7 +36,7 @@ public class PrefaultTests
             return;
         }
         // 48 MiB of an array nobody writes: after the thread is done, mincore finds its pages in memory.
-        var untouched = GC.AllocateArray<byte>(64 << 20, pinned: true);
+        var untouched = GC.AllocateArray<byte>(64 << 20);
         var prefault = Prefault.Start(Prefault.Region.Of(untouched, 16 << 20, 48 << 20));
         Assert.NotNull(prefault);
         prefault.Wait();
@@ -47,7 +47,7 @@ public class PrefaultTests
     [Fact]
     public void SmallArraysAreLeftToFaultOnFirstUse()
     {
-        var small = GC.AllocateArray<long>(1024, pinned: true);
+        var small = GC.AllocateArray<long>(1024);
         Assert.Null(Prefault.Start(Prefault.Region.Of(small), Prefault.Region.Of(Array.Empty<int>())));
         Assert.Throws<ArgumentOutOfRangeException>(() => Prefault.Region.Of(small, 1000, 25));
     }

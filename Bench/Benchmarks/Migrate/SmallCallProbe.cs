@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using System.Globalization;
+using HmmEcs.Systems.Machine;
+
+namespace HmmEcs.Benchmarks.Migrate;
+
+/// <summary>
+/// <c>dotnet run -c Release --project Bench/Benchmarks -- small-calls [pagesPerCall] [rounds]</c>: the 1M-page range of
+/// <see cref="MigrateSmallCallsBenchmarks"/> migrated in calls of <c>pagesPerCall</c> pages on a fresh machine each round,
+/// with the time and the bytes allocated per call: quicker to read than a BenchmarkDotNet run when working on per-call costs.
+/// </summary>
+internal static class SmallCallProbe
+{
+    public static int Run(string[] args)
+    {
+        const long pages = 1 << 20;
+        var perCall = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 512;
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var result = new MigrateResult();
+        for (var round = 0; round < rounds; round++)
+        {
+            GC.Collect();
+            using var machine = PinnedRange.Build("ecs", pages, 2 * pages, 1_100_000);
+            var requests = new MigrateRequest[pages / perCall];
+            for (var c = 0; c < requests.Length; c++)
+            {
+                requests[c] = new MigrateRequest("p", "buf", new PageRange((long)c * perCall, perCall), "gpu0");
+            }
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
+            var t = Stopwatch.GetTimestamp();
+            foreach (var request in requests)
+            {
+                PinnedRange.Expect(machine.Migrate(request, result));
+            }
+            var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
+            Console.WriteLine($"round {round} {requests.Length} calls of {perCall}: {ms,7:F1} ms, {ms * 1000 / requests.Length,6:F1} µs and {bytes / requests.Length,7} B allocated per call");
+        }
+        return 0;
+    }
+}
