@@ -9,10 +9,12 @@ namespace HmmEcs.Systems.EcsEngine;
 /// <summary>The device mirror (dmirror): device reads and writes through it, snapshots, what eviction reads.</summary>
 public sealed partial class EcsMachine
 {
-    private protected override Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result)
+    /// <summary>
+    /// Before a device touches <c>[first, first + count)</c>: EFAULT when a page it would fault in cannot be, ENOMEM when
+    /// the CPU faults its misses need would take more RAM frames than are free; nothing is changed either way.
+    /// </summary>
+    private Errno PlanDeviceFaults(VmaInfo v, int device, MirrorEntry[] entries, long first, long count, bool write)
     {
-        var v = _mm.Vmas[vma];
-        var entries = _mm.MirrorOf(v, device);
         long need = 0;
         var plannedRegion = -1L;
         for (var i = first; i < first + count; i++)
@@ -26,6 +28,17 @@ public sealed partial class EcsMachine
         if (need > _mm.Memory.Ram.Free)
         {
             return Errno.ENOMEM;
+        }
+        return Errno.None;
+    }
+
+    private protected override Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result)
+    {
+        var v = _mm.Vmas[vma];
+        var entries = _mm.MirrorOf(v, device);
+        if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
+        {
+            return planned;
         }
         FaultCounts ignored = default;
         for (var i = first; i < first + count; i++)

@@ -16,20 +16,10 @@ public sealed partial class EcsMachine
         var v = _mm.Vmas[vma];
         var entries = _mm.MirrorOf(v, device);
         var write = request.WriteFraction > 0;
-        long need = 0;
-        var plannedRegion = -1L;
         // As device-write's prepass, over the whole range: any page may be accessed, and by a write.
-        for (var i = first; i < first + count; i++)
+        if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
         {
-            if (!_mm.IsLive(v, i, entries[i], write) && _mm.NeedsCpuFault(v, device, i, write)
-                && !_mm.PreparePage(v, i, write, ref need, ref plannedRegion))
-            {
-                return Errno.EFAULT;
-            }
-        }
-        if (need > _mm.Memory.Ram.Free)
-        {
-            return Errno.ENOMEM;
+            return planned;
         }
         WorkloadRunner.Run(request, first, count, new WorkloadTarget(this, v, device), result);
         SyncDevices();

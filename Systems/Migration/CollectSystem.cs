@@ -93,19 +93,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                     src[slot] = default;
                     continue;
                 }
-                var flags = HmmPfn.Migrate | HmmPfn.Locked;
-                if (pte.Writable)
-                {
-                    flags |= HmmPfn.Write;
-                }
-                if (device >= 0)
-                {
-                    flags |= HmmPfn.Device;
-                }
-                if (pte.Kind == PteKind.DevicePrivate)
-                {
-                    flags |= HmmPfn.Unaddressable;
-                }
+                var flags = CollectedEntry.Flags(pte, device);
                 // As the seed's hmm_collect_walk_pmd: a device-private entry that becomes a migration entry takes the
                 // same pages++ path as a present PTE, and the PMD span is flushed whenever pages > 0.
                 var region = PageGeometry.PmdOf(s.Start + slot);
@@ -114,19 +102,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                     flushes++;
                     lastFlush = region;
                 }
-                // Departure: v13 dropped the rmap and mapcount here; the simulator keeps the migration entry
-                // counted and chained, so unmap, restore and finalize all walk the same reverse map.
-                // MIGRATE here says "collected"; the driver boundaries derive it from the truth (DriverFlags).
-                src[slot] = HmmPfn.From(id, flags);
-                outcome[slot] = MigrateReason.None;
-                pte.Kind = PteKind.Migration;
-                cursor.SetMigrate(row, true);
-                cursor.SetLocked(row, true);
-                if (collected < MigrateState.SmallRequest)
-                {
-                    s.SmallSlots[collected] = slot;
-                }
-                collected++;
+                CollectedEntry.Take(s, ref pte, ref cursor, row, id, slot, flags, src, outcome, ref collected);
             }
             i += len;
         }

@@ -86,35 +86,14 @@ internal static class MainlineCollect
                 src[slot] = default;
                 continue;
             }
-            var flags = HmmPfn.Migrate | HmmPfn.Locked;
-            if (pte.Writable)
-            {
-                flags |= HmmPfn.Write;
-            }
-            if (device >= 0)
-            {
-                flags |= HmmPfn.Device;
-            }
-            if (pte.Kind == PteKind.DevicePrivate)
-            {
-                flags |= HmmPfn.Unaddressable;
-            }
+            var flags = CollectedEntry.Flags(pte, device);
             var region = PageGeometry.PmdOf(s.Start + slot);
             if (present && region != lastFlush)
             {
                 flushes++;
                 lastFlush = region;
             }
-            src[slot] = HmmPfn.From(id, flags);
-            outcome[slot] = MigrateReason.None;
-            pte.Kind = PteKind.Migration;
-            cursor.SetMigrate(row, true);
-            cursor.SetLocked(row, true);
-            if (collected < MigrateState.SmallRequest)
-            {
-                s.SmallSlots[collected] = slot;
-            }
-            collected++;
+            CollectedEntry.Take(s, ref pte, ref cursor, row, id, slot, flags, src, outcome, ref collected);
         }
         cursor.Flush();
         s.Collected += collected;

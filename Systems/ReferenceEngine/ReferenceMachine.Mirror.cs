@@ -9,10 +9,12 @@ namespace HmmEcs.Systems.ReferenceEngine;
 /// <summary>The device mirror (dmirror): device reads and writes through it, snapshots, eviction.</summary>
 public sealed partial class ReferenceMachine
 {
-    private protected override Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result)
+    /// <summary>
+    /// Before a device touches <c>[first, first + count)</c>: EFAULT when a page it would fault in cannot be, ENOMEM when
+    /// the CPU faults its misses need would take more RAM frames than are free; nothing is changed either way.
+    /// </summary>
+    private Errno PlanDeviceFaults(RefVma v, int device, MirrorEntry[] entries, long first, long count, bool write)
     {
-        var v = _vmas[vma];
-        var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(device);
         long need = 0;
         long plannedRegion = -1;
         for (var i = first; i < first + count; i++)
@@ -29,6 +31,17 @@ public sealed partial class ReferenceMachine
         if (need > _ram.Free)
         {
             return Errno.ENOMEM;
+        }
+        return Errno.None;
+    }
+
+    private protected override Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result)
+    {
+        var v = _vmas[vma];
+        var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(device);
+        if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
+        {
+            return planned;
         }
         FaultCounts ignored = default;
         for (var i = first; i < first + count; i++)

@@ -16,22 +16,9 @@ public sealed partial class ReferenceMachine
         var v = _vmas[vma];
         var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(device);
         var write = request.WriteFraction > 0;
-        long need = 0;
-        long plannedRegion = -1;
-        for (var i = first; i < first + count; i++)
+        if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
         {
-            var frames = IsLive(v, i, entries[i], write) || !NeedsCpuFault(v, device, i, write)
-                ? 0
-                : FramesFor(v, i, write, ref plannedRegion);
-            if (frames < 0)
-            {
-                return Errno.EFAULT;
-            }
-            need += frames;
-        }
-        if (need > _ram.Free)
-        {
-            return Errno.ENOMEM;
+            return planned;
         }
         WorkloadRunner.Run(request, first, count, new WorkloadTarget(this, vma, device), result);
         return Errno.None;
