@@ -33,25 +33,7 @@ public sealed partial class ReferenceMachine
         result.TlbFlushes = c.TlbFlushes;
         result.Copy = c.Copy;
         result.Requested = count;
-        var outcomes = new MigrateReason[count];
-        for (var k = 0; k < count; k++)
-        {
-            var outcome = c.Migrated[k] ? MigrateReason.None : c.Outcome[k];
-            outcomes[k] = outcome;
-            if (outcome == MigrateReason.None)
-            {
-                result.Migrated++;
-                if (target >= 0)
-                {
-                    MirrorMap(v, target, first + k);
-                }
-            }
-            else
-            {
-                result.Reasons[(int)outcome]++;
-            }
-        }
-        result.PageOutcomes = outcomes;
+        RecordOutcomes(v, first, count, target, c.Outcome, c.Migrated, result);
         result.Findings = c.Findings;
     }
 

@@ -28,27 +28,36 @@ public sealed partial class ReferenceMachine
         }
         var run = MigrateRange(v, first, count, target, inject, select, result);
         result.Requested = count;
+        RecordOutcomes(v, first, count, target, run.Outcome, null, result);
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="result"/>'s per-page outcomes, its reason counts and <c>migrated</c> from the call's
+    /// <paramref name="outcome"/> per slot (a slot <paramref name="migrated"/> says moved counts as moved), and maps every
+    /// migrated page into the target device's mirror, as dmirror's finalize does.
+    /// </summary>
+    private void RecordOutcomes(RefVma v, long first, long count, int target, MigrateReason[] outcome, bool[]? migrated, MigrateResult result)
+    {
         var outcomes = new MigrateReason[count];
         for (var k = 0; k < count; k++)
         {
-            var outcome = run.Outcome[k];
-            outcomes[k] = outcome;
-            if (outcome == MigrateReason.None)
+            var o = migrated is not null && migrated[k] ? MigrateReason.None : outcome[k];
+            outcomes[k] = o;
+            if (o == MigrateReason.None)
             {
                 result.Migrated++;
                 if (target >= 0)
                 {
-                    // dmirror's finalize: the migrating device maps what it migrated.
                     MirrorMap(v, target, first + k);
                 }
             }
             else
             {
-                result.Reasons[(int)outcome]++;
+                result.Reasons[(int)o]++;
             }
         }
         result.PageOutcomes = outcomes;
-        return Errno.None;
     }
 
     /// <summary>
