@@ -24,7 +24,11 @@ public struct Page
     public PageFlags Flags;
 
     /// <summary>A free page: no references (its <see cref="PageContent"/> is reset beside it).</summary>
-    public static Page Free => new() { RmapHead = -1 };
+    public static Page Free
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => new() { RmapHead = -1 };
+    }
 
     /// <summary>True when <paramref name="flag"/> is set.</summary>
     public readonly bool Is(PageFlags flag) => (Flags & flag) != 0;

@@ -23,6 +23,9 @@ public sealed class Chunk
     private bool _countsStale;
     private long _columnCache = -1;
     internal long _enableCache = -1;
+    // A second entry: the migration phases test one tag (Migrate) and flip another (Locked) row by row on the same
+    // chunk, which made a single entry miss on every other call.
+    internal long _enableCache2 = -1;
 
     internal Chunk(Archetype archetype, int id, int capacity)
     {
@@ -178,7 +181,12 @@ public sealed class Chunk
     internal int TryEnableIndex<T>() where T : struct
     {
         var cache = _enableCache;
-        return (int)(cache >> 32) == TypeNumber<T>.Value ? (int)cache : LookUpEnable<T>();
+        if ((int)(cache >> 32) == TypeNumber<T>.Value)
+        {
+            return (int)cache;
+        }
+        var second = _enableCache2;
+        return (int)(second >> 32) == TypeNumber<T>.Value ? (int)second : LookUpEnable<T>();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -207,6 +215,7 @@ public sealed class Chunk
     internal void ResetEnableCache()
     {
         _enableCache = -1;
+        _enableCache2 = -1;
     }
 
     private int LookUpColumn<T>() where T : struct
@@ -225,6 +234,8 @@ public sealed class Chunk
         var index = _archetype.EnableIndexOf(_archetype.World.Registry.IdOf<T>());
         if (index >= 0)
         {
+            // Each entry is one 64-bit store, so a reader on another thread never pairs a type with another's index.
+            _enableCache2 = _enableCache;
             _enableCache = ((long)TypeNumber<T>.Value << 32) | (uint)index;
         }
         return index;
