@@ -48,6 +48,8 @@ internal static class CollectedEntry
         if (collected < MigrateState.SmallRequest)
         {
             s.SmallSlots[collected] = slot;
+            s.SmallChunks[collected] = cursor.Chunk;
+            s.SmallRows[collected] = row;
         }
         collected++;
     }

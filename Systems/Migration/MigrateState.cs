@@ -53,6 +53,10 @@ internal sealed class MigrateState
     public HmmPfn[] Dst { get; private set; } = [];
     public MigrateReason[] Outcome { get; private set; } = [];
     public int[] SmallSlots { get; } = new int[SmallRequest];
+    /// <summary>The chunk and row of each of <see cref="SmallSlots"/>' pages, found once by collect (a frame's row never moves).</summary>
+    public Engine.Chunk[] SmallChunks { get; } = new Engine.Chunk[SmallRequest];
+    /// <summary>See <see cref="SmallChunks"/>.</summary>
+    public int[] SmallRows { get; } = new int[SmallRequest];
 
     /// <summary>Dst entries from 0 up to this may be non-zero (written by an earlier call).</summary>
     private int _dstWritten;

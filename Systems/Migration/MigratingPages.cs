@@ -26,11 +26,11 @@ internal static class MigratingPages
         var n = 0;
         if (s.Collected <= MigrateState.SmallRequest)
         {
-            var memory = s.Mm.Memory;
+            var chunks = s.SmallChunks;
+            var rows = s.SmallRows;
             for (var k = 0; k < s.Collected; k++)
             {
-                var chunk = memory.Locate((int)s.Src[s.SmallSlots[k]].Pfn, out var row);
-                n += chunk.IsEnabled<Migrate>(row) ? 1 : 0;
+                n += chunks[k].IsEnabled<Migrate>(rows[k]) ? 1 : 0;
             }
             return n;
         }
@@ -47,14 +47,15 @@ internal static class MigratingPages
     {
         if (s.Collected <= MigrateState.SmallRequest)
         {
-            var memory = s.Mm.Memory;
+            var chunks = s.SmallChunks;
+            var rows = s.SmallRows;
             for (var k = 0; k < s.Collected; k++)
             {
-                var slot = s.SmallSlots[k];
-                var chunk = memory.Locate((int)s.Src[slot].Pfn, out var row);
+                var chunk = chunks[k];
+                var row = rows[k];
                 if (chunk.IsEnabled<Migrate>(row))
                 {
-                    visitor.Visit(ref chunk.GetSpan<Page>()[row], chunk, row, slot);
+                    visitor.Visit(ref chunk.GetSpan<Page>()[row], chunk, row, s.SmallSlots[k]);
                 }
             }
             return;
