@@ -341,10 +341,13 @@ public sealed partial class EcsMachine : MachineFront
     public Errno MigrateVma(IMigrateOps ops, string proc, string vma, long start, long end, string to, MigrateResult result)
     {
         if (!TryResolveVma(proc, vma, out var id, out var pages, out var migratable) || !TryTarget(to, out var target)
-            || !migratable || !FitsVma(start, end, pages) || !TrySelection(new MigrateRequest(proc, vma, default, to), target, out var select))
+            || !migratable || !FitsVma(start, end, pages) || !TrySelection(new MigrateRequest(proc, vma, default, to), target, out var select)
+            || Config.Profile == SemanticsProfile.V13AsPosted)
         {
+            // Under v13-as-posted a host's own driver is refused: the posted helper runs with the dummy driver only.
             return Errno.EINVAL;
         }
+        result.Findings = null;
         _pipeline.Run(_mm.Vmas[id], start, end, target, ops, default, select, result);
         SyncDevices();
         return Errno.None;

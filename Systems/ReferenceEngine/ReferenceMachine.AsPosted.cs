@@ -31,6 +31,7 @@ public sealed partial class ReferenceMachine
         var kernel = new RefPostedKernel(this, v);
         PostedHelper.Run(ref kernel, c);
         result.TlbFlushes = c.TlbFlushes;
+        result.Costs = c.Costs;
         result.Copy = c.Copy;
         result.Requested = count;
         RecordOutcomes(v, first, count, target, c.Outcome, c.Migrated, result);

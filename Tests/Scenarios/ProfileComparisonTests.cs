@@ -36,6 +36,10 @@ public class ProfileComparisonTests
         Assert.Equal(4, Reason(file, "pinned"));
         Assert.Equal(4, (long)file["findings"]!["pin-check-counts-cache"]!);
         Assert.Equal(4, (long)file["findings"]!["isolate-all-fail-stranded"]!);
+        // Walks: collect, the lock_and_isolate restore pass (the pin failed there), migrate_struct_page and the final
+        // pass; the file call stops after its restore pass (npages 0). One notifier range each, around collect.
+        Assert.Equal((4, 1), Costs(anon));
+        Assert.Equal((2, 1), Costs(file));
     }
 
     [Theory]
@@ -66,4 +70,7 @@ public class ProfileComparisonTests
         ((long)m["migrated"]!, (long)m["holesInserted"]!, (long)m["tlbFlushes"]!);
 
     private static long Reason(JsonNode m, string key) => (long)m["reasons"]![key]!;
+
+    private static (long Walks, long Invalidations) Costs(JsonNode m) =>
+        ((long)m["costs"]!["walks"]!, (long)m["costs"]!["invalidations"]!);
 }

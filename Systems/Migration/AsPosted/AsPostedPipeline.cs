@@ -21,6 +21,7 @@ internal sealed class AsPostedPipeline(MemoryManager mm)
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = c.TlbFlushes;
+        result.Costs = c.Costs;
         result.Copy = c.Copy;
         var outcomes = new MigrateReason[count];
         for (var k = 0; k < count; k++)

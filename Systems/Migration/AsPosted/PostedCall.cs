@@ -49,6 +49,10 @@ internal sealed class PostedCall
 
     public long TlbFlushes;
 
+    /// <summary>The call's cost counters: the seed's page-table walks and the one notifier range around collect (unmap's flushes are not counted under this profile).</summary>
+
+    public MigrateCosts Costs;
+
     public CopyStats Copy;
 
     public PostedFindings Findings { get; private set; } = new();
@@ -79,6 +83,7 @@ internal sealed class PostedCall
         Array.Clear(Outcome, 0, count);
         NPages = 0;
         TlbFlushes = 0;
+        Costs = default;
         Copy = default;
         Findings = new PostedFindings();
     }

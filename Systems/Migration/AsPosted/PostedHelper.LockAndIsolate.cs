@@ -76,6 +76,8 @@ internal static partial class PostedHelper
         }
         if (restore > 0)
         {
+            // The restore pass walks the page table again.
+            c.Costs.Walks++;
             IsolateRestorePass(ref k, c, restore);
         }
         if (c.NPages == 0)

@@ -18,10 +18,15 @@ internal static partial class PostedHelper
     /// <summary>Runs the call over <paramref name="c"/>'s request; its outcomes and findings stay in <paramref name="c"/>.</summary>
     public static void Run<TKernel>(ref TKernel k, PostedCall c) where TKernel : struct, IPostedKernel
     {
+        // Collect is one page-table walk inside one notifier range (every mirror of the process receives it).
+        c.Costs.Walks++;
+        c.Costs.Invalidations++;
         HmmMigrateCollect(ref k, c);
         if (c.NPages != 0 && HmmMigrateLockAndIsolate(ref k, c) && c.NPages != 0 && HmmMigrateUnmap(ref k, c) && c.NPages != 0)
         {
             AllocAndCopy(ref k, c);
+            // hmm_migrate_struct_page and hmm_migrate_remove_migration_pte each walk the range's page table again.
+            c.Costs.Walks += 2;
             HmmMigrateStructPage(ref k, c);
             // finalize_and_map: the dummy driver only looks (it frees nothing in this profile; the final pass maps what the slots hold).
             HmmMigrateRemoveMigrationPte(ref k, c);
