@@ -194,18 +194,7 @@ public sealed partial class ReferenceMachine
 
         public void MigratePage(int src, int dst)
         {
-            var s = m.PageOfHandle(src);
-            var d = m.PageOfHandle(dst);
-            d.Mapping = s.Mapping;
-            d.Index = s.Index;
-            if (s.Cached)
-            {
-                s.Mapping!.Cache![s.Index] = d;
-                d.Cached = true;
-                AddRef(d);
-                s.Cached = false;
-                s.RefCount--;
-            }
+            m.MoveMapping(m.PageOfHandle(src), m.PageOfHandle(dst));
         }
 
         public void AdoptRmap(int src, int dst)

@@ -22,10 +22,7 @@ public sealed partial class ReferenceMachine
         var holesSelected = v.Kind == VmaKind.Anon && (select.Select & MigrateSelect.System) != 0;
         long flushes = 0;
         long lastFlushedSpan = -1;
-        for (var r = m.First / HugePages; r <= (m.First + m.Count - 1) / HugePages; r++)
-        {
-            v.HugePmd[r] = false;
-        }
+        SplitHugePmds(m);
         for (long k = 0; k < m.Count; k++)
         {
             var i = m.First + k;

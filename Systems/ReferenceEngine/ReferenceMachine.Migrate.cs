@@ -106,11 +106,7 @@ public sealed partial class ReferenceMachine
         var v = m.Vma;
         long flushes = 0;
         long lastFlushedSpan = -1;
-        // Every huge PMD over the range is split into PTEs first, as v13 did; the compound page itself stays (no folio split).
-        for (var r = m.First / HugePages; r <= (m.First + m.Count - 1) / HugePages; r++)
-        {
-            v.HugePmd[r] = false;
-        }
+        SplitHugePmds(m);
         for (long k = 0; k < m.Count; k++)
         {
             var i = m.First + k;
@@ -397,16 +393,7 @@ public sealed partial class ReferenceMachine
             }
             else
             {
-                dst.Mapping = src.Mapping;
-                dst.Index = src.Index;
-                if (src.Cached)
-                {
-                    src.Mapping!.Cache![src.Index] = dst;
-                    dst.Cached = true;
-                    AddRef(dst);
-                    src.Cached = false;
-                    src.RefCount--;
-                }
+                MoveMapping(src, dst);
                 continue;
             }
             // The driver's page was copied but is not used: it goes back where it came from.
@@ -523,5 +510,29 @@ public sealed partial class ReferenceMachine
             }
         }
         return true;
+    }
+
+    /// <summary>Every huge PMD over the call's range is split into PTEs first, as v13 did; the compound page itself stays (no folio split).</summary>
+    private static void SplitHugePmds(MigrationRun m)
+    {
+        for (var r = m.First / HugePages; r <= (m.First + m.Count - 1) / HugePages; r++)
+        {
+            m.Vma.HugePmd[r] = false;
+        }
+    }
+
+    /// <summary>migrate_page's struct-page part: the new page takes the old one's mapping, index and page-cache slot.</summary>
+    private void MoveMapping(RefPage src, RefPage dst)
+    {
+        dst.Mapping = src.Mapping;
+        dst.Index = src.Index;
+        if (src.Cached)
+        {
+            src.Mapping!.Cache![src.Index] = dst;
+            dst.Cached = true;
+            AddRef(dst);
+            src.Cached = false;
+            src.RefCount--;
+        }
     }
 }
