@@ -82,6 +82,42 @@ public interface IMachine : IDisposable
     Errno Workload(WorkloadRequest request, WorkloadResult result);
 
     /// <summary>
+    /// Mainline's <c>migrate_vma_setup</c> (docs/hosting.md, "The three-call API"): collects, locks, isolates and unmaps
+    /// the pages of <paramref name="args"/>' range and fills <paramref name="src"/> in <see cref="MigratePfn"/> encoding;
+    /// <paramref name="dst"/> is cleared. EINVAL (nothing changes) outside the <c>mainline</c> profile and for the
+    /// arguments <see cref="Migrate"/> refuses. Misuse (a call already open, wrong array lengths) throws.
+    /// </summary>
+    Errno MigrateVmaSetup(MigrateVma args, Span<ulong> src, Span<ulong> dst) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
+    /// The simulator's driver allocating and copying (lib/test_hmm.c's <c>dmirror_migrate_alloc_and_copy</c>): each
+    /// <paramref name="src"/> entry with <see cref="MigratePfn.Migrate"/> gets a destination on <see cref="MigrateVma.To"/>
+    /// by its allocation rule, holding a copy of the page (a hole's is zero), written to <paramref name="dst"/> with the
+    /// source's <see cref="MigratePfn.Write"/>; an entry with no room stays 0. A driver declines a page by passing its
+    /// entry without <see cref="MigratePfn.Migrate"/>. At most once per call, after setup.
+    /// </summary>
+    Errno MigrateVmaAllocAndCopy(MigrateVma args, ReadOnlySpan<ulong> src, Span<ulong> dst) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
+    /// Mainline's <c>migrate_vma_pages</c>: a page whose <paramref name="dst"/> entry is 0 gives up (reason <c>alloc</c>);
+    /// the rest migrate their struct page (holes are mapped). Clears <see cref="MigratePfn.Migrate"/> in
+    /// <paramref name="src"/> for every page that gave up. Each non-zero <paramref name="dst"/> entry must be the one the
+    /// driver's allocate-and-copy wrote for that slot.
+    /// </summary>
+    Errno MigrateVmaPages(MigrateVma args, Span<ulong> src, ReadOnlySpan<ulong> dst) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
+    /// Mainline's <c>migrate_vma_finalize</c>: migration entries point at the new pages or back at the old ones, locks
+    /// drop, unused destinations are freed; <paramref name="result"/> gets the call's counts and per-page outcomes, as
+    /// <see cref="Migrate"/> reports them.
+    /// </summary>
+    Errno MigrateVmaFinalize(MigrateVma args, ReadOnlySpan<ulong> src, ReadOnlySpan<ulong> dst, MigrateResult result) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
     /// Describes pages <c>first..first+dest.Length</c> of a VMA without faulting (for differential tests); throws
     /// <see cref="ArgumentException"/> for an unknown VMA and <see cref="ArgumentOutOfRangeException"/> past its end.
     /// </summary>

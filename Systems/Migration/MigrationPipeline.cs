@@ -12,7 +12,7 @@ namespace HmmEcs.Systems.Migration;
 /// The migration helper (<c>hmm_vma_migrate</c>): its phases as one ordered <see cref="SystemGroup{TState}"/>
 /// in the seed's order, then the restore of failed pages.
 /// </summary>
-internal sealed class MigrationPipeline : IFaultMigrator
+internal sealed partial class MigrationPipeline : IFaultMigrator
 {
     private readonly MigrateState _state;
     private readonly MigratePhase[] _phases;

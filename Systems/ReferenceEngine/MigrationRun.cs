@@ -44,9 +44,25 @@ internal sealed class MigrationRun
     /// <summary>What the call cost beyond the copies, counted as the phases run.</summary>
     public MigrateCosts Costs;
 
+    /// <summary>TLB flushes collect counted.</summary>
+    public long Flushes;
+
+    /// <summary>Whether a page or hole was left for the driver after unmap (the seed's <c>npages &gt; 0</c>).</summary>
+    public bool DriverCalled;
+
+    /// <summary>What the driver's copies cost.</summary>
+    public CopyStats Copy;
+
+    /// <summary>Mainline: holes mapped by migrate_vma_pages.</summary>
+    public long Inserted;
+
     public void Begin(RefVma vma, long first, long count, int target, FailureInjection inject, MigrateSelection select)
     {
         Costs = default;
+        Flushes = 0;
+        DriverCalled = false;
+        Copy = default;
+        Inserted = 0;
         Select = select;
         Vma = vma;
         First = first;
