@@ -74,6 +74,15 @@ public interface IMachine : IDisposable
     Errno Evict(string device, out long migrated);
 
     /// <summary>
+    /// <c>evict</c> with <c>first</c>/<c>count</c>: as <see cref="Evict(string, out long)"/> for the device's pages
+    /// <paramref name="pages"/> only (device page numbers; mainline's <c>migrate_device_range</c>, lib/test_hmm.c's
+    /// <c>dmirror_device_evict_chunk</c>). EFAULT for a range past the device's pages; ENOMEM when RAM has fewer free frames
+    /// than the range has pages in use; both change nothing.
+    /// </summary>
+    Errno Evict(string device, PageRange pages, out long migrated) =>
+        throw new NotSupportedException($"{EngineName}: no evict of a range");
+
+    /// <summary>
     /// <c>workload</c>: device <see cref="WorkloadRequest.Device"/> runs an access stream over a range of a VMA; its
     /// mirror decides hits, and the faults are serviced in batches through the migration helper (docs/scenarios.md,
     /// "workload"). EINVAL (names, a hugetlb or pfnmap VMA), EFAULT (range, an immovable page of another device),

@@ -192,7 +192,10 @@ public abstract partial class MachineFront
     }
 
     /// <inheritdoc/>
-    public Errno Evict(string device, out long migrated)
+    public Errno Evict(string device, out long migrated) => Evict(device, PageRange.All, out migrated);
+
+    /// <inheritdoc/>
+    public Errno Evict(string device, PageRange pages, out long migrated)
     {
         ThrowIfCallOpen("evict");
         migrated = 0;
@@ -200,7 +203,12 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
-        if (DevicePagesUsed(d) > RamFramesFree)
+        var devicePages = Config.DeviceList[d].Pages;
+        if (!pages.TryResolve(devicePages, out var first, out var count))
+        {
+            return Errno.EFAULT;
+        }
+        if (UsedIn(d, first, count, devicePages) > RamFramesFree)
         {
             return Errno.ENOMEM;
         }
@@ -210,30 +218,45 @@ public abstract partial class MachineFront
             {
                 if (Migratable(v))
                 {
-                    migrated += EvictRuns(v, d);
+                    migrated += EvictRuns(v, d, first, first + count);
                 }
             }
         }
         return Errno.None;
     }
 
+    /// <summary>Allocated pages of device <paramref name="d"/> among <c>[first, first + count)</c>.</summary>
+    private long UsedIn(int d, long first, long count, long devicePages)
+    {
+        if (count == devicePages)
+        {
+            return DevicePagesUsed(d);
+        }
+        long used = 0;
+        for (var page = first; page < first + count; page++)
+        {
+            used += DevicePageUsedCore(d, page) ? 1 : 0;
+        }
+        return used;
+    }
+
     /// <summary>
-    /// Migrates each run of device <paramref name="d"/>'s pages in <paramref name="v"/> back to RAM, looking again
-    /// after each run: a shared page moves for every mapper at once, so a later run may already be gone.
+    /// Migrates each run of <paramref name="v"/>'s pages that map device <paramref name="d"/>'s pages <c>[lo, hi)</c> back to
+    /// RAM, looking again after each run: a shared page moves for every mapper at once, so a later run may already be gone.
     /// </summary>
-    private long EvictRuns(VmaEntry v, int d)
+    private long EvictRuns(VmaEntry v, int d, long lo, long hi)
     {
         long migrated = 0;
         var i = 0L;
         while (i < v.Pages)
         {
-            if (!OnDeviceCore(v.Id, i, d))
+            if (!MapsDevicePage(v.Id, i, d, lo, hi))
             {
                 i++;
                 continue;
             }
             var end = i + 1;
-            while (end < v.Pages && OnDeviceCore(v.Id, end, d))
+            while (end < v.Pages && MapsDevicePage(v.Id, end, d, lo, hi))
             {
                 end++;
             }
@@ -244,6 +267,12 @@ public abstract partial class MachineFront
             i = end;
         }
         return migrated;
+    }
+
+    private bool MapsDevicePage(int vma, long i, int d, long lo, long hi)
+    {
+        var page = DevicePageCore(vma, i, d);
+        return page >= lo && page < hi;
     }
 
     /// <inheritdoc/>

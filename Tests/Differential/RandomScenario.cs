@@ -332,8 +332,17 @@ internal sealed class RandomScenario
     private string Evict(IMachine m)
     {
         var device = AnyDevice(m);
-        Log.Add($"evict {device}");
-        var e = m.Evict(device, out var migrated);
+        var pages = m.Config.DeviceList[m.Config.DeviceIndex(device)].Pages;
+        if (_rng.Next(2) == 0)
+        {
+            Log.Add($"evict {device}");
+            var all = m.Evict(device, out var moved);
+            return $"{all} migrated={moved}";
+        }
+        // migrate_device_range: a range of the device's pages, now and then reaching past its end (EFAULT).
+        var range = new PageRange(_rng.NextInt64(pages), 1 + _rng.NextInt64(Math.Max(1, pages / 2)));
+        Log.Add($"evict {device} {range}");
+        var e = m.Evict(device, range, out var migrated);
         return $"{e} migrated={migrated}";
     }
 

@@ -213,7 +213,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         var device = r.RequiredString("device");
         if (op == "evict")
         {
-            return new DeviceMirrorStep(op, path, expect, device, null, null, PageRange.All, VerifyPattern.Seq, 0);
+            // first/count name device pages (migrate_device_range's pfn range), not VMA pages.
+            return new DeviceMirrorStep(op, path, expect, device, null, null, Range(r), VerifyPattern.Seq, 0);
         }
         var (proc, vma) = ProcVma(r);
         var range = Range(r);
@@ -303,7 +304,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "device-read" => ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "salt"],
         "device-write" => ["op", "expect", "device", "proc", "vma", "first", "count", "salt"],
         "snapshot" => ["op", "expect", "device", "proc", "vma", "first", "count"],
-        "evict" => ["op", "expect", "device"],
+        "evict" => ["op", "expect", "device", "first", "count"],
         "workload" => WorkloadParser.Fields,
         _ => ["op"],
     };

@@ -116,7 +116,8 @@ public static class ScenarioRunner
             }
             case "evict":
             {
-                var e = m.Evict(s.Device, out var migrated);
+                long migrated;
+                var e = s.Range == PageRange.All ? m.Evict(s.Device, out migrated) : m.Evict(s.Device, s.Range, out migrated);
                 return (e, new PageCountResult(e == Errno.None ? migrated : 0));
             }
             default:
