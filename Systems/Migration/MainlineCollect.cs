@@ -65,7 +65,8 @@ internal static class MainlineCollect
                 reason = MigrateReason.Compound;
             }
             ref var page = ref cursor.At(id, out var row);
-            if (reason == MigrateReason.None && cursor.IsLocked(row))
+            // fault_page is locked by the fault path that called the driver: collect does not trylock it again.
+            if (reason == MigrateReason.None && cursor.IsLocked(row) && id != s.FaultPage)
             {
                 reason = MigrateReason.Locked;
             }

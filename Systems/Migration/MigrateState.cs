@@ -58,6 +58,12 @@ internal sealed class MigrateState
     /// <summary>See <see cref="SmallChunks"/>.</summary>
     public int[] SmallRows { get; } = new int[SmallRequest];
 
+    /// <summary>
+    /// Mainline: <c>migrate_vma.fault_page</c>, the page a CPU fault is bringing back (its frame id), locked and referenced by
+    /// the fault path; -1 outside such a call.
+    /// </summary>
+    public int FaultPage = -1;
+
     /// <summary>Dst entries from 0 up to this may be non-zero (written by an earlier call).</summary>
     private int _dstWritten;
 

@@ -326,9 +326,36 @@ public sealed partial class ReferenceMachine
     /// The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases, over every
     /// mapping of the page. Brings back only the faulting page, as the kernel's test driver (dmirror) does.
     /// </summary>
+    /// <summary>Mainline: the page a CPU fault is bringing back (<c>migrate_vma.fault_page</c>), while its migrate runs.</summary>
+    private RefPage? _faultPage;
+
     private void FaultBack(RefVma v, long i)
     {
-        var outcome = MigrateRange(v, i, 1, -1, default, MigrateSelection.ToRam, null).Outcome[0];
+        var page = v.Ptes[i].Page!;
+        var mainline = Config.Profile == SemanticsProfile.Mainline;
+        if (mainline)
+        {
+            // Mainline's do_swap_page locks the faulting page and takes a reference before migrate_to_ram, which names it
+            // migrate_vma.fault_page: collect does not trylock it again.
+            page.HelperLocked = true;
+            AddRef(page);
+            _faultPage = page;
+        }
+        MigrateReason outcome;
+        try
+        {
+            outcome = MigrateRange(v, i, 1, -1, default, MigrateSelection.ToRam, null).Outcome[0];
+        }
+        finally
+        {
+            _faultPage = null;
+        }
+        if (mainline)
+        {
+            // The fault path unlocks and puts the page; a page that moved is freed at this put.
+            page.HelperLocked = false;
+            DropRef(page);
+        }
         if (outcome != MigrateReason.None)
         {
             throw new InvalidOperationException($"fault-back of page {i} failed: {outcome.Key()}");

@@ -71,7 +71,9 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.Compound;
                 continue;
             }
-            if (page.LockedByOther)
+            // The page lock: held by another holder, or by a fault path other than this call's (fault_page is locked by
+            // the fault that called the driver, and collect does not trylock it again).
+            if (page.LockedByOther || (page.HelperLocked && !ReferenceEquals(page, _faultPage)))
             {
                 m.Outcome[k] = MigrateReason.Locked;
                 continue;

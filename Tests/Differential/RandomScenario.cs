@@ -278,9 +278,49 @@ internal sealed class RandomScenario
             select = _rng.Next(2) == 0 ? null : (MigrateSelect)_rng.Next(1, 8);
             owner = _rng.Next(3) == 0 ? devices[_rng.Next(devices.Count)].Name : null;
         }
+        if (m.Config.Profile == SemanticsProfile.Mainline && inject.IsEmpty && _rng.Next(3) == 0)
+        {
+            return ThreeCalls(m, proc, vma, range, to, select, owner);
+        }
         Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner}");
         var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject, select, owner), r);
         return $"{e} to={to} {Canonical.Of(r)}";
+    }
+
+    /// <summary>
+    /// The mainline three-call API over the range, the driver declining every <c>j</c>-th slot before allocating and
+    /// dropping every <c>l</c>-th destination after (0: none); the arrays at each call are part of the answer.
+    /// </summary>
+    private string ThreeCalls(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma, PageRange range, string to, MigrateSelect? select, string? owner)
+    {
+        var (decline, drop) = (Pick(0, 0, 2, 5), Pick(0, 0, 3, 7));
+        var start = range.First;
+        var end = start + (range.Count ?? (vma.Pages - start));
+        Log.Add($"migrate-vma {proc} {vma.Name} [{start}, {end}) to={to} select={select} owner={owner} decline={decline} drop={drop}");
+        var args = new MigrateVma(proc, vma.Name, start, end, to, select, owner);
+        var (src, dst) = (new ulong[args.NPages], new ulong[args.NPages]);
+        var e = m.MigrateVmaSetup(args, src, dst);
+        if (e != Errno.None)
+        {
+            return $"setup {e}";
+        }
+        var answer = new System.Text.StringBuilder($"cpages={args.Cpages} src=[{string.Join(',', src)}] ");
+        var offered = (ulong[])src.Clone();
+        for (var k = 0; decline > 0 && k < offered.Length; k += decline)
+        {
+            offered[k] &= ~MigratePfn.Migrate;
+        }
+        m.MigrateVmaAllocAndCopy(args, offered, dst);
+        for (var k = 0; drop > 0 && k < dst.Length; k += drop)
+        {
+            dst[k] = 0;
+        }
+        answer.Append($"dst=[{string.Join(',', dst)}] ");
+        m.MigrateVmaPages(args, src, dst);
+        answer.Append($"pages=[{string.Join(',', src)}] ");
+        var r = new MigrateResult();
+        m.MigrateVmaFinalize(args, src, dst, r);
+        return answer.Append(Canonical.Of(r)).ToString();
     }
 
     private string Verify(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
