@@ -9,6 +9,7 @@ public sealed partial class ReferenceMachine
     /// <inheritdoc/>
     public override CheckResult Check()
     {
+        ThrowIfCallOpen("check");
         var result = new CheckResult();
         var details = result.Details;
         ClearSeen(_ramPages);

@@ -88,6 +88,8 @@ public class ThreeCallMisuseTests
         Assert.Throws<InvalidOperationException>(() => m.Migrate(new MigrateRequest("p", "a", PageRange.All, "gpu0"), new MigrateResult()));
         Assert.Throws<InvalidOperationException>(() => m.MigrateVmaSetup(new MigrateVma("p", "f", 0, 16, "gpu0"), new ulong[16], new ulong[16]));
         Assert.Throws<InvalidOperationException>(() => m.Stats());
+        Assert.Throws<InvalidOperationException>(() => m.Check());
+        Assert.Throws<InvalidOperationException>(() => m.Evict("gpu0", out _));
         m.MigrateVmaPages(args, src, dst);
         m.MigrateVmaFinalize(args, src, dst, new MigrateResult());
         Assert.Equal(Errno.None, m.Touch("p", "a", PageRange.All, Access.Read, 0, out _));
