@@ -20,7 +20,7 @@ public abstract partial class MachineFront
         }
         ThrowIfCallOpen("migrate_vma_setup");
         if (Config.Profile != SemanticsProfile.Mainline || !TryVma(args.Proc, args.Vma, out var v) || !TryTarget(args.To, out var target)
-            || !Migratable(v) || !FitsVma(args.Start, args.End, v.Pages)
+            || !Migratable(v) || !FitsVma(args.Start, args.End, v.Pages) || args.NPages == 0
             || !TrySelection(new MigrateRequest(args.Proc, args.Vma, default, args.To, default, args.Select, args.Owner), target, out var selection))
         {
             args.Stage = MigrateVmaStage.Idle;
@@ -72,6 +72,7 @@ public abstract partial class MachineFront
     {
         ThrowIfNotOpen("migrate_vma_pages", args, MigrateVmaStage.SetUp);
         CheckLengths("migrate_vma_pages", args, src.Length, dst.Length);
+        // Departure: a kernel driver may hand any locked page it owns; the simulator's destinations come only from its driver.
         for (var k = 0; k < dst.Length; k++)
         {
             if (dst[k] != 0 && (_allocatedDst[k] == 0 || MigratePfn.ToPfn(dst[k]) != MigratePfn.ToPfn(_allocatedDst[k])))
