@@ -60,6 +60,15 @@ internal static class InvariantChecker
                         swapRefs[pte.Target]++;
                         ExpectContent(result, mm, vma, i, shadow.Expected(i));
                         break;
+                    case PteKind.Zero:
+                        // The shared zero page: special (no page, so no reference), read-only, only in private anon
+                        // VMAs of a machine with it, and reading zero: a write always replaced it with a page of its own.
+                        if (pte.Target != -1 || pte.Writable || !mm.MapsZeroPage(vma))
+                        {
+                            Add(result, $"{vma.Name}[{i}]: zero-page entry target {pte.Target}, writable {pte.Writable}, in a VMA without the zero page {!mm.MapsZeroPage(vma)}");
+                        }
+                        ExpectContent(result, mm, vma, i, shadow.Expected(i));
+                        break;
                     case PteKind.None:
                         if (vma.File is not null)
                         {

@@ -11,6 +11,8 @@ internal enum PteKind : byte
     Swap,
     /// <summary>A migration entry; <see cref="RefPte.Page"/> is the page being migrated.</summary>
     Migration,
+    /// <summary>The shared zero page: a special read-only entry with no page (<see cref="RefPte.Page"/> is null).</summary>
+    Zero,
 }
 
 /// <summary>One PTE of one VMA.</summary>

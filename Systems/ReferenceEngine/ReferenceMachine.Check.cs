@@ -116,6 +116,17 @@ public sealed partial class ReferenceMachine
                         details.Add($"{where}[{i}]: swap slot content differs from last written {expected:x}");
                     }
                     break;
+                case PteKind.Zero:
+                    // The shared zero page: no page, read-only, only where read faults map it, reading zero.
+                    if (pte.Page is not null || pte.Slot is not null || pte.Write || !MapsZeroPage(v))
+                    {
+                        details.Add($"{where}[{i}]: zero-page entry with a page, a slot, the write bit or in a VMA without the zero page");
+                    }
+                    if (expected != 0)
+                    {
+                        details.Add($"{where}[{i}]: zero page but last written {expected:x}");
+                    }
+                    break;
                 default:
                     var cached = v.Mapping.Cache?[i];
                     var content = cached is null ? 0 : ContentOf(cached);
