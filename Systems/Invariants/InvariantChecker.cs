@@ -67,6 +67,14 @@ internal static class InvariantChecker
                         {
                             Add(result, $"{vma.Name}[{i}]: zero-page entry target {pte.Target}, writable {pte.Writable}, in a VMA without the zero page {!mm.MapsZeroPage(vma)}");
                         }
+                        if ((pte.Bits & PteBits.ZeroMigration) != 0)
+                        {
+                            Add(result, $"{vma.Name}[{i}]: migration entry to the zero page survived");
+                        }
+                        if ((pte.Bits & PteBits.ZeroNotSpecial) != 0)
+                        {
+                            Add(result, $"{vma.Name}[{i}]: zero page mapped without its special bit");
+                        }
                         ExpectContent(result, mm, vma, i, shadow.Expected(i));
                         break;
                     case PteKind.None:
@@ -79,6 +87,11 @@ internal static class InvariantChecker
             }
         }
         CheckPages(result, mm, mapped, rmapSeen);
+        if (!mm.Zero.IsPristine)
+        {
+            var z = mm.Zero;
+            Add(result, $"zero page: refcount {z.Refcount} (base 1), mapcount {z.Mapcount}, helper lock {z.HelperLocked}, on the LRU {z.OnLru}");
+        }
         for (var s = 0; s < swapRefs.Length; s++)
         {
             var count = mm.Swap[s].Count;

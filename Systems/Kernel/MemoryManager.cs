@@ -37,6 +37,9 @@ internal sealed partial class MemoryManager
     /// <summary>Read faults on holes of private anonymous VMAs map the shared zero page (<see cref="Machine.MachineConfig.ZeroPage"/>).</summary>
     public bool ZeroPage { get; init; }
 
+    /// <summary>The zero page's own struct page state (moved only by the v13-as-posted helper).</summary>
+    public ZeroPageState Zero { get; } = new();
+
     /// <summary>The migration helper (set once the pipeline is built over this manager).</summary>
     public Migration.MigrationPipeline Pipeline { get; set; } = null!;
 

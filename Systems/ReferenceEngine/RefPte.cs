@@ -23,5 +23,11 @@ internal struct RefPte
     public RefPage? Page;
     public RefSwapSlot? Slot;
 
+    /// <summary>On a <see cref="PteKind.Zero"/> entry (v13-as-posted only): a migration entry naming the zero page, left by the posted collect.</summary>
+    public bool ZeroMigration;
+
+    /// <summary>On a <see cref="PteKind.Zero"/> entry (v13-as-posted only): rebuilt without the special bit, counted in the zero page's mapcount.</summary>
+    public bool ZeroNotSpecial;
+
     public readonly bool MapsPage => Kind is PteKind.Present or PteKind.DevicePrivate;
 }

@@ -52,6 +52,10 @@ public sealed partial class ReferenceMachine
         {
             details.Add($"pinned/locked counters {_pinnedPages}/{_lockedPages} but pages say {pinned}/{locked}");
         }
+        if (_zeroRefCount != 1 || _zeroMapCount != 0 || _zeroLocked || _zeroOnLru)
+        {
+            details.Add($"zero page: refcount {_zeroRefCount} (base 1), mapcount {_zeroMapCount}, helper lock {_zeroLocked}, on the LRU {_zeroOnLru}");
+        }
         foreach (var slot in _swapSlots)
         {
             if (slot.Count != slot.Seen || slot.Count <= 0)
@@ -125,6 +129,14 @@ public sealed partial class ReferenceMachine
                     if (expected != 0)
                     {
                         details.Add($"{where}[{i}]: zero page but last written {expected:x}");
+                    }
+                    if (pte.ZeroMigration)
+                    {
+                        details.Add($"{where}[{i}]: migration entry to the zero page survived the step");
+                    }
+                    if (pte.ZeroNotSpecial)
+                    {
+                        details.Add($"{where}[{i}]: zero page mapped without its special bit");
                     }
                     break;
                 default:
