@@ -106,7 +106,7 @@ public sealed partial class ReferenceMachine
         // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
         m.Costs.Walks += m.DriverCalled ? 2 : 0;
         MigrateStructPage(m);
-        m.Inserted = Config.Profile == SemanticsProfile.Mainline ? InsertHoles(m) : 0;
+        m.Inserted = Config.Profile == SemanticsProfile.Mainline ? InsertHoles(m, ref m.Flushes) : 0;
     }
 
     /// <summary>The last phases (mainline's migrate_vma_finalize); fills the flush and copy figures of <paramref name="result"/> when given.</summary>
@@ -146,6 +146,12 @@ public sealed partial class ReferenceMachine
             if (pte.Kind == PteKind.Swap)
             {
                 m.Outcome[k] = MigrateReason.Swap;
+                continue;
+            }
+            if (pte.Kind == PteKind.Zero)
+            {
+                // vm_normal_page has no page for the zero page: the seed as intended leaves the entry alone.
+                m.Outcome[k] = MigrateReason.ZeroPage;
                 continue;
             }
             var page = pte.Page!;
