@@ -275,7 +275,7 @@ internal sealed class RandomScenario
         if (m.Config.Profile == SemanticsProfile.Mainline)
         {
             // Half the calls take the defaults; the others name any non-empty selection and sometimes an owner.
-            select = _rng.Next(2) == 0 ? null : (MigrateSelect)_rng.Next(1, 8);
+            select = _rng.Next(2) == 0 ? null : (MigrateSelect)_rng.Next(1, 16);
             owner = _rng.Next(3) == 0 ? devices[_rng.Next(devices.Count)].Name : null;
         }
         Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner}");
