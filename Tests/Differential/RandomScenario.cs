@@ -219,8 +219,12 @@ internal sealed class RandomScenario
         var take = _rng.Next(3) != 0;
         var range = Range(vma.Pages);
         var every = Pick(1, 2, 7, 64);
-        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}");
-        var e = m.Pin(proc, vma.Name, range, every, take, out var pages);
+        // Under mainline a pin is sometimes long-term (FOLL_LONGTERM: coherent pages migrate to RAM first).
+        var longterm = take && m.Config.Profile == SemanticsProfile.Mainline && _rng.Next(3) == 0;
+        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}{(longterm ? " longterm" : "")}");
+        var e = longterm
+            ? m.PinLongterm(proc, vma.Name, range, every, out var pages)
+            : m.Pin(proc, vma.Name, range, every, take, out pages);
         return $"{e} {take} pages={pages}";
     }
 
