@@ -29,6 +29,16 @@ public interface IMachine : IDisposable
     /// <summary><c>pin</c> (take true) / <c>unpin</c>: every <paramref name="every"/>-th page, faulted in as by a read touch.</summary>
     Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages);
 
+    /// <summary>
+    /// <c>pin</c> with <c>longterm</c> (<c>FOLL_LONGTERM</c>, mainline only, else EINVAL): a device-coherent page is
+    /// migrated to RAM first, then every selected page is pinned as by <see cref="Pin"/>.
+    /// </summary>
+    Errno PinLongterm(string proc, string vma, PageRange range, int every, out long pages)
+    {
+        pages = 0;
+        return Errno.EINVAL;
+    }
+
     /// <summary><c>lock</c> (take true) / <c>unlock</c>: another holder takes or releases the page lock.</summary>
     Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages);
 

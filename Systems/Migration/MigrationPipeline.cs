@@ -88,6 +88,11 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
         }
     }
 
+    /// <inheritdoc/>
+    public bool MigrateFolio(int vma, long head, IMigrateOps ops) =>
+        Execute(Mm.Vmas[vma], head, head + PageGeometry.PmdPages, -1, ops, default,
+            new MigrateSelection(MigrateSelect.DevicePrivate | MigrateSelect.Compound, MigrateSelection.AnyOwner), null) == PageGeometry.PmdPages;
+
     /// <summary><see cref="Run"/>, giving the pages that migrated.</summary>
     private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result)
     {
@@ -104,6 +109,7 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
             // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays are the machine's, kept across calls.
             request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
             Group.Run(s);
+            CompoundUnits.Finish(s);
             if (result is not null)
             {
                 RecordTimes();

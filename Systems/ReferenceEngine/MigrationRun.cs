@@ -41,6 +41,9 @@ internal sealed class MigrationRun
 
     public long[] DestinationFrames { get; private set; } = [];
 
+    /// <summary>Mainline with select compound: the PMD-sized units collect took whole (first slot, source folio's head page or null for a hole region, whether the driver gave it one folio).</summary>
+    public List<(long Slot, RefPage? Source, bool Folio)> Units { get; } = [];
+
     /// <summary>What the call cost beyond the copies, counted as the phases run.</summary>
     public MigrateCosts Costs;
 
@@ -63,6 +66,7 @@ internal sealed class MigrationRun
         DriverCalled = false;
         Copy = default;
         Inserted = 0;
+        Units.Clear();
         Select = select;
         Vma = vma;
         First = first;

@@ -164,6 +164,20 @@ public sealed partial class ReferenceMachine
     private long FramesFor(RefVma v, long i, bool write, ref long plannedRegion, bool ownPage = false)
     {
         ref var pte = ref v.Ptes[i];
+        if (pte.Kind == PteKind.DevicePrivate && v.HugePmd[i / HugePages])
+        {
+            // A device-private folio (mainline) comes back whole or as base pages: 512 frames once per region.
+            if (!_devices[pte.Page!.Device].Config.Movable)
+            {
+                return -1;
+            }
+            if (i / HugePages == plannedRegion)
+            {
+                return 0;
+            }
+            plannedRegion = i / HugePages;
+            return HugePages;
+        }
         var copy = write && !pte.Write && !v.IsShared && pte.Page is { MapCount: > 1 } ? 1 : 0;
         return pte.Kind switch
         {
@@ -250,7 +264,14 @@ public sealed partial class ReferenceMachine
                 break;
             case PteKind.DevicePrivate:
                 faults.Device++;
-                FaultBack(v, i);
+                if (v.HugePmd[i / HugePages])
+                {
+                    FaultBackFolio(v, i / HugePages);
+                }
+                else
+                {
+                    FaultBack(v, i);
+                }
                 break;
             case PteKind.Migration:
                 throw new InvalidOperationException("migration entry outside a migration");
@@ -380,6 +401,24 @@ public sealed partial class ReferenceMachine
         if (outcome != MigrateReason.None)
         {
             throw new InvalidOperationException($"fault-back of page {i} failed: {outcome.Key()}");
+        }
+    }
+
+    /// <summary>
+    /// The fault handler on a PMD-level device-private entry (mainline 6.19's do_huge_pmd_device_private): the whole
+    /// folio comes back through the helper with select device-private and compound, into a RAM folio when an aligned
+    /// run is free, else as base pages.
+    /// </summary>
+    private void FaultBackFolio(RefVma v, long r)
+    {
+        var m = MigrateRange(v, r * HugePages, HugePages, -1, default,
+            new MigrateSelection(MigrateSelect.DevicePrivate | MigrateSelect.Compound, MigrateSelection.AnyOwner), null);
+        for (var k = 0; k < HugePages; k++)
+        {
+            if (m.Outcome[k] != MigrateReason.None)
+            {
+                throw new InvalidOperationException($"fault-back of the folio at page {r * HugePages} failed: {m.Outcome[k].Key()}");
+            }
         }
     }
 

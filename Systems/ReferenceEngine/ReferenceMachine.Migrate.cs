@@ -114,6 +114,7 @@ public sealed partial class ReferenceMachine
     {
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
+        FinishUnits(m);
         if (result is not null)
         {
             result.TlbFlushes = m.Flushes;
@@ -262,6 +263,7 @@ public sealed partial class ReferenceMachine
     private CopyStats AllocAndCopy(MigrationRun m)
     {
         DropUnselected(m);
+        AllocFolios(m);
         if (m.Target >= 0 && _devices[m.Target].Config.Allocation == DeviceAllocation.Chunk)
         {
             AllocChunks(m);
@@ -270,7 +272,7 @@ public sealed partial class ReferenceMachine
         {
             for (long k = 0; k < m.Count; k++)
             {
-                if (!m.InFlight(k))
+                if (!m.InFlight(k) || m.Destination[k] is not null)
                 {
                     continue;
                 }
@@ -304,7 +306,8 @@ public sealed partial class ReferenceMachine
             var whole = groupFirst >= m.First && groupEnd <= end;
             for (var i = groupFirst; whole && i < groupEnd; i++)
             {
-                whole = m.InFlight(i - m.First);
+                // A page of a unit that has its folio already is not the chunk rule's to place.
+                whole = m.InFlight(i - m.First) && m.Destination[i - m.First] is null;
             }
             var chunk = whole ? device.Allocator.AllocBlock(groupEnd - groupFirst) : -1;
             var lo = Math.Max(groupFirst, m.First);
@@ -312,7 +315,7 @@ public sealed partial class ReferenceMachine
             for (var i = lo; i < hi; i++)
             {
                 var k = i - m.First;
-                if (!m.InFlight(k))
+                if (!m.InFlight(k) || m.Destination[k] is not null)
                 {
                     continue;
                 }

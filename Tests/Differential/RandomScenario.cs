@@ -151,6 +151,14 @@ internal sealed class RandomScenario
         return true;
     }
 
+    /// <summary>One or more whole 512-page regions of a VMA of <paramref name="pages"/> pages (at least 512).</summary>
+    private PageRange PmdRange(long pages)
+    {
+        var regions = (int)(pages / 512);
+        var first = _rng.Next(regions);
+        return new PageRange(first * 512L, 512L * _rng.Next(1, regions - first + 1));
+    }
+
     private PageRange Range(long pages)
     {
         if (_rng.Next(25) == 0)
@@ -221,8 +229,12 @@ internal sealed class RandomScenario
         var take = _rng.Next(3) != 0;
         var range = Range(vma.Pages);
         var every = Pick(1, 2, 7, 64);
-        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}");
-        var e = m.Pin(proc, vma.Name, range, every, take, out var pages);
+        // Under mainline a pin is sometimes long-term (FOLL_LONGTERM: coherent pages migrate to RAM first).
+        var longterm = take && m.Config.Profile == SemanticsProfile.Mainline && _rng.Next(3) == 0;
+        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}{(longterm ? " longterm" : "")}");
+        var e = longterm
+            ? m.PinLongterm(proc, vma.Name, range, every, out var pages)
+            : m.Pin(proc, vma.Name, range, every, take, out pages);
         return $"{e} {take} pages={pages}";
     }
 
@@ -271,13 +283,19 @@ internal sealed class RandomScenario
             ? new FailureInjection(Pick(0, 3, 5), Pick(0, 4, 7), Pick(0, 6, 11))
             : default;
         var r = new MigrateResult();
-        var range = Range(vma.Pages);
+        // Mainline calls sometimes cover whole PMD regions, where select compound moves folios and holes whole.
+        var range = m.Config.Profile == SemanticsProfile.Mainline && vma.Pages >= 512 && _rng.Next(2) == 0
+            ? PmdRange(vma.Pages)
+            : Range(vma.Pages);
         MigrateSelect? select = null;
         string? owner = null;
         if (m.Config.Profile == SemanticsProfile.Mainline)
         {
             // Half the calls take the defaults; the others name any non-empty selection and sometimes an owner.
-            select = _rng.Next(2) == 0 ? null : (MigrateSelect)_rng.Next(1, 8);
+            // Compound units need system (or device-private toward RAM) with compound: drawn on their own too.
+            select = _rng.Next(2) == 0 ? null
+                : _rng.Next(3) == 0 ? MigrateSelect.Compound | (to == "ram" ? MigrateSelect.DevicePrivate : MigrateSelect.System)
+                : (MigrateSelect)_rng.Next(1, 16);
             owner = _rng.Next(3) == 0 ? devices[_rng.Next(devices.Count)].Name : null;
         }
         if (m.Config.Profile == SemanticsProfile.Mainline && inject.IsEmpty && _rng.Next(3) == 0)

@@ -126,7 +126,12 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
             case "pin" or "unpin":
             {
                 var (proc, vma) = ProcVma(r);
-                return new PinStep(op, path, expect, proc, vma, Range(r), Every(r), op == "pin");
+                if (r.Has("longterm") && profile != SemanticsProfile.Mainline)
+                {
+                    // FOLL_LONGTERM's rule for device-coherent memory is mainline's (6.0).
+                    throw new ScenarioException(r.Child("longterm"), $"is a mainline field; this scenario's profile is \"{SemanticsProfiles.Name(profile)}\"");
+                }
+                return new PinStep(op, path, expect, proc, vma, Range(r), Every(r), op == "pin") { Longterm = r.Bool("longterm", false) };
             }
             case "lock" or "unlock":
             {
@@ -294,7 +299,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "mmap" => ["op", "expect", "proc", "vma", "pages", "kind", "prot", "thp"],
         "touch" => ["op", "expect", "proc", "vma", "first", "count", "access", "salt"],
         "fork" => ["op", "expect", "proc", "child"],
-        "pin" or "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
+        "pin" => ["op", "expect", "proc", "vma", "first", "count", "every", "longterm"],
+        "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
         "mprotect" => ["op", "expect", "proc", "vma", "prot"],
         "munmap" => ["op", "expect", "proc", "vma"],
         "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner"],
