@@ -309,10 +309,11 @@ public sealed partial class EcsMachine : MachineFront
     {
         var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
+        var races = TakeRaceHook();
         result.Findings = null;
         if (Config.Profile == SemanticsProfile.V13AsPosted)
         {
-            _asPosted.Run(v, first, count, target, ops, inject, result);
+            _asPosted.Run(v, first, count, target, ops, inject, result, races);
         }
         else
         {
@@ -320,7 +321,7 @@ public sealed partial class EcsMachine : MachineFront
             {
                 _mm.PrefaultMirror(v, target, first, count);
             }
-            _pipeline.Run(v, first, first + count, target, ops, inject, select, result);
+            _pipeline.Run(v, first, first + count, target, ops, inject, select, result, races);
         }
         if (target >= 0)
         {
@@ -437,6 +438,31 @@ public sealed partial class EcsMachine : MachineFront
 
     /// <inheritdoc/>
     public override CheckResult Check() => InvariantChecker.Run(_mm).ForProfile(Config.Profile);
+
+    private protected override Machine.Races.RaceEntry RaceEntryCore(int vma, long i, out long page)
+    {
+        var v = _mm.Vmas[vma];
+        page = -1;
+        if (v.HasHuge(i))
+        {
+            page = _mm.HugeRef(v, PageGeometry.PmdOf(i)).Head + PageGeometry.OffsetInPmd(i);
+            return Machine.Races.RaceEntry.Mapped;
+        }
+        ref var pte = ref _mm.PteRef(v.FirstPte + i);
+        switch (pte.Kind)
+        {
+            case PteKind.Present or PteKind.DevicePrivate:
+                page = pte.Target;
+                return Machine.Races.RaceEntry.Mapped;
+            case PteKind.Migration:
+                page = pte.Target;
+                return Machine.Races.RaceEntry.MigrationEntry;
+            case PteKind.None when _pipeline.HoldsHole(vma, i):
+                return Machine.Races.RaceEntry.HeldHole;
+            default:
+                return Machine.Races.RaceEntry.None;
+        }
+    }
 
     private protected override void InspectCore(int vma, long first, Span<PageView> dest)
     {

@@ -49,6 +49,8 @@ internal sealed class MigrateState
     public bool TargetUnaddressable { get; private set; }
     public IMigrateOps Ops { get; private set; } = null!;
     public FailureInjection Inject { get; private set; }
+    /// <summary>The hook of the call's races (run between phases by <see cref="RaceBoundarySystem"/>); null without races.</summary>
+    public Machine.Races.IRaceBoundaryHook? Races { get; set; }
     public HmmPfn[] Src { get; private set; } = [];
     public HmmPfn[] Dst { get; private set; } = [];
     public MigrateReason[] Outcome { get; private set; } = [];
@@ -172,6 +174,14 @@ internal sealed class MigrateState
             }
         }
         throw new InvalidOperationException("a migrating page has no PTE in the request's range");
+    }
+
+    /// <summary>Whether page <paramref name="index"/> of VMA <paramref name="vma"/> is a hole this call collected and has not given up (mainline).</summary>
+    public bool HoldsHole(int vma, long index)
+    {
+        var slot = index - Start;
+        return Holes > 0 && Vma.Id == vma && (ulong)slot < (ulong)Count && Outcome[slot] == MigrateReason.None
+            && (Src[slot].Value & (HmmPfn.Valid | HmmPfn.Migrate)) == HmmPfn.Migrate;
     }
 
     /// <summary>True when injection <paramref name="every"/> hits slot <paramref name="slot"/>.</summary>

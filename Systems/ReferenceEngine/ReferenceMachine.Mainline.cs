@@ -44,6 +44,12 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.Swap;
                 continue;
             }
+            if (pte.Kind == PteKind.Migration)
+            {
+                // Another call's migration entry (a race): slot 0 without waiting, reported as the lock it stands for.
+                m.Outcome[k] = MigrateReason.Locked;
+                continue;
+            }
             var page = pte.Page!;
             var present = pte.Kind == PteKind.Present;
             bool selected;

@@ -2,6 +2,7 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Machine.Races;
 
 namespace HmmEcs.Systems.ReferenceEngine;
 
@@ -14,6 +15,7 @@ public sealed partial class ReferenceMachine
     private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult result)
     {
         var v = _vmas[vma];
+        var races = TakeRaceHook();
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = 0;
@@ -23,10 +25,18 @@ public sealed partial class ReferenceMachine
         result.Findings = null;
         if (Config.Profile == SemanticsProfile.V13AsPosted)
         {
-            MigrateAsPosted(v, first, count, target, inject, result);
+            _posted.Races = races;
+            try
+            {
+                MigrateAsPosted(v, first, count, target, inject, result);
+            }
+            finally
+            {
+                _posted.Races = null;
+            }
             return Errno.None;
         }
-        var run = MigrateRange(v, first, count, target, inject, select, result);
+        var run = MigrateRange(v, first, count, target, inject, select, result, races);
         result.Requested = count;
         RecordOutcomes(v, first, count, target, run.Outcome, null, result);
         return Errno.None;
@@ -65,27 +75,77 @@ public sealed partial class ReferenceMachine
     /// <paramref name="target"/> (-1: RAM). Fills the flush and copy figures of <paramref name="result"/>
     /// when given (a fault-back reports none) and returns the run, whose outcomes stay valid until the next call.
     /// </summary>
-    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
+    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result,
+        IRaceBoundaryHook? races = null)
     {
+        if (_migrating is not null)
+        {
+            // Another actor's call while one is between phases (a race): a run of its own, as a second thread would have.
+            return MigrateNested(v, first, count, target, inject, select, result);
+        }
         var m = _run;
+        _migrating = m;
+        try
+        {
+            return RunPhases(m, v, first, count, target, inject, select, result, races);
+        }
+        finally
+        {
+            _migrating = null;
+        }
+    }
+
+    private MigrationRun MigrateNested(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
+    {
+        var outer = _migrating;
+        _migrating = null;
+        try
+        {
+            _nestedRun ??= new MigrationRun();
+            var saved = _run;
+            _run = _nestedRun;
+            try
+            {
+                return MigrateRange(v, first, count, target, inject, select, result);
+            }
+            finally
+            {
+                _run = saved;
+            }
+        }
+        finally
+        {
+            _migrating = outer;
+        }
+    }
+
+    private MigrationRun RunPhases(MigrationRun m, RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result,
+        IRaceBoundaryHook? races)
+    {
         m.Begin(v, first, count, target, inject, select);
         var mainline = Config.Profile == SemanticsProfile.Mainline;
         var flushes = mainline ? CollectMainline(m) : Collect(m);
         // Collect is one walk inside one notifier range, which every mirror of the process receives.
         m.Costs.Walks++;
         m.Costs.Invalidations++;
+        races?.At(RaceBoundary.AfterCollect);
         LockAndIsolate(m);
         RestoreFailed(m);
+        races?.At(RaceBoundary.AfterLock);
         Unmap(m);
         RestoreFailed(m);
+        races?.At(RaceBoundary.AfterUnmap);
         // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
         var driverCalled = AnyInFlight(m);
         var copy = driverCalled ? AllocAndCopy(m) : default;
+        races?.At(RaceBoundary.AfterAllocAndCopy);
         // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
         m.Costs.Walks += driverCalled ? 2 : 0;
         MigrateStructPage(m);
         var inserted = mainline ? InsertHoles(m) : 0;
+        races?.At(RaceBoundary.AfterMigrateStructPage);
         FinalizeAndMap(m);
+        races?.At(RaceBoundary.AfterFinalizeAndMap);
         RemoveMigrationEntries(m);
         if (result is not null)
         {
@@ -120,6 +180,12 @@ public sealed partial class ReferenceMachine
             if (pte.Kind == PteKind.Swap)
             {
                 m.Outcome[k] = MigrateReason.Swap;
+                continue;
+            }
+            if (pte.Kind == PteKind.Migration)
+            {
+                // Another call holds the page (a race): the seed skips the entry as a swap entry; reported as the lock it is.
+                m.Outcome[k] = MigrateReason.Locked;
                 continue;
             }
             var page = pte.Page!;
@@ -220,6 +286,33 @@ public sealed partial class ReferenceMachine
                     }
                 }
             }
+            // The pin check again after try_to_unmap (the seed's unmap, mainline's migrate_device_unmap): a racing pin
+            // taken through a mapping that was live until now fails the page here.
+            if (page.Pins > 0)
+            {
+                m.Outcome[k] = MigrateReason.Pinned;
+            }
+        }
+    }
+
+    /// <summary>What a racing fault or pin finds at page <paramref name="i"/>: the page identified across RAM and devices.</summary>
+    private protected override RaceEntry RaceEntryCore(int vma, long i, out long page)
+    {
+        var v = _vmas[vma];
+        ref var pte = ref v.Ptes[i];
+        page = pte.Page is { } p ? ((long)(p.Device + 1) << 40) | p.Frame : -1;
+        switch (pte.Kind)
+        {
+            case PteKind.Present or PteKind.DevicePrivate:
+                return RaceEntry.Mapped;
+            case PteKind.Migration:
+                return RaceEntry.MigrationEntry;
+            case PteKind.None when _migrating is { } m && ReferenceEquals(m.Vma, v) && i >= m.First && i < m.First + m.Count
+                && m.Hole[i - m.First] && m.InFlight(i - m.First):
+                return RaceEntry.HeldHole;
+            default:
+                page = -1;
+                return RaceEntry.None;
         }
     }
 
