@@ -77,7 +77,7 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.Compound;
                 continue;
             }
-            if (page.LockedByOther)
+            if (page.LockedByOther || page.HelperLocked)
             {
                 m.Outcome[k] = MigrateReason.Locked;
                 continue;

@@ -207,7 +207,7 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.Compound;
                 continue;
             }
-            if (page.LockedByOther)
+            if (page.LockedByOther || page.HelperLocked)
             {
                 // v13 would sleep in lock_page later; the simulator gives the page up, as mainline's trylock does.
                 m.Outcome[k] = MigrateReason.Locked;
