@@ -457,8 +457,6 @@ public sealed partial class EcsMachine : MachineFront
             case PteKind.Migration:
                 page = pte.Target;
                 return Machine.Races.RaceEntry.MigrationEntry;
-            case PteKind.None when _pipeline.HoldsHole(vma, i):
-                return Machine.Races.RaceEntry.HeldHole;
             default:
                 return Machine.Races.RaceEntry.None;
         }

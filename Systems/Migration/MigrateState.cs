@@ -176,14 +176,6 @@ internal sealed class MigrateState
         throw new InvalidOperationException("a migrating page has no PTE in the request's range");
     }
 
-    /// <summary>Whether page <paramref name="index"/> of VMA <paramref name="vma"/> is a hole this call collected and has not given up (mainline).</summary>
-    public bool HoldsHole(int vma, long index)
-    {
-        var slot = index - Start;
-        return Holes > 0 && Vma.Id == vma && (ulong)slot < (ulong)Count && Outcome[slot] == MigrateReason.None
-            && (Src[slot].Value & (HmmPfn.Valid | HmmPfn.Migrate)) == HmmPfn.Migrate;
-    }
-
     /// <summary>True when injection <paramref name="every"/> hits slot <paramref name="slot"/>.</summary>
     public static bool Injected(int every, int slot) => every > 0 && slot % every == 0;
 }

@@ -71,9 +71,6 @@ internal sealed class MigrationPipeline : IFaultMigrator
         IRaceBoundaryHook? races = null) =>
         Execute(vma, start, end, target, ops, inject, select, result, races);
 
-    /// <summary>Whether a call in flight holds page <paramref name="index"/> of VMA <paramref name="vma"/> as a collected hole (mainline).</summary>
-    public bool HoldsHole(int vma, long index) => _running && _state.HoldsHole(vma, index);
-
     /// <inheritdoc/>
     public bool MigrateOne(int vma, long index, IMigrateOps ops) =>
         Execute(Mm.Vmas[vma], index, index + 1, -1, ops, default, MigrateSelection.ToRam, null) == 1;

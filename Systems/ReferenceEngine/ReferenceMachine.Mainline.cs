@@ -153,9 +153,17 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             var i = m.First + k;
+            ref var pte = ref v.Ptes[i];
+            if (pte.Kind != PteKind.None)
+            {
+                // A racing fault or call filled the hole first: the insertion backs off and the driver's page goes back.
+                m.Outcome[k] = MigrateReason.MigratePage;
+                m.Destination[k] = null;
+                FreePage(page);
+                continue;
+            }
             page.Mapping = v.Mapping;
             page.Index = i;
-            ref var pte = ref v.Ptes[i];
             pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
             pte.Write = v.Writable;
             pte.Page = page;

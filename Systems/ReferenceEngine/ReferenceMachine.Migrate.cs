@@ -307,9 +307,6 @@ public sealed partial class ReferenceMachine
                 return RaceEntry.Mapped;
             case PteKind.Migration:
                 return RaceEntry.MigrationEntry;
-            case PteKind.None when _migrating is { } m && ReferenceEquals(m.Vma, v) && i >= m.First && i < m.First + m.Count
-                && m.Hole[i - m.First] && m.InFlight(i - m.First):
-                return RaceEntry.HeldHole;
             default:
                 page = -1;
                 return RaceEntry.None;

@@ -18,7 +18,4 @@ public enum RaceEntry
 
     /// <summary>A migration entry: the frame is the page it stands for.</summary>
     MigrationEntry,
-
-    /// <summary>A hole the call in flight collected (mainline): it will map the destination there.</summary>
-    HeldHole,
 }

@@ -7,13 +7,13 @@ namespace HmmEcs.Systems.Machine.Races;
 /// </summary>
 public sealed class RaceReport
 {
-    /// <summary>Pages of racing faults and pins that found a migration entry (or a hole the call held) and waited.</summary>
+    /// <summary>Pages of racing faults and pins that found a migration entry and waited.</summary>
     public long Waited;
 
     /// <summary>Waited pages that, after the call, mapped a different page than the one they waited on: the new page.</summary>
     public long SawNew;
 
-    /// <summary>Waited pages that, after the call, mapped the page they waited on again: restored (or, for a held hole, the call left it).</summary>
+    /// <summary>Waited pages that, after the call, mapped the page they waited on again: restored.</summary>
     public long SawRestored;
 
     /// <summary>Waited pages still behind a migration entry after the call: the racing operation never completes.</summary>
