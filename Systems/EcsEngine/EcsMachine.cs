@@ -451,7 +451,10 @@ public sealed partial class EcsMachine : MachineFront
         ref var pte = ref _mm.PteRef(v.FirstPte + i);
         switch (pte.Kind)
         {
-            case PteKind.Present or PteKind.DevicePrivate:
+            case PteKind.DevicePrivate:
+                page = pte.Target;
+                return _mm.Memory.Locate(pte.Target, out var row).IsEnabled<Locked>(row) ? Machine.Races.RaceEntry.LockedDevice : Machine.Races.RaceEntry.Mapped;
+            case PteKind.Present:
                 page = pte.Target;
                 return Machine.Races.RaceEntry.Mapped;
             case PteKind.Migration:

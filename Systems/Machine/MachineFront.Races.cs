@@ -88,7 +88,7 @@ public abstract partial class MachineFront
 
     /// <summary>
     /// One call's races. A racing fault or pin walks its range in address order as a thread would: the pages before the
-    /// first migration entry are done at the boundary; at that page the thread waits on the page lock
+    /// first page behind a migration entry (or a locked device-private page) are done at the boundary; at that page the thread waits on the page lock
     /// (<c>migration_entry_wait</c>), so it and the rest of the range are done after the call, when the entry is gone.
     /// <c>munmap</c> and <c>fork</c> need the mmap lock the driver holds for the whole call (read): they run after it.
     /// A racing migrate takes the mmap lock for read too, so it runs whole at the boundary.
@@ -157,7 +157,7 @@ public abstract partial class MachineFront
             var stop = end;
             for (var i = first; i < end; i++)
             {
-                if (m.RaceEntryCore(v.Id, i, out _) == RaceEntry.MigrationEntry)
+                if (m.RaceEntryCore(v.Id, i, out _) is RaceEntry.MigrationEntry or RaceEntry.LockedDevice)
                 {
                     stop = i;
                     break;
@@ -176,7 +176,7 @@ public abstract partial class MachineFront
             var pages = new List<long>();
             for (var i = stop; i < end; i++)
             {
-                if (m.RaceEntryCore(v.Id, i, out var page) == RaceEntry.MigrationEntry)
+                if (m.RaceEntryCore(v.Id, i, out var page) is RaceEntry.MigrationEntry or RaceEntry.LockedDevice)
                 {
                     held.Add(i);
                     pages.Add(page);
@@ -210,7 +210,7 @@ public abstract partial class MachineFront
             {
                 switch (m.RaceEntryCore(v.Id, w.Held[n], out var now))
                 {
-                    case RaceEntry.MigrationEntry:
+                    case RaceEntry.MigrationEntry or RaceEntry.LockedDevice:
                         hung++;
                         break;
                     case RaceEntry.Mapped when now != w.Pages[n]:

@@ -303,7 +303,9 @@ public sealed partial class ReferenceMachine
         page = pte.Page is { } p ? ((long)(p.Device + 1) << 40) | p.Frame : -1;
         switch (pte.Kind)
         {
-            case PteKind.Present or PteKind.DevicePrivate:
+            case PteKind.DevicePrivate:
+                return pte.Page!.HelperLocked || pte.Page.LockedByOther ? RaceEntry.LockedDevice : RaceEntry.Mapped;
+            case PteKind.Present:
                 return RaceEntry.Mapped;
             case PteKind.Migration:
                 return RaceEntry.MigrationEntry;

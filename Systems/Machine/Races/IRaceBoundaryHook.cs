@@ -18,4 +18,10 @@ public enum RaceEntry
 
     /// <summary>A migration entry: the frame is the page it stands for.</summary>
     MigrationEntry,
+
+    /// <summary>
+    /// A device-private entry of a page a call holds locked: the fault's migrate-to-RAM cannot lock it, so the fault
+    /// waits on the page lock as on a migration entry (mainline's <c>do_swap_page</c> trylocks, then waits and retries).
+    /// </summary>
+    LockedDevice,
 }
