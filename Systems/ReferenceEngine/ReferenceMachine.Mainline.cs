@@ -156,10 +156,8 @@ public sealed partial class ReferenceMachine
             ref var pte = ref v.Ptes[i];
             if (pte.Kind != PteKind.None)
             {
-                // A racing fault or call filled the hole first: the insertion backs off and the driver's page goes back.
+                // A racing fault or call filled the hole first: the insertion backs off; finalize hands the driver's page back.
                 m.Outcome[k] = MigrateReason.MigratePage;
-                m.Destination[k] = null;
-                FreePage(page);
                 continue;
             }
             page.Mapping = v.Mapping;

@@ -486,21 +486,28 @@ public sealed partial class ReferenceMachine
             else
             {
                 MoveMapping(src, dst);
-                continue;
             }
-            // The driver's page was copied but is not used: it goes back where it came from.
-            m.Destination[k] = null;
-            FreePage(dst);
+            // A failed page's destination was copied but is not used: the driver's finalize_and_map hands it back.
         }
     }
 
     /// <summary>
-    /// The driver's finalize_and_map. Nothing is left for it here: a destination whose page failed migrate struct
-    /// page was already given back there, and the driver's device page table (the mirror) maps the migrated pages
-    /// after the helper returns (<see cref="MigrateCore"/>), once remove-migration-entries has made their PTEs final.
-    /// It stays a step of its own so the phases read in the seed's order.
+    /// The driver's finalize_and_map: the destination of every page that failed after allocation goes back where it
+    /// came from (a race between the phases sees it still allocated until here). The driver's device page table (the
+    /// mirror) maps the migrated pages after the helper returns (<see cref="MigrateCore"/>), once
+    /// remove-migration-entries has made their PTEs final.
     /// </summary>
-    private static void FinalizeAndMap(MigrationRun m) => _ = m;
+    private void FinalizeAndMap(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.Destination[k] is { } dst && m.Outcome[k] != MigrateReason.None)
+            {
+                m.Destination[k] = null;
+                FreePage(dst);
+            }
+        }
+    }
 
     /// <summary>
     /// Remove migration entries: every entry of a collected page, in every mapping, points at the new
