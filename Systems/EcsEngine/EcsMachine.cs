@@ -453,14 +453,20 @@ public sealed partial class EcsMachine : MachineFront
         {
             case PteKind.DevicePrivate:
                 page = pte.Target;
-                return _mm.Memory.Locate(pte.Target, out var row).IsEnabled<Locked>(row) ? Machine.Races.RaceEntry.LockedDevice : Machine.Races.RaceEntry.Mapped;
+                return _mm.Memory.Locate(pte.Target, out var row).IsEnabled<Locked>(row) ? Machine.Races.RaceEntry.LockedPage : Machine.Races.RaceEntry.Mapped;
             case PteKind.Present:
                 page = pte.Target;
                 return Machine.Races.RaceEntry.Mapped;
+            case PteKind.None when v.File is { } file && file.Cache[i] >= 0
+                && _mm.Memory.Locate(file.Cache[i], out var cacheRow).IsEnabled<Locked>(cacheRow):
+                page = file.Cache[i];
+                return Machine.Races.RaceEntry.LockedPage;
             case PteKind.Migration:
                 page = pte.Target;
                 return Machine.Races.RaceEntry.MigrationEntry;
             default:
+                // A hole of a file or shmem VMA stands for its page-cache page, if any.
+                page = pte.Kind == PteKind.None && v.File is { } cached && cached.Cache[i] >= 0 ? cached.Cache[i] : -1;
                 return Machine.Races.RaceEntry.None;
         }
     }

@@ -157,7 +157,7 @@ public abstract partial class MachineFront
             var stop = end;
             for (var i = first; i < end; i++)
             {
-                if (m.RaceEntryCore(v.Id, i, out _) is RaceEntry.MigrationEntry or RaceEntry.LockedDevice)
+                if (m.RaceEntryCore(v.Id, i, out _) is RaceEntry.MigrationEntry or RaceEntry.LockedPage)
                 {
                     stop = i;
                     break;
@@ -176,7 +176,7 @@ public abstract partial class MachineFront
             var pages = new List<long>();
             for (var i = stop; i < end; i++)
             {
-                if (m.RaceEntryCore(v.Id, i, out var page) is RaceEntry.MigrationEntry or RaceEntry.LockedDevice)
+                if (m.RaceEntryCore(v.Id, i, out var page) is RaceEntry.MigrationEntry or RaceEntry.LockedPage)
                 {
                     held.Add(i);
                     pages.Add(page);
@@ -210,10 +210,10 @@ public abstract partial class MachineFront
             {
                 switch (m.RaceEntryCore(v.Id, w.Held[n], out var now))
                 {
-                    case RaceEntry.MigrationEntry or RaceEntry.LockedDevice:
+                    case RaceEntry.MigrationEntry or RaceEntry.LockedPage:
                         hung++;
                         break;
-                    case RaceEntry.Mapped when now != w.Pages[n]:
+                    case RaceEntry.Mapped or RaceEntry.None when now >= 0 && now != w.Pages[n]:
                         Report.SawNew++;
                         break;
                     default:

@@ -304,13 +304,17 @@ public sealed partial class ReferenceMachine
         switch (pte.Kind)
         {
             case PteKind.DevicePrivate:
-                return pte.Page!.HelperLocked || pte.Page.LockedByOther ? RaceEntry.LockedDevice : RaceEntry.Mapped;
+                return pte.Page!.HelperLocked || pte.Page.LockedByOther ? RaceEntry.LockedPage : RaceEntry.Mapped;
             case PteKind.Present:
                 return RaceEntry.Mapped;
+            case PteKind.None when v.Mapping.Cache is { } cache && cache[i] is { } cached && (cached.HelperLocked || cached.LockedByOther):
+                page = ((long)(cached.Device + 1) << 40) | cached.Frame;
+                return RaceEntry.LockedPage;
             case PteKind.Migration:
                 return RaceEntry.MigrationEntry;
             default:
-                page = -1;
+                // A hole of a file or shmem VMA stands for its page-cache page, if any.
+                page = pte.Kind == PteKind.None && v.Mapping.Cache is { } c && c[i] is { } p2 ? ((long)(p2.Device + 1) << 40) | p2.Frame : -1;
                 return RaceEntry.None;
         }
     }

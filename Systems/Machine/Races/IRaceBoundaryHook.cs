@@ -20,8 +20,9 @@ public enum RaceEntry
     MigrationEntry,
 
     /// <summary>
-    /// A device-private entry of a page a call holds locked: the fault's migrate-to-RAM cannot lock it, so the fault
-    /// waits on the page lock as on a migration entry (mainline's <c>do_swap_page</c> trylocks, then waits and retries).
+    /// A fault that needs the lock of a locked page: a device-private entry (the fault's migrate-to-RAM cannot lock it;
+    /// mainline's <c>do_swap_page</c> trylocks, then waits and retries) or a hole of a file or shmem VMA whose page-cache
+    /// page is locked (<c>filemap_fault</c> locks it). It waits as on a migration entry.
     /// </summary>
-    LockedDevice,
+    LockedPage,
 }
