@@ -309,10 +309,11 @@ public sealed partial class EcsMachine : MachineFront
     {
         var v = _mm.Vmas[vma];
         var ops = target < 0 ? RamOps : _mm.Drivers[target].MigrateInto;
+        var races = TakeRaceHook();
         result.Findings = null;
         if (Config.Profile == SemanticsProfile.V13AsPosted)
         {
-            _asPosted.Run(v, first, count, target, ops, inject, result);
+            _asPosted.Run(v, first, count, target, ops, inject, result, races);
         }
         else
         {
@@ -320,7 +321,7 @@ public sealed partial class EcsMachine : MachineFront
             {
                 _mm.PrefaultMirror(v, target, first, count);
             }
-            _pipeline.Run(v, first, first + count, target, ops, inject, select, result);
+            _pipeline.Run(v, first, first + count, target, ops, inject, select, result, races);
         }
         if (target >= 0)
         {
@@ -441,6 +442,38 @@ public sealed partial class EcsMachine : MachineFront
     {
         ThrowIfCallOpen("check");
         return InvariantChecker.Run(_mm).ForProfile(Config.Profile);
+    }
+
+    private protected override Machine.Races.RaceEntry RaceEntryCore(int vma, long i, out long page)
+    {
+        var v = _mm.Vmas[vma];
+        page = -1;
+        if (v.HasHuge(i))
+        {
+            page = _mm.HugeRef(v, PageGeometry.PmdOf(i)).Head + PageGeometry.OffsetInPmd(i);
+            return Machine.Races.RaceEntry.Mapped;
+        }
+        ref var pte = ref _mm.PteRef(v.FirstPte + i);
+        switch (pte.Kind)
+        {
+            case PteKind.DevicePrivate:
+                page = pte.Target;
+                return _mm.Memory.Locate(pte.Target, out var row).IsEnabled<Locked>(row) ? Machine.Races.RaceEntry.LockedPage : Machine.Races.RaceEntry.Mapped;
+            case PteKind.Present:
+                page = pte.Target;
+                return Machine.Races.RaceEntry.Mapped;
+            case PteKind.None when v.File is { } file && file.Cache[i] >= 0
+                && _mm.Memory.Locate(file.Cache[i], out var cacheRow).IsEnabled<Locked>(cacheRow):
+                page = file.Cache[i];
+                return Machine.Races.RaceEntry.LockedPage;
+            case PteKind.Migration:
+                page = pte.Target;
+                return Machine.Races.RaceEntry.MigrationEntry;
+            default:
+                // A hole of a file or shmem VMA stands for its page-cache page, if any.
+                page = pte.Kind == PteKind.None && v.File is { } cached && cached.Cache[i] >= 0 ? cached.Cache[i] : -1;
+                return Machine.Races.RaceEntry.None;
+        }
     }
 
     private protected override void InspectCore(int vma, long first, Span<PageView> dest)

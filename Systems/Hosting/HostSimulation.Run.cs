@@ -42,7 +42,7 @@ public sealed partial class HostSimulation
     /// been handed to the machine. A migrate step is cut into ascending sub-ranges whose inner boundaries are
     /// multiples of <see cref="AlignmentPages"/> (VMA-relative), so the summed outcome equals one call; a budget
     /// below that unit still runs one unit. Other steps cost nothing against the budget and run whole. A migrate
-    /// that cannot be cut (fault injection, a VMA the plan did not create, a range that fails validation) runs whole,
+    /// that cannot be cut (fault injection, races, a VMA the plan did not create, a range that fails validation) runs whole,
     /// as the only migrate work of its tick (which it then ends).
     /// </summary>
     public TickReport Tick(long pageBudget)
@@ -105,8 +105,9 @@ public sealed partial class HostSimulation
     private bool TryBegin(MigrateRequest request, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BudgetedMigration? started)
     {
         started = null;
-        // Injection counts its every-k-th pages from the range's first page: sub-ranges would shift that pattern.
-        if (!request.Inject.IsEmpty)
+        // Injection counts its every-k-th pages from the range's first page: sub-ranges would shift that pattern; races
+        // run at the boundaries of one call, which sub-ranges would repeat.
+        if (!request.Inject.IsEmpty || request.Races is { Count: > 0 })
         {
             return false;
         }

@@ -136,6 +136,13 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
+        result.Races = null;
+        if (request.Races is { Count: > 0 } races)
+        {
+            return RaceProblem(request, races) is null
+                ? MigrateWithRaces(request, races, v.Id, first, count, target, selection, result)
+                : Errno.EINVAL;
+        }
         return MigrateCore(v.Id, first, count, target, request.Inject, selection, result);
     }
 

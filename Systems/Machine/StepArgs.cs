@@ -48,6 +48,7 @@ public static class MigrateTargets
 /// Arguments of one <c>migrate</c> step: the range and the target (a device name or <c>"ram"</c>); under the
 /// <c>mainline</c> profile also <see cref="Select"/> and <see cref="Owner"/> (a device name whose owner is the call's
 /// <c>pgmap_owner</c>), null for the defaults (docs/model.md "mainline"). Other profiles refuse both (EINVAL).
+/// <see cref="Races"/> are other actors' operations run at named boundaries of the call (docs/scenarios.md "Races").
 /// </summary>
 public sealed record MigrateRequest(string Proc, string Vma, PageRange Range, string To, FailureInjection Inject = default,
-    MigrateSelect? Select = null, string? Owner = null);
+    MigrateSelect? Select = null, string? Owner = null, IReadOnlyList<Races.MigrateRace>? Races = null);

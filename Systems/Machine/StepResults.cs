@@ -79,6 +79,8 @@ public sealed class MigrateResult : OpResult
     public MigrateReason[] PageOutcomes = [];
     /// <summary>Profile <c>v13-as-posted</c> only: the seed's defects that fired in this call, with the slots they hit; null otherwise.</summary>
     public PostedFindings? Findings;
+    /// <summary>What the request's races did; null when it had none.</summary>
+    public Races.RaceReport? Races;
 
     /// <summary>Count for one reason.</summary>
     public long this[MigrateReason reason] => Reasons[(int)reason];
@@ -89,7 +91,7 @@ public sealed class MigrateResult : OpResult
     /// </summary>
     public MigrateResult CountsOnly()
     {
-        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Costs = Costs, HolesInserted = HolesInserted, Copy = Copy, Findings = Findings };
+        var copy = new MigrateResult { Requested = Requested, Migrated = Migrated, TlbFlushes = TlbFlushes, Costs = Costs, HolesInserted = HolesInserted, Copy = Copy, Findings = Findings, Races = Races?.Clone() };
         Reasons.AsSpan().CopyTo(copy.Reasons);
         return copy;
     }

@@ -69,6 +69,12 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                         outcome[slot] = MigrateReason.ZeroPage;
                         src[slot] = default;
                         continue;
+                    case PteKind.Migration:
+                        // A racing call holds the page (the seed skips it as a swap entry, mainline as someone else's
+                        // migration): given up as locked, the state it is in.
+                        outcome[slot] = MigrateReason.Locked;
+                        src[slot] = default;
+                        continue;
                 }
                 var id = pte.Target;
                 ref var page = ref cursor.At(id, out var row);

@@ -44,6 +44,17 @@ internal static class HoleInsertion
             {
                 continue;
             }
+            var found = mm.PteRef(g0 + slot).Kind;
+            if ((found != PteKind.None && found != PteKind.Zero) || s.Vma.HasHuge(s.Start + slot))
+            {
+                // migrate_vma_insert_page backs off when the PTE is neither none nor the zero page, or a huge PMD maps the
+                // span (a racing fault or call filled the hole): MIGRATE cleared, so finalize hands the destination back.
+                outcome[slot] = MigrateReason.MigratePage;
+                src[slot] = src[slot].Without(HmmPfn.Migrate);
+                s.Holes--;
+                s.SrcMigrating--;
+                continue;
+            }
             var id = (int)dst[slot].Pfn;
             var chunk = memory.Locate(id, out var row);
             ref var page = ref chunk.GetSpan<Page>()[row];

@@ -68,6 +68,11 @@ internal static class MainlineCollect
                     outcome[slot] = MigrateReason.Swap;
                     src[slot] = default;
                     continue;
+                case PteKind.Migration:
+                    // Someone else's migration entry: slot 0 without waiting; given up as locked, the state the page is in.
+                    outcome[slot] = MigrateReason.Locked;
+                    src[slot] = default;
+                    continue;
             }
             var id = pte.Target;
             var device = id < ramPages ? -1 : memory.DeviceOf(id);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Driver;
@@ -49,6 +50,8 @@ internal sealed class MigrateState
     public bool TargetUnaddressable { get; private set; }
     public IMigrateOps Ops { get; private set; } = null!;
     public FailureInjection Inject { get; private set; }
+    /// <summary>The hook of the call's races (run between phases by <see cref="RaceBoundarySystem"/>); null without races.</summary>
+    public Machine.Races.IRaceBoundaryHook? Races { get; set; }
     public HmmPfn[] Src { get; private set; } = [];
     public HmmPfn[] Dst { get; private set; } = [];
     public MigrateReason[] Outcome { get; private set; } = [];
@@ -63,6 +66,15 @@ internal sealed class MigrateState
     /// the fault path; -1 outside such a call.
     /// </summary>
     public int FaultPage = -1;
+
+    /// <summary>
+    /// References on a page in slot <paramref name="slot"/> beyond its mappings, the page cache's and, for
+    /// <see cref="FaultPage"/>, the fault path's (<c>migrate_vma_check_page</c>): more than 0 is a pin.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int UnexpectedReferences(in Page page, int slot) =>
+        page.Refcount - page.Mapcount - ((page.Flags & PageFlags.File) != 0 ? 1 : 0)
+        - (FaultPage >= 0 && (int)Src[slot].Pfn == FaultPage ? 1 : 0);
 
     /// <summary>Dst entries from 0 up to this may be non-zero (written by an earlier call).</summary>
     private int _dstWritten;

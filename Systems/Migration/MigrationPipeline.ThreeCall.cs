@@ -67,7 +67,7 @@ internal sealed partial class MigrationPipeline
         }
         var src = _driverSrc.AsSpan(0, s.Count);
         var dst = s.Dst.AsSpan(0, s.Count);
-        _hostOps.Cost = _hostOps.Driver.AllocAndCopy(new MigrateWindow(s.Start, s.End, s.Vma.Pages) { Holes = holes }, src, dst);
+        _hostOps.Cost = _hostOps.Driver.AllocAndCopy(s.Window with { Holes = holes }, src, dst);
         for (var k = 0; k < s.Count; k++)
         {
             hostDst[k] = src[k].Has(HmmPfn.Migrate) && dst[k].Value != 0 ? MigratePfn.Of(dst[k].Pfn) | (hostSrc[k] & MigratePfn.Write) : 0;
@@ -88,6 +88,8 @@ internal sealed partial class MigrationPipeline
         try
         {
             RunMembers(IndexOf(_phases[5]), Group.Systems.Count);
+            // As the one-call run: a compound unit that moved whole is mapped by one PMD again.
+            CompoundUnits.Finish(_state);
             RecordTimes();
             Fill(_state, result);
         }

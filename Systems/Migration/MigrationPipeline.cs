@@ -5,6 +5,7 @@ using HmmEcs.Devices.Driver;
 using HmmEcs.Engine;
 using HmmEcs.Systems.Kernel;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Machine.Races;
 
 namespace HmmEcs.Systems.Migration;
 
@@ -16,11 +17,17 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
 {
     private readonly MigrateState _state;
     private readonly MigratePhase[] _phases;
+    private readonly SemanticsProfile _profile;
+    private readonly int[] _ownerOfDevice;
     private bool _running;
+    /// <summary>The helper for calls made while this one runs (a race's migrate, a race's fault-back), made on first need.</summary>
+    private MigrationPipeline? _nested;
 
     public MigrationPipeline(MemoryManager mm, SemanticsProfile profile, int[] ownerOfDevice)
     {
         Mm = mm;
+        _profile = profile;
+        _ownerOfDevice = ownerOfDevice;
         _state = new MigrateState(mm, profile, ownerOfDevice);
         var world = mm.World;
         _phases =
@@ -34,7 +41,17 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
             new RemoveMigrationEntriesSystem(world),
             new RestoreSystem(world),
         ];
-        Group = new SystemGroup<MigrateState>("hmm-vma-migrate", _phases);
+        // A race boundary after each phase but the last (after remove-migration-entries the call is over).
+        var members = new List<ISystem<MigrateState>>();
+        for (var k = 0; k < _phases.Length; k++)
+        {
+            members.Add(_phases[k]);
+            if (k < RaceBoundaries.Count)
+            {
+                members.Add(new RaceBoundarySystem(world, (RaceBoundary)k));
+            }
+        }
+        Group = new SystemGroup<MigrateState>("hmm-vma-migrate", [.. members]);
         Group.Initialize();
     }
 
@@ -50,12 +67,19 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
     /// The seed's argument checks (an empty range or one past the VMA, hugetlb and pfnmap VMAs are EINVAL) are the
     /// machine's front layer's (<see cref="Machine.MachineFront"/>): every caller has passed them.
     /// </summary>
-    public void Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result) =>
-        Execute(vma, start, end, target, ops, inject, select, result);
+    public void Run(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result,
+        IRaceBoundaryHook? races = null) =>
+        Execute(vma, start, end, target, ops, inject, select, result, races);
 
     /// <inheritdoc/>
     public bool MigrateOne(int vma, long index, IMigrateOps ops)
     {
+        if (_running)
+        {
+            // A fault raised by a racing actor while this call is between phases: the nested helper's own fault_page.
+            _nested ??= new MigrationPipeline(Mm, _profile, _ownerOfDevice);
+            return _nested.MigrateOne(vma, index, ops);
+        }
         var v = Mm.Vmas[vma];
         if (!_state.Mainline)
         {
@@ -94,11 +118,20 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
             new MigrateSelection(MigrateSelect.DevicePrivate | MigrateSelect.Compound, MigrateSelection.AnyOwner), null) == PageGeometry.PmdPages;
 
     /// <summary><see cref="Run"/>, giving the pages that migrated.</summary>
-    private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result)
+    private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result,
+        IRaceBoundaryHook? races = null)
     {
         if (_running)
         {
-            throw new InvalidOperationException("the migration helper is not reentrant");
+            // Another actor's call while this one is between phases (a race): a helper of its own, as a second thread
+            // would have. Races cap such calls at MaxMigratePages, so it visits its own slots and never the Migrate bits
+            // of this call's pages.
+            if (end - start > MigrateRace.MaxMigratePages)
+            {
+                throw new InvalidOperationException("a call made during another covers at most MaxMigratePages pages");
+            }
+            _nested ??= new MigrationPipeline(Mm, _profile, _ownerOfDevice);
+            return _nested.Execute(vma, start, end, target, ops, inject, select, result);
         }
         _running = true;
         var s = _state;
@@ -106,6 +139,7 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
         try
         {
             s.Begin(vma, start, end, target, ops, inject, select);
+            s.Races = races;
             // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays are the machine's, kept across calls.
             request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
             Group.Run(s);
@@ -119,6 +153,7 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
         }
         finally
         {
+            s.Races = null;
             if (!request.IsNull)
             {
                 Mm.World.Destroy(request);

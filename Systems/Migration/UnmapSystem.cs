@@ -8,7 +8,8 @@ namespace HmmEcs.Systems.Migration;
 
 /// <summary>
 /// Phase 3 (<c>try_to_unmap</c> with TTU_MIGRATION): every other mapping of a page (other processes
-/// after fork), found through the reverse map, becomes a migration entry with its own bits. Pages that failed
+/// after fork), found through the reverse map, becomes a migration entry with its own bits; then the pin check again
+/// (a racing pin through a mapping still live until now fails the page as <c>pinned</c>). Pages that failed
 /// here are restored at the end of the phase, as the seed's unmap phase intends (its posted restore loop never ran).
 /// </summary>
 internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
@@ -38,10 +39,21 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
                 Fail(s, chunk, row, slot, MigrateReason.Unmap);
                 return;
             }
-            if (page.Mapcount <= 1)
+            if (page.Mapcount > 1)
             {
-                return;
+                Unmap(ref page);
             }
+            // As the seed's unmap and mainline's migrate_device_unmap, the pin check again after try_to_unmap: a racing
+            // get_user_pages through a mapping still live after lock and isolate is caught here.
+            if (s.UnexpectedReferences(page, slot) > 0)
+            {
+                Fail(s, chunk, row, slot, MigrateReason.Pinned);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Unmap(ref Page page)
+        {
             var mm = s.Mm;
             for (var g = page.RmapHead; g >= 0;)
             {

@@ -440,7 +440,8 @@ public sealed partial class ReferenceMachine
         var page = pte.Page!;
         // A write-protect fault on a huge PMD splits it first; the compound page stays (hugetlb too: the simulator never copies a whole huge page).
         v.HugePmd[i / HugePages] = false;
-        if (v.IsShared || page.MapCount <= 1)
+        // A page a call holds locked is never reused (the reuse path needs its lock): a racing write copies it.
+        if (v.IsShared || (page.MapCount <= 1 && !page.HelperLocked))
         {
             pte.Write = true;
             return;

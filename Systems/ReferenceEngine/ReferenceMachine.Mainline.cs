@@ -66,6 +66,12 @@ public sealed partial class ReferenceMachine
                 }
                 continue;
             }
+            if (pte.Kind == PteKind.Migration)
+            {
+                // Another call's migration entry (a race): slot 0 without waiting, reported as the lock it stands for.
+                m.Outcome[k] = MigrateReason.Locked;
+                continue;
+            }
             var page = pte.Page!;
             var present = pte.Kind == PteKind.Present;
             bool selected;
@@ -303,9 +309,15 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             var i = m.First + k;
+            ref var pte = ref v.Ptes[i];
+            if (pte.Kind != PteKind.None && pte.Kind != PteKind.Zero)
+            {
+                // A racing fault or call filled the hole first: the insertion backs off; finalize hands the driver's page back.
+                m.Outcome[k] = MigrateReason.MigratePage;
+                continue;
+            }
             page.Mapping = v.Mapping;
             page.Index = i;
-            ref var pte = ref v.Ptes[i];
             flushes += pte.Kind == PteKind.Zero ? 1 : 0;
             pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
             pte.Write = v.Writable;

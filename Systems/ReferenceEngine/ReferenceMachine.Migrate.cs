@@ -2,6 +2,7 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Machine.Races;
 
 namespace HmmEcs.Systems.ReferenceEngine;
 
@@ -14,6 +15,7 @@ public sealed partial class ReferenceMachine
     private protected override Errno MigrateCore(int vma, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult result)
     {
         var v = _vmas[vma];
+        var races = TakeRaceHook();
         Array.Clear(result.Reasons);
         result.Migrated = 0;
         result.TlbFlushes = 0;
@@ -23,10 +25,18 @@ public sealed partial class ReferenceMachine
         result.Findings = null;
         if (Config.Profile == SemanticsProfile.V13AsPosted)
         {
-            MigrateAsPosted(v, first, count, target, inject, result);
+            _posted.Races = races;
+            try
+            {
+                MigrateAsPosted(v, first, count, target, inject, result);
+            }
+            finally
+            {
+                _posted.Races = null;
+            }
             return Errno.None;
         }
-        var run = MigrateRange(v, first, count, target, inject, select, result);
+        var run = MigrateRange(v, first, count, target, inject, select, result, races);
         result.Requested = count;
         RecordOutcomes(v, first, count, target, run.Outcome, null, result);
         return Errno.None;
@@ -65,21 +75,61 @@ public sealed partial class ReferenceMachine
     /// <paramref name="target"/> (-1: RAM). Fills the flush and copy figures of <paramref name="result"/>
     /// when given (a fault-back reports none) and returns the run, whose outcomes stay valid until the next call.
     /// </summary>
-    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
+    private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result,
+        IRaceBoundaryHook? races = null)
     {
-        var m = SetupRun(v, first, count, target, inject, select, default);
-        m.Copy = m.DriverCalled ? AllocAndCopy(m) : default;
-        PagesRun(m);
-        FinalizeRun(m, result);
-        return m;
+        if (_migrating is not null)
+        {
+            // Another actor's call while one is between phases (a race): a run of its own, as a second thread would have.
+            return MigrateNested(v, first, count, target, inject, select, result);
+        }
+        _migrating = _run;
+        try
+        {
+            var m = SetupRun(v, first, count, target, inject, select, default, races);
+            m.Copy = m.DriverCalled ? AllocAndCopy(m) : default;
+            races?.At(RaceBoundary.AfterAllocAndCopy);
+            PagesRun(m, races);
+            FinalizeRun(m, result, races);
+            return m;
+        }
+        finally
+        {
+            _migrating = null;
+        }
+    }
+
+    private MigrationRun MigrateNested(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
+    {
+        var outer = _migrating;
+        _migrating = null;
+        try
+        {
+            _nestedRun ??= new MigrationRun();
+            var saved = _run;
+            _run = _nestedRun;
+            try
+            {
+                return MigrateRange(v, first, count, target, inject, select, result);
+            }
+            finally
+            {
+                _run = saved;
+            }
+        }
+        finally
+        {
+            _migrating = outer;
+        }
     }
 
     /// <summary>
     /// The phases up to the driver (mainline's migrate_vma_setup): collect, lock and isolate, unmap, each restoring
     /// what failed in it. When <paramref name="hostSrc"/> is not empty it gets the three-call API's <c>src</c> as collect
-    /// leaves it (<see cref="MigratePfn"/> encoding).
+    /// leaves it (<see cref="MigratePfn"/> encoding). <paramref name="races"/> runs other actors at the phase boundaries.
     /// </summary>
-    private MigrationRun SetupRun(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, Span<ulong> hostSrc)
+    private MigrationRun SetupRun(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, Span<ulong> hostSrc,
+        IRaceBoundaryHook? races = null)
     {
         var m = _run;
         m.Begin(v, first, count, target, inject, select);
@@ -91,28 +141,33 @@ public sealed partial class ReferenceMachine
         {
             CollectedSrc(m, hostSrc);
         }
+        races?.At(RaceBoundary.AfterCollect);
         LockAndIsolate(m);
         RestoreFailed(m);
+        races?.At(RaceBoundary.AfterLock);
         Unmap(m);
         RestoreFailed(m);
+        races?.At(RaceBoundary.AfterUnmap);
         // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
         m.DriverCalled = AnyInFlight(m);
         return m;
     }
 
     /// <summary>The phases after the driver's allocate-and-copy (mainline's migrate_vma_pages): struct pages, then holes.</summary>
-    private void PagesRun(MigrationRun m)
+    private void PagesRun(MigrationRun m, IRaceBoundaryHook? races = null)
     {
         // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
         m.Costs.Walks += m.DriverCalled ? 2 : 0;
         MigrateStructPage(m);
         m.Inserted = Config.Profile == SemanticsProfile.Mainline ? InsertHoles(m, ref m.Flushes) : 0;
+        races?.At(RaceBoundary.AfterMigrateStructPage);
     }
 
     /// <summary>The last phases (mainline's migrate_vma_finalize); fills the flush and copy figures of <paramref name="result"/> when given.</summary>
-    private void FinalizeRun(MigrationRun m, MigrateResult? result)
+    private void FinalizeRun(MigrationRun m, MigrateResult? result, IRaceBoundaryHook? races = null)
     {
         FinalizeAndMap(m);
+        races?.At(RaceBoundary.AfterFinalizeAndMap);
         RemoveMigrationEntries(m);
         FinishUnits(m);
         if (result is not null)
@@ -155,6 +210,12 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.ZeroPage;
                 continue;
             }
+            if (pte.Kind == PteKind.Migration)
+            {
+                // Another call holds the page (a race): the seed skips the entry as a swap entry; reported as the lock it is.
+                m.Outcome[k] = MigrateReason.Locked;
+                continue;
+            }
             var page = pte.Page!;
             if (m.Target < 0 ? page.Device < 0 : page.Device == m.Target)
             {
@@ -174,7 +235,7 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.Compound;
                 continue;
             }
-            if (page.LockedByOther)
+            if (page.LockedByOther || page.HelperLocked)
             {
                 // v13 would sleep in lock_page later; the simulator gives the page up, as mainline's trylock does.
                 m.Outcome[k] = MigrateReason.Locked;
@@ -253,6 +314,36 @@ public sealed partial class ReferenceMachine
                     }
                 }
             }
+            // The pin check again after try_to_unmap (the seed's unmap, mainline's migrate_device_unmap): a racing pin
+            // taken through a mapping that was live until now fails the page here.
+            if (page.Pins > 0)
+            {
+                m.Outcome[k] = MigrateReason.Pinned;
+            }
+        }
+    }
+
+    /// <summary>What a racing fault or pin finds at page <paramref name="i"/>: the page identified across RAM and devices.</summary>
+    private protected override RaceEntry RaceEntryCore(int vma, long i, out long page)
+    {
+        var v = _vmas[vma];
+        ref var pte = ref v.Ptes[i];
+        page = pte.Page is { } p ? ((long)(p.Device + 1) << 40) | p.Frame : -1;
+        switch (pte.Kind)
+        {
+            case PteKind.DevicePrivate:
+                return pte.Page!.HelperLocked || pte.Page.LockedByOther ? RaceEntry.LockedPage : RaceEntry.Mapped;
+            case PteKind.Present:
+                return RaceEntry.Mapped;
+            case PteKind.None when v.Mapping.Cache is { } cache && cache[i] is { } cached && (cached.HelperLocked || cached.LockedByOther):
+                page = ((long)(cached.Device + 1) << 40) | cached.Frame;
+                return RaceEntry.LockedPage;
+            case PteKind.Migration:
+                return RaceEntry.MigrationEntry;
+            default:
+                // A hole of a file or shmem VMA stands for its page-cache page, if any.
+                page = pte.Kind == PteKind.None && v.Mapping.Cache is { } c && c[i] is { } p2 ? ((long)(p2.Device + 1) << 40) | p2.Frame : -1;
+                return RaceEntry.None;
         }
     }
 
@@ -429,21 +520,28 @@ public sealed partial class ReferenceMachine
             else
             {
                 MoveMapping(src, dst);
-                continue;
             }
-            // The driver's page was copied but is not used: it goes back where it came from.
-            m.Destination[k] = null;
-            FreePage(dst);
+            // A failed page's destination was copied but is not used: the driver's finalize_and_map hands it back.
         }
     }
 
     /// <summary>
-    /// The driver's finalize_and_map. Nothing is left for it here: a destination whose page failed migrate struct
-    /// page was already given back there, and the driver's device page table (the mirror) maps the migrated pages
-    /// after the helper returns (<see cref="MigrateCore"/>), once remove-migration-entries has made their PTEs final.
-    /// It stays a step of its own so the phases read in the seed's order.
+    /// The driver's finalize_and_map: the destination of every page that failed after allocation goes back where it
+    /// came from (a race between the phases sees it still allocated until here). The driver's device page table (the
+    /// mirror) maps the migrated pages after the helper returns (<see cref="MigrateCore"/>), once
+    /// remove-migration-entries has made their PTEs final.
     /// </summary>
-    private static void FinalizeAndMap(MigrationRun m) => _ = m;
+    private void FinalizeAndMap(MigrationRun m)
+    {
+        for (long k = 0; k < m.Count; k++)
+        {
+            if (m.Destination[k] is { } dst && m.Outcome[k] != MigrateReason.None)
+            {
+                m.Destination[k] = null;
+                FreePage(dst);
+            }
+        }
+    }
 
     /// <summary>
     /// Remove migration entries: every entry of a collected page, in every mapping, points at the new

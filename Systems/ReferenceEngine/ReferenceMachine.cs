@@ -27,7 +27,11 @@ public sealed partial class ReferenceMachine : MachineFront
     private readonly HashSet<RefSwapSlot> _swapSlots = [];
     private readonly Stack<byte[]> _freeBuffers = new();
     private readonly bool _bytes;
-    private readonly MigrationRun _run = new();
+    private MigrationRun _run = new();
+    /// <summary>The run of a call made while another is between phases (a race), made on first need.</summary>
+    private MigrationRun? _nestedRun;
+    /// <summary>The run of the call in flight, null between calls.</summary>
+    private MigrationRun? _migrating;
     private long _lruCount;
     private long _pinnedPages;
     private long _lockedPages;

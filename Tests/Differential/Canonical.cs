@@ -19,6 +19,9 @@ internal static class Canonical
         return sb.ToString();
     }
 
+    public static string Of(Systems.Machine.Races.RaceReport? r) => r is null ? "races=none" :
+        $"races={r.Waited}/{r.SawNew}/{r.SawRestored}/{r.Hung}/{r.Pinned}/{r.MmapWaits}/{r.Migrated}/{r.Locked}/{r.Failed}";
+
     public static string Of(VerifyResult r) =>
         $"checked={r.Checked} mism={r.Mismatches} hole={r.Hole} ram={r.Ram} swap={r.Swap} dev=[{string.Join(',', r.Device)}]";
 

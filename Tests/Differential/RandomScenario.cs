@@ -1,6 +1,7 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Machine.Races;
 
 namespace HmmEcs.Tests.Differential;
 
@@ -302,9 +303,72 @@ internal sealed class RandomScenario
         {
             return ThreeCalls(m, proc, vma, range, to, select, owner);
         }
-        Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner}");
-        var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject, select, owner), r);
-        return $"{e} to={to} {Canonical.Of(r)}";
+        // A quarter of the calls race other actors (drawn last, so the rest of the call is what it was without them).
+        var races = _rng.Next(4) == 0 ? Races(m, proc) : null;
+        Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner} races=[{string.Join("; ", races ?? [])}]");
+        var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject, select, owner, races), r);
+        if (e == Errno.None && races is not null)
+        {
+            FollowRaces(proc, races);
+        }
+        return $"{e} to={to} {Canonical.Of(r)} {Canonical.Of(r.Races)}";
+    }
+
+    /// <summary>One to three races at boundaries in order: faults and pins anywhere, munmap and fork of the migrating process, small second migrates.</summary>
+    private List<MigrateRace> Races(IMachine m, string proc)
+    {
+        var n = _rng.Next(1, 4);
+        var at = new int[n];
+        for (var j = 0; j < n; j++)
+        {
+            at[j] = _rng.Next(RaceBoundaries.Count);
+        }
+        Array.Sort(at);
+        var races = new List<MigrateRace>(n);
+        foreach (var b in at)
+        {
+            var boundary = (RaceBoundary)b;
+            var who = _procs[_rng.Next(_procs.Count)];
+            var roll = _rng.Next(10);
+            if (roll < 7 && _vmas[who].Count > 0)
+            {
+                var v = _vmas[who][_rng.Next(_vmas[who].Count)];
+                var range = Range(v.Pages);
+                races.Add(roll switch
+                {
+                    < 3 => new MigrateRace(boundary, RaceOp.Touch, who, v.Name, range, _rng.Next(2) == 0 ? Access.Read : Access.Write, (ulong)_rng.Next(1, 1000)),
+                    < 5 => new MigrateRace(boundary, RaceOp.Pin, who, v.Name, range),
+                    _ => new MigrateRace(boundary, RaceOp.Migrate, who, v.Name, new PageRange(_rng.Next((int)v.Pages), _rng.Next(1, 65)),
+                        To: _rng.Next(m.Config.DeviceList.Count + 1) is var d && d == m.Config.DeviceList.Count ? "ram" : m.Config.DeviceList[d].Name),
+                });
+            }
+            else if (roll < 9 && _vmas[proc].Count > 0)
+            {
+                races.Add(new MigrateRace(boundary, RaceOp.Munmap, proc, _vmas[proc][_rng.Next(_vmas[proc].Count)].Name));
+            }
+            else if (_procs.Count < 4)
+            {
+                races.Add(new MigrateRace(boundary, RaceOp.Fork, proc, Child: "p" + _names++));
+            }
+        }
+        return races;
+    }
+
+    /// <summary>The names a call's races changed once it is over: munmaps remove, forks add (in the order listed).</summary>
+    private void FollowRaces(string proc, List<MigrateRace> races)
+    {
+        foreach (var r in races)
+        {
+            if (r.Op == RaceOp.Munmap)
+            {
+                _vmas[proc].RemoveAll(v => v.Name == r.Vma);
+            }
+            else if (r.Op == RaceOp.Fork)
+            {
+                _procs.Add(r.Child!);
+                _vmas[r.Child!] = [.. _vmas[proc]];
+            }
+        }
     }
 
     /// <summary>

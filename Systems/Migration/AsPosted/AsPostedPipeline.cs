@@ -11,10 +11,12 @@ internal sealed class AsPostedPipeline(MemoryManager mm)
     private readonly PostedCall _call = new();
 
     /// <summary>Runs the posted helper over pages <paramref name="first"/>.. of <paramref name="vma"/> and fills <paramref name="result"/>.</summary>
-    public void Run(VmaInfo vma, long first, long count, int target, IMigrateOps ops, FailureInjection inject, MigrateResult result)
+    public void Run(VmaInfo vma, long first, long count, int target, IMigrateOps ops, FailureInjection inject, MigrateResult result,
+        Machine.Races.IRaceBoundaryHook? races = null)
     {
         var c = _call;
         c.Begin(first, (int)count, target, inject);
+        c.Races = races;
         var kernel = new EcsPostedKernel(mm, vma, ops, c);
         PostedHelper.Run(ref kernel, c);
         result.Requested = count;

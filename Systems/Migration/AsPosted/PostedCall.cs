@@ -57,6 +57,9 @@ internal sealed class PostedCall
 
     public PostedFindings Findings { get; private set; } = new();
 
+    /// <summary>The hook of the call's races (the helper calls it between phases); null without races.</summary>
+    public Machine.Races.IRaceBoundaryHook? Races { get; set; }
+
     public void Begin(long start, int count, int target, FailureInjection inject)
     {
         Start = start;

@@ -1,6 +1,7 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Machine.Races;
 
 namespace HmmEcs.Systems.Migration.AsPosted;
 
@@ -22,13 +23,20 @@ internal static partial class PostedHelper
         c.Costs.Walks++;
         c.Costs.Invalidations++;
         HmmMigrateCollect(ref k, c);
-        if (c.NPages != 0 && HmmMigrateLockAndIsolate(ref k, c) && c.NPages != 0 && HmmMigrateUnmap(ref k, c) && c.NPages != 0)
+        // Races at a boundary the call never reaches (an early return, a deadlock) are run by the machine after it.
+        var races = c.Races;
+        races?.At(RaceBoundary.AfterCollect);
+        if (c.NPages != 0 && HmmMigrateLockAndIsolate(ref k, c) && Boundary(races, RaceBoundary.AfterLock) && c.NPages != 0
+            && HmmMigrateUnmap(ref k, c) && Boundary(races, RaceBoundary.AfterUnmap) && c.NPages != 0)
         {
             AllocAndCopy(ref k, c);
+            races?.At(RaceBoundary.AfterAllocAndCopy);
             // hmm_migrate_struct_page and hmm_migrate_remove_migration_pte each walk the range's page table again.
             c.Costs.Walks += 2;
             HmmMigrateStructPage(ref k, c);
+            races?.At(RaceBoundary.AfterMigrateStructPage);
             // finalize_and_map: the dummy driver only looks (it frees nothing in this profile; the final pass maps what the slots hold).
+            races?.At(RaceBoundary.AfterFinalizeAndMap);
             HmmMigrateRemoveMigrationPte(ref k, c);
         }
         Settle(c);
@@ -46,6 +54,13 @@ internal static partial class PostedHelper
                 c.Findings.Add(PostedDefect.ZeroPageEntryStranded, s);
             }
         }
+    }
+
+    /// <summary>Runs the races at <paramref name="boundary"/>; true, so it chains between the phases.</summary>
+    private static bool Boundary(IRaceBoundaryHook? races, RaceBoundary boundary)
+    {
+        races?.At(boundary);
+        return true;
     }
 
     /// <summary>

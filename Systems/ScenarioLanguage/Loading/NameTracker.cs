@@ -55,6 +55,7 @@ internal sealed class NameTracker
                 {
                     RequireDevice(owner, $"{at}.owner");
                 }
+                FollowRaces(s.Request.Races, $"{at}.race");
                 break;
             case TouchStep s:
                 RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
@@ -162,6 +163,50 @@ internal sealed class NameTracker
             throw new ScenarioException(childPath, $"process '{child}' already exists");
         }
         Version++;
+    }
+
+    /// <summary>
+    /// A migrate's races: each names what exists when the call starts (or a new fork child); the munmap and fork races
+    /// change the names after the call (they wait for its mmap lock), so their effects apply after every race is checked.
+    /// </summary>
+    private void FollowRaces(IReadOnlyList<Machine.Races.MigrateRace>? races, string path)
+    {
+        if (races is null)
+        {
+            return;
+        }
+        for (var j = 0; j < races.Count; j++)
+        {
+            var r = races[j];
+            var at = $"{path}[{j}]";
+            if (r.Op == Machine.Races.RaceOp.Fork)
+            {
+                Vmas(r.Proc, $"{at}.proc");
+                if (_processes.ContainsKey(r.Child!) || races.Take(j).Any(o => o.Child == r.Child))
+                {
+                    throw new ScenarioException($"{at}.child", $"process '{r.Child}' already exists");
+                }
+                continue;
+            }
+            RequireVma(r.Proc, r.Vma!, $"{at}.proc", $"{at}.vma");
+            if (r.Op == Machine.Races.RaceOp.Migrate)
+            {
+                RequireTarget(r.To!, $"{at}.to");
+            }
+        }
+        for (var j = 0; j < races.Count; j++)
+        {
+            var r = races[j];
+            var at = $"{path}[{j}]";
+            if (r.Op == Machine.Races.RaceOp.Munmap)
+            {
+                RemoveVma(r.Proc, r.Vma!, $"{at}.proc", $"{at}.vma");
+            }
+            else if (r.Op == Machine.Races.RaceOp.Fork)
+            {
+                Fork(r.Proc, r.Child!, $"{at}.proc", $"{at}.child");
+            }
+        }
     }
 
     /// <summary>A migrate target: a device name or <c>ram</c>.</summary>

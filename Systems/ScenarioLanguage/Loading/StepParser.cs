@@ -159,7 +159,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
                 var range = Range(r);
                 var to = r.RequiredString("to");
                 var (select, owner) = SelectionParser.Parse(r, profile);
-                return new MigrateStep(path, expect, new MigrateRequest(proc, vma, range, to, Inject(r), select, owner));
+                var races = RaceParser.Parse(r, proc, profile);
+                return new MigrateStep(path, expect, new MigrateRequest(proc, vma, range, to, Inject(r), select, owner, races));
             }
             case "verify":
             {
@@ -303,7 +304,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
         "mprotect" => ["op", "expect", "proc", "vma", "prot"],
         "munmap" => ["op", "expect", "proc", "vma"],
-        "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner"],
+        "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner", "race"],
         "verify" => ["op", "expect", "proc", "vma", "first", "count", "pattern", "salt"],
         "stats" or "check" => ["op", "expect"],
         "repeat" => ["op", "times", "steps"],

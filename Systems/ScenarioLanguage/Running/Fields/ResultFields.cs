@@ -97,7 +97,8 @@ public static class ResultFields
     ];
 
     /// <summary>A migrate step's keys: <see cref="Migrate"/>, then <c>findings</c> under profile <c>v13-as-posted</c> (not a sweep column).</summary>
-    private static readonly IReadOnlyList<FieldNode> MigrateStep = [.. Migrate, new FieldGroup("findings", Findings(), HasFindings)];
+    private static readonly IReadOnlyList<FieldNode> MigrateStep =
+        [.. Migrate, new FieldGroup("races", RaceFields(), HasRaces), new FieldGroup("findings", Findings(), HasFindings)];
 
     /// <summary>The migrate keys as one group at the step's top level (its leaves are the sweep table's result columns).</summary>
     public static readonly FieldGroup MigrateGroup = new("", Migrate);
@@ -237,6 +238,27 @@ public static class ResultFields
     }
 
     private static bool HasFindings(StepResult s) => s.Result is MigrateResult { Findings: not null };
+
+    /// <summary>A migrate's <c>races.*</c>, present when the step has races (docs/scenarios.md "Races"; not a sweep column).</summary>
+    private static FieldNode[] RaceFields()
+    {
+        static ResultField Race(string key, string unit, string title, Func<Machine.Races.RaceReport, long> read) =>
+            ResultField.OfStep(key, FieldType.Integer, unit, title, s => FieldValue.Of(read(((MigrateResult)s.Result).Races!)), HasRaces);
+        return
+        [
+            Race("waited", FieldUnits.Pages, "race: pages that waited for the call", r => r.Waited),
+            Race("sawNew", FieldUnits.Pages, "race: waited pages that found the new page", r => r.SawNew),
+            Race("sawRestored", FieldUnits.Pages, "race: waited pages that found the original page", r => r.SawRestored),
+            Race("hung", FieldUnits.Pages, "race: waited pages never released", r => r.Hung),
+            Race("pinned", FieldUnits.Pages, "race: pages pinned", r => r.Pinned),
+            Race("mmapWaits", FieldUnits.Calls, "race: munmap/fork that waited for the mmap lock", r => r.MmapWaits),
+            Race("migrated", FieldUnits.Pages, "race: pages the racing migrate moved", r => r.Migrated),
+            Race("locked", FieldUnits.Pages, "race: racing migrate's pages given up as locked", r => r.Locked),
+            Race("failed", FieldUnits.Calls, "race: operations that failed", r => r.Failed),
+        ];
+    }
+
+    private static bool HasRaces(StepResult s) => s.Result is MigrateResult { Races: not null };
 
     private static ResultField[] Reasons()
     {
