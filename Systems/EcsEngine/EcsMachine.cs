@@ -115,10 +115,10 @@ public sealed partial class EcsMachine : MachineFront
         return p.Id;
     }
 
-    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp)
+    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp)
     {
         var file = kind is VmaKind.File or VmaKind.SharedAnon ? _mm.NewFile(pages) : null;
-        return _mm.NewVma(_mm.Processes[process], name, pages, kind, writable, thp, file).Id;
+        return _mm.NewVma(_mm.Processes[process], name, pages, kind, prot, thp, file).Id;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -290,11 +290,19 @@ public sealed partial class EcsMachine : MachineFront
         return Errno.None;
     }
 
-    private protected override void MprotectCore(int vma, bool writable)
+    private protected override void MprotectCore(int vma, long first, long count, PageProt prot)
     {
         var v = _mm.Vmas[vma];
-        v.Mirror?.Clear();
-        _mm.Mprotect(v, writable);
+        v.Mirror?.ClearRange(first, count);
+        _mm.Mprotect(v, first, count, prot);
+    }
+
+    private protected override void MunmapRangeCore(int vma, long first, long count)
+    {
+        var v = _mm.Vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        _mm.MunmapRange(v, first, count);
+        SyncDevices();
     }
 
     private protected override void MunmapCore(int process, int vma)

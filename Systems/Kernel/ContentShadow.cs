@@ -17,8 +17,13 @@ internal sealed class ContentShadow
     private ContentShadow(List<Run> runs) => _runs = runs;
 
     /// <summary>Pages <c>first..first+count</c> were written with <paramref name="salt"/>.</summary>
+    public void Write(long first, long count, ulong salt) => Replace(first, count, new Run(first, first + count, salt));
+
+    /// <summary>Pages <c>first..first+count</c> read zero again (a partial munmap).</summary>
+    public void Clear(long first, long count) => Replace(first, count, null);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Write(long first, long count, ulong salt)
+    private void Replace(long first, long count, Run? middle)
     {
         var end = first + count;
         var k = FirstEndingAfter(first);
@@ -44,7 +49,10 @@ internal sealed class ContentShadow
         {
             insert.Add(l);
         }
-        insert.Add(new Run(first, end, salt));
+        if (middle is { } m)
+        {
+            insert.Add(m);
+        }
         if (right is { } rr)
         {
             insert.Add(rr);

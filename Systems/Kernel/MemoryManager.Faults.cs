@@ -118,7 +118,7 @@ internal sealed partial class MemoryManager
                     var head = NewCompoundPage();
                     if (head >= 0)
                     {
-                        MapHuge(vma, region, head, (vma.Area.Writable ? PteBits.Write : 0) | PteBits.SoftDirty);
+                        MapHuge(vma, region, head, (vma.WritableAt(i) ? PteBits.Write : 0) | PteBits.SoftDirty);
                         return head + PageGeometry.OffsetInPmd(i);
                     }
                 }
@@ -161,7 +161,8 @@ internal sealed partial class MemoryManager
         {
             return false;
         }
-        if (vma.Huge is not null && !vma.Huge[region].IsNull)
+        // The region must lie in one kernel VMA: a partial munmap or mprotect inside it rules a huge page out.
+        if ((vma.Huge is not null && !vma.Huge[region].IsNull) || !vma.RegionUniform(region))
         {
             return false;
         }
@@ -180,7 +181,7 @@ internal sealed partial class MemoryManager
     private void MapNewPage(VmaInfo vma, long i, long g)
     {
         // The simulator gives a read fault a real zero page mapped as a write fault would (no zero-page COW).
-        var bits = vma.Area.Writable ? PteBits.Write : PteBits.None;
+        var bits = vma.WritableAt(i) ? PteBits.Write : PteBits.None;
         if (vma.File is { } file)
         {
             var id = file.Cache[i];
@@ -226,7 +227,7 @@ internal sealed partial class MemoryManager
         // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
         // fault when no one else held the slot (reuse_swap_page); a read fault maps it read-only (mainline maps an
         // exclusive page writable on a read fault too).
-        MapPte(g, id, PteKind.Present, (vma.Area.Writable && exclusive && write ? PteBits.Write : 0) | keep);
+        MapPte(g, id, PteKind.Present, (vma.WritableAt(g - vma.FirstPte) && exclusive && write ? PteBits.Write : 0) | keep);
     }
 
     /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>

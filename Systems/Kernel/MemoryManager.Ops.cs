@@ -16,7 +16,9 @@ internal sealed partial class MemoryManager
     {
         foreach (var pv in parent.Vmas.ToArray())
         {
-            var cv = NewVma(child, pv.Name, pv.Pages, pv.Kind, pv.Area.Writable, pv.Area.Thp, pv.File);
+            var cv = NewVma(child, pv.Name, pv.Pages, pv.Kind, pv.UniformProt, pv.Area.Thp, pv.File);
+            cv.CopyProt(pv);
+            SyncVma(cv);
             if (pv.PrivateShadow is not null)
             {
                 cv.PrivateShadow = pv.PrivateShadow.Clone();
@@ -108,20 +110,22 @@ internal sealed partial class MemoryManager
     }
 
     /// <summary>
-    /// mprotect: <c>r</c> clears the write bit of every entry and huge PMD; <c>rw</c> makes the VMA writable, and a shared
-    /// anonymous VMA's present PTEs too (file and private ones stay read-only until a write fault).
+    /// mprotect of <c>[first, first + count)</c>: below <c>rw</c> every entry and huge PMD loses its write bit; toward
+    /// <c>rw</c> a shared anonymous VMA's present PTEs become writable (file and private ones stay read-only until a
+    /// write fault). A huge PMD the range covers in part is split first, as the kernel splits the VMA.
     /// </summary>
-    public void Mprotect(VmaInfo vma, bool writable)
+    public void Mprotect(VmaInfo vma, long first, long count, PageProt prot)
     {
-        vma.Area.Writable = writable;
+        SplitHugeAtEdges(vma, first, count);
+        vma.SetProt(first, count, prot);
         SyncVma(vma);
-        if (writable)
+        if (prot == PageProt.ReadWrite)
         {
             if (vma.Kind == VmaKind.SharedAnon)
             {
                 // shmem has no dirty accounting (no write-notify): change_protection gives every present PTE the VMA's
                 // new protection, writable. A file VMA's PTEs stay read-only (write-notify); private ones too (COW).
-                for (long i = 0; i < vma.Pages; i++)
+                for (var i = first; i < first + count; i++)
                 {
                     ref var pte = ref PteRef(vma.FirstPte + i);
                     if (pte.Kind == PteKind.Present)
@@ -132,18 +136,63 @@ internal sealed partial class MemoryManager
             }
             return;
         }
-        for (long i = 0; i < vma.Pages; i++)
+        for (var i = first; i < first + count; i++)
         {
             PteRef(vma.FirstPte + i).Bits &= ~PteBits.Write;
         }
         if (vma.Huge is not null)
         {
-            for (var r = 0; r < vma.Huge.Length; r++)
+            for (var r = PageGeometry.PmdOf(first); r <= PageGeometry.PmdOf(first + count - 1); r++)
             {
                 if (!vma.Huge[r].IsNull)
                 {
                     HugeRef(vma, r).Bits &= ~PteBits.Write;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A partial munmap: the range's entries drop their references as a whole munmap's do (a huge PMD it covers whole
+    /// is zapped, one it covers in part split first) and its pages leave the VMA. The file's cache stays.
+    /// </summary>
+    public void MunmapRange(VmaInfo vma, long first, long count)
+    {
+        SplitHugeAtEdges(vma, first, count);
+        if (vma.Huge is not null)
+        {
+            for (var r = PageGeometry.PmdOf(first); r <= PageGeometry.PmdOf(first + count - 1); r++)
+            {
+                if (!vma.Huge[r].IsNull)
+                {
+                    UnmapHuge(vma, (int)r);
+                }
+            }
+        }
+        for (var i = first; i < first + count; i++)
+        {
+            ClearPte(vma.FirstPte + i);
+        }
+        vma.PrivateShadow?.Clear(first, count);
+        vma.SetProt(first, count, PageProt.Unmapped);
+        SyncVma(vma);
+    }
+
+    /// <summary>Splits the huge PMDs that <c>[first, first + count)</c> covers only in part (the VMA splits inside them).</summary>
+    private void SplitHugeAtEdges(VmaInfo vma, long first, long count)
+    {
+        if (vma.Huge is null)
+        {
+            return;
+        }
+        var end = first + count;
+        foreach (var r in (ReadOnlySpan<long>)[PageGeometry.PmdOf(first), PageGeometry.PmdOf(end - 1)])
+        {
+            var regionFirst = r * PageGeometry.PmdPages;
+            var whole = first <= regionFirst && end >= regionFirst + PageGeometry.PmdPages;
+            if (!whole && !vma.Huge[r].IsNull)
+            {
+                SplitHuge(vma, (int)r);
             }
         }
     }

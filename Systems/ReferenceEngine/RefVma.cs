@@ -33,13 +33,14 @@ internal sealed class RefMapping
 /// <summary>A VMA: its page table (one PTE per page, huge PMD flags per 512-page region) and expected content.</summary>
 internal sealed class RefVma
 {
-    public RefVma(RefProcess owner, string name, long pages, VmaKind kind, bool writable, bool thp, RefMapping mapping)
+    public RefVma(RefProcess owner, string name, long pages, VmaKind kind, PageProt prot, bool thp, RefMapping mapping)
     {
         Owner = owner;
         Name = name;
         Pages = pages;
         Kind = kind;
-        Writable = writable;
+        Prot = new PageProt[pages];
+        Array.Fill(Prot, prot);
         Thp = thp;
         Mapping = mapping;
         Ptes = new RefPte[pages];
@@ -56,7 +57,11 @@ internal sealed class RefVma
 
     public VmaKind Kind { get; }
 
-    public bool Writable;
+    /// <summary>Each page's protection: the kernel VMA it lies in after partial munmaps and mprotects, or none.</summary>
+    public PageProt[] Prot { get; }
+
+    /// <summary>Whether page <paramref name="i"/>'s VMA has VM_WRITE.</summary>
+    public bool WritableAt(long i) => Prot[i] == PageProt.ReadWrite;
 
     public bool Thp { get; }
 

@@ -59,7 +59,7 @@ public sealed partial class ReferenceMachine
     {
         public long VmaPages => v.Pages;
 
-        public bool VmaWritable => v.Writable;
+        public bool VmaWritable => v.Prot[0] == PageProt.ReadWrite;
 
         public void SplitHugePmds(long firstSpan, long lastSpan)
         {

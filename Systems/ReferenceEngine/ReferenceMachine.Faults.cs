@@ -203,9 +203,11 @@ public sealed partial class ReferenceMachine
             return false;
         }
         var ptes = v.Ptes;
+        var prot = v.Prot[r * HugePages];
         for (var i = r * HugePages; i < (r + 1) * HugePages; i++)
         {
-            if (ptes[i].Kind != PteKind.None)
+            // One kernel VMA must cover the region: a partial munmap or mprotect inside it rules a huge page out.
+            if (ptes[i].Kind != PteKind.None || v.Prot[i] != prot)
             {
                 return false;
             }
@@ -264,14 +266,14 @@ public sealed partial class ReferenceMachine
                 SetLru(cached, true);
                 cache[i] = cached;
             }
-            MapPage(v, i, cached, v.Writable);
+            MapPage(v, i, cached, v.WritableAt(i));
             return;
         }
         var page = NewRamPage();
         page.Mapping = v.Mapping;
         page.Index = i;
         SetLru(page, true);
-        MapPage(v, i, page, v.Writable);
+        MapPage(v, i, page, v.WritableAt(i));
     }
 
     /// <summary>Maps a new compound page over region <paramref name="r"/> with one huge PMD.</summary>
@@ -285,7 +287,7 @@ public sealed partial class ReferenceMachine
             page.Mapping = v.Mapping;
             page.Index = i;
             SetLru(page, true);
-            MapPage(v, i, page, v.Writable);
+            MapPage(v, i, page, v.WritableAt(i));
         }
     }
 
@@ -319,7 +321,7 @@ public sealed partial class ReferenceMachine
         // fault when no one else held the slot; a read fault maps it read-only (mainline: writable if exclusive).
         var exclusive = slot.Count == 1;
         DropSlot(slot);
-        MapPage(v, i, page, v.Writable && exclusive && write);
+        MapPage(v, i, page, v.WritableAt(i) && exclusive && write);
     }
 
     /// <summary>

@@ -151,7 +151,7 @@ public sealed partial class ReferenceMachine
             page.Index = i;
             ref var pte = ref v.Ptes[i];
             pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
-            pte.Write = v.Writable;
+            pte.Write = v.WritableAt(i);
             pte.Page = page;
             AddMap(page);
             if (page.Device < 0)

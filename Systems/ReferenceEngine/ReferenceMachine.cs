@@ -60,10 +60,10 @@ public sealed partial class ReferenceMachine : MachineFront
         return _processOrder.Count - 1;
     }
 
-    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp)
+    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp)
     {
         var mapping = new RefMapping(pages, kind is VmaKind.File or VmaKind.SharedAnon);
-        return AddVma(new RefVma(_processOrder[process], name, pages, kind, writable, thp, mapping));
+        return AddVma(new RefVma(_processOrder[process], name, pages, kind, prot, thp, mapping));
     }
 
     private protected override int ForkCore(int parent, string child, List<int> childVmas)
@@ -72,8 +72,9 @@ public sealed partial class ReferenceMachine : MachineFront
         _processOrder.Add(c);
         foreach (var pv in _processOrder[parent].Order)
         {
-            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, pv.Writable, pv.Thp, pv.Mapping);
+            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, PageProt.None, pv.Thp, pv.Mapping);
             childVmas.Add(AddVma(cv));
+            Array.Copy(pv.Prot, cv.Prot, pv.Prot.Length);
             Array.Copy(pv.HugePmd, cv.HugePmd, pv.HugePmd.Length);
             if (!pv.IsShared)
             {
@@ -110,31 +111,76 @@ public sealed partial class ReferenceMachine : MachineFront
         return _processOrder.Count - 1;
     }
 
-    private protected override void MprotectCore(int vma, bool writable)
+    private protected override void MprotectCore(int vma, long first, long count, PageProt prot)
     {
         var v = _vmas[vma];
-        v.Writable = writable;
-        v.Mirror?.Clear();
-        if (writable && v.Kind == VmaKind.SharedAnon)
+        v.Mirror?.ClearRange(first, count);
+        SplitHugeAtEdges(v, first, count);
+        Array.Fill(v.Prot, prot, checked((int)first), checked((int)count));
+        var ptes = v.Ptes;
+        for (var i = first; i < first + count; i++)
         {
-            // shmem has no write-notify: its present PTEs take the VMA's new, writable protection (file and private ones stay read-only).
-            var ptes = v.Ptes;
-            for (long i = 0; i < ptes.Length; i++)
-            {
-                if (ptes[i].Kind == PteKind.Present)
-                {
-                    ptes[i].Write = true;
-                }
-            }
-        }
-        if (!writable)
-        {
-            var ptes = v.Ptes;
-            for (long i = 0; i < ptes.Length; i++)
+            if (prot != PageProt.ReadWrite)
             {
                 ptes[i].Write = false;
             }
+            else if (v.Kind == VmaKind.SharedAnon && ptes[i].Kind == PteKind.Present)
+            {
+                // shmem has no write-notify: its present PTEs take the new, writable protection (file and private ones stay read-only).
+                ptes[i].Write = true;
+            }
         }
+    }
+
+    private protected override void MunmapRangeCore(int vma, long first, long count)
+    {
+        var v = _vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        SplitHugeAtEdges(v, first, count);
+        for (var i = first; i < first + count; i++)
+        {
+            if (i % HugePages == 0)
+            {
+                // A huge PMD wholly inside the range goes with its PTEs (its subpages' references drop one by one below).
+                v.HugePmd[i / HugePages] = false;
+            }
+            DropEntry(ref v.Ptes[i]);
+            if (!v.IsShared)
+            {
+                v.Shadow[i] = 0;
+            }
+        }
+        Array.Fill(v.Prot, PageProt.Unmapped, checked((int)first), checked((int)count));
+    }
+
+    /// <summary>Splits the huge PMDs that <c>[first, first + count)</c> covers only in part (the VMA splits inside them).</summary>
+    private static void SplitHugeAtEdges(RefVma v, long first, long count)
+    {
+        var end = first + count;
+        foreach (var r in (ReadOnlySpan<long>)[first / HugePages, (end - 1) / HugePages])
+        {
+            if (first > r * HugePages || end < (r + 1) * HugePages)
+            {
+                // The PTEs already describe the subpages: a split only clears the flag.
+                v.HugePmd[r] = false;
+            }
+        }
+    }
+
+    /// <summary>Drops the reference an entry holds (page or swap slot) and makes it none.</summary>
+    private void DropEntry(ref RefPte pte)
+    {
+        switch (pte.Kind)
+        {
+            case PteKind.Present:
+            case PteKind.DevicePrivate:
+                RemoveMap(pte.Page!);
+                break;
+            case PteKind.Swap:
+                DropSlot(pte.Slot!);
+                break;
+        }
+        pte = default;
     }
 
     private protected override void MunmapCore(int process, int vma)
@@ -143,18 +189,7 @@ public sealed partial class ReferenceMachine : MachineFront
         var ptes = v.Ptes;
         for (long i = 0; i < ptes.Length; i++)
         {
-            ref var pte = ref ptes[i];
-            switch (pte.Kind)
-            {
-                case PteKind.Present:
-                case PteKind.DevicePrivate:
-                    RemoveMap(pte.Page!);
-                    break;
-                case PteKind.Swap:
-                    DropSlot(pte.Slot!);
-                    break;
-            }
-            pte = default;
+            DropEntry(ref ptes[i]);
         }
         v.Mirror?.Clear();
         _processOrder[process].Order.Remove(v);
