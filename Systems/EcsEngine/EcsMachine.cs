@@ -162,7 +162,8 @@ public sealed partial class EcsMachine : MachineFront
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryTouchHoles(VmaInfo v, long first, long count, bool write, ulong salt)
     {
-        if (count < 64 || v.Kind != VmaKind.Anon || v.File is not null || v.Huge is not null || v.Area.Thp)
+        // A VMA split by a partial munmap or mprotect takes the per-page path (protection per page).
+        if (count < 64 || v.Kind != VmaKind.Anon || v.File is not null || v.Huge is not null || v.Area.Thp || v.ProtPages is not null)
         {
             return false;
         }

@@ -113,7 +113,7 @@ internal sealed class RandomScenario
             < 40 => ("lock", Lock(m, proc, vma)),
             < 45 => ("swapout", SwapOut(m, proc, vma)),
             < 48 => ("mprotect", Mprotect(m, proc, vma)),
-            < 50 => ("munmap", Munmap(m, proc, vma)),
+            < 51 => ("munmap", Munmap(m, proc, vma)),
             < 80 => ("migrate", Migrate(m, proc, vma)),
             < 92 => ("verify", Verify(m, proc, vma)),
             < 100 => ("stats", Stats(m)),
@@ -182,8 +182,10 @@ internal sealed class RandomScenario
         var writable = _rng.Next(8) != 0;
         var thp = kind == VmaKind.Anon && _rng.Next(3) == 0;
         var name = "v" + _names++;
-        Log.Add($"mmap {proc} {name} pages={pages} {kind} writable={writable} thp={thp}");
-        var e = m.Mmap(proc, name, pages, kind, writable, thp);
+        // Drawn last, so earlier draws stay as they were: one mapping in 16 starts PROT_NONE.
+        var prot = _rng.Next(16) == 0 ? PageProt.None : writable ? PageProt.ReadWrite : PageProt.Read;
+        Log.Add($"mmap {proc} {name} pages={pages} {kind} {prot} thp={thp}");
+        var e = m.Mmap(proc, name, pages, kind, prot, thp);
         if (e == Errno.None)
         {
             _vmas[proc].Add((name, pages, kind));
@@ -245,13 +247,21 @@ internal sealed class RandomScenario
 
     private string Mprotect(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
-        var writable = _rng.Next(2) == 0;
-        Log.Add($"mprotect {proc} {vma.Name} writable={writable}");
-        return $"{m.Mprotect(proc, vma.Name, writable)} {writable}";
+        // Half the calls protect a range only (a split of the kernel's VMA); PROT_NONE a quarter of the time.
+        var prot = Pick(0, 1, 2, 3) switch { 0 => PageProt.None, 1 => PageProt.Read, _ => PageProt.ReadWrite };
+        var range = _rng.Next(2) == 0 ? PageRange.All : Range(vma.Pages);
+        Log.Add($"mprotect {proc} {vma.Name} {range} {prot}");
+        return $"{m.Mprotect(proc, vma.Name, range, prot)} {prot}";
     }
 
     private string Munmap(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
+        if (_rng.Next(2) == 0)
+        {
+            var range = Range(vma.Pages);
+            Log.Add($"munmap {proc} {vma.Name} {range}");
+            return $"{m.Munmap(proc, vma.Name, range)} partial";
+        }
         Log.Add($"munmap {proc} {vma.Name}");
         var e = m.Munmap(proc, vma.Name);
         if (e == Errno.None)
