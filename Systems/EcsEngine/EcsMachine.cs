@@ -298,6 +298,15 @@ public sealed partial class EcsMachine : MachineFront
         _mm.Mprotect(v, first, count, prot);
     }
 
+    private protected override int MremapCore(int process, int vma, long first, long count, string name, long pages, bool dontUnmap)
+    {
+        var v = _mm.Vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        var moved = _mm.Mremap(_mm.Processes[process], v, first, count, name, pages, dontUnmap);
+        SyncDevices();
+        return moved.Id;
+    }
+
     private protected override void MunmapRangeCore(int vma, long first, long count)
     {
         var v = _mm.Vmas[vma];

@@ -86,6 +86,10 @@ public sealed partial class HostSimulation
     /// <summary>Appends <c>mprotect</c> of a range (a partial one splits the VMA).</summary>
     public HostSimulation Mprotect(string proc, string vma, PageRange range, PageProt prot) => Add(new MprotectStep(NextPath, [], proc, vma, prot, range));
 
+    /// <summary>Appends <c>mremap</c>: the range moves, entries and all, to a new VMA <paramref name="newVma"/> of <paramref name="pages"/> pages.</summary>
+    public HostSimulation Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap = false) =>
+        Add(new MremapStep(NextPath, [], proc, vma, range, newVma, pages, dontUnmap));
+
     /// <summary>Appends a partial <c>munmap</c>: the range leaves the VMA, the name stays.</summary>
     public HostSimulation Munmap(string proc, string vma, PageRange range) => Add(new MunmapStep(NextPath, [], proc, vma, range));
 

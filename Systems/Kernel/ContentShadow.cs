@@ -64,7 +64,20 @@ internal sealed class ContentShadow
     public ulong Expected(long i)
     {
         var k = FirstEndingAfter(i);
-        return k < _runs.Count && _runs[k].Start <= i ? Stamp.Of(_runs[k].Salt, i) : 0;
+        return k < _runs.Count && _runs[k].Start <= i ? Stamp.Of(_runs[k].Salt, i + _runs[k].Shift) : 0;
+    }
+
+    /// <summary>The content of <c>[first, first + count)</c> moved to page 0 of a new shadow (mremap).</summary>
+    public ContentShadow Moved(long first, long count)
+    {
+        var runs = new List<Run>();
+        var end = first + count;
+        for (var k = FirstEndingAfter(first); k < _runs.Count && _runs[k].Start < end; k++)
+        {
+            var r = _runs[k];
+            runs.Add(new Run(Math.Max(r.Start, first) - first, Math.Min(r.End, end) - first, r.Salt, r.Shift + first));
+        }
+        return new ContentShadow(runs);
     }
 
     /// <summary>An independent copy (fork of a private mapping).</summary>
@@ -89,5 +102,6 @@ internal sealed class ContentShadow
         return lo;
     }
 
-    private readonly record struct Run(long Start, long End, ulong Salt);
+    /// <summary>Pages <c>[Start, End)</c>: page i holds <c>Stamp(Salt, i + Shift)</c> (Shift: how far mremap moved it down).</summary>
+    private readonly record struct Run(long Start, long End, ulong Salt, long Shift = 0);
 }

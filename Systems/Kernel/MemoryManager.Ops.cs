@@ -178,6 +178,73 @@ internal sealed partial class MemoryManager
         SyncVma(vma);
     }
 
+    /// <summary>
+    /// mremap: a new VMA <paramref name="name"/> of <paramref name="pages"/> pages takes the range's entries at its page 0 as
+    /// they are (move_ptes: present, swap and device-private entries alike; each page's reverse map follows its PTE);
+    /// what a shorter new VMA leaves is unmapped; the range leaves its VMA unless <paramref name="dontUnmap"/>.
+    /// </summary>
+    public VmaInfo Mremap(AddressSpace proc, VmaInfo src, long first, long count, string name, long pages, bool dontUnmap)
+    {
+        // Departure: move_pgt_entry moves a huge PMD whole when both addresses are 2 MiB-aligned; here every huge PMD of
+        // the range is split first (the page stays compound, PTE-mapped at its new address).
+        if (src.Huge is not null)
+        {
+            for (var r = PageGeometry.PmdOf(first); r <= PageGeometry.PmdOf(first + count - 1); r++)
+            {
+                if (!src.Huge[r].IsNull)
+                {
+                    SplitHuge(src, (int)r);
+                }
+            }
+        }
+        var dst = NewVma(proc, name, pages, src.Kind, src.ProtAt(first), src.Area.Thp, null);
+        var moved = Math.Min(count, pages);
+        for (long k = 0; k < moved; k++)
+        {
+            MovePte(src.FirstPte + first + k, dst.FirstPte + k);
+        }
+        dst.PrivateShadow = src.PrivateShadow!.Moved(first, moved);
+        for (var i = first + moved; i < first + count; i++)
+        {
+            ClearPte(src.FirstPte + i);
+        }
+        src.PrivateShadow.Clear(first, count);
+        if (!dontUnmap)
+        {
+            src.SetProt(first, count, PageProt.Unmapped);
+            SyncVma(src);
+        }
+        return dst;
+    }
+
+    /// <summary>Moves the entry of PTE <paramref name="from"/> to the hole <paramref name="to"/>, relinking the page's reverse map.</summary>
+    private void MovePte(long from, long to)
+    {
+        var pte = PteRef(from);
+        PteRef(to) = pte;
+        PteRef(from) = new Pte { Target = -1, RmapNext = -1 };
+        if (pte.Kind is not (PteKind.Present or PteKind.DevicePrivate or PteKind.Migration))
+        {
+            return;
+        }
+        ref var page = ref PageRef(pte.Target);
+        if (page.RmapHead == from)
+        {
+            page.RmapHead = (int)to;
+            return;
+        }
+        for (long g = page.RmapHead; g >= 0; g = PteRef(g).RmapNext)
+        {
+            ref var p = ref PteRef(g);
+            if (p.RmapNext == from)
+            {
+                p.RmapNext = (int)to;
+                return;
+            }
+        }
+        throw new InvalidOperationException($"rmap of page {pte.Target} lacks PTE {from}");
+    }
+
     /// <summary>Splits the huge PMDs that <c>[first, first + count)</c> covers only in part (the VMA splits inside them).</summary>
     private void SplitHugeAtEdges(VmaInfo vma, long first, long count)
     {

@@ -56,6 +56,16 @@ public interface IMachine : IDisposable
     /// </summary>
     Errno Munmap(string proc, string vma, PageRange range);
 
+    /// <summary>
+    /// mremap with <c>MREMAP_MAYMOVE | MREMAP_FIXED</c>: the range's entries (present, swap and device-private alike)
+    /// move to a new VMA <paramref name="newVma"/> of <paramref name="pages"/> pages at its page 0, as move_ptes moves
+    /// them; a shorter new VMA unmaps the rest, a longer one has holes beyond. The range leaves its VMA, or with
+    /// <paramref name="dontUnmap"/> (<c>MREMAP_DONTUNMAP</c>) stays mapped and empty. EINVAL: names, a range past the
+    /// VMA, a VMA that is not private anonymous, <paramref name="dontUnmap"/> with a new size; EFAULT: the range is not
+    /// one VMA (an unmapped page, or two protections).
+    /// </summary>
+    Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap);
+
     /// <summary>The migration helper. Fills <paramref name="result"/>; EINVAL changes nothing and leaves it zero.</summary>
     Errno Migrate(MigrateRequest request, MigrateResult result);
 

@@ -37,6 +37,12 @@ public abstract partial class MachineFront
     /// <summary>A partial munmap: the range's entries drop their references and its pages leave every kernel VMA (the name stays).</summary>
     private protected abstract void MunmapRangeCore(int vma, long first, long count);
 
+    /// <summary>
+    /// mremap of <c>[first, first + count)</c> (one private anonymous VMA) to a new VMA <paramref name="name"/> of
+    /// <paramref name="pages"/> pages in process <paramref name="process"/>; returns the engine's number for it.
+    /// </summary>
+    private protected abstract int MremapCore(int process, int vma, long first, long count, string name, long pages, bool dontUnmap);
+
     private protected abstract void MunmapCore(int process, int vma);
 
     /// <summary>

@@ -137,6 +137,30 @@ public abstract partial class MachineFront
         return Errno.None;
     }
 
+    /// <inheritdoc/>
+    public Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap)
+    {
+        if (!_processes.TryGetValue(proc, out var p) || !p.Vmas.TryGetValue(vma, out var v) || p.Vmas.ContainsKey(newVma)
+            || !range.TryResolve(v.Pages, out var first, out var count) || pages < 1
+            || v.Kind != VmaKind.Anon || (dontUnmap && pages != count))
+        {
+            return Errno.EINVAL;
+        }
+        // As mremap(2): the old range must lie in one VMA.
+        var prot = v.Layout[first];
+        if (prot == PageProt.Unmapped || v.Layout.RunEnd(first, first + count) != first + count)
+        {
+            return Errno.EFAULT;
+        }
+        var id = MremapCore(p.Id, v.Id, first, count, newVma, pages, dontUnmap);
+        p.Add(new VmaEntry(newVma, id, pages, v.Kind, new VmaLayout(pages, prot)));
+        if (!dontUnmap)
+        {
+            v.Layout.Set(first, count, PageProt.Unmapped);
+        }
+        return Errno.None;
+    }
+
     /// <summary>
     /// The range of a partial munmap or mprotect: EINVAL past the VMA (as for an unaligned address) and, for hugetlb,
     /// ends off a huge-page boundary (the kernel's rule for splitting a hugetlb VMA).

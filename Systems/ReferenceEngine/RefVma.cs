@@ -60,6 +60,19 @@ internal sealed class RefVma
     /// <summary>Each page's protection: the kernel VMA it lies in after partial munmaps and mprotects, or none.</summary>
     public PageProt[] Prot { get; }
 
+    /// <summary>
+    /// The mapping index of page 0 (<c>vm_pgoff</c>): page <c>i</c> maps index <c>i + PgOff</c> of <see cref="Mapping"/>.
+    /// 0 but for a VMA that mremap made out of part of another.
+    /// </summary>
+    public long PgOff;
+
+    /// <summary>This VMA's page that maps index <paramref name="index"/> of its mapping, or -1 outside it.</summary>
+    public long PageOf(long index)
+    {
+        var i = index - PgOff;
+        return i >= 0 && i < Pages ? i : -1;
+    }
+
     /// <summary>Whether page <paramref name="i"/>'s VMA has VM_WRITE.</summary>
     public bool WritableAt(long i) => Prot[i] == PageProt.ReadWrite;
 

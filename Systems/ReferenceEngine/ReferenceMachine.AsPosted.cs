@@ -140,9 +140,9 @@ public sealed partial class ReferenceMachine
             var p = m.PageOfHandle(page);
             foreach (var other in p.Mapping!.Vmas)
             {
-                if (p.Index < other.Pages)
+                if (other.PageOf(p.Index) is var oi and >= 0)
                 {
-                    ref var pte = ref other.Ptes[p.Index];
+                    ref var pte = ref other.Ptes[oi];
                     if (pte.MapsPage && ReferenceEquals(pte.Page, p))
                     {
                         ReferenceMachine.ToMigrationEntry(ref pte);
@@ -157,9 +157,9 @@ public sealed partial class ReferenceMachine
             var q = m.PageOfHandle(newPage);
             foreach (var other in p.Mapping!.Vmas)
             {
-                if (p.Index < other.Pages)
+                if (other.PageOf(p.Index) is var oi and >= 0)
                 {
-                    ref var pte = ref other.Ptes[p.Index];
+                    ref var pte = ref other.Ptes[oi];
                     if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, p))
                     {
                         pte.Kind = q.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;

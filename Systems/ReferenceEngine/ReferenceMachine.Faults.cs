@@ -260,7 +260,7 @@ public sealed partial class ReferenceMachine
             {
                 cached = NewRamPage();
                 cached.Mapping = v.Mapping;
-                cached.Index = i;
+                cached.Index = i + v.PgOff;
                 cached.Cached = true;
                 AddRef(cached);
                 SetLru(cached, true);
@@ -271,7 +271,7 @@ public sealed partial class ReferenceMachine
         }
         var page = NewRamPage();
         page.Mapping = v.Mapping;
-        page.Index = i;
+        page.Index = i + v.PgOff;
         SetLru(page, true);
         MapPage(v, i, page, v.WritableAt(i));
     }
@@ -285,7 +285,7 @@ public sealed partial class ReferenceMachine
             var page = _ramPages[head + j]!;
             var i = r * HugePages + j;
             page.Mapping = v.Mapping;
-            page.Index = i;
+            page.Index = i + v.PgOff;
             SetLru(page, true);
             MapPage(v, i, page, v.WritableAt(i));
         }
@@ -315,7 +315,7 @@ public sealed partial class ReferenceMachine
             page.Stamp = slot.Stamp;
         }
         page.Mapping = v.Mapping;
-        page.Index = i;
+        page.Index = i + v.PgOff;
         SetLru(page, true);
         // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
         // fault when no one else held the slot; a read fault maps it read-only (mainline: writable if exclusive).
@@ -352,7 +352,7 @@ public sealed partial class ReferenceMachine
         var copy = NewRamPage();
         CopyContent(page, copy);
         copy.Mapping = v.Mapping;
-        copy.Index = i;
+        copy.Index = i + v.PgOff;
         SetLru(copy, true);
         RemoveMap(page);
         MapPage(v, i, copy, true);

@@ -114,12 +114,12 @@ public sealed partial class ReferenceMachine
                 return false;
             }
         }
-        var region = page.Index / HugePages;
         foreach (var other in page.Mapping!.Vmas)
         {
-            if (region < other.HugePmd.Length && other.HugePmd[region] && page.Index < other.Pages && ReferenceEquals(other.Ptes[page.Index].Page, page))
+            var oi = other.PageOf(page.Index);
+            if (oi >= 0 && other.HugePmd[oi / HugePages] && ReferenceEquals(other.Ptes[oi].Page, page))
             {
-                other.HugePmd[region] = false;
+                other.HugePmd[oi / HugePages] = false;
             }
         }
         for (var f = head; f < head + HugePages; f++)
@@ -148,7 +148,7 @@ public sealed partial class ReferenceMachine
             }
             var i = m.First + k;
             page.Mapping = v.Mapping;
-            page.Index = i;
+            page.Index = i + v.PgOff;
             ref var pte = ref v.Ptes[i];
             pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
             pte.Write = v.WritableAt(i);

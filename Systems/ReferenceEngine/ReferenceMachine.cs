@@ -132,6 +132,40 @@ public sealed partial class ReferenceMachine : MachineFront
         }
     }
 
+    private protected override int MremapCore(int process, int vma, long first, long count, string name, long pages, bool dontUnmap)
+    {
+        var v = _vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        // Departure: move_pgt_entry moves a huge PMD whole when both addresses are 2 MiB-aligned; here every huge PMD of
+        // the range is split first (the page stays compound, PTE-mapped at its new address).
+        for (var r = first / HugePages; r <= (first + count - 1) / HugePages; r++)
+        {
+            v.HugePmd[r] = false;
+        }
+        // The new VMA shares the anon_vma: its page 0 maps the mapping's index first + PgOff.
+        var dst = new RefVma(v.Owner, name, pages, v.Kind, v.Prot[first], v.Thp, v.Mapping) { PgOff = v.PgOff + first };
+        var id = AddVma(dst);
+        var moved = Math.Min(count, pages);
+        for (long k = 0; k < moved; k++)
+        {
+            // move_ptes: the entry moves as it is (present, swap, device-private); the page keeps its index.
+            dst.Ptes[k] = v.Ptes[first + k];
+            v.Ptes[first + k] = default;
+            dst.Shadow[k] = v.Shadow[first + k];
+            v.Shadow[first + k] = 0;
+        }
+        for (var i = first + moved; i < first + count; i++)
+        {
+            DropEntry(ref v.Ptes[i]);
+            v.Shadow[i] = 0;
+        }
+        if (!dontUnmap)
+        {
+            Array.Fill(v.Prot, PageProt.Unmapped, checked((int)first), checked((int)count));
+        }
+        return id;
+    }
+
     private protected override void MunmapRangeCore(int vma, long first, long count)
     {
         var v = _vmas[vma];

@@ -114,6 +114,7 @@ internal sealed class RandomScenario
             < 45 => ("swapout", SwapOut(m, proc, vma)),
             < 48 => ("mprotect", Mprotect(m, proc, vma)),
             < 51 => ("munmap", Munmap(m, proc, vma)),
+            < 53 => ("mremap", Mremap(m, proc, vma)),
             < 80 => ("migrate", Migrate(m, proc, vma)),
             < 92 => ("verify", Verify(m, proc, vma)),
             < 100 => ("stats", Stats(m)),
@@ -269,6 +270,22 @@ internal sealed class RandomScenario
             _vmas[proc].Remove(vma);
         }
         return $"{e}";
+    }
+
+    private string Mremap(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var range = Range(vma.Pages);
+        var count = Math.Max(1, range.Count ?? vma.Pages - range.First);
+        var dontUnmap = _rng.Next(3) == 0;
+        var pages = dontUnmap ? count : Math.Max(1, Pick(0, 1, 2) switch { 0 => count, 1 => count / 2, _ => count + 100 });
+        var name = "v" + _names++;
+        Log.Add($"mremap {proc} {vma.Name} {range} -> {name} pages={pages} dontUnmap={dontUnmap}");
+        var e = m.Mremap(proc, vma.Name, range, name, pages, dontUnmap);
+        if (e == Errno.None)
+        {
+            _vmas[proc].Add((name, pages, vma.Kind));
+        }
+        return $"{e} {pages}";
     }
 
     private string Migrate(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)

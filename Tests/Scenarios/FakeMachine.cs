@@ -72,6 +72,12 @@ internal sealed class FakeMachine(MachineConfig config) : IMachine
 
     public Errno Munmap(string proc, string vma, PageRange range) => Log("munmap", Errno.None);
 
+    public Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap)
+    {
+        _vmas[(proc, newVma)] = pages;
+        return Log("mremap", Errno.None);
+    }
+
     public Errno Mmap(string proc, string vma, long pages, VmaKind kind, PageProt prot, bool thp) =>
         Mmap(proc, vma, pages, kind, prot == PageProt.ReadWrite, thp);
 

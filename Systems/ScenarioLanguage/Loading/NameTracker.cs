@@ -51,6 +51,10 @@ internal sealed class NameTracker
             case MunmapStep s:
                 RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
                 break;
+            case MremapStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                AddVma(s.Proc, s.NewVma, $"{at}.proc", $"{at}.newVma");
+                break;
             case MigrateStep s:
                 RequireVma(s.Request.Proc, s.Request.Vma, $"{at}.proc", $"{at}.vma");
                 RequireTarget(s.Request.To, $"{at}.to");

@@ -17,7 +17,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
     /// <summary>Every op a step may name, in docs/scenarios.md's order.</summary>
     public static readonly string[] Ops =
     [
-        "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap",
+        "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap", "mremap",
         "migrate", "verify", "stats", "check", "repeat", "device-read", "device-write", "snapshot", "evict",
         "workload",
     ];
@@ -149,6 +149,14 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
                 var (proc, vma) = ProcVma(r);
                 // With first or count it unmaps that range and keeps the name; without, the whole VMA goes.
                 return new MunmapStep(path, expect, proc, vma, r.Has("first") || r.Has("count") ? Range(r) : null);
+            }
+            case "mremap":
+            {
+                var (proc, vma) = ProcVma(r);
+                var range = Range(r);
+                var newVma = r.RequiredString("newVma");
+                var pages = r.Integer("pages", null, 1, ScenarioLimits.MaxMappedPages);
+                return new MremapStep(path, expect, proc, vma, range, newVma, pages, r.Bool("dontUnmap", false));
             }
             case "migrate":
             {
@@ -301,6 +309,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "pin" or "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
         "mprotect" => ["op", "expect", "proc", "vma", "first", "count", "prot"],
         "munmap" => ["op", "expect", "proc", "vma", "first", "count"],
+        "mremap" => ["op", "expect", "proc", "vma", "first", "count", "newVma", "pages", "dontUnmap"],
         "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner"],
         "verify" => ["op", "expect", "proc", "vma", "first", "count", "pattern", "salt"],
         "stats" or "check" => ["op", "expect"],

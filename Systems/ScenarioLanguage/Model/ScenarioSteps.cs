@@ -54,6 +54,10 @@ public sealed record MprotectStep(string Path, IReadOnlyList<Expectation> Expect
 public sealed record MunmapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange? Range = null)
     : ScenarioStep("munmap", Path, Expect);
 
+/// <summary><c>mremap</c>: moves a range of a private anonymous VMA, entries and all, to a new VMA of <see cref="Pages"/> pages.</summary>
+public sealed record MremapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange Range, string NewVma, long Pages, bool DontUnmap)
+    : ScenarioStep("mremap", Path, Expect);
+
 /// <summary><c>migrate</c>: the migration helper over a range, to a device or <c>ram</c>.</summary>
 public sealed record MigrateStep(string Path, IReadOnlyList<Expectation> Expect, MigrateRequest Request)
     : ScenarioStep("migrate", Path, Expect);

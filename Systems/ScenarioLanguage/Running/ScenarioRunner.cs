@@ -161,6 +161,8 @@ public static class ScenarioRunner
             }
             case MprotectStep s:
                 return (m.Mprotect(s.Proc, s.Vma, s.Range, s.Prot), NoOpResult.Instance);
+            case MremapStep s:
+                return (m.Mremap(s.Proc, s.Vma, s.Range, s.NewVma, s.Pages, s.DontUnmap), NoOpResult.Instance);
             case MunmapStep s:
                 return (s.Range is { } range ? m.Munmap(s.Proc, s.Vma, range) : m.Munmap(s.Proc, s.Vma), NoOpResult.Instance);
             case MigrateStep s:

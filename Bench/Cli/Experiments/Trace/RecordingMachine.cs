@@ -86,6 +86,10 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
     public Errno Munmap(string proc, string vma, PageRange range) => inner.Munmap(proc, vma, range);
 
     /// <inheritdoc/>
+    public Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap) =>
+        inner.Mremap(proc, vma, range, newVma, pages, dontUnmap);
+
+    /// <inheritdoc/>
     public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result) =>
         inner.Verify(proc, vma, range, pattern, salt, result);
 
