@@ -72,7 +72,7 @@ public sealed partial class ReferenceMachine : MachineFront
         _processOrder.Add(c);
         foreach (var pv in _processOrder[parent].Order)
         {
-            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, PageProt.None, pv.Thp, pv.Mapping);
+            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, PageProt.None, pv.Thp, pv.Mapping) { PgOff = pv.PgOff };
             childVmas.Add(AddVma(cv));
             Array.Copy(pv.Prot, cv.Prot, pv.Prot.Length);
             Array.Copy(pv.HugePmd, cv.HugePmd, pv.HugePmd.Length);
