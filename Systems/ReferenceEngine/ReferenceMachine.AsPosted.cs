@@ -59,7 +59,8 @@ public sealed partial class ReferenceMachine
     {
         public long VmaPages => v.Pages;
 
-        public bool VmaWritable => v.Prot[0] == PageProt.ReadWrite;
+        // A VMA split by a partial mprotect answers for its page 0's piece (the posted code sees one vm_area_struct).
+        public bool VmaWritable => v.WritableAt(0);
 
         public void SplitHugePmds(long firstSpan, long lastSpan)
         {
