@@ -117,7 +117,7 @@ public sealed partial class EcsMachine : MachineFront
 
     private protected override int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp)
     {
-        var file = kind is VmaKind.File or VmaKind.SharedAnon ? _mm.NewFile(pages) : null;
+        var file = kind is VmaKind.File or VmaKind.SharedAnon or VmaKind.FilePrivate ? _mm.NewFile(pages) : null;
         return _mm.NewVma(_mm.Processes[process], name, pages, kind, prot, thp, file).Id;
     }
 

@@ -53,10 +53,12 @@ internal sealed partial class MemoryManager
                     plannedRegion = region;
                     need += PageGeometry.PmdPages;
                 }
-                else if (!vma.Shared || vma.File!.Cache[i] < 0)
+                else if (vma.File is null || vma.File.Cache[i] < 0)
                 {
                     need++;
                 }
+                // A write to a private file mapping's hole copies the page-cache page it maps first.
+                need += write && vma.Kind == VmaKind.FilePrivate ? 1 : 0;
                 break;
             case PteKind.Swap:
                 need++;
@@ -76,7 +78,7 @@ internal sealed partial class MemoryManager
                 break;
             }
             case PteKind.Present:
-                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                if (write && !pte.Writable && !vma.Shared && (PageRef(pte.Target).Mapcount > 1 || PageRef(pte.Target).Is(PageFlags.File)))
                 {
                     need++;
                 }
@@ -181,7 +183,8 @@ internal sealed partial class MemoryManager
     private void MapNewPage(VmaInfo vma, long i, long g)
     {
         // The simulator gives a read fault a real zero page mapped as a write fault would (no zero-page COW).
-        var bits = vma.WritableAt(i) ? PteBits.Write : PteBits.None;
+        // A private file mapping maps the page-cache page read-only whatever the VMA allows (a write copies it).
+        var bits = vma.WritableAt(i) && vma.Kind != VmaKind.FilePrivate ? PteBits.Write : PteBits.None;
         if (vma.File is { } file)
         {
             var id = file.Cache[i];
@@ -235,7 +238,8 @@ internal sealed partial class MemoryManager
     {
         ref var pte = ref PteRef(g);
         var old = pte.Target;
-        if (vma.Shared || PageRef(old).Mapcount <= 1)
+        // A private mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
+        if (vma.Shared || (PageRef(old).Mapcount <= 1 && !PageRef(old).Is(PageFlags.File)))
         {
             pte.Bits |= PteBits.Write;
             return;

@@ -74,7 +74,7 @@ internal sealed partial class MemoryManager
     /// <summary>swapout: present private anon RAM pages mapped once, not pinned, not locked, not compound.</summary>
     public long SwapOut(VmaInfo vma, long first, long count, int every)
     {
-        if (vma.Kind != VmaKind.Anon)
+        if (vma.Kind is not (VmaKind.Anon or VmaKind.FilePrivate))
         {
             return 0;
         }

@@ -15,7 +15,7 @@ internal sealed class VmaInfo
         Area = area;
         Entity = entity;
         File = file;
-        PrivateShadow = file is null ? new ContentShadow() : null;
+        PrivateShadow = file is null || area.Kind == VmaKind.FilePrivate ? new ContentShadow() : null;
     }
 
     public string Name { get; }
@@ -35,8 +35,11 @@ internal sealed class VmaInfo
     public VmaKind Kind => Area.Kind;
     public bool Shared => Area.Shared;
 
-    /// <summary>Expected content per page (the file's for shared mappings).</summary>
-    public ContentShadow Shadow => File?.Shadow ?? PrivateShadow!;
+    /// <summary>
+    /// Expected content per page: the file's for shared mappings; a private file mapping's own (its file is a new one of
+    /// zero pages, never written through it, so a page-cache page there reads zero as the shadow does).
+    /// </summary>
+    public ContentShadow Shadow => PrivateShadow ?? File!.Shadow;
 
     public bool HasHuge(long index) => Huge is not null && !Huge[PageGeometry.PmdOf(index)].IsNull;
 

@@ -33,8 +33,10 @@ internal sealed class RefMapping
 /// <summary>A VMA: its page table (one PTE per page, huge PMD flags per 512-page region) and expected content.</summary>
 internal sealed class RefVma
 {
-    public RefVma(RefProcess owner, string name, long pages, VmaKind kind, PageProt prot, bool thp, RefMapping mapping)
+    public RefVma(RefProcess owner, string name, long pages, VmaKind kind, PageProt prot, bool thp, RefMapping mapping, RefMapping? fileMapping = null)
     {
+        FileMapping = fileMapping;
+        fileMapping?.Vmas.Add(this);
         Owner = owner;
         Name = name;
         Pages = pages;
@@ -89,6 +91,12 @@ internal sealed class RefVma
     public ulong[] Shadow { get; }
 
     public bool IsShared => Kind is VmaKind.File or VmaKind.SharedAnon;
+
+    /// <summary>A private file mapping's file (its page cache; the VMA's <see cref="Mapping"/> is its anon family); else null.</summary>
+    public RefMapping? FileMapping { get; }
+
+    /// <summary>The page cache this VMA's holes read: its file's, shared or private; null for anonymous memory.</summary>
+    public RefPage?[]? Cache => Mapping.Cache ?? FileMapping?.Cache;
 
     /// <summary>The devices' mirror entries for this VMA; null until a device first accesses it.</summary>
     public HmmEcs.Devices.Mirror.MirrorTable? Mirror;

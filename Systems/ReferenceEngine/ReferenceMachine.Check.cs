@@ -122,7 +122,7 @@ public sealed partial class ReferenceMachine
                     }
                     break;
                 default:
-                    var cached = v.Mapping.Cache?[i];
+                    var cached = v.Cache?[i];
                     var content = cached is null ? 0 : ContentOf(cached);
                     if (content != expected)
                     {

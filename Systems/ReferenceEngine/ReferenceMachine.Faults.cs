@@ -91,7 +91,7 @@ public sealed partial class ReferenceMachine
     {
         swapped = 0;
         var v = _vmas[vma];
-        if (v.Kind != VmaKind.Anon)
+        if (v.Kind is not (VmaKind.Anon or VmaKind.FilePrivate))
         {
             return Errno.None;
         }
@@ -103,7 +103,7 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             var page = pte.Page!;
-            if (page.Device >= 0 || page.MapCount != 1 || page.Pins != 0 || page.LockedByOther || page.Compound is not null)
+            if (page.Device >= 0 || page.MapCount != 1 || page.Pins != 0 || page.LockedByOther || page.Compound is not null || page.Cached)
             {
                 continue;
             }
@@ -164,10 +164,11 @@ public sealed partial class ReferenceMachine
     private long FramesFor(RefVma v, long i, bool write, ref long plannedRegion)
     {
         ref var pte = ref v.Ptes[i];
-        var copy = write && !pte.Write && !v.IsShared && pte.Page is { MapCount: > 1 } ? 1 : 0;
+        // A private mapping copies a page-cache page on write whatever its map count.
+        var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached) ? 1 : 0;
         return pte.Kind switch
         {
-            PteKind.None => HoleFrames(v, i, ref plannedRegion),
+            PteKind.None => HoleFrames(v, i, ref plannedRegion) + (write && v.Kind == VmaKind.FilePrivate ? 1 : 0),
             PteKind.Swap => 1,
             PteKind.DevicePrivate => _devices[pte.Page!.Device].Config.Movable ? 1 + copy : -1,
             PteKind.Present => copy,
@@ -188,7 +189,7 @@ public sealed partial class ReferenceMachine
             plannedRegion = r;
             return HugePages;
         }
-        return v.IsShared && v.Mapping.Cache![i] is not null ? 0 : 1;
+        return v.Cache is { } cache && cache[i] is not null ? 0 : 1;
     }
 
     /// <summary>
@@ -252,21 +253,21 @@ public sealed partial class ReferenceMachine
             MapHuge(v, r, head);
             return;
         }
-        if (v.IsShared)
+        if (v.Cache is { } cache)
         {
-            var cache = v.Mapping.Cache!;
             var cached = cache[i];
             if (cached is null)
             {
                 cached = NewRamPage();
-                cached.Mapping = v.Mapping;
+                cached.Mapping = v.FileMapping ?? v.Mapping;
                 cached.Index = i + v.PgOff;
                 cached.Cached = true;
                 AddRef(cached);
                 SetLru(cached, true);
                 cache[i] = cached;
             }
-            MapPage(v, i, cached, v.WritableAt(i));
+            // A private file mapping maps the page-cache page read-only (a write copies it).
+            MapPage(v, i, cached, v.WritableAt(i) && v.IsShared);
             return;
         }
         var page = NewRamPage();
@@ -344,7 +345,8 @@ public sealed partial class ReferenceMachine
         var page = pte.Page!;
         // A write-protect fault on a huge PMD splits it first; the compound page stays (hugetlb too: the simulator never copies a whole huge page).
         v.HugePmd[i / HugePages] = false;
-        if (v.IsShared || page.MapCount <= 1)
+        // A private mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
+        if (v.IsShared || (page.MapCount <= 1 && !page.Cached))
         {
             pte.Write = true;
             return;

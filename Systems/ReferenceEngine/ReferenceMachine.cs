@@ -63,7 +63,8 @@ public sealed partial class ReferenceMachine : MachineFront
     private protected override int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp)
     {
         var mapping = new RefMapping(pages, kind is VmaKind.File or VmaKind.SharedAnon);
-        return AddVma(new RefVma(_processOrder[process], name, pages, kind, prot, thp, mapping));
+        var file = kind == VmaKind.FilePrivate ? new RefMapping(pages, true) : null;
+        return AddVma(new RefVma(_processOrder[process], name, pages, kind, prot, thp, mapping, file));
     }
 
     private protected override int ForkCore(int parent, string child, List<int> childVmas)
@@ -72,7 +73,7 @@ public sealed partial class ReferenceMachine : MachineFront
         _processOrder.Add(c);
         foreach (var pv in _processOrder[parent].Order)
         {
-            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, PageProt.None, pv.Thp, pv.Mapping) { PgOff = pv.PgOff };
+            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, PageProt.None, pv.Thp, pv.Mapping, pv.FileMapping) { PgOff = pv.PgOff };
             childVmas.Add(AddVma(cv));
             Array.Copy(pv.Prot, cv.Prot, pv.Prot.Length);
             Array.Copy(pv.HugePmd, cv.HugePmd, pv.HugePmd.Length);
@@ -227,8 +228,9 @@ public sealed partial class ReferenceMachine : MachineFront
         }
         v.Mirror?.Clear();
         _processOrder[process].Order.Remove(v);
-        var mapping = v.Mapping;
-        mapping.Vmas.Remove(v);
+        v.Mapping.Vmas.Remove(v);
+        v.FileMapping?.Vmas.Remove(v);
+        var mapping = v.FileMapping ?? v.Mapping;
         if (mapping.Cache is { } cache && mapping.Vmas.Count == 0)
         {
             // The last mapper of the file is gone: its page cache goes with it.
@@ -352,7 +354,7 @@ public sealed partial class ReferenceMachine : MachineFront
                 return Residence.Swap;
             default:
                 // A hole of a file reads the page cache, without mapping it.
-                page = v.Mapping.Cache?[i];
+                page = v.Cache?[i];
                 return Residence.Hole;
         }
     }

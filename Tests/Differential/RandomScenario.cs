@@ -177,7 +177,7 @@ internal sealed class RandomScenario
 
     private string Mmap(IMachine m, string proc)
     {
-        var kinds = new[] { VmaKind.Anon, VmaKind.Anon, VmaKind.Anon, VmaKind.SharedAnon, VmaKind.File, VmaKind.Hugetlb, VmaKind.Pfnmap };
+        var kinds = new[] { VmaKind.Anon, VmaKind.Anon, VmaKind.Anon, VmaKind.SharedAnon, VmaKind.File, VmaKind.Hugetlb, VmaKind.Pfnmap, VmaKind.FilePrivate };
         var kind = kinds[_rng.Next(kinds.Length)];
         var pages = (long)(_rng.Next(3) == 0 ? Pick(512, 1024, 1536) : _rng.Next(1, 700));
         var writable = _rng.Next(8) != 0;

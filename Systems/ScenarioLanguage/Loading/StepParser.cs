@@ -23,7 +23,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
     ];
 
     // Internal for the tests that hold docs/scenario.schema.json to the parser.
-    internal static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap"];
+    internal static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap", "file-private"];
     internal static readonly string[] Prots = ["rw", "r", "none"];
     internal static readonly string[] Accesses = ["read", "write"];
     internal static readonly string[] Patterns = ["seq", "zero"];
