@@ -24,18 +24,23 @@ public enum MigrateReason : byte
     NotSelected,
     /// <summary>Mainline only: a page-cache (file or shmem) page going to any device memory (migrate_vma_pages refuses pages with a mapping).</summary>
     FileToDevice,
+    /// <summary>
+    /// v13: a PTE mapping the shared zero page, given up at collect: the seed as intended resolves pages with
+    /// <c>vm_normal_page</c>, which has no page for it (mainline collects it as a hole; as posted, it is taken as a page).
+    /// </summary>
+    ZeroPage,
 }
 
 /// <summary>Scenario keys of <see cref="MigrateReason"/>.</summary>
 public static class MigrateReasons
 {
     /// <summary>Number of enum values including <see cref="MigrateReason.None"/>; size arrays indexed by reason with it.</summary>
-    public const int Count = 15;
+    public const int Count = 16;
 
     private static readonly string[] Keys =
     [
         "none", "hole", "swap", "already-on-target", "device-immovable", "compound", "locked",
-        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page", "not-selected", "file-to-device",
+        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page", "not-selected", "file-to-device", "zero-page",
     ];
 
     /// <summary>The key under <c>reasons</c> in a result (e.g. <c>already-on-target</c>).</summary>

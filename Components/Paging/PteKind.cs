@@ -13,4 +13,9 @@ public enum PteKind : byte
     Migration,
     /// <summary>A device-private (unaddressable) entry; the CPU faults on it.</summary>
     DevicePrivate,
+    /// <summary>
+    /// The shared zero page (<c>pte_mkspecial</c> of <c>zero_pfn</c>): a read-only special PTE with no page behind it in
+    /// the simulator (<see cref="Pte.Target"/> is -1), so no refcount, mapcount or reverse map; content reads as zero.
+    /// </summary>
+    Zero,
 }

@@ -20,7 +20,7 @@ public sealed partial class EcsMachine
         for (var i = first; i < first + count; i++)
         {
             if (!_mm.IsLive(v, i, entries[i], write) && _mm.NeedsCpuFault(v, device, i, write)
-                && !_mm.PreparePage(v, i, write, ref need, ref plannedRegion))
+                && !_mm.PreparePage(v, i, write, ref need, ref plannedRegion, ownPage: true))
             {
                 return Errno.EFAULT;
             }
@@ -48,7 +48,7 @@ public sealed partial class EcsMachine
                 result.Faults++;
                 if (_mm.NeedsCpuFault(v, device, i, write))
                 {
-                    _mm.FaultIn(v, i, write, ref ignored);
+                    _mm.FaultIn(v, i, write, ref ignored, ownPage: true);
                 }
                 _mm.MirrorMap(v, device, i);
             }

@@ -65,7 +65,7 @@ public sealed partial class EcsMachine
             {
                 if (_mm.NeedsCpuFault(vma, device, pages[k], writes[k]))
                 {
-                    _mm.FaultIn(vma, pages[k], writes[k], ref ignored);
+                    _mm.FaultIn(vma, pages[k], writes[k], ref ignored, ownPage: true);
                 }
                 if (!_mm.IsLive(vma, pages[k], _entries[pages[k]], writes[k]))
                 {
@@ -84,7 +84,7 @@ public sealed partial class EcsMachine
                 // comes: the page is served where it is, read-only, and the write faults again next time.
                 if (_mm.NeedsCpuFault(vma, device, pages[k], writes[k]) && (_movable || !_mm.OnDevice(vma, pages[k], device)))
                 {
-                    _mm.FaultIn(vma, pages[k], writes[k], ref ignored);
+                    _mm.FaultIn(vma, pages[k], writes[k], ref ignored, ownPage: true);
                 }
             }
             var start = pages[0];

@@ -60,7 +60,7 @@ public sealed partial class EcsMachine : MachineFront
         {
             drivers[d] = new DummyDevice(memory, d, engine);
         }
-        _mm = new MemoryManager(_world, memory, drivers);
+        _mm = new MemoryManager(_world, memory, drivers) { ZeroPage = config.ZeroPage };
         _pipeline = new MigrationPipeline(_mm, config.Profile, config.OwnerIds());
         _asPosted = new AsPostedPipeline(_mm);
         _mm.Pipeline = _pipeline;
@@ -163,7 +163,7 @@ public sealed partial class EcsMachine : MachineFront
     private bool TryTouchHoles(VmaInfo v, long first, long count, bool write, ulong salt)
     {
         // A VMA split by a partial munmap or mprotect takes the per-page path (protection per page).
-        if (count < 64 || v.Kind != VmaKind.Anon || v.File is not null || v.Huge is not null || v.Area.Thp || v.ProtPages is not null)
+        if (count < 64 || v.Kind != VmaKind.Anon || v.File is not null || v.Huge is not null || v.Area.Thp || v.ProtPages is not null || (!write && _mm.ZeroPage))
         {
             return false;
         }
@@ -256,7 +256,7 @@ public sealed partial class EcsMachine : MachineFront
     {
         pages = 0;
         var v = _mm.Vmas[vma];
-        var err = _mm.PrepareFaults(v, first, count, every, false);
+        var err = _mm.PrepareFaults(v, first, count, every, false, ownPage: true);
         if (err != Errno.None)
         {
             return err;
@@ -264,7 +264,7 @@ public sealed partial class EcsMachine : MachineFront
         FaultCounts ignored = default;
         for (var i = first; i < first + count; i += every)
         {
-            var id = _mm.FaultIn(v, i, false, ref ignored);
+            var id = _mm.FaultIn(v, i, false, ref ignored, ownPage: true);
             var chunk = _mm.Memory.Locate(id, out var row);
             ref var page = ref chunk.GetSpan<Page>()[row];
             if (pin && (take || page.Pins > 0))
@@ -409,6 +409,7 @@ public sealed partial class EcsMachine : MachineFront
                 case Residence.Ram: result.Ram++; break;
                 case Residence.Swap: result.Swap++; break;
                 case Residence.Device: result.Device[view.Device]++; break;
+                case Residence.Zero: result.Zero++; break;
             }
         }
     }

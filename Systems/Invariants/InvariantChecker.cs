@@ -61,6 +61,23 @@ internal static class InvariantChecker
                         swapRefs[pte.Target]++;
                         ExpectContent(result, mm, vma, i, shadow.Expected(i));
                         break;
+                    case PteKind.Zero:
+                        // The shared zero page: special (no page, so no reference), read-only, only in private anon
+                        // VMAs of a machine with it, and reading zero: a write always replaced it with a page of its own.
+                        if (pte.Target != -1 || pte.Writable || !mm.MapsZeroPage(vma))
+                        {
+                            Add(result, $"{vma.Name}[{i}]: zero-page entry target {pte.Target}, writable {pte.Writable}, in a VMA without the zero page {!mm.MapsZeroPage(vma)}");
+                        }
+                        if ((pte.Bits & PteBits.ZeroMigration) != 0)
+                        {
+                            Add(result, $"{vma.Name}[{i}]: migration entry to the zero page survived");
+                        }
+                        if ((pte.Bits & PteBits.ZeroNotSpecial) != 0)
+                        {
+                            Add(result, $"{vma.Name}[{i}]: zero page mapped without its special bit");
+                        }
+                        ExpectContent(result, mm, vma, i, shadow.Expected(i));
+                        break;
                     case PteKind.None:
                         if (vma.File is not null)
                         {
@@ -71,6 +88,11 @@ internal static class InvariantChecker
             }
         }
         CheckPages(result, mm, mapped, rmapSeen);
+        if (!mm.Zero.IsPristine)
+        {
+            var z = mm.Zero;
+            Add(result, $"zero page: refcount {z.Refcount} (base 1), mapcount {z.Mapcount}, helper lock {z.HelperLocked}, on the LRU {z.OnLru}");
+        }
         for (var s = 0; s < swapRefs.Length; s++)
         {
             var count = mm.Swap[s].Count;

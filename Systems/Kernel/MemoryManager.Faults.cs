@@ -13,13 +13,13 @@ internal sealed partial class MemoryManager
     /// then the RAM frames the faults will need (new pages, swap-ins, device pages brought back, copies; a huge fault 512).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Errno PrepareFaults(VmaInfo vma, long first, long count, int every, bool write)
+    public Errno PrepareFaults(VmaInfo vma, long first, long count, int every, bool write, bool ownPage = false)
     {
         long need = 0;
         var plannedRegion = -1L;
         for (var i = first; i < first + count; i += every)
         {
-            if (!PreparePage(vma, i, write, ref need, ref plannedRegion))
+            if (!PreparePage(vma, i, write, ref need, ref plannedRegion, ownPage))
             {
                 return Errno.EFAULT;
             }
@@ -27,8 +27,11 @@ internal sealed partial class MemoryManager
         return need > Memory.Ram.Frames.Free ? Errno.ENOMEM : Errno.None;
     }
 
-    /// <summary>One page of <see cref="PrepareFaults"/>: adds the frames its fault may take; false for an immovable device page.</summary>
-    public bool PreparePage(VmaInfo vma, long i, bool write, ref long need, ref long plannedRegion)
+    /// <summary>
+    /// One page of <see cref="PrepareFaults"/>: adds the frames its fault may take; false for an immovable device page.
+    /// <paramref name="ownPage"/>: the fault needs a page of its own (pin, lock, a device access), never the zero page.
+    /// </summary>
+    public bool PreparePage(VmaInfo vma, long i, bool write, ref long need, ref long plannedRegion, bool ownPage = false)
     {
         var region = PageGeometry.PmdOf(i);
         if (vma.HasHuge(i))
@@ -53,12 +56,15 @@ internal sealed partial class MemoryManager
                     plannedRegion = region;
                     need += PageGeometry.PmdPages;
                 }
-                else if (vma.File is null || vma.File.Cache[i] < 0)
+                else if (vma.File is not null ? vma.File.Cache[i] < 0 : write || ownPage || !MapsZeroPage(vma))
                 {
                     need++;
                 }
                 // A write to a private file mapping's hole copies the page-cache page it maps first.
                 need += write && vma.Kind == VmaKind.FilePrivate ? 1 : 0;
+                break;
+            case PteKind.Zero:
+                need += write || ownPage ? 1 : 0;
                 break;
             case PteKind.Swap:
                 need++;
@@ -91,8 +97,12 @@ internal sealed partial class MemoryManager
     /// Faults page <paramref name="i"/> in (hole, swap, device page) and, for a write, resolves a
     /// write-protect fault; returns the page id now mapped there. The prepass made every step succeed.
     /// </summary>
+    /// <remarks>
+    /// A read fault may map the shared zero page and then returns -1; <paramref name="ownPage"/> (pin, lock, a device
+    /// access) always ends with a page: a zero-page PTE is replaced by a new zero-filled page.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int FaultIn(VmaInfo vma, long i, bool write, ref FaultCounts faults)
+    public int FaultIn(VmaInfo vma, long i, bool write, ref FaultCounts faults, bool ownPage = false)
     {
         var region = (int)PageGeometry.PmdOf(i);
         if (vma.HasHuge(i))
@@ -124,6 +134,19 @@ internal sealed partial class MemoryManager
                         return head + PageGeometry.OffsetInPmd(i);
                     }
                 }
+                else if (!write && !ownPage && MapsZeroPage(vma))
+                {
+                    // do_anonymous_page on a read fault: the zero page, special and read-only (no frame taken).
+                    pte = new Pte { Kind = PteKind.Zero, Target = -1, RmapNext = -1 };
+                    return -1;
+                }
+                MapNewPage(vma, i, g);
+                break;
+            case PteKind.Zero when ownPage && !write:
+                // Departs from the kernel, which pins (and mirrors) the zero page itself: a pin, lock or device access
+                // here takes a page of its own, as a write-unshare would, so the per-page counts stay on real pages.
+                faults.New++;
+                pte = new Pte { Target = -1, RmapNext = -1 };
                 MapNewPage(vma, i, g);
                 break;
             case PteKind.Swap:
@@ -154,6 +177,14 @@ internal sealed partial class MemoryManager
         }
         return now.Target;
     }
+
+    /// <summary>
+    /// Whether a read fault on a hole of <paramref name="vma"/> maps the shared zero page: private anonymous VMAs on a
+    /// machine with it. Departs from the kernel for hugetlb and pfnmap VMAs (the simulator's stand-ins fault real pages)
+    /// and for THP regions, where a huge fault maps a compound page (the kernel would map the huge zero page).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MapsZeroPage(VmaInfo vma) => ZeroPage && vma.Kind == VmaKind.Anon;
 
     /// <summary>A fault in a THP region with no PTE at all, or any hugetlb fault, maps a huge page.</summary>
     private bool WantsHugeFault(VmaInfo vma, long region)
@@ -237,6 +268,13 @@ internal sealed partial class MemoryManager
     private void WriteProtectFault(VmaInfo vma, long g)
     {
         ref var pte = ref PteRef(g);
+        if (pte.Kind == PteKind.Zero)
+        {
+            // do_wp_page on the zero page (vm_normal_page has none): wp_page_copy maps a new zero-filled page writable.
+            pte = new Pte { Target = -1, RmapNext = -1 };
+            MapPte(g, NewRamPage(PageFlags.Anon), PteKind.Present, PteBits.Write | PteBits.SoftDirty);
+            return;
+        }
         var old = pte.Target;
         // A private mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
         if (vma.Shared || (PageRef(old).Mapcount <= 1 && !PageRef(old).Is(PageFlags.File)))

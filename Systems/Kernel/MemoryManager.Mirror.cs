@@ -135,6 +135,10 @@ internal sealed partial class MemoryManager
         ref var pte = ref PteRef(vma.FirstPte + i);
         switch (pte.Kind)
         {
+            case PteKind.Zero:
+                // hmm_range_fault reports the zero page readable (dmirror's ZERO|READ).
+                result.Read++;
+                break;
             case PteKind.Present:
                 if (pte.Writable)
                 {

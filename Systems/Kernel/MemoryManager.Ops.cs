@@ -49,6 +49,10 @@ internal sealed partial class MemoryManager
                         Swap[src.Target].Count++;
                         PteRef(g) = new Pte { Kind = PteKind.Swap, Bits = src.Bits, Target = src.Target, RmapNext = -1 };
                         break;
+                    case PteKind.Zero:
+                        // copy_present_pte: a special zero-page PTE is copied as it is (read-only, no reference).
+                        PteRef(g) = src;
+                        break;
                 }
             }
             if (pv.Huge is not null)
@@ -330,6 +334,8 @@ internal sealed partial class MemoryManager
                     : slot.Content;
                 return new PageView(Residence.Swap, -1, content, false);
             }
+            case PteKind.Zero:
+                return new PageView(Residence.Zero, -1, 0, false);
             default:
             {
                 var content = 0UL;

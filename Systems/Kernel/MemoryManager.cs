@@ -34,6 +34,12 @@ internal sealed partial class MemoryManager
     public List<VmaInfo> Vmas { get; } = [];
     public List<FileObject> Files { get; } = [];
 
+    /// <summary>Read faults on holes of private anonymous VMAs map the shared zero page (<see cref="Machine.MachineConfig.ZeroPage"/>).</summary>
+    public bool ZeroPage { get; init; }
+
+    /// <summary>The zero page's own struct page state (moved only by the v13-as-posted helper).</summary>
+    public ZeroPageState Zero { get; } = new();
+
     /// <summary>The migration helper (set once the pipeline is built over this manager).</summary>
     public Migration.MigrationPipeline Pipeline { get; set; } = null!;
 
@@ -228,6 +234,10 @@ internal sealed partial class MemoryManager
             }
             case PteKind.Swap:
                 PutSwap(pte.Target);
+                pte = new Pte { Target = -1, RmapNext = -1 };
+                break;
+            case PteKind.Zero:
+                // A special mapping: the zero page holds no reference for it.
                 pte = new Pte { Target = -1, RmapNext = -1 };
                 break;
         }

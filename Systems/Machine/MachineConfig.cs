@@ -44,8 +44,14 @@ public sealed record MachineConfig(
     public IReadOnlyList<DeviceConfig> DeviceList => Devices ?? [];
 
     /// <summary>
+    /// A read fault on a hole of a private anonymous VMA maps the shared zero page (docs/model.md "The shared zero
+    /// page"); off by default, so results of scenarios written before it stay as they were (the kernel always has it).
+    /// </summary>
+    public bool ZeroPage { get; init; }
+
+    /// <summary>
     /// Why device <paramref name="index"/> of <paramref name="devices"/> cannot take its name, or null: a name is
-    /// given once, and <c>ram</c> (the migrate target for RAM), <c>hole</c> and <c>swap</c> (keys beside the
+    /// given once, and <c>ram</c> (the migrate target for RAM), <c>hole</c>, <c>swap</c> and <c>zero</c> (keys beside the
     /// devices' under a verify's <c>resident</c>) are reserved. The scenario loader and the machine both ask here.
     /// </summary>
     public static string? DeviceNameProblem(IReadOnlyList<DeviceConfig> devices, int index)
@@ -55,7 +61,7 @@ public sealed record MachineConfig(
         {
             return "\"ram\" is reserved for system RAM";
         }
-        if (name is "hole" or "swap")
+        if (name is "hole" or "swap" or "zero")
         {
             return $"\"{name}\" is reserved: a verify reports resident.{name} beside the devices' counts";
         }

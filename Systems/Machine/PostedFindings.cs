@@ -42,13 +42,23 @@ public enum PostedDefect
     DoubleUnlock,
     /// <summary><c>double-putback</c>: the final pass put back a page the restore pass had put back already: one reference too few.</summary>
     DoublePutback,
+    /// <summary><c>zero-page-as-normal</c>: collect took a PTE of the shared zero page for a page (pfn_to_page, not vm_normal_page).</summary>
+    ZeroPageAsNormal,
+    /// <summary><c>zero-page-lost-special</c>: the restore pass rebuilt a zero-page PTE as a present PTE without the special bit.</summary>
+    ZeroPageLostSpecial,
+    /// <summary><c>zero-page-on-lru</c>: putback_lru_page put the zero page on the LRU.</summary>
+    ZeroPageOnLru,
+    /// <summary><c>zero-page-refcount-zero</c>: the helper's puts took the zero page's refcount to 0 (the kernel's "Bad page state").</summary>
+    ZeroPageRefcountZero,
+    /// <summary><c>zero-page-entry-stranded</c>: the call returned leaving a migration entry to the zero page (no pass restores it).</summary>
+    ZeroPageEntryStranded,
 }
 
 /// <summary>The defects that fired in one <c>v13-as-posted</c> migrate call, each with the request slots it hit.</summary>
 public sealed class PostedFindings
 {
     /// <summary>Number of <see cref="PostedDefect"/> values.</summary>
-    public const int Count = 17;
+    public const int Count = 22;
 
     /// <summary>At most this many slots are listed per defect (the count goes on).</summary>
     public const int MaxSlots = 64;
@@ -60,6 +70,7 @@ public sealed class PostedFindings
         "isolate-restore-skip-inverted",
         "isolate-all-fail-stranded", "unmap-restore-never-runs", "unmap-all-fail-stranded", "compound-skip-drops-pte",
         "final-maps-failed-dst", "final-pass-empty-pmd", "double-unlock", "double-putback",
+        "zero-page-as-normal", "zero-page-lost-special", "zero-page-on-lru", "zero-page-refcount-zero", "zero-page-entry-stranded",
     ];
 
     private readonly long[] _counts = new long[Count];

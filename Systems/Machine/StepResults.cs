@@ -96,7 +96,7 @@ public sealed class MigrateResult : OpResult
 }
 
 /// <summary>Where a page of a VMA resides (docs/scenarios.md <c>resident.*</c>).</summary>
-public enum Residence : byte { Hole, Ram, Swap, Device }
+public enum Residence : byte { Hole, Ram, Swap, Device, Zero }
 
 /// <summary>Outcome of one <c>verify</c>.</summary>
 public sealed class VerifyResult : OpResult
@@ -106,6 +106,8 @@ public sealed class VerifyResult : OpResult
     public long Hole;
     public long Ram;
     public long Swap;
+    /// <summary>Pages mapping the shared zero page.</summary>
+    public long Zero;
     /// <summary>Pages resident on each device, indexed like <see cref="MachineConfig.DeviceList"/>.</summary>
     public long[] Device = [];
 }

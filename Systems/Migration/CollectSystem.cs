@@ -62,6 +62,12 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
                         outcome[slot] = MigrateReason.Swap;
                         src[slot] = default;
                         continue;
+                    case PteKind.Zero:
+                        // The seed as intended resolves a present PTE with vm_normal_page, which has no page for the zero
+                        // page: the entry is left as it is (as posted, pfn_to_page takes it for a page: v13-as-posted).
+                        outcome[slot] = MigrateReason.ZeroPage;
+                        src[slot] = default;
+                        continue;
                 }
                 var id = pte.Target;
                 ref var page = ref cursor.At(id, out var row);

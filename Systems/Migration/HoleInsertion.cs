@@ -51,6 +51,11 @@ internal static class HoleInsertion
             var unaddressable = chunk.Has<Unaddressable>();
             // A device-private entry is writable iff the VMA is; a present PTE also dirty (x86 sets soft-dirty with it).
             var bits = !s.Vma.WritableAt(s.Start + slot) ? PteBits.None : unaddressable ? PteBits.Write : PteBits.Write | PteBits.SoftDirty;
+            if (mm.PteRef(g0 + slot).Kind == PteKind.Zero)
+            {
+                // A zero-page PTE is replaced with ptep_clear_flush: a TLB flush of its own (it holds no reference).
+                s.TlbFlushes++;
+            }
             mm.MapPte(g0 + slot, id, unaddressable ? PteKind.DevicePrivate : PteKind.Present, bits);
             s.Migrated++;
             s.HolesInserted++;

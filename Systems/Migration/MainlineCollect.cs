@@ -47,6 +47,14 @@ internal static class MainlineCollect
                     outcome[slot] = holesSelected ? MigrateReason.None : MigrateReason.Hole;
                     holes += holesSelected ? 1 : 0;
                     continue;
+                case PteKind.Zero:
+                    // is_zero_pfn with SELECT_SYSTEM: collected like a hole (MIGRATE, no pfn), the PTE left in place
+                    // until migrate_vma_insert_page replaces it; without SELECT_SYSTEM the slot is 0.
+                    var zeroSelected = (select.Select & MigrateSelect.System) != 0;
+                    src[slot] = zeroSelected ? new HmmPfn(HmmPfn.Migrate) : default;
+                    outcome[slot] = zeroSelected ? MigrateReason.None : MigrateReason.NotSelected;
+                    holes += zeroSelected ? 1 : 0;
+                    continue;
                 case PteKind.Swap:
                     outcome[slot] = MigrateReason.Swap;
                     src[slot] = default;

@@ -11,6 +11,8 @@ internal enum PteKind : byte
     Swap,
     /// <summary>A migration entry; <see cref="RefPte.Page"/> is the page being migrated.</summary>
     Migration,
+    /// <summary>The shared zero page: a special read-only entry with no page (<see cref="RefPte.Page"/> is null).</summary>
+    Zero,
 }
 
 /// <summary>One PTE of one VMA.</summary>
@@ -20,6 +22,12 @@ internal struct RefPte
     public bool Write;
     public RefPage? Page;
     public RefSwapSlot? Slot;
+
+    /// <summary>On a <see cref="PteKind.Zero"/> entry (v13-as-posted only): a migration entry naming the zero page, left by the posted collect.</summary>
+    public bool ZeroMigration;
+
+    /// <summary>On a <see cref="PteKind.Zero"/> entry (v13-as-posted only): rebuilt without the special bit, counted in the zero page's mapcount.</summary>
+    public bool ZeroNotSpecial;
 
     public readonly bool MapsPage => Kind is PteKind.Present or PteKind.DevicePrivate;
 }

@@ -14,6 +14,13 @@ public sealed partial class ReferenceMachine
     private readonly PostedCall _posted = new();
     private int[]? _deviceBase;
 
+    // The shared zero page's own struct page: base refcount 1, mapcount 0, unlocked, off the LRU; only the posted helper,
+    // which takes it for an ordinary page, moves it (docs/v13-as-posted.md §6).
+    private int _zeroRefCount = 1;
+    private int _zeroMapCount;
+    private bool _zeroLocked;
+    private bool _zeroOnLru;
+
     private void MigrateAsPosted(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult result)
     {
         if (_deviceBase is null)
@@ -89,6 +96,7 @@ public sealed partial class ReferenceMachine
             var pte = v.Ptes[i];
             return pte.Kind switch
             {
+                PteKind.Zero => new PostedPte(pte.ZeroMigration ? PostedPteKind.Migration : PostedPteKind.Present, PostedZeroPage.Handle, false),
                 PteKind.None => new PostedPte(PostedPteKind.None, -1, false),
                 PteKind.Swap => new PostedPte(PostedPteKind.Swap, -1, pte.Write),
                 PteKind.Present => new PostedPte(PostedPteKind.Present, m.HandleOf(pte.Page!), pte.Write),
@@ -99,12 +107,34 @@ public sealed partial class ReferenceMachine
 
         public void DropPte(long i) => v.Ptes[i] = default;
 
-        public void ToMigrationEntry(long i) => ReferenceMachine.ToMigrationEntry(ref v.Ptes[i]);
+        public void ToMigrationEntry(long i)
+        {
+            ref var pte = ref v.Ptes[i];
+            if (pte.Kind == PteKind.Zero)
+            {
+                // The rmap removal and the mapping's put, on a page whose special mapping was never counted.
+                pte.ZeroMigration = true;
+                m._zeroMapCount--;
+                m._zeroRefCount--;
+                return;
+            }
+            ReferenceMachine.ToMigrationEntry(ref pte);
+        }
 
         public void MapOverMigrationEntry(long i, int page, bool write)
         {
-            var p = m.PageOfHandle(page);
             ref var pte = ref v.Ptes[i];
+            if (page == PostedZeroPage.Handle)
+            {
+                // Rebuilt from the page and vm_page_prot: present, without the special bit, counted.
+                pte = new RefPte { Kind = PteKind.Zero, ZeroNotSpecial = true };
+                m._zeroMapCount++;
+                m._zeroRefCount++;
+                return;
+            }
+            var p = m.PageOfHandle(page);
+            pte.ZeroMigration = false;
+            pte.ZeroNotSpecial = false;
             pte.Kind = p.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
             pte.Page = p;
             pte.Write = write;
@@ -113,17 +143,41 @@ public sealed partial class ReferenceMachine
 
         public PostedPage Page(int page)
         {
+            if (page == PostedZeroPage.Handle)
+            {
+                return new PostedPage(-1, false, true, false, false, 0, m._zeroOnLru, false, m._zeroLocked, Zero: true, m._zeroRefCount, m._zeroMapCount);
+            }
             var p = m.PageOfHandle(page);
             var movable = p.Device < 0 || m._devices[p.Device].Config.Movable;
             return new PostedPage(p.Device, p.Unaddressable, movable, p.Compound is not null, p.Cached, p.Pins, p.OnLru, p.LockedByOther, p.HelperLocked);
         }
 
-        public void Get(int page) => AddRef(m.PageOfHandle(page));
+        public void Get(int page)
+        {
+            if (page == PostedZeroPage.Handle)
+            {
+                m._zeroRefCount++;
+                return;
+            }
+            AddRef(m.PageOfHandle(page));
+        }
 
-        public void Put(int page) => m.PageOfHandle(page).RefCount--;
+        public void Put(int page)
+        {
+            if (page == PostedZeroPage.Handle)
+            {
+                m._zeroRefCount--;
+                return;
+            }
+            m.PageOfHandle(page).RefCount--;
+        }
 
         public void FreeIfUnreferenced(int page)
         {
+            if (page == PostedZeroPage.Handle)
+            {
+                return;
+            }
             var p = m.PageOfHandle(page);
             if (p.Allocated && p.RefCount <= 0 && p.MapCount <= 0 && !p.Cached && !p.HelperLocked && !p.LockedByOther)
             {
@@ -132,12 +186,33 @@ public sealed partial class ReferenceMachine
             }
         }
 
-        public void SetHelperLock(int page, bool locked) => m.PageOfHandle(page).HelperLocked = locked;
+        public void SetHelperLock(int page, bool locked)
+        {
+            if (page == PostedZeroPage.Handle)
+            {
+                m._zeroLocked = locked;
+                return;
+            }
+            m.PageOfHandle(page).HelperLocked = locked;
+        }
 
-        public void SetLru(int page, bool on) => m.SetLru(m.PageOfHandle(page), on);
+        public void SetLru(int page, bool on)
+        {
+            if (page == PostedZeroPage.Handle)
+            {
+                m._zeroOnLru = on;
+                return;
+            }
+            m.SetLru(m.PageOfHandle(page), on);
+        }
 
         public void TryToUnmap(int page)
         {
+            if (page == PostedZeroPage.Handle)
+            {
+                // Never reached: the zero page's isolation always fails.
+                return;
+            }
             var p = m.PageOfHandle(page);
             foreach (var other in p.Mapping!.Vmas)
             {
@@ -154,6 +229,11 @@ public sealed partial class ReferenceMachine
 
         public void RemoveMigrationPtes(int page, int newPage)
         {
+            if (page == PostedZeroPage.Handle)
+            {
+                // No mapping: the rmap walk finds nothing, the migration entries to the zero page stay.
+                return;
+            }
             var p = m.PageOfHandle(page);
             var q = m.PageOfHandle(newPage);
             foreach (var other in p.Mapping!.Vmas)

@@ -53,6 +53,10 @@ public sealed partial class ReferenceMachine
         {
             details.Add($"pinned/locked counters {_pinnedPages}/{_lockedPages} but pages say {pinned}/{locked}");
         }
+        if (_zeroRefCount != 1 || _zeroMapCount != 0 || _zeroLocked || _zeroOnLru)
+        {
+            details.Add($"zero page: refcount {_zeroRefCount} (base 1), mapcount {_zeroMapCount}, helper lock {_zeroLocked}, on the LRU {_zeroOnLru}");
+        }
         foreach (var slot in _swapSlots)
         {
             if (slot.Count != slot.Seen || slot.Count <= 0)
@@ -119,6 +123,25 @@ public sealed partial class ReferenceMachine
                     if (_bytes ? !Stamp.Matches(expected, slot.Bytes) : slot.Stamp != expected)
                     {
                         details.Add($"{where}[{i}]: swap slot content differs from last written {expected:x}");
+                    }
+                    break;
+                case PteKind.Zero:
+                    // The shared zero page: no page, read-only, only where read faults map it, reading zero.
+                    if (pte.Page is not null || pte.Slot is not null || pte.Write || !MapsZeroPage(v))
+                    {
+                        details.Add($"{where}[{i}]: zero-page entry with a page, a slot, the write bit or in a VMA without the zero page");
+                    }
+                    if (expected != 0)
+                    {
+                        details.Add($"{where}[{i}]: zero page but last written {expected:x}");
+                    }
+                    if (pte.ZeroMigration)
+                    {
+                        details.Add($"{where}[{i}]: migration entry to the zero page survived the step");
+                    }
+                    if (pte.ZeroNotSpecial)
+                    {
+                        details.Add($"{where}[{i}]: zero page mapped without its special bit");
                     }
                     break;
                 default:

@@ -119,10 +119,10 @@ public sealed partial class ReferenceMachine
         return Errno.None;
     }
 
-    /// <summary>Faults in every <paramref name="every"/>-th page of a range as a read touch would (pin, lock).</summary>
+    /// <summary>Faults in every <paramref name="every"/>-th page of a range as a read touch would (pin, lock), never to the zero page.</summary>
     private Errno FaultInEvery(RefVma v, long first, long count, int every)
     {
-        var err = Prepass(v, first, count, every, false);
+        var err = Prepass(v, first, count, every, false, ownPage: true);
         if (err != Errno.None)
         {
             return err;
@@ -130,7 +130,7 @@ public sealed partial class ReferenceMachine
         FaultCounts ignored = default;
         for (long k = 0; k < count; k += every)
         {
-            FaultIn(v, first + k, false, ref ignored);
+            FaultIn(v, first + k, false, ref ignored, ownPage: true);
         }
         return Errno.None;
     }
@@ -141,13 +141,13 @@ public sealed partial class ReferenceMachine
     /// swap-in, device page brought back and COW copy, and 512 for a region a huge fault would map
     /// (counted whole even though that fault falls back to one page when no aligned run is free).
     /// </summary>
-    private Errno Prepass(RefVma v, long first, long count, int every, bool write)
+    private Errno Prepass(RefVma v, long first, long count, int every, bool write, bool ownPage = false)
     {
         long need = 0;
         long plannedRegion = -1;
         for (long k = 0; k < count; k += every)
         {
-            var frames = FramesFor(v, first + k, write, ref plannedRegion);
+            var frames = FramesFor(v, first + k, write, ref plannedRegion, ownPage);
             if (frames < 0)
             {
                 return Errno.EFAULT;
@@ -161,14 +161,15 @@ public sealed partial class ReferenceMachine
     /// RAM frames the fault on page <paramref name="i"/> may take — a hole, a swap-in, a device page brought back,
     /// a COW copy one each, a region a huge fault would map 512 (on its first hole) — or -1 for an immovable device page.
     /// </summary>
-    private long FramesFor(RefVma v, long i, bool write, ref long plannedRegion)
+    private long FramesFor(RefVma v, long i, bool write, ref long plannedRegion, bool ownPage = false)
     {
         ref var pte = ref v.Ptes[i];
         // A private mapping copies a page-cache page on write whatever its map count.
         var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached) ? 1 : 0;
         return pte.Kind switch
         {
-            PteKind.None => HoleFrames(v, i, ref plannedRegion) + (write && v.Kind == VmaKind.FilePrivate ? 1 : 0),
+            PteKind.None => HoleFrames(v, i, ref plannedRegion, !write && !ownPage && MapsZeroPage(v)) + (write && v.Kind == VmaKind.FilePrivate ? 1 : 0),
+            PteKind.Zero => write || ownPage ? 1 : 0,
             PteKind.Swap => 1,
             PteKind.DevicePrivate => _devices[pte.Page!.Device].Config.Movable ? 1 + copy : -1,
             PteKind.Present => copy,
@@ -177,7 +178,7 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>A hole's frames: a whole huge page for the first hole of a region a huge fault maps, none for a cached file page.</summary>
-    private long HoleFrames(RefVma v, long i, ref long plannedRegion)
+    private long HoleFrames(RefVma v, long i, ref long plannedRegion, bool zeroPage)
     {
         var r = i / HugePages;
         if (r == plannedRegion)
@@ -189,8 +190,14 @@ public sealed partial class ReferenceMachine
             plannedRegion = r;
             return HugePages;
         }
-        return v.Cache is { } cache && cache[i] is not null ? 0 : 1;
+        return zeroPage || (v.Cache is { } cache && cache[i] is not null) ? 0 : 1;
     }
+
+    /// <summary>
+    /// A read fault on a hole maps the shared zero page: private anon VMAs of a machine with it (hugetlb, pfnmap and
+    /// THP regions a huge fault fills fault real pages, as the ECS engine's <c>MapsZeroPage</c>).
+    /// </summary>
+    private bool MapsZeroPage(RefVma v) => Config.ZeroPage && v.Kind == VmaKind.Anon;
 
     /// <summary>
     /// A hole fault maps a whole huge page over region <paramref name="r"/>: a hugetlb VMA, or a THP
@@ -216,14 +223,28 @@ public sealed partial class ReferenceMachine
         return true;
     }
 
-    /// <summary>One CPU access to page <paramref name="i"/>: the faults it needs, in the model's order. The prepass made room.</summary>
-    private void FaultIn(RefVma v, long i, bool write, ref FaultCounts faults)
+    /// <summary>
+    /// One CPU access to page <paramref name="i"/>: the faults it needs, in the model's order. The prepass made room.
+    /// <paramref name="ownPage"/> (pin, lock, a device access) never leaves the zero page mapped there.
+    /// </summary>
+    private void FaultIn(RefVma v, long i, bool write, ref FaultCounts faults, bool ownPage = false)
     {
         ref var pte = ref v.Ptes[i];
         switch (pte.Kind)
         {
             case PteKind.None:
                 faults.New++;
+                if (!write && !ownPage && MapsZeroPage(v) && !WantsHugeFault(v, i / HugePages))
+                {
+                    pte = new RefPte { Kind = PteKind.Zero };
+                    return;
+                }
+                FaultHole(v, i);
+                break;
+            case PteKind.Zero when ownPage && !write:
+                // As the ECS engine: a pin, lock or device access takes a page of its own (the kernel would use the zero page).
+                faults.New++;
+                pte = default;
                 FaultHole(v, i);
                 break;
             case PteKind.Swap:
@@ -342,6 +363,17 @@ public sealed partial class ReferenceMachine
     private void WriteProtectFault(RefVma v, long i)
     {
         ref var pte = ref v.Ptes[i];
+        if (pte.Kind == PteKind.Zero)
+        {
+            // Copy-on-write from the zero page: a new zero-filled private page, writable.
+            pte = default;
+            var fresh = NewRamPage();
+            fresh.Mapping = v.Mapping;
+            fresh.Index = i + v.PgOff;
+            SetLru(fresh, true);
+            MapPage(v, i, fresh, true);
+            return;
+        }
         var page = pte.Page!;
         // A write-protect fault on a huge PMD splits it first; the compound page stays (hugetlb too: the simulator never copies a whole huge page).
         v.HugePmd[i / HugePages] = false;

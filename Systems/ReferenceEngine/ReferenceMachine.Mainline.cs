@@ -44,6 +44,19 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.Swap;
                 continue;
             }
+            if (pte.Kind == PteKind.Zero)
+            {
+                // The zero page is collected like a hole under SELECT_SYSTEM (left mapped until insertion), else slot 0.
+                if ((select.Select & MigrateSelect.System) != 0)
+                {
+                    m.Hole[k] = true;
+                }
+                else
+                {
+                    m.Outcome[k] = MigrateReason.NotSelected;
+                }
+                continue;
+            }
             var page = pte.Page!;
             var present = pte.Kind == PteKind.Present;
             bool selected;
@@ -134,9 +147,10 @@ public sealed partial class ReferenceMachine
 
     /// <summary>
     /// migrate_vma_insert_page: each hole still in flight maps its zero-filled destination (a device-private entry for
-    /// unaddressable memory, a present PTE otherwise), writable iff the VMA is. Returns how many.
+    /// unaddressable memory, a present PTE otherwise), writable iff the VMA is. Returns how many; a zero-page PTE it
+    /// replaces adds a TLB flush to <paramref name="flushes"/> (ptep_clear_flush).
     /// </summary>
-    private long InsertHoles(MigrationRun m)
+    private long InsertHoles(MigrationRun m, ref long flushes)
     {
         var v = m.Vma;
         long inserted = 0;
@@ -150,6 +164,7 @@ public sealed partial class ReferenceMachine
             page.Mapping = v.Mapping;
             page.Index = i + v.PgOff;
             ref var pte = ref v.Ptes[i];
+            flushes += pte.Kind == PteKind.Zero ? 1 : 0;
             pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
             pte.Write = v.WritableAt(i);
             pte.Page = page;

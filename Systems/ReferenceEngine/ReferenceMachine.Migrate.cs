@@ -84,7 +84,7 @@ public sealed partial class ReferenceMachine
         // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
         m.Costs.Walks += driverCalled ? 2 : 0;
         MigrateStructPage(m);
-        var inserted = mainline ? InsertHoles(m) : 0;
+        var inserted = mainline ? InsertHoles(m, ref flushes) : 0;
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
         if (result is not null)
@@ -120,6 +120,12 @@ public sealed partial class ReferenceMachine
             if (pte.Kind == PteKind.Swap)
             {
                 m.Outcome[k] = MigrateReason.Swap;
+                continue;
+            }
+            if (pte.Kind == PteKind.Zero)
+            {
+                // vm_normal_page has no page for the zero page: the seed as intended leaves the entry alone.
+                m.Outcome[k] = MigrateReason.ZeroPage;
                 continue;
             }
             var page = pte.Page!;

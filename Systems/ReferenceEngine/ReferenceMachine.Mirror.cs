@@ -21,7 +21,7 @@ public sealed partial class ReferenceMachine
         {
             var frames = IsLive(v, i, entries[i], write) || !NeedsCpuFault(v, device, i, write)
                 ? 0
-                : FramesFor(v, i, write, ref plannedRegion);
+                : FramesFor(v, i, write, ref plannedRegion, ownPage: true);
             if (frames < 0)
             {
                 return Errno.EFAULT;
@@ -51,7 +51,7 @@ public sealed partial class ReferenceMachine
                 result.Faults++;
                 if (NeedsCpuFault(v, device, i, write))
                 {
-                    FaultIn(v, i, write, ref ignored);
+                    FaultIn(v, i, write, ref ignored, ownPage: true);
                 }
                 MirrorMap(v, device, i);
             }
@@ -126,7 +126,12 @@ public sealed partial class ReferenceMachine
         {
             ref var pte = ref v.Ptes[i];
             var mapsPage = pte.Kind is PteKind.Present or PteKind.DevicePrivate;
-            if (!mapsPage)
+            if (pte.Kind == PteKind.Zero)
+            {
+                // hmm_range_fault reports the zero page readable (dmirror's ZERO|READ).
+                result.Read++;
+            }
+            else if (!mapsPage)
             {
                 result.None++;
             }

@@ -100,7 +100,7 @@ public sealed partial class ReferenceMachine
             {
                 if (NeedsCpuFault(_v, device, pages[k], writes[k]))
                 {
-                    machine.FaultIn(_v, pages[k], writes[k], ref ignored);
+                    machine.FaultIn(_v, pages[k], writes[k], ref ignored, ownPage: true);
                 }
                 if (!machine.IsLive(_v, pages[k], entries[pages[k]], writes[k]))
                 {
@@ -118,7 +118,7 @@ public sealed partial class ReferenceMachine
                 // An immovable device's read-only page cannot come back for a write-protect fault: served where it is.
                 if (NeedsCpuFault(_v, device, pages[k], writes[k]) && (_movable || !OnDevice(_v, pages[k], device)))
                 {
-                    machine.FaultIn(_v, pages[k], writes[k], ref ignored);
+                    machine.FaultIn(_v, pages[k], writes[k], ref ignored, ownPage: true);
                 }
             }
             Migrate(pages, device);

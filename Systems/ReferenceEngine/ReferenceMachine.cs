@@ -104,6 +104,10 @@ public sealed partial class ReferenceMachine : MachineFront
                         dst[i] = pte;
                         pte.Slot!.Count++;
                         break;
+                    case PteKind.Zero:
+                        // The zero page's special PTE is copied as it is: no reference, read-only already.
+                        dst[i] = pte;
+                        break;
                     case PteKind.Migration:
                         throw new InvalidOperationException("migration entry outside a migration");
                 }
@@ -258,6 +262,7 @@ public sealed partial class ReferenceMachine : MachineFront
                 case Residence.Hole: result.Hole++; break;
                 case Residence.Ram: result.Ram++; break;
                 case Residence.Swap: result.Swap++; break;
+                case Residence.Zero: result.Zero++; break;
                 default: result.Device[device]++; break;
             }
             bool ok;
@@ -352,6 +357,8 @@ public sealed partial class ReferenceMachine : MachineFront
             case PteKind.Swap:
                 slot = pte.Slot;
                 return Residence.Swap;
+            case PteKind.Zero:
+                return Residence.Zero;
             default:
                 // A hole of a file reads the page cache, without mapping it.
                 page = v.Cache?[i];

@@ -85,7 +85,9 @@ internal sealed class RandomScenario
                 devices[i] = devices[i] with { Owner = "shared" };
             }
         }
-        return new MachineConfig(RamPages: ram, Payload: payload, Seed: seed, Devices: devices, Profile: profile);
+        // Half the machines have the shared zero page (drawn last, after the profile's own draws).
+        var zeroPage = _rng.Next(2) == 0;
+        return new MachineConfig(RamPages: ram, Payload: payload, Seed: seed, Devices: devices, Profile: profile) { ZeroPage = zeroPage };
     }
 
     /// <summary>Runs the next random op on <paramref name="m"/> and returns its canonical result text.</summary>

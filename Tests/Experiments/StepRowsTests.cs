@@ -13,7 +13,7 @@ public sealed class StepRowsTests
         I("requested"), I("migrated"), I("holesInserted"),
         I("reasons.hole"), I("reasons.swap"), I("reasons.already-on-target"), I("reasons.device-immovable"), I("reasons.compound"),
         I("reasons.locked"), I("reasons.pinned"), I("reasons.isolate"), I("reasons.unmap"), I("reasons.alloc"),
-        I("reasons.file-unaddressable"), I("reasons.migrate-page"), I("reasons.not-selected"), I("reasons.file-to-device"),
+        I("reasons.file-unaddressable"), I("reasons.migrate-page"), I("reasons.not-selected"), I("reasons.file-to-device"), I("reasons.zero-page"),
         I("tlbFlushes"), I("costs.unmapFlushes"), I("costs.invalidations"), I("costs.lruDrainAll"), I("costs.walks"), I("copy.pages"), I("copy.bytes"), I("copy.batches"), new("copy.deviceTimeUs", ColumnKind.Double),
     ];
 
@@ -43,7 +43,7 @@ public sealed class StepRowsTests
         [
             "faults.new", "faults.swap", "faults.device", "faults.cow", "pages",
             .. MigrateFields.Select(c => c.Name),
-            "checked", "mismatches", "resident.hole", "resident.ram", "resident.swap", "resident.gpu0", "resident.gpu1",
+            "checked", "mismatches", "resident.hole", "resident.ram", "resident.swap", "resident.zero", "resident.gpu0", "resident.gpu1",
         ], result);
         Assert.Equal(names.Count, names.Distinct().Count());
     }

@@ -77,7 +77,7 @@ public class ResultFieldsTests
     public void PerDeviceKeysFollowTheMachinesDevices()
     {
         var schema = new ResultSchema([new DeviceConfig("gpu0", 8), new DeviceConfig("npu", 8)]);
-        Assert.Equal(["resident.hole", "resident.ram", "resident.swap", "resident.gpu0", "resident.npu"],
+        Assert.Equal(["resident.hole", "resident.ram", "resident.swap", "resident.zero", "resident.gpu0", "resident.npu"],
             schema.Step("verify").Leaves().Select(f => f.Path).Where(p => p.StartsWith("resident.", StringComparison.Ordinal)));
         Assert.Equal(
             ["devices.gpu0.used", "devices.gpu0.free", "devices.gpu0.mirrored", "devices.npu.used", "devices.npu.free", "devices.npu.mirrored"],

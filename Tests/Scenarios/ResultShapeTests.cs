@@ -33,7 +33,7 @@ public class ResultShapeTests
     private static readonly string[] Reasons =
     [
         "hole", "swap", "already-on-target", "device-immovable", "compound", "locked",
-        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page", "not-selected", "file-to-device",
+        "pinned", "isolate", "unmap", "alloc", "file-unaddressable", "migrate-page", "not-selected", "file-to-device", "zero-page",
     ];
 
     private static ScenarioResult Run(string json, FakeMachine? machine = null, bool check = false)
@@ -79,7 +79,7 @@ public class ResultShapeTests
         Assert.Equal(Reasons, Keys(steps[10]!["reasons"]));
         Assert.Equal(["pages", "bytes", "batches", "deviceTimeUs"], Keys(steps[10]!["copy"]));
         Assert.Equal(Expected("checked", "mismatches", "resident"), Keys(steps[11]));
-        Assert.Equal(["hole", "ram", "swap", "gpu0", "npu"], Keys(steps[11]!["resident"]));
+        Assert.Equal(["hole", "ram", "swap", "zero", "gpu0", "npu"], Keys(steps[11]!["resident"]));
         Assert.Equal(Expected("ram", "devices", "pinned", "locked"), Keys(steps[12]));
         Assert.Equal(["used", "free"], Keys(steps[12]!["ram"]));
         Assert.Equal(["gpu0", "npu"], Keys(steps[12]!["devices"]));

@@ -94,6 +94,11 @@ internal static class StepSummary
                 break;
             case VerifyResult v:
                 b.Append(Inv, $" checked {v.Checked} mismatches {v.Mismatches} resident hole {v.Hole} ram {v.Ram} swap {v.Swap}");
+                if (v.Zero > 0)
+                {
+                    // Only machines with the zero page map it: other summaries keep their shape.
+                    b.Append(Inv, $" zero {v.Zero}");
+                }
                 for (var d = 0; d < s.DeviceNames.Count; d++)
                 {
                     b.Append(Inv, $" {s.DeviceNames[d]} {At(v.Device, d)}");

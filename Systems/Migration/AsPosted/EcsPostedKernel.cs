@@ -58,6 +58,9 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
         ref var pte = ref mm.PteRef(vma.FirstPte + i);
         return pte.Kind switch
         {
+            // pfn_to_page of the zero pfn: a page like any other to the posted code (special or not, or behind a migration entry).
+            PteKind.Zero when (pte.Bits & PteBits.ZeroMigration) != 0 => new PostedPte(PostedPteKind.Migration, PostedZeroPage.Handle, false),
+            PteKind.Zero => new PostedPte(PostedPteKind.Present, PostedZeroPage.Handle, false),
             PteKind.None => new PostedPte(PostedPteKind.None, -1, false),
             PteKind.Swap => new PostedPte(PostedPteKind.Swap, -1, pte.Writable),
             PteKind.Present => new PostedPte(PostedPteKind.Present, pte.Target, pte.Writable),
@@ -74,13 +77,30 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
         mm.PteRef(g) = new Pte { Target = -1, RmapNext = -1 };
     }
 
-    public void ToMigrationEntry(long i) => mm.PteRef(vma.FirstPte + i).Kind = PteKind.Migration;
+    public void ToMigrationEntry(long i)
+    {
+        ref var pte = ref mm.PteRef(vma.FirstPte + i);
+        if (pte.Kind == PteKind.Zero)
+        {
+            // page_remove_rmap and the mapping's put, on a page whose special mapping was never counted.
+            pte.Bits |= PteBits.ZeroMigration;
+            mm.Zero.Mapcount--;
+            mm.Zero.Refcount--;
+            return;
+        }
+        pte.Kind = PteKind.Migration;
+    }
 
     public void MapOverMigrationEntry(long i, int page, bool write)
     {
         var g = vma.FirstPte + i;
         ref var pte = ref mm.PteRef(g);
         var bits = write ? PteBits.Write : PteBits.None;
+        if (page == PostedZeroPage.Handle || pte.Kind == PteKind.Zero)
+        {
+            MapOverZero(g, page, bits);
+            return;
+        }
         var kind = IsUnaddressable(page) ? PteKind.DevicePrivate : PteKind.Present;
         if (pte.Target == page)
         {
@@ -93,6 +113,11 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
 
     public PostedPage Page(int page)
     {
+        if (page == PostedZeroPage.Handle)
+        {
+            var z = mm.Zero;
+            return new PostedPage(-1, false, true, false, false, 0, z.OnLru, false, z.HelperLocked, Zero: true, z.Refcount, z.Mapcount);
+        }
         var chunk = mm.Memory.Locate(page, out var row);
         ref var p = ref chunk.GetSpan<Page>()[row];
         var device = page < mm.Memory.RamPages ? -1 : mm.Memory.DeviceOf(page);
@@ -103,12 +128,32 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
             p.Is(PageFlags.Lru), other, locked && !other);
     }
 
-    public void Get(int page) => mm.PageRef(page).Refcount++;
+    public void Get(int page)
+    {
+        if (page == PostedZeroPage.Handle)
+        {
+            mm.Zero.Refcount++;
+            return;
+        }
+        mm.PageRef(page).Refcount++;
+    }
 
-    public void Put(int page) => mm.PageRef(page).Refcount--;
+    public void Put(int page)
+    {
+        if (page == PostedZeroPage.Handle)
+        {
+            mm.Zero.Refcount--;
+            return;
+        }
+        mm.PageRef(page).Refcount--;
+    }
 
     public void FreeIfUnreferenced(int page)
     {
+        if (page == PostedZeroPage.Handle)
+        {
+            return;
+        }
         var chunk = mm.Memory.Locate(page, out var row);
         ref var p = ref chunk.GetSpan<Page>()[row];
         if (!p.Is(PageFlags.Allocated) || p.Refcount > 0 || p.Mapcount > 0 || p.Is(PageFlags.File) || chunk.IsEnabled<Locked>(row))
@@ -121,18 +166,33 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
 
     public void SetHelperLock(int page, bool locked)
     {
+        if (page == PostedZeroPage.Handle)
+        {
+            mm.Zero.HelperLocked = locked;
+            return;
+        }
         var chunk = mm.Memory.Locate(page, out var row);
         chunk.SetEnabled<Locked>(row, locked);
     }
 
     public void SetLru(int page, bool on)
     {
+        if (page == PostedZeroPage.Handle)
+        {
+            mm.Zero.OnLru = on;
+            return;
+        }
         ref var p = ref mm.PageRef(page);
         p.Flags = on ? p.Flags | PageFlags.Lru : p.Flags & ~PageFlags.Lru;
     }
 
     public void TryToUnmap(int page)
     {
+        if (page == PostedZeroPage.Handle)
+        {
+            // The zero page never reaches unmap (its isolation always fails, IsolateZeroPage).
+            return;
+        }
         for (var g = mm.PageRef(page).RmapHead; g >= 0;)
         {
             ref var pte = ref mm.PteRef(g);
@@ -146,6 +206,11 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
 
     public void RemoveMigrationPtes(int page, int newPage)
     {
+        if (page == PostedZeroPage.Handle)
+        {
+            // The zero page has no mapping: the rmap walk finds nothing and its migration entries stay (4.9 inference, §6(c)4).
+            return;
+        }
         var kind = IsUnaddressable(newPage) ? PteKind.DevicePrivate : PteKind.Present;
         var g = (long)mm.PageRef(page).RmapHead;
         while (g >= 0)
@@ -213,6 +278,32 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
     public void AdoptRmap(int src, int dst) => mm.PageRef(dst).Flags |= mm.PageRef(src).Flags & PageFlags.Anon;
 
     private bool IsUnaddressable(int page) => mm.Memory.Locate(page, out _).Has<Unaddressable>();
+
+    /// <summary>
+    /// A rebuild that involves the zero page: a present PTE to it without the special bit (counted in its mapcount and
+    /// refcount), or another page mapped over a migration entry to it.
+    /// </summary>
+    private void MapOverZero(long g, int page, PteBits bits)
+    {
+        ref var pte = ref mm.PteRef(g);
+        // A migration entry to the zero page holds none of its counts (collect's rmap removal took them).
+        if (pte.Kind != PteKind.Zero)
+        {
+            var old = pte.Target;
+            mm.RmapRemove(old, g);
+            mm.PageRef(old).Mapcount--;
+            mm.PageRef(old).Refcount--;
+        }
+        if (page == PostedZeroPage.Handle)
+        {
+            mm.PteRef(g) = new Pte { Kind = PteKind.Zero, Bits = PteBits.ZeroNotSpecial, Target = -1, RmapNext = -1 };
+            mm.Zero.Mapcount++;
+            mm.Zero.Refcount++;
+            return;
+        }
+        mm.PteRef(g) = new Pte { Target = -1, RmapNext = -1 };
+        mm.MapPte(g, page, IsUnaddressable(page) ? PteKind.DevicePrivate : PteKind.Present, bits);
+    }
 
     /// <summary>Entry <paramref name="g"/> leaves its page's reverse map and counts and maps <paramref name="page"/>.</summary>
     private void MoveEntry(long g, int page, PteKind kind, PteBits bits)

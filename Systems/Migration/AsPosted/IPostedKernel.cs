@@ -15,9 +15,24 @@ internal enum PostedPteKind : byte
 /// <summary>One PTE of the calling VMA: its kind, the page it names (-1 for none and swap) and its write bit.</summary>
 internal readonly record struct PostedPte(PostedPteKind Kind, int Page, bool Write);
 
-/// <summary>A page as the posted helper's tests see it.</summary>
+/// <summary>
+/// A page as the posted helper's tests see it. <paramref name="Zero"/>: the shared zero page, whose
+/// <paramref name="Refcount"/> and <paramref name="Mapcount"/> the helper reads literally (pin check, refcount 0).
+/// </summary>
 internal readonly record struct PostedPage(
-    int Device, bool Unaddressable, bool Movable, bool Compound, bool Cached, int Pins, bool OnLru, bool LockedByOther, bool HelperLocked);
+    int Device, bool Unaddressable, bool Movable, bool Compound, bool Cached, int Pins, bool OnLru, bool LockedByOther, bool HelperLocked,
+    bool Zero = false, int Refcount = 0, int Mapcount = 0);
+
+/// <summary>
+/// The shared zero page as the posted helper handles it: the seed's collect resolves a present PTE with <c>pfn_to_page</c>,
+/// so a zero-page PTE yields a struct page like any other (docs/v13-as-posted.md §6). Its handle is this value in both
+/// engines; its state (base refcount 1, mapcount 0, lock, LRU) is kept by each engine beside its pages.
+/// </summary>
+internal static class PostedZeroPage
+{
+    /// <summary>The zero page's page handle (no real page has it).</summary>
+    public const int Handle = int.MaxValue;
+}
 
 /// <summary>
 /// The kernel primitives <see cref="PostedHelper"/> runs on, one implementation per engine. Each keeps its

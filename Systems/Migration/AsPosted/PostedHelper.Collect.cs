@@ -56,6 +56,11 @@ internal static partial class PostedHelper
             }
             var flags = HmmPfn.Migrate | (pte.Write ? HmmPfn.Write : 0) | (info.Device >= 0 ? HmmPfn.Device : 0)
                 | (pte.Kind == PostedPteKind.Device ? HmmPfn.Unaddressable : 0);
+            if (info.Zero)
+            {
+                // pfn_to_page gives the zero page a struct page: it is collected, referenced and (trylock) locked like any page.
+                c.Findings.Add(PostedDefect.ZeroPageAsNormal, s);
+            }
             c.NPages++;
             k.Get(pte.Page);
             c.Source[s] = pte.Page;

@@ -36,6 +36,11 @@ internal static partial class PostedHelper
                 k.SetHelperLock(page, true);
                 c.Pfns[s] = e | HmmPfn.Locked;
             }
+            if (info.Zero)
+            {
+                IsolateZeroPage(ref k, c, s, page, ref restore);
+                continue;
+            }
             var held = 1;
             var other = 0;
             if (info.Device < 0)
@@ -85,5 +90,33 @@ internal static partial class PostedHelper
             Stranded(ref k, c, PostedDefect.IsolateAllFailStranded);
         }
         return true;
+    }
+
+    /// <summary>
+    /// The first loop on a zero-page slot, literally: the zero page is on no LRU and no one else isolated it, so
+    /// isolate_lru_page fails and the collect reference is dropped (the base reference can reach 0); the fall-through
+    /// check then reads its real counts, <c>refcount − 1 &gt; mapcount</c>, with the mapcount collect's rmap removal drove
+    /// negative (docs/v13-as-posted.md §6(c)).
+    /// </summary>
+    private static void IsolateZeroPage<TKernel>(ref TKernel k, PostedCall c, int s, int page, ref long restore) where TKernel : struct, IPostedKernel
+    {
+        // Departs from the literal code once a defect put the zero page on the LRU: its isolation would then succeed and
+        // the zero page would go to the driver; the simulator keeps failing it (docs/model.md, "v13-as-posted").
+        c.ClearMigrate(s, MigrateReason.Isolate);
+        c.NPages--;
+        k.Put(page);
+        restore++;
+        var zero = k.Page(page);
+        if (zero.Refcount == 0)
+        {
+            c.Findings.Add(PostedDefect.ZeroPageRefcountZero, s);
+        }
+        if (zero.Refcount - 1 > zero.Mapcount)
+        {
+            c.Findings.Add(PostedDefect.IsolateFailDoubleCount, s);
+            c.ClearMigrate(s, MigrateReason.Pinned);
+            c.NPages--;
+            restore++;
+        }
     }
 }

@@ -67,6 +67,11 @@ internal static partial class PostedHelper
                 {
                     c.Findings.Add(PostedDefect.RestoreWrongPage, i);
                 }
+                if (page == PostedZeroPage.Handle)
+                {
+                    // The PTE is built from the page and vm_page_prot only: no pte_mkspecial.
+                    c.Findings.Add(PostedDefect.ZeroPageLostSpecial, i);
+                }
                 // Write: the slot's WRITE and the VMA's VM_WRITE; soft-dirty, young and dirty are not kept.
                 k.MapOverMigrationEntry(pteIndex, page, PostedCall.Has(e, HmmPfn.Write) && writable);
             }

@@ -32,6 +32,20 @@ internal static partial class PostedHelper
             HmmMigrateRemoveMigrationPte(ref k, c);
         }
         Settle(c);
+        ZeroEntriesStranded(ref k, c);
+    }
+
+    /// <summary>Every migration entry to the zero page left in the range when the call returns (nothing will restore it).</summary>
+    private static void ZeroEntriesStranded<TKernel>(ref TKernel k, PostedCall c) where TKernel : struct, IPostedKernel
+    {
+        for (var s = 0; s < c.Count; s++)
+        {
+            var pte = k.ReadPte(c.Start + s);
+            if (pte.Kind == PostedPteKind.Migration && pte.Page == PostedZeroPage.Handle)
+            {
+                c.Findings.Add(PostedDefect.ZeroPageEntryStranded, s);
+            }
+        }
     }
 
     /// <summary>
@@ -79,6 +93,10 @@ internal static partial class PostedHelper
                 c.Findings.Add(PostedDefect.PutbackNotIsolated, slot);
             }
             c.PutBack[slot] = true;
+        }
+        if (page == PostedZeroPage.Handle)
+        {
+            c.Findings.Add(PostedDefect.ZeroPageOnLru, slot);
         }
         k.SetLru(page, true);
         k.Put(page);

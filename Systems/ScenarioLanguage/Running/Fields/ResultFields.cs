@@ -257,6 +257,7 @@ public static class ResultFields
             ResultField.Count<VerifyResult>("hole", FieldUnits.Pages, "holes", v => v.Hole),
             ResultField.Count<VerifyResult>("ram", FieldUnits.Pages, "resident in RAM", v => v.Ram),
             ResultField.Count<VerifyResult>("swap", FieldUnits.Pages, "in swap", v => v.Swap),
+            ResultField.Count<VerifyResult>("zero", FieldUnits.Pages, "mapping the shared zero page", v => v.Zero),
         };
         for (var d = 0; d < devices.Count; d++)
         {
