@@ -42,6 +42,18 @@ public sealed class MirrorTable
         return live;
     }
 
+    /// <summary>Drops every device's entries for <c>[first, first + count)</c> (an invalidation of part of the VMA).</summary>
+    public void ClearRange(long first, long count)
+    {
+        foreach (var entries in _byDevice)
+        {
+            if (entries is not null)
+            {
+                Array.Clear(entries, checked((int)first), checked((int)count));
+            }
+        }
+    }
+
     /// <summary>Drops every entry of every device (an invalidation of the whole VMA).</summary>
     public void Clear()
     {

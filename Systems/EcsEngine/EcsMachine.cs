@@ -115,10 +115,10 @@ public sealed partial class EcsMachine : MachineFront
         return p.Id;
     }
 
-    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp)
+    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp)
     {
-        var file = kind is VmaKind.File or VmaKind.SharedAnon ? _mm.NewFile(pages) : null;
-        return _mm.NewVma(_mm.Processes[process], name, pages, kind, writable, thp, file).Id;
+        var file = kind is VmaKind.File or VmaKind.SharedAnon or VmaKind.FilePrivate ? _mm.NewFile(pages) : null;
+        return _mm.NewVma(_mm.Processes[process], name, pages, kind, prot, thp, file).Id;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -162,7 +162,8 @@ public sealed partial class EcsMachine : MachineFront
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryTouchHoles(VmaInfo v, long first, long count, bool write, ulong salt)
     {
-        if (count < 64 || v.Kind != VmaKind.Anon || v.File is not null || v.Huge is not null || v.Area.Thp || (!write && _mm.ZeroPage))
+        // A VMA split by a partial munmap or mprotect takes the per-page path (protection per page).
+        if (count < 64 || v.Kind != VmaKind.Anon || v.File is not null || v.Huge is not null || v.Area.Thp || v.ProtPages is not null || (!write && _mm.ZeroPage))
         {
             return false;
         }
@@ -290,11 +291,28 @@ public sealed partial class EcsMachine : MachineFront
         return Errno.None;
     }
 
-    private protected override void MprotectCore(int vma, bool writable)
+    private protected override void MprotectCore(int vma, long first, long count, PageProt prot)
     {
         var v = _mm.Vmas[vma];
-        v.Mirror?.Clear();
-        _mm.Mprotect(v, writable);
+        v.Mirror?.ClearRange(first, count);
+        _mm.Mprotect(v, first, count, prot);
+    }
+
+    private protected override int MremapCore(int process, int vma, long first, long count, string name, long pages, bool dontUnmap)
+    {
+        var v = _mm.Vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        var moved = _mm.Mremap(_mm.Processes[process], v, first, count, name, pages, dontUnmap);
+        SyncDevices();
+        return moved.Id;
+    }
+
+    private protected override void MunmapRangeCore(int vma, long first, long count)
+    {
+        var v = _mm.Vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        _mm.MunmapRange(v, first, count);
+        SyncDevices();
     }
 
     private protected override void MunmapCore(int process, int vma)

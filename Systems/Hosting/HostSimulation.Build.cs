@@ -58,7 +58,7 @@ public sealed partial class HostSimulation
 
     /// <summary>Appends <c>mmap</c>.</summary>
     public HostSimulation Mmap(string proc, string vma, long pages, VmaKind kind = VmaKind.Anon, bool writable = true, bool thp = false) =>
-        Add(new MmapStep(NextPath, [], proc, vma, pages, kind, writable, thp));
+        Add(new MmapStep(NextPath, [], proc, vma, pages, kind, writable ? PageProt.ReadWrite : PageProt.Read, thp));
 
     /// <summary>Appends <c>touch</c> (the whole VMA when <paramref name="range"/> is null).</summary>
     public HostSimulation Touch(string proc, string vma, Access access, ulong salt = 0, PageRange? range = null) =>
@@ -80,7 +80,18 @@ public sealed partial class HostSimulation
         Add(new SwapOutStep(NextPath, [], proc, vma, range ?? PageRange.All, every));
 
     /// <summary>Appends <c>mprotect</c>.</summary>
-    public HostSimulation Mprotect(string proc, string vma, bool writable) => Add(new MprotectStep(NextPath, [], proc, vma, writable));
+    public HostSimulation Mprotect(string proc, string vma, bool writable) =>
+        Add(new MprotectStep(NextPath, [], proc, vma, writable ? PageProt.ReadWrite : PageProt.Read, PageRange.All));
+
+    /// <summary>Appends <c>mprotect</c> of a range (a partial one splits the VMA).</summary>
+    public HostSimulation Mprotect(string proc, string vma, PageRange range, PageProt prot) => Add(new MprotectStep(NextPath, [], proc, vma, prot, range));
+
+    /// <summary>Appends <c>mremap</c>: the range moves, entries and all, to a new VMA <paramref name="newVma"/> of <paramref name="pages"/> pages.</summary>
+    public HostSimulation Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap = false) =>
+        Add(new MremapStep(NextPath, [], proc, vma, range, newVma, pages, dontUnmap));
+
+    /// <summary>Appends a partial <c>munmap</c>: the range leaves the VMA, the name stays.</summary>
+    public HostSimulation Munmap(string proc, string vma, PageRange range) => Add(new MunmapStep(NextPath, [], proc, vma, range));
 
     /// <summary>Appends <c>munmap</c>.</summary>
     public HostSimulation Munmap(string proc, string vma) => Add(new MunmapStep(NextPath, [], proc, vma));

@@ -45,7 +45,10 @@ internal sealed class VmaTable
             case ForkStep s:
                 _byProc[s.Child] = new Dictionary<string, long>(Of(s.Proc));
                 break;
-            case MunmapStep s:
+            case MremapStep s:
+                Of(s.Proc)[s.NewVma] = s.Pages;
+                break;
+            case MunmapStep { Range: null } s:
                 Of(s.Proc).Remove(s.Vma);
                 break;
         }

@@ -32,6 +32,7 @@ internal static class InvariantChecker
             var shadow = vma.Shadow;
             for (long i = 0; i < vma.Pages; i++)
             {
+                CheckProtection(result, mm, vma, i);
                 if (vma.HasHuge(i))
                 {
                     var head = mm.HugeRef(vma, PageGeometry.PmdOf(i)).Head;
@@ -232,6 +233,23 @@ internal static class InvariantChecker
         else if (result.Details.Count == MaxDetails)
         {
             result.Details.Add("... more violations not listed");
+        }
+    }
+
+    /// <summary>A page outside every VMA (partial munmap) holds no entry; no entry is writable where its VMA lacks VM_WRITE.</summary>
+    private static void CheckProtection(CheckResult result, MemoryManager mm, VmaInfo vma, long i)
+    {
+        var prot = vma.ProtAt(i);
+        var huge = vma.HasHuge(i);
+        ref var pte = ref mm.PteRef(vma.FirstPte + i);
+        if (prot == PageProt.Unmapped && (huge || pte.Kind != PteKind.None))
+        {
+            Add(result, $"{vma.Name}[{i}]: entry at an unmapped address");
+        }
+        var writable = huge ? (mm.HugeRef(vma, PageGeometry.PmdOf(i)).Bits & PteBits.Write) != 0 : pte.Kind != PteKind.None && pte.Writable;
+        if (writable && prot != PageProt.ReadWrite)
+        {
+            Add(result, $"{vma.Name}[{i}]: writable entry where the VMA is not writable");
         }
     }
 }

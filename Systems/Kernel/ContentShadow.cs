@@ -17,8 +17,13 @@ internal sealed class ContentShadow
     private ContentShadow(List<Run> runs) => _runs = runs;
 
     /// <summary>Pages <c>first..first+count</c> were written with <paramref name="salt"/>.</summary>
+    public void Write(long first, long count, ulong salt) => Replace(first, count, new Run(first, first + count, salt));
+
+    /// <summary>Pages <c>first..first+count</c> read zero again (a partial munmap).</summary>
+    public void Clear(long first, long count) => Replace(first, count, null);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Write(long first, long count, ulong salt)
+    private void Replace(long first, long count, Run? middle)
     {
         var end = first + count;
         var k = FirstEndingAfter(first);
@@ -44,7 +49,10 @@ internal sealed class ContentShadow
         {
             insert.Add(l);
         }
-        insert.Add(new Run(first, end, salt));
+        if (middle is { } m)
+        {
+            insert.Add(m);
+        }
         if (right is { } rr)
         {
             insert.Add(rr);
@@ -56,7 +64,20 @@ internal sealed class ContentShadow
     public ulong Expected(long i)
     {
         var k = FirstEndingAfter(i);
-        return k < _runs.Count && _runs[k].Start <= i ? Stamp.Of(_runs[k].Salt, i) : 0;
+        return k < _runs.Count && _runs[k].Start <= i ? Stamp.Of(_runs[k].Salt, i + _runs[k].Shift) : 0;
+    }
+
+    /// <summary>The content of <c>[first, first + count)</c> moved to page 0 of a new shadow (mremap).</summary>
+    public ContentShadow Moved(long first, long count)
+    {
+        var runs = new List<Run>();
+        var end = first + count;
+        for (var k = FirstEndingAfter(first); k < _runs.Count && _runs[k].Start < end; k++)
+        {
+            var r = _runs[k];
+            runs.Add(new Run(Math.Max(r.Start, first) - first, Math.Min(r.End, end) - first, r.Salt, r.Shift + first));
+        }
+        return new ContentShadow(runs);
     }
 
     /// <summary>An independent copy (fork of a private mapping).</summary>
@@ -81,5 +102,6 @@ internal sealed class ContentShadow
         return lo;
     }
 
-    private readonly record struct Run(long Start, long End, ulong Salt);
+    /// <summary>Pages <c>[Start, End)</c>: page i holds <c>Stamp(Salt, i + Shift)</c> (Shift: how far mremap moved it down).</summary>
+    private readonly record struct Run(long Start, long End, ulong Salt, long Shift = 0);
 }

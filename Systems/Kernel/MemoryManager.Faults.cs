@@ -70,10 +70,12 @@ internal sealed partial class MemoryManager
                     plannedRegion = region;
                     need += PageGeometry.PmdPages;
                 }
-                else if (!vma.Shared ? write || ownPage || !MapsZeroPage(vma) : vma.File!.Cache[i] < 0)
+                else if (vma.File is not null ? vma.File.Cache[i] < 0 : write || ownPage || !MapsZeroPage(vma))
                 {
                     need++;
                 }
+                // A write to a private file mapping's hole copies the page-cache page it maps first.
+                need += write && vma.Kind == VmaKind.FilePrivate ? 1 : 0;
                 break;
             case PteKind.Zero:
                 need += write || ownPage ? 1 : 0;
@@ -96,7 +98,7 @@ internal sealed partial class MemoryManager
                 break;
             }
             case PteKind.Present:
-                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                if (write && !pte.Writable && !vma.Shared && (PageRef(pte.Target).Mapcount > 1 || PageRef(pte.Target).Is(PageFlags.File)))
                 {
                     need++;
                 }
@@ -154,7 +156,7 @@ internal sealed partial class MemoryManager
                     var head = NewCompoundPage();
                     if (head >= 0)
                     {
-                        MapHuge(vma, region, head, (vma.Area.Writable ? PteBits.Write : 0) | PteBits.SoftDirty);
+                        MapHuge(vma, region, head, (vma.WritableAt(i) ? PteBits.Write : 0) | PteBits.SoftDirty);
                         return head + PageGeometry.OffsetInPmd(i);
                     }
                 }
@@ -218,7 +220,8 @@ internal sealed partial class MemoryManager
         {
             return false;
         }
-        if (vma.Huge is not null && !vma.Huge[region].IsNull)
+        // The region must lie in one kernel VMA: a partial munmap or mprotect inside it rules a huge page out.
+        if ((vma.Huge is not null && !vma.Huge[region].IsNull) || !vma.RegionUniform(region))
         {
             return false;
         }
@@ -237,7 +240,8 @@ internal sealed partial class MemoryManager
     private void MapNewPage(VmaInfo vma, long i, long g)
     {
         // The simulator gives a read fault a real zero page mapped as a write fault would (no zero-page COW).
-        var bits = vma.Area.Writable ? PteBits.Write : PteBits.None;
+        // A private file mapping maps the page-cache page read-only whatever the VMA allows (a write copies it).
+        var bits = vma.WritableAt(i) && vma.Kind != VmaKind.FilePrivate ? PteBits.Write : PteBits.None;
         if (vma.File is { } file)
         {
             var id = file.Cache[i];
@@ -283,7 +287,7 @@ internal sealed partial class MemoryManager
         // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
         // fault when no one else held the slot (reuse_swap_page); a read fault maps it read-only (mainline maps an
         // exclusive page writable on a read fault too).
-        MapPte(g, id, PteKind.Present, (vma.Area.Writable && exclusive && write ? PteBits.Write : 0) | keep);
+        MapPte(g, id, PteKind.Present, (vma.WritableAt(g - vma.FirstPte) && exclusive && write ? PteBits.Write : 0) | keep);
     }
 
     /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>
@@ -298,7 +302,8 @@ internal sealed partial class MemoryManager
             return;
         }
         var old = pte.Target;
-        if (vma.Shared || PageRef(old).Mapcount <= 1)
+        // A private mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
+        if (vma.Shared || (PageRef(old).Mapcount <= 1 && !PageRef(old).Is(PageFlags.File)))
         {
             pte.Bits |= PteBits.Write;
             return;

@@ -16,7 +16,9 @@ internal sealed partial class MemoryManager
     {
         foreach (var pv in parent.Vmas.ToArray())
         {
-            var cv = NewVma(child, pv.Name, pv.Pages, pv.Kind, pv.Area.Writable, pv.Area.Thp, pv.File);
+            var cv = NewVma(child, pv.Name, pv.Pages, pv.Kind, pv.UniformProt, pv.Area.Thp, pv.File);
+            cv.CopyProt(pv);
+            SyncVma(cv);
             if (pv.PrivateShadow is not null)
             {
                 cv.PrivateShadow = pv.PrivateShadow.Clone();
@@ -76,7 +78,7 @@ internal sealed partial class MemoryManager
     /// <summary>swapout: present private anon RAM pages mapped once, not pinned, not locked, not compound.</summary>
     public long SwapOut(VmaInfo vma, long first, long count, int every)
     {
-        if (vma.Kind != VmaKind.Anon)
+        if (vma.Kind is not (VmaKind.Anon or VmaKind.FilePrivate))
         {
             return 0;
         }
@@ -112,20 +114,22 @@ internal sealed partial class MemoryManager
     }
 
     /// <summary>
-    /// mprotect: <c>r</c> clears the write bit of every entry and huge PMD; <c>rw</c> makes the VMA writable, and a shared
-    /// anonymous VMA's present PTEs too (file and private ones stay read-only until a write fault).
+    /// mprotect of <c>[first, first + count)</c>: below <c>rw</c> every entry and huge PMD loses its write bit; toward
+    /// <c>rw</c> a shared anonymous VMA's present PTEs become writable (file and private ones stay read-only until a
+    /// write fault). A huge PMD the range covers in part is split first, as the kernel splits the VMA.
     /// </summary>
-    public void Mprotect(VmaInfo vma, bool writable)
+    public void Mprotect(VmaInfo vma, long first, long count, PageProt prot)
     {
-        vma.Area.Writable = writable;
+        SplitHugeAtEdges(vma, first, count);
+        vma.SetProt(first, count, prot);
         SyncVma(vma);
-        if (writable)
+        if (prot == PageProt.ReadWrite)
         {
             if (vma.Kind == VmaKind.SharedAnon)
             {
                 // shmem has no dirty accounting (no write-notify): change_protection gives every present PTE the VMA's
                 // new protection, writable. A file VMA's PTEs stay read-only (write-notify); private ones too (COW).
-                for (long i = 0; i < vma.Pages; i++)
+                for (var i = first; i < first + count; i++)
                 {
                     ref var pte = ref PteRef(vma.FirstPte + i);
                     if (pte.Kind == PteKind.Present)
@@ -136,18 +140,130 @@ internal sealed partial class MemoryManager
             }
             return;
         }
-        for (long i = 0; i < vma.Pages; i++)
+        for (var i = first; i < first + count; i++)
         {
             PteRef(vma.FirstPte + i).Bits &= ~PteBits.Write;
         }
         if (vma.Huge is not null)
         {
-            for (var r = 0; r < vma.Huge.Length; r++)
+            for (var r = PageGeometry.PmdOf(first); r <= PageGeometry.PmdOf(first + count - 1); r++)
             {
                 if (!vma.Huge[r].IsNull)
                 {
                     HugeRef(vma, r).Bits &= ~PteBits.Write;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A partial munmap: the range's entries drop their references as a whole munmap's do (a huge PMD it covers whole
+    /// is zapped, one it covers in part split first) and its pages leave the VMA. The file's cache stays.
+    /// </summary>
+    public void MunmapRange(VmaInfo vma, long first, long count)
+    {
+        SplitHugeAtEdges(vma, first, count);
+        if (vma.Huge is not null)
+        {
+            for (var r = PageGeometry.PmdOf(first); r <= PageGeometry.PmdOf(first + count - 1); r++)
+            {
+                if (!vma.Huge[r].IsNull)
+                {
+                    UnmapHuge(vma, (int)r);
+                }
+            }
+        }
+        for (var i = first; i < first + count; i++)
+        {
+            ClearPte(vma.FirstPte + i);
+        }
+        vma.PrivateShadow?.Clear(first, count);
+        vma.SetProt(first, count, PageProt.Unmapped);
+        SyncVma(vma);
+    }
+
+    /// <summary>
+    /// mremap: a new VMA <paramref name="name"/> of <paramref name="pages"/> pages takes the range's entries at its page 0 as
+    /// they are (move_ptes: present, swap and device-private entries alike; each page's reverse map follows its PTE);
+    /// what a shorter new VMA leaves is unmapped; the range leaves its VMA unless <paramref name="dontUnmap"/>.
+    /// </summary>
+    public VmaInfo Mremap(AddressSpace proc, VmaInfo src, long first, long count, string name, long pages, bool dontUnmap)
+    {
+        // Departure: move_pgt_entry moves a huge PMD whole when both addresses are 2 MiB-aligned; here every huge PMD of
+        // the range is split first (the page stays compound, PTE-mapped at its new address).
+        if (src.Huge is not null)
+        {
+            for (var r = PageGeometry.PmdOf(first); r <= PageGeometry.PmdOf(first + count - 1); r++)
+            {
+                if (!src.Huge[r].IsNull)
+                {
+                    SplitHuge(src, (int)r);
+                }
+            }
+        }
+        var dst = NewVma(proc, name, pages, src.Kind, src.ProtAt(first), src.Area.Thp, null);
+        var moved = Math.Min(count, pages);
+        for (long k = 0; k < moved; k++)
+        {
+            MovePte(src.FirstPte + first + k, dst.FirstPte + k);
+        }
+        dst.PrivateShadow = src.PrivateShadow!.Moved(first, moved);
+        for (var i = first + moved; i < first + count; i++)
+        {
+            ClearPte(src.FirstPte + i);
+        }
+        src.PrivateShadow.Clear(first, count);
+        if (!dontUnmap)
+        {
+            src.SetProt(first, count, PageProt.Unmapped);
+            SyncVma(src);
+        }
+        return dst;
+    }
+
+    /// <summary>Moves the entry of PTE <paramref name="from"/> to the hole <paramref name="to"/>, relinking the page's reverse map.</summary>
+    private void MovePte(long from, long to)
+    {
+        var pte = PteRef(from);
+        PteRef(to) = pte;
+        PteRef(from) = new Pte { Target = -1, RmapNext = -1 };
+        if (pte.Kind is not (PteKind.Present or PteKind.DevicePrivate or PteKind.Migration))
+        {
+            return;
+        }
+        ref var page = ref PageRef(pte.Target);
+        if (page.RmapHead == from)
+        {
+            page.RmapHead = (int)to;
+            return;
+        }
+        for (long g = page.RmapHead; g >= 0; g = PteRef(g).RmapNext)
+        {
+            ref var p = ref PteRef(g);
+            if (p.RmapNext == from)
+            {
+                p.RmapNext = (int)to;
+                return;
+            }
+        }
+        throw new InvalidOperationException($"rmap of page {pte.Target} lacks PTE {from}");
+    }
+
+    /// <summary>Splits the huge PMDs that <c>[first, first + count)</c> covers only in part (the VMA splits inside them).</summary>
+    private void SplitHugeAtEdges(VmaInfo vma, long first, long count)
+    {
+        if (vma.Huge is null)
+        {
+            return;
+        }
+        var end = first + count;
+        foreach (var r in (ReadOnlySpan<long>)[PageGeometry.PmdOf(first), PageGeometry.PmdOf(end - 1)])
+        {
+            var regionFirst = r * PageGeometry.PmdPages;
+            var whole = first <= regionFirst && end >= regionFirst + PageGeometry.PmdPages;
+            if (!whole && !vma.Huge[r].IsNull)
+            {
+                SplitHuge(vma, (int)r);
             }
         }
     }

@@ -55,8 +55,9 @@ internal sealed partial class MemoryManager
     public ref PageContent ContentRef(int id) => ref Memory.ContentRef(id);
 
     /// <summary>A new VMA with <paramref name="pages"/> hole PTEs created in one run.</summary>
-    public VmaInfo NewVma(AddressSpace proc, string name, long pages, VmaKind kind, bool writable, bool thp, FileObject? file)
+    public VmaInfo NewVma(AddressSpace proc, string name, long pages, VmaKind kind, PageProt prot, bool thp, FileObject? file)
     {
+        var writable = prot == PageProt.ReadWrite;
         var first = TakeFreePtes(pages);
         if (first < 0)
         {
@@ -72,6 +73,7 @@ internal sealed partial class MemoryManager
         };
         var entity = World.Create(area);
         var vma = new VmaInfo(name, area, entity, file);
+        vma.SetProt(0, pages, prot);
         if (file is not null)
         {
             file.Mappers++;

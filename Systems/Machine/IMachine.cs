@@ -22,6 +22,9 @@ public interface IMachine : IDisposable
 
     Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp);
 
+    /// <summary><c>mmap</c> with any protection but <see cref="PageProt.Unmapped"/> (EINVAL), <c>PROT_NONE</c> included.</summary>
+    Errno Mmap(string proc, string vma, long pages, VmaKind kind, PageProt prot, bool thp);
+
     Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults);
 
     Errno Fork(string proc, string child);
@@ -46,7 +49,32 @@ public interface IMachine : IDisposable
 
     Errno Mprotect(string proc, string vma, bool writable);
 
+    /// <summary>
+    /// mprotect of a range: the kernel splits the VMA there, which the simulator keeps as the pages' protection.
+    /// EINVAL: a range past the VMA, <see cref="PageProt.Unmapped"/>, a hugetlb range off huge-page boundaries;
+    /// ENOMEM: a page of the range is unmapped. Present PTEs and device entries lose their write bit below
+    /// <see cref="PageProt.ReadWrite"/>; toward it a shmem page's present PTEs become writable (no write-notify).
+    /// </summary>
+    Errno Mprotect(string proc, string vma, PageRange range, PageProt prot);
+
     Errno Munmap(string proc, string vma);
+
+    /// <summary>
+    /// munmap of a range: its entries drop their references (as a whole munmap does) and its pages leave every VMA:
+    /// an access there is EFAULT. The name stays (a page-cache file stays cached until the name's whole munmap).
+    /// EINVAL: a range past the VMA, a hugetlb range off huge-page boundaries.
+    /// </summary>
+    Errno Munmap(string proc, string vma, PageRange range);
+
+    /// <summary>
+    /// mremap with <c>MREMAP_MAYMOVE | MREMAP_FIXED</c>: the range's entries (present, swap and device-private alike)
+    /// move to a new VMA <paramref name="newVma"/> of <paramref name="pages"/> pages at its page 0, as move_ptes moves
+    /// them; a shorter new VMA unmaps the rest, a longer one has holes beyond. The range leaves its VMA, or with
+    /// <paramref name="dontUnmap"/> (<c>MREMAP_DONTUNMAP</c>) stays mapped and empty. EINVAL: names, a range past the
+    /// VMA, a VMA that is not private anonymous, <paramref name="dontUnmap"/> with a new size; EFAULT: the range is not
+    /// one VMA (an unmapped page, or two protections).
+    /// </summary>
+    Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap);
 
     /// <summary>The migration helper. Fills <paramref name="result"/>; EINVAL changes nothing and leaves it zero.</summary>
     Errno Migrate(MigrateRequest request, MigrateResult result);

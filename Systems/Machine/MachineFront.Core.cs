@@ -11,7 +11,7 @@ public abstract partial class MachineFront
     private protected abstract int CreateProcessCore(string name);
 
     /// <summary>A new VMA of <paramref name="pages"/> holes in process <paramref name="process"/>; returns the engine's number for it.</summary>
-    private protected abstract int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp);
+    private protected abstract int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp);
 
     /// <summary>A CPU access to each page of the range (ENOMEM and EFAULT for an immovable device page come from the engine's prepass).</summary>
     private protected abstract Errno TouchCore(int vma, long first, long count, bool write, ulong salt, out FaultCounts faults);
@@ -28,7 +28,20 @@ public abstract partial class MachineFront
 
     private protected abstract Errno SwapOutCore(int vma, long first, long count, int every, out long swapped);
 
-    private protected abstract void MprotectCore(int vma, bool writable);
+    /// <summary>
+    /// mprotect of <c>[first, first + count)</c> (every page mapped): the pages take <paramref name="prot"/>; a huge PMD the
+    /// range covers only in part is split first (the kernel splits the VMA, and the PMD with it).
+    /// </summary>
+    private protected abstract void MprotectCore(int vma, long first, long count, PageProt prot);
+
+    /// <summary>A partial munmap: the range's entries drop their references and its pages leave every kernel VMA (the name stays).</summary>
+    private protected abstract void MunmapRangeCore(int vma, long first, long count);
+
+    /// <summary>
+    /// mremap of <c>[first, first + count)</c> (one private anonymous VMA) to a new VMA <paramref name="name"/> of
+    /// <paramref name="pages"/> pages in process <paramref name="process"/>; returns the engine's number for it.
+    /// </summary>
+    private protected abstract int MremapCore(int process, int vma, long first, long count, string name, long pages, bool dontUnmap);
 
     private protected abstract void MunmapCore(int process, int vma);
 

@@ -1,3 +1,4 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 
 namespace HmmEcs.Systems.Machine;
@@ -15,7 +16,7 @@ public abstract partial class MachineFront
             // Device-coherent memory and its pin rule are mainline's (the 2016 code has neither).
             return Errno.EINVAL;
         }
-        var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
+        var err = ResolveEvery(proc, vma, range, every, PageProt.Read, out var id, out var first, out var count);
         if (err != Errno.None)
         {
             return err;

@@ -19,14 +19,18 @@ public abstract partial class MachineFront
     }
 
     /// <inheritdoc/>
-    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp)
+    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp) =>
+        Mmap(proc, vma, pages, kind, writable ? PageProt.ReadWrite : PageProt.Read, thp);
+
+    /// <inheritdoc/>
+    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, PageProt prot, bool thp)
     {
         ThrowIfCallOpen("mmap");
-        if (pages < 1 || !_processes.TryGetValue(proc, out var p) || p.Vmas.ContainsKey(vma))
+        if (pages < 1 || prot == PageProt.Unmapped || !_processes.TryGetValue(proc, out var p) || p.Vmas.ContainsKey(vma))
         {
             return Errno.EINVAL;
         }
-        p.Add(new VmaEntry(vma, MmapCore(p.Id, vma, pages, kind, writable, thp), pages, kind, writable));
+        p.Add(new VmaEntry(vma, MmapCore(p.Id, vma, pages, kind, prot, thp), pages, kind, new VmaLayout(pages, prot)));
         return Errno.None;
     }
 
@@ -40,7 +44,8 @@ public abstract partial class MachineFront
             return Errno.EINVAL;
         }
         var write = access == Access.Write;
-        if (!range.TryResolve(v.Pages, out var first, out var count) || (write && !v.Writable))
+        // A page outside every kernel VMA, or without the access's protection, is SIGSEGV: EFAULT for the whole step.
+        if (!range.TryResolve(v.Pages, out var first, out var count) || !v.Layout.All(first, count, write ? PageProt.ReadWrite : PageProt.Read))
         {
             return Errno.EFAULT;
         }
@@ -64,7 +69,7 @@ public abstract partial class MachineFront
         for (var k = 0; k < childVmas.Count; k++)
         {
             var pv = parent.Order[k];
-            c.Add(new VmaEntry(pv.Name, childVmas[k], pv.Pages, pv.Kind, pv.Writable));
+            c.Add(new VmaEntry(pv.Name, childVmas[k], pv.Pages, pv.Kind, pv.Layout.Clone()));
         }
         return Errno.None;
     }
@@ -74,7 +79,7 @@ public abstract partial class MachineFront
     {
         ThrowIfCallOpen("pin");
         pages = 0;
-        var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
+        var err = ResolveEvery(proc, vma, range, every, PageProt.Read, out var id, out var first, out var count);
         return err != Errno.None ? err : PinCore(id, first, count, every, take, out pages);
     }
 
@@ -83,7 +88,7 @@ public abstract partial class MachineFront
     {
         ThrowIfCallOpen("lock");
         pages = 0;
-        var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
+        var err = ResolveEvery(proc, vma, range, every, PageProt.Read, out var id, out var first, out var count);
         return err != Errno.None ? err : LockCore(id, first, count, every, take, out pages);
     }
 
@@ -92,21 +97,92 @@ public abstract partial class MachineFront
     {
         ThrowIfCallOpen("swapout");
         swapped = 0;
-        var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
+        var err = ResolveEvery(proc, vma, range, every, PageProt.None, out var id, out var first, out var count);
         return err != Errno.None ? err : SwapOutCore(id, first, count, every, out swapped);
     }
 
     /// <inheritdoc/>
-    public Errno Mprotect(string proc, string vma, bool writable)
+    public Errno Mprotect(string proc, string vma, bool writable) =>
+        Mprotect(proc, vma, PageRange.All, writable ? PageProt.ReadWrite : PageProt.Read);
+
+    /// <inheritdoc/>
+    public Errno Mprotect(string proc, string vma, PageRange range, PageProt prot)
     {
         ThrowIfCallOpen("mprotect");
+        if (!TryVma(proc, vma, out var v) || prot == PageProt.Unmapped)
+        {
+            return Errno.EINVAL;
+        }
+        var err = ResolveSplit(v, range, out var first, out var count);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        // As mprotect(2): a page in no VMA makes the call ENOMEM.
+        if (!v.Layout.All(first, count, PageProt.None))
+        {
+            return Errno.ENOMEM;
+        }
+        MprotectCore(v.Id, first, count, prot);
+        v.Layout.Set(first, count, prot);
+        return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Munmap(string proc, string vma, PageRange range)
+    {
+        ThrowIfCallOpen("munmap");
         if (!TryVma(proc, vma, out var v))
         {
             return Errno.EINVAL;
         }
-        MprotectCore(v.Id, writable);
-        v.Writable = writable;
+        var err = ResolveSplit(v, range, out var first, out var count);
+        if (err != Errno.None)
+        {
+            return err;
+        }
+        MunmapRangeCore(v.Id, first, count);
+        v.Layout.Set(first, count, PageProt.Unmapped);
         return Errno.None;
+    }
+
+    /// <inheritdoc/>
+    public Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap)
+    {
+        ThrowIfCallOpen("mremap");
+        if (!_processes.TryGetValue(proc, out var p) || !p.Vmas.TryGetValue(vma, out var v) || p.Vmas.ContainsKey(newVma)
+            || !range.TryResolve(v.Pages, out var first, out var count) || pages < 1
+            || v.Kind != VmaKind.Anon || (dontUnmap && pages != count))
+        {
+            return Errno.EINVAL;
+        }
+        // As mremap(2): the old range must lie in one VMA.
+        var prot = v.Layout[first];
+        if (prot == PageProt.Unmapped || v.Layout.RunEnd(first, first + count) != first + count)
+        {
+            return Errno.EFAULT;
+        }
+        var id = MremapCore(p.Id, v.Id, first, count, newVma, pages, dontUnmap);
+        p.Add(new VmaEntry(newVma, id, pages, v.Kind, new VmaLayout(pages, prot)));
+        if (!dontUnmap)
+        {
+            v.Layout.Set(first, count, PageProt.Unmapped);
+        }
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// The range of a partial munmap or mprotect: EINVAL past the VMA (as for an unaligned address) and, for hugetlb,
+    /// ends off a huge-page boundary (the kernel's rule for splitting a hugetlb VMA).
+    /// </summary>
+    private static Errno ResolveSplit(VmaEntry v, PageRange range, out long first, out long count)
+    {
+        if (!range.TryResolve(v.Pages, out first, out count))
+        {
+            return Errno.EINVAL;
+        }
+        var aligned = first % PageGeometry.PmdPages == 0 && ((first + count) % PageGeometry.PmdPages == 0 || first + count == v.Pages);
+        return v.Kind == VmaKind.Hugetlb && !aligned ? Errno.EINVAL : Errno.None;
     }
 
     /// <inheritdoc/>
@@ -127,8 +203,10 @@ public abstract partial class MachineFront
     public Errno Migrate(MigrateRequest request, MigrateResult result)
     {
         ThrowIfCallOpen("migrate");
+        // As the test driver (dmirror_migrate_to_device/_system): every page must lie in a VMA with VM_READ.
         if (!TryVma(request.Proc, request.Vma, out var v) || !TryTarget(request.To, out var target)
-            || !Migratable(v) || !request.Range.TryResolve(v.Pages, out var first, out var count))
+            || !Migratable(v) || !request.Range.TryResolve(v.Pages, out var first, out var count)
+            || !v.Layout.All(first, count, PageProt.Read))
         {
             return Errno.EINVAL;
         }
@@ -154,7 +232,8 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
-        if (!range.TryResolve(v.Pages, out var first, out var count))
+        // A read of a page in no VMA would be SIGSEGV; PROT_NONE pages are inspected all the same (verify is the simulator's look).
+        if (!range.TryResolve(v.Pages, out var first, out var count) || !v.Layout.All(first, count, PageProt.None))
         {
             return Errno.EFAULT;
         }
@@ -183,7 +262,7 @@ public abstract partial class MachineFront
         {
             return err;
         }
-        return v.Writable ? DeviceAccessCore(d, v.Id, first, count, true, true, salt, result) : Errno.EPERM;
+        return v.Layout.All(first, count, PageProt.ReadWrite) ? DeviceAccessCore(d, v.Id, first, count, true, true, salt, result) : Errno.EPERM;
     }
 
     /// <inheritdoc/>
@@ -297,7 +376,7 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
-        return request.WriteFraction > 0 && !v.Writable ? Errno.EPERM : WorkloadCore(d, v.Id, first, count, request, result);
+        return request.WriteFraction > 0 && !v.Layout.All(first, count, PageProt.ReadWrite) ? Errno.EPERM : WorkloadCore(d, v.Id, first, count, request, result);
     }
 
     /// <inheritdoc/>
@@ -324,7 +403,7 @@ public abstract partial class MachineFront
     }
 
     /// <summary>The front of pin, unpin, lock, unlock and swapout: the VMA, then <c>every</c> and the range (EFAULT).</summary>
-    private Errno ResolveEvery(string proc, string vma, PageRange range, int every, out int id, out long first, out long count)
+    private Errno ResolveEvery(string proc, string vma, PageRange range, int every, PageProt least, out int id, out long first, out long count)
     {
         first = count = 0;
         id = -1;
@@ -333,7 +412,7 @@ public abstract partial class MachineFront
             return Errno.EINVAL;
         }
         id = v.Id;
-        return every >= 1 && range.TryResolve(v.Pages, out first, out count) ? Errno.None : Errno.EFAULT;
+        return every >= 1 && range.TryResolve(v.Pages, out first, out count) && v.Layout.All(first, count, least) ? Errno.None : Errno.EFAULT;
     }
 
     /// <summary>The front of the device-mirror ops on a range: the device and the VMA (EINVAL), then the range (EFAULT).</summary>
@@ -345,6 +424,7 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
-        return range.TryResolve(v.Pages, out first, out count) ? Errno.None : Errno.EFAULT;
+        // hmm_range_fault: a page in no VMA, or in one without VM_READ, is EFAULT.
+        return range.TryResolve(v.Pages, out first, out count) && v.Layout.All(first, count, PageProt.Read) ? Errno.None : Errno.EFAULT;
     }
 }

@@ -1,3 +1,4 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 
 namespace HmmEcs.Systems.Machine;
@@ -21,6 +22,8 @@ public abstract partial class MachineFront
         ThrowIfCallOpen("migrate_vma_setup");
         if (Config.Profile != SemanticsProfile.Mainline || !TryVma(args.Proc, args.Vma, out var v) || !TryTarget(args.To, out var target)
             || !Migratable(v) || !FitsVma(args.Start, args.End, v.Pages) || args.NPages == 0
+            // As the one call (the test driver's check): every page lies in a mapped, readable part of the VMA.
+            || !v.Layout.All(args.Start, args.End - args.Start, PageProt.Read)
             || !TrySelection(new MigrateRequest(args.Proc, args.Vma, default, args.To, default, args.Select, args.Owner), target, out var selection))
         {
             args.Stage = MigrateVmaStage.Idle;

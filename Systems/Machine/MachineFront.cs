@@ -92,13 +92,14 @@ public abstract partial class MachineFront : IMachine
     }
 
     /// <summary>A VMA as the front knows it: the engine's number for it and the attributes the checks read.</summary>
-    private sealed class VmaEntry(string name, int id, long pages, Components.Memory.VmaKind kind, bool writable)
+    private sealed class VmaEntry(string name, int id, long pages, Components.Memory.VmaKind kind, VmaLayout layout)
     {
         public string Name { get; } = name;
         public int Id { get; } = id;
         public long Pages { get; } = pages;
         public Components.Memory.VmaKind Kind { get; } = kind;
-        public bool Writable { get; set; } = writable;
+        /// <summary>The kernel VMAs the name covers: a protection per page (partial munmap and mprotect split it).</summary>
+        public VmaLayout Layout { get; } = layout;
     }
 
     private bool TryVma(string proc, string vma, out VmaEntry entry)

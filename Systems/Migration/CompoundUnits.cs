@@ -82,6 +82,22 @@ internal static class CompoundUnits
         return true;
     }
 
+    /// <summary>Whether the 512 PTEs of the unit at <paramref name="slot"/> still map one folio's subpages in order.</summary>
+    private static bool MapsFolioInOrder(MigrateState s, int slot)
+    {
+        var g0 = s.Vma.FirstPte + s.Start + slot;
+        var head = s.Mm.PteRef(g0).Target;
+        for (var k = 0; k < PageGeometry.PmdPages; k++)
+        {
+            ref var pte = ref s.Mm.PteRef(g0 + k);
+            if ((pte.Kind != PteKind.Present && pte.Kind != PteKind.DevicePrivate) || pte.Target != head + k)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static bool AllNone(MigrateState s, int slot)
     {
         var g0 = s.Vma.FirstPte + s.Start + slot;
@@ -110,6 +126,12 @@ internal static class CompoundUnits
             for (var k = 0; k < PageGeometry.PmdPages && whole; k++)
             {
                 whole = s.Outcome[s0 + k] == MigrateReason.None;
+            }
+            if (whole && !MapsFolioInOrder(s, s0))
+            {
+                // Departs from the kernel, which maps the unit by its PMD in migrate_vma_pages: here the PMD comes after the
+                // call, so a racing fault that brought some of its pages back in the meantime leaves the unit as base pages.
+                whole = false;
             }
             if (whole)
             {

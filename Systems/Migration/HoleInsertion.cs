@@ -36,7 +36,6 @@ internal static class HoleInsertion
         var src = s.Src;
         var dst = s.Dst;
         var outcome = s.Outcome;
-        var writable = s.Vma.Area.Writable;
         var g0 = s.Vma.FirstPte + s.Start;
         for (var slot = 0; slot < s.Count; slot++)
         {
@@ -62,7 +61,7 @@ internal static class HoleInsertion
             chunk.SetEnabled<Locked>(row, false);
             var unaddressable = chunk.Has<Unaddressable>();
             // A device-private entry is writable iff the VMA is; a present PTE also dirty (x86 sets soft-dirty with it).
-            var bits = !writable ? PteBits.None : unaddressable ? PteBits.Write : PteBits.Write | PteBits.SoftDirty;
+            var bits = !s.Vma.WritableAt(s.Start + slot) ? PteBits.None : unaddressable ? PteBits.Write : PteBits.Write | PteBits.SoftDirty;
             if (mm.PteRef(g0 + slot).Kind == PteKind.Zero)
             {
                 // A zero-page PTE is replaced with ptep_clear_flush: a TLB flush of its own (it holds no reference).

@@ -33,13 +33,16 @@ internal sealed class RefMapping
 /// <summary>A VMA: its page table (one PTE per page, huge PMD flags per 512-page region) and expected content.</summary>
 internal sealed class RefVma
 {
-    public RefVma(RefProcess owner, string name, long pages, VmaKind kind, bool writable, bool thp, RefMapping mapping)
+    public RefVma(RefProcess owner, string name, long pages, VmaKind kind, PageProt prot, bool thp, RefMapping mapping, RefMapping? fileMapping = null)
     {
+        FileMapping = fileMapping;
+        fileMapping?.Vmas.Add(this);
         Owner = owner;
         Name = name;
         Pages = pages;
         Kind = kind;
-        Writable = writable;
+        Prot = new PageProt[pages];
+        Array.Fill(Prot, prot);
         Thp = thp;
         Mapping = mapping;
         Ptes = new RefPte[pages];
@@ -56,7 +59,24 @@ internal sealed class RefVma
 
     public VmaKind Kind { get; }
 
-    public bool Writable;
+    /// <summary>Each page's protection: the kernel VMA it lies in after partial munmaps and mprotects, or none.</summary>
+    public PageProt[] Prot { get; }
+
+    /// <summary>
+    /// The mapping index of page 0 (<c>vm_pgoff</c>): page <c>i</c> maps index <c>i + PgOff</c> of <see cref="Mapping"/>.
+    /// 0 but for a VMA that mremap made out of part of another.
+    /// </summary>
+    public long PgOff;
+
+    /// <summary>This VMA's page that maps index <paramref name="index"/> of its mapping, or -1 outside it.</summary>
+    public long PageOf(long index)
+    {
+        var i = index - PgOff;
+        return i >= 0 && i < Pages ? i : -1;
+    }
+
+    /// <summary>Whether page <paramref name="i"/>'s VMA has VM_WRITE.</summary>
+    public bool WritableAt(long i) => Prot[i] == PageProt.ReadWrite;
 
     public bool Thp { get; }
 
@@ -71,6 +91,12 @@ internal sealed class RefVma
     public ulong[] Shadow { get; }
 
     public bool IsShared => Kind is VmaKind.File or VmaKind.SharedAnon;
+
+    /// <summary>A private file mapping's file (its page cache; the VMA's <see cref="Mapping"/> is its anon family); else null.</summary>
+    public RefMapping? FileMapping { get; }
+
+    /// <summary>The page cache this VMA's holes read: its file's, shared or private; null for anonymous memory.</summary>
+    public RefPage?[]? Cache => Mapping.Cache ?? FileMapping?.Cache;
 
     /// <summary>The devices' mirror entries for this VMA; null until a device first accesses it.</summary>
     public HmmEcs.Devices.Mirror.MirrorTable? Mirror;

@@ -66,7 +66,8 @@ public sealed partial class ReferenceMachine
     {
         public long VmaPages => v.Pages;
 
-        public bool VmaWritable => v.Writable;
+        // A VMA split by a partial mprotect answers for its page 0's piece (the posted code sees one vm_area_struct).
+        public bool VmaWritable => v.WritableAt(0);
 
         public void SplitHugePmds(long firstSpan, long lastSpan)
         {
@@ -215,9 +216,9 @@ public sealed partial class ReferenceMachine
             var p = m.PageOfHandle(page);
             foreach (var other in p.Mapping!.Vmas)
             {
-                if (p.Index < other.Pages)
+                if (other.PageOf(p.Index) is var oi and >= 0)
                 {
-                    ref var pte = ref other.Ptes[p.Index];
+                    ref var pte = ref other.Ptes[oi];
                     if (pte.MapsPage && ReferenceEquals(pte.Page, p))
                     {
                         ReferenceMachine.ToMigrationEntry(ref pte);
@@ -237,9 +238,9 @@ public sealed partial class ReferenceMachine
             var q = m.PageOfHandle(newPage);
             foreach (var other in p.Mapping!.Vmas)
             {
-                if (p.Index < other.Pages)
+                if (other.PageOf(p.Index) is var oi and >= 0)
                 {
-                    ref var pte = ref other.Ptes[p.Index];
+                    ref var pte = ref other.Ptes[oi];
                     if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, p))
                     {
                         pte.Kind = q.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;

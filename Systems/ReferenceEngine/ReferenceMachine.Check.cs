@@ -1,3 +1,4 @@
+using HmmEcs.Components.Memory;
 using HmmEcs.Components.Content;
 using HmmEcs.Systems.Machine;
 
@@ -86,6 +87,10 @@ public sealed partial class ReferenceMachine
         {
             ref var pte = ref ptes[i];
             var expected = v.Shadow[i];
+            if (v.Prot[i] == PageProt.Unmapped && pte.Kind != PteKind.None)
+            {
+                details.Add($"{where}[{i}]: entry at an unmapped address");
+            }
             switch (pte.Kind)
             {
                 case PteKind.Migration:
@@ -104,7 +109,7 @@ public sealed partial class ReferenceMachine
                     {
                         details.Add($"{where}[{i}]: entry kind {pte.Kind} does not fit its page");
                     }
-                    if (pte.Write && !v.Writable)
+                    if (pte.Write && !v.WritableAt(i))
                     {
                         details.Add($"{where}[{i}]: writable entry in a read-only VMA");
                     }
@@ -141,7 +146,7 @@ public sealed partial class ReferenceMachine
                     }
                     break;
                 default:
-                    var cached = v.Mapping.Cache?[i];
+                    var cached = v.Cache?[i];
                     var content = cached is null ? 0 : ContentOf(cached);
                     if (content != expected)
                     {

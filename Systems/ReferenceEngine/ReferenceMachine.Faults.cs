@@ -91,7 +91,7 @@ public sealed partial class ReferenceMachine
     {
         swapped = 0;
         var v = _vmas[vma];
-        if (v.Kind != VmaKind.Anon)
+        if (v.Kind is not (VmaKind.Anon or VmaKind.FilePrivate))
         {
             return Errno.None;
         }
@@ -103,7 +103,7 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             var page = pte.Page!;
-            if (page.Device >= 0 || page.MapCount != 1 || page.Pins != 0 || page.LockedByOther || page.Compound is not null)
+            if (page.Device >= 0 || page.MapCount != 1 || page.Pins != 0 || page.LockedByOther || page.Compound is not null || page.Cached)
             {
                 continue;
             }
@@ -178,10 +178,11 @@ public sealed partial class ReferenceMachine
             plannedRegion = i / HugePages;
             return HugePages;
         }
-        var copy = write && !pte.Write && !v.IsShared && pte.Page is { MapCount: > 1 } ? 1 : 0;
+        // A private mapping copies a page-cache page on write whatever its map count.
+        var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached) ? 1 : 0;
         return pte.Kind switch
         {
-            PteKind.None => HoleFrames(v, i, ref plannedRegion, !write && !ownPage && MapsZeroPage(v)),
+            PteKind.None => HoleFrames(v, i, ref plannedRegion, !write && !ownPage && MapsZeroPage(v)) + (write && v.Kind == VmaKind.FilePrivate ? 1 : 0),
             PteKind.Zero => write || ownPage ? 1 : 0,
             PteKind.Swap => 1,
             PteKind.DevicePrivate => _devices[pte.Page!.Device].Config.Movable ? 1 + copy : -1,
@@ -203,7 +204,7 @@ public sealed partial class ReferenceMachine
             plannedRegion = r;
             return HugePages;
         }
-        return zeroPage || (v.IsShared && v.Mapping.Cache![i] is not null) ? 0 : 1;
+        return zeroPage || (v.Cache is { } cache && cache[i] is not null) ? 0 : 1;
     }
 
     /// <summary>
@@ -224,9 +225,11 @@ public sealed partial class ReferenceMachine
             return false;
         }
         var ptes = v.Ptes;
+        var prot = v.Prot[r * HugePages];
         for (var i = r * HugePages; i < (r + 1) * HugePages; i++)
         {
-            if (ptes[i].Kind != PteKind.None)
+            // One kernel VMA must cover the region: a partial munmap or mprotect inside it rules a huge page out.
+            if (ptes[i].Kind != PteKind.None || v.Prot[i] != prot)
             {
                 return false;
             }
@@ -292,28 +295,28 @@ public sealed partial class ReferenceMachine
             MapHuge(v, r, head);
             return;
         }
-        if (v.IsShared)
+        if (v.Cache is { } cache)
         {
-            var cache = v.Mapping.Cache!;
             var cached = cache[i];
             if (cached is null)
             {
                 cached = NewRamPage();
-                cached.Mapping = v.Mapping;
-                cached.Index = i;
+                cached.Mapping = v.FileMapping ?? v.Mapping;
+                cached.Index = i + v.PgOff;
                 cached.Cached = true;
                 AddRef(cached);
                 SetLru(cached, true);
                 cache[i] = cached;
             }
-            MapPage(v, i, cached, v.Writable);
+            // A private file mapping maps the page-cache page read-only (a write copies it).
+            MapPage(v, i, cached, v.WritableAt(i) && v.IsShared);
             return;
         }
         var page = NewRamPage();
         page.Mapping = v.Mapping;
-        page.Index = i;
+        page.Index = i + v.PgOff;
         SetLru(page, true);
-        MapPage(v, i, page, v.Writable);
+        MapPage(v, i, page, v.WritableAt(i));
     }
 
     /// <summary>Maps a new compound page over region <paramref name="r"/> with one huge PMD.</summary>
@@ -325,9 +328,9 @@ public sealed partial class ReferenceMachine
             var page = _ramPages[head + j]!;
             var i = r * HugePages + j;
             page.Mapping = v.Mapping;
-            page.Index = i;
+            page.Index = i + v.PgOff;
             SetLru(page, true);
-            MapPage(v, i, page, v.Writable);
+            MapPage(v, i, page, v.WritableAt(i));
         }
     }
 
@@ -355,13 +358,13 @@ public sealed partial class ReferenceMachine
             page.Stamp = slot.Stamp;
         }
         page.Mapping = v.Mapping;
-        page.Index = i;
+        page.Index = i + v.PgOff;
         SetLru(page, true);
         // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
         // fault when no one else held the slot; a read fault maps it read-only (mainline: writable if exclusive).
         var exclusive = slot.Count == 1;
         DropSlot(slot);
-        MapPage(v, i, page, v.Writable && exclusive && write);
+        MapPage(v, i, page, v.WritableAt(i) && exclusive && write);
     }
 
     /// <summary>
@@ -432,7 +435,7 @@ public sealed partial class ReferenceMachine
             pte = default;
             var fresh = NewRamPage();
             fresh.Mapping = v.Mapping;
-            fresh.Index = i;
+            fresh.Index = i + v.PgOff;
             SetLru(fresh, true);
             MapPage(v, i, fresh, true);
             return;
@@ -440,8 +443,9 @@ public sealed partial class ReferenceMachine
         var page = pte.Page!;
         // A write-protect fault on a huge PMD splits it first; the compound page stays (hugetlb too: the simulator never copies a whole huge page).
         v.HugePmd[i / HugePages] = false;
-        // A page a call holds locked is never reused (the reuse path needs its lock): a racing write copies it.
-        if (v.IsShared || (page.MapCount <= 1 && !page.HelperLocked))
+        // A page a call holds locked is never reused (the reuse path needs its lock): a racing write copies it; a private
+        // mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
+        if (v.IsShared || (page.MapCount <= 1 && !page.HelperLocked && !page.Cached))
         {
             pte.Write = true;
             return;
@@ -449,7 +453,7 @@ public sealed partial class ReferenceMachine
         var copy = NewRamPage();
         CopyContent(page, copy);
         copy.Mapping = v.Mapping;
-        copy.Index = i;
+        copy.Index = i + v.PgOff;
         SetLru(copy, true);
         RemoveMap(page);
         MapPage(v, i, copy, true);

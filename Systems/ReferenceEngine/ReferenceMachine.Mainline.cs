@@ -144,12 +144,12 @@ public sealed partial class ReferenceMachine
                 return false;
             }
         }
-        var region = page.Index / HugePages;
         foreach (var other in page.Mapping!.Vmas)
         {
-            if (region < other.HugePmd.Length && other.HugePmd[region] && page.Index < other.Pages && ReferenceEquals(other.Ptes[page.Index].Page, page))
+            var oi = other.PageOf(page.Index);
+            if (oi >= 0 && other.HugePmd[oi / HugePages] && ReferenceEquals(other.Ptes[oi].Page, page))
             {
-                other.HugePmd[region] = false;
+                other.HugePmd[oi / HugePages] = false;
             }
         }
         SplitFolio(page.Device, compound);
@@ -276,6 +276,14 @@ public sealed partial class ReferenceMachine
             {
                 whole = m.Outcome[k] == MigrateReason.None;
             }
+            // A racing fault that brought some of the unit's pages back before the PMD is formed leaves it as base pages.
+            var first = v.Ptes[m.First + slot].Page;
+            for (var i = m.First + slot; i < m.First + slot + HugePages && whole; i++)
+            {
+                var pte = v.Ptes[i];
+                whole = pte.Kind is PteKind.Present or PteKind.DevicePrivate && pte.Page is { } p && p.Device == first!.Device
+                    && p.Frame == first.Frame + (i - m.First - slot);
+            }
             if (whole)
             {
                 var i0 = m.First + slot;
@@ -317,10 +325,10 @@ public sealed partial class ReferenceMachine
                 continue;
             }
             page.Mapping = v.Mapping;
-            page.Index = i;
+            page.Index = i + v.PgOff;
             flushes += pte.Kind == PteKind.Zero ? 1 : 0;
             pte.Kind = page.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;
-            pte.Write = v.Writable;
+            pte.Write = v.WritableAt(i);
             pte.Page = page;
             AddMap(page);
             if (page.Device < 0)

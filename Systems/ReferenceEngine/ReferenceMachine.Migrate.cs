@@ -302,9 +302,9 @@ public sealed partial class ReferenceMachine
             for (var n = 0; n < vmas.Count; n++)
             {
                 var other = vmas[n];
-                if (page.Index < other.Pages)
+                if (other.PageOf(page.Index) is var oi and >= 0)
                 {
-                    ref var pte = ref other.Ptes[page.Index];
+                    ref var pte = ref other.Ptes[oi];
                     if (pte.MapsPage && ReferenceEquals(pte.Page, page))
                     {
                         // try_to_unmap_one: a notifier invalidation per mapping, a flush per present PTE.
@@ -571,9 +571,9 @@ public sealed partial class ReferenceMachine
         for (var n = 0; n < vmas.Count; n++)
         {
             var other = vmas[n];
-            if (page.Index < other.Pages)
+            if (other.PageOf(page.Index) is var oi and >= 0)
             {
-                ref var pte = ref other.Ptes[page.Index];
+                ref var pte = ref other.Ptes[oi];
                 if (pte.Kind == PteKind.Migration && ReferenceEquals(pte.Page, page))
                 {
                     pte.Kind = now.Unaddressable ? PteKind.DevicePrivate : PteKind.Present;

@@ -64,10 +64,11 @@ public sealed partial class ReferenceMachine : MachineFront
         return _processOrder.Count - 1;
     }
 
-    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, bool writable, bool thp)
+    private protected override int MmapCore(int process, string name, long pages, VmaKind kind, PageProt prot, bool thp)
     {
         var mapping = new RefMapping(pages, kind is VmaKind.File or VmaKind.SharedAnon);
-        return AddVma(new RefVma(_processOrder[process], name, pages, kind, writable, thp, mapping));
+        var file = kind == VmaKind.FilePrivate ? new RefMapping(pages, true) : null;
+        return AddVma(new RefVma(_processOrder[process], name, pages, kind, prot, thp, mapping, file));
     }
 
     private protected override int ForkCore(int parent, string child, List<int> childVmas)
@@ -76,8 +77,9 @@ public sealed partial class ReferenceMachine : MachineFront
         _processOrder.Add(c);
         foreach (var pv in _processOrder[parent].Order)
         {
-            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, pv.Writable, pv.Thp, pv.Mapping);
+            var cv = new RefVma(c, pv.Name, pv.Pages, pv.Kind, PageProt.None, pv.Thp, pv.Mapping, pv.FileMapping) { PgOff = pv.PgOff };
             childVmas.Add(AddVma(cv));
+            Array.Copy(pv.Prot, cv.Prot, pv.Prot.Length);
             Array.Copy(pv.HugePmd, cv.HugePmd, pv.HugePmd.Length);
             if (!pv.IsShared)
             {
@@ -118,31 +120,110 @@ public sealed partial class ReferenceMachine : MachineFront
         return _processOrder.Count - 1;
     }
 
-    private protected override void MprotectCore(int vma, bool writable)
+    private protected override void MprotectCore(int vma, long first, long count, PageProt prot)
     {
         var v = _vmas[vma];
-        v.Writable = writable;
-        v.Mirror?.Clear();
-        if (writable && v.Kind == VmaKind.SharedAnon)
+        v.Mirror?.ClearRange(first, count);
+        SplitHugeAtEdges(v, first, count);
+        Array.Fill(v.Prot, prot, checked((int)first), checked((int)count));
+        var ptes = v.Ptes;
+        for (var i = first; i < first + count; i++)
         {
-            // shmem has no write-notify: its present PTEs take the VMA's new, writable protection (file and private ones stay read-only).
-            var ptes = v.Ptes;
-            for (long i = 0; i < ptes.Length; i++)
-            {
-                if (ptes[i].Kind == PteKind.Present)
-                {
-                    ptes[i].Write = true;
-                }
-            }
-        }
-        if (!writable)
-        {
-            var ptes = v.Ptes;
-            for (long i = 0; i < ptes.Length; i++)
+            if (prot != PageProt.ReadWrite)
             {
                 ptes[i].Write = false;
             }
+            else if (v.Kind == VmaKind.SharedAnon && ptes[i].Kind == PteKind.Present)
+            {
+                // shmem has no write-notify: its present PTEs take the new, writable protection (file and private ones stay read-only).
+                ptes[i].Write = true;
+            }
         }
+    }
+
+    private protected override int MremapCore(int process, int vma, long first, long count, string name, long pages, bool dontUnmap)
+    {
+        var v = _vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        // Departure: move_pgt_entry moves a huge PMD whole when both addresses are 2 MiB-aligned; here every huge PMD of
+        // the range is split first (the page stays compound, PTE-mapped at its new address).
+        for (var r = first / HugePages; r <= (first + count - 1) / HugePages; r++)
+        {
+            v.HugePmd[r] = false;
+        }
+        // The new VMA shares the anon_vma: its page 0 maps the mapping's index first + PgOff.
+        var dst = new RefVma(v.Owner, name, pages, v.Kind, v.Prot[first], v.Thp, v.Mapping) { PgOff = v.PgOff + first };
+        var id = AddVma(dst);
+        var moved = Math.Min(count, pages);
+        for (long k = 0; k < moved; k++)
+        {
+            // move_ptes: the entry moves as it is (present, swap, device-private); the page keeps its index.
+            dst.Ptes[k] = v.Ptes[first + k];
+            v.Ptes[first + k] = default;
+            dst.Shadow[k] = v.Shadow[first + k];
+            v.Shadow[first + k] = 0;
+        }
+        for (var i = first + moved; i < first + count; i++)
+        {
+            DropEntry(ref v.Ptes[i]);
+            v.Shadow[i] = 0;
+        }
+        if (!dontUnmap)
+        {
+            Array.Fill(v.Prot, PageProt.Unmapped, checked((int)first), checked((int)count));
+        }
+        return id;
+    }
+
+    private protected override void MunmapRangeCore(int vma, long first, long count)
+    {
+        var v = _vmas[vma];
+        v.Mirror?.ClearRange(first, count);
+        SplitHugeAtEdges(v, first, count);
+        for (var i = first; i < first + count; i++)
+        {
+            if (i % HugePages == 0)
+            {
+                // A huge PMD wholly inside the range goes with its PTEs (its subpages' references drop one by one below).
+                v.HugePmd[i / HugePages] = false;
+            }
+            DropEntry(ref v.Ptes[i]);
+            if (!v.IsShared)
+            {
+                v.Shadow[i] = 0;
+            }
+        }
+        Array.Fill(v.Prot, PageProt.Unmapped, checked((int)first), checked((int)count));
+    }
+
+    /// <summary>Splits the huge PMDs that <c>[first, first + count)</c> covers only in part (the VMA splits inside them).</summary>
+    private static void SplitHugeAtEdges(RefVma v, long first, long count)
+    {
+        var end = first + count;
+        foreach (var r in (ReadOnlySpan<long>)[first / HugePages, (end - 1) / HugePages])
+        {
+            if (first > r * HugePages || end < (r + 1) * HugePages)
+            {
+                // The PTEs already describe the subpages: a split only clears the flag.
+                v.HugePmd[r] = false;
+            }
+        }
+    }
+
+    /// <summary>Drops the reference an entry holds (page or swap slot) and makes it none.</summary>
+    private void DropEntry(ref RefPte pte)
+    {
+        switch (pte.Kind)
+        {
+            case PteKind.Present:
+            case PteKind.DevicePrivate:
+                RemoveMap(pte.Page!);
+                break;
+            case PteKind.Swap:
+                DropSlot(pte.Slot!);
+                break;
+        }
+        pte = default;
     }
 
     private protected override void MunmapCore(int process, int vma)
@@ -151,23 +232,13 @@ public sealed partial class ReferenceMachine : MachineFront
         var ptes = v.Ptes;
         for (long i = 0; i < ptes.Length; i++)
         {
-            ref var pte = ref ptes[i];
-            switch (pte.Kind)
-            {
-                case PteKind.Present:
-                case PteKind.DevicePrivate:
-                    RemoveMap(pte.Page!);
-                    break;
-                case PteKind.Swap:
-                    DropSlot(pte.Slot!);
-                    break;
-            }
-            pte = default;
+            DropEntry(ref ptes[i]);
         }
         v.Mirror?.Clear();
         _processOrder[process].Order.Remove(v);
-        var mapping = v.Mapping;
-        mapping.Vmas.Remove(v);
+        v.Mapping.Vmas.Remove(v);
+        v.FileMapping?.Vmas.Remove(v);
+        var mapping = v.FileMapping ?? v.Mapping;
         if (mapping.Cache is { } cache && mapping.Vmas.Count == 0)
         {
             // The last mapper of the file is gone: its page cache goes with it.
@@ -294,7 +365,7 @@ public sealed partial class ReferenceMachine : MachineFront
                 return Residence.Zero;
             default:
                 // A hole of a file reads the page cache, without mapping it.
-                page = v.Mapping.Cache?[i];
+                page = v.Cache?[i];
                 return Residence.Hole;
         }
     }

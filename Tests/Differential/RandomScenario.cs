@@ -116,7 +116,8 @@ internal sealed class RandomScenario
             < 40 => ("lock", Lock(m, proc, vma)),
             < 45 => ("swapout", SwapOut(m, proc, vma)),
             < 48 => ("mprotect", Mprotect(m, proc, vma)),
-            < 50 => ("munmap", Munmap(m, proc, vma)),
+            < 51 => ("munmap", Munmap(m, proc, vma)),
+            < 53 => ("mremap", Mremap(m, proc, vma)),
             < 80 => ("migrate", Migrate(m, proc, vma)),
             < 92 => ("verify", Verify(m, proc, vma)),
             < 100 => ("stats", Stats(m)),
@@ -187,14 +188,16 @@ internal sealed class RandomScenario
 
     private string Mmap(IMachine m, string proc)
     {
-        var kinds = new[] { VmaKind.Anon, VmaKind.Anon, VmaKind.Anon, VmaKind.SharedAnon, VmaKind.File, VmaKind.Hugetlb, VmaKind.Pfnmap };
+        var kinds = new[] { VmaKind.Anon, VmaKind.Anon, VmaKind.Anon, VmaKind.SharedAnon, VmaKind.File, VmaKind.Hugetlb, VmaKind.Pfnmap, VmaKind.FilePrivate };
         var kind = kinds[_rng.Next(kinds.Length)];
         var pages = (long)(_rng.Next(3) == 0 ? Pick(512, 1024, 1536) : _rng.Next(1, 700));
         var writable = _rng.Next(8) != 0;
         var thp = kind == VmaKind.Anon && _rng.Next(3) == 0;
         var name = "v" + _names++;
-        Log.Add($"mmap {proc} {name} pages={pages} {kind} writable={writable} thp={thp}");
-        var e = m.Mmap(proc, name, pages, kind, writable, thp);
+        // Drawn last, so earlier draws stay as they were: one mapping in 16 starts PROT_NONE.
+        var prot = _rng.Next(16) == 0 ? PageProt.None : writable ? PageProt.ReadWrite : PageProt.Read;
+        Log.Add($"mmap {proc} {name} pages={pages} {kind} {prot} thp={thp}");
+        var e = m.Mmap(proc, name, pages, kind, prot, thp);
         if (e == Errno.None)
         {
             _vmas[proc].Add((name, pages, kind));
@@ -260,13 +263,21 @@ internal sealed class RandomScenario
 
     private string Mprotect(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
-        var writable = _rng.Next(2) == 0;
-        Log.Add($"mprotect {proc} {vma.Name} writable={writable}");
-        return $"{m.Mprotect(proc, vma.Name, writable)} {writable}";
+        // Half the calls protect a range only (a split of the kernel's VMA); PROT_NONE a quarter of the time.
+        var prot = Pick(0, 1, 2, 3) switch { 0 => PageProt.None, 1 => PageProt.Read, _ => PageProt.ReadWrite };
+        var range = _rng.Next(2) == 0 ? PageRange.All : Range(vma.Pages);
+        Log.Add($"mprotect {proc} {vma.Name} {range} {prot}");
+        return $"{m.Mprotect(proc, vma.Name, range, prot)} {prot}";
     }
 
     private string Munmap(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
     {
+        if (_rng.Next(2) == 0)
+        {
+            var range = Range(vma.Pages);
+            Log.Add($"munmap {proc} {vma.Name} {range}");
+            return $"{m.Munmap(proc, vma.Name, range)} partial";
+        }
         Log.Add($"munmap {proc} {vma.Name}");
         var e = m.Munmap(proc, vma.Name);
         if (e == Errno.None)
@@ -274,6 +285,22 @@ internal sealed class RandomScenario
             _vmas[proc].Remove(vma);
         }
         return $"{e}";
+    }
+
+    private string Mremap(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
+    {
+        var range = Range(vma.Pages);
+        var count = Math.Max(1, range.Count ?? vma.Pages - range.First);
+        var dontUnmap = _rng.Next(3) == 0;
+        var pages = dontUnmap ? count : Math.Max(1, Pick(0, 1, 2) switch { 0 => count, 1 => count / 2, _ => count + 100 });
+        var name = "v" + _names++;
+        Log.Add($"mremap {proc} {vma.Name} {range} -> {name} pages={pages} dontUnmap={dontUnmap}");
+        var e = m.Mremap(proc, vma.Name, range, name, pages, dontUnmap);
+        if (e == Errno.None)
+        {
+            _vmas[proc].Add((name, pages, vma.Kind));
+        }
+        return $"{e} {pages}";
     }
 
     private string Migrate(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)

@@ -68,6 +68,19 @@ internal sealed class FakeMachine(MachineConfig config) : IMachine
 
     public Errno Mprotect(string proc, string vma, bool writable) => Log("mprotect", Errno.None);
 
+    public Errno Mprotect(string proc, string vma, PageRange range, PageProt prot) => Log("mprotect", Errno.None);
+
+    public Errno Munmap(string proc, string vma, PageRange range) => Log("munmap", Errno.None);
+
+    public Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap)
+    {
+        _vmas[(proc, newVma)] = pages;
+        return Log("mremap", Errno.None);
+    }
+
+    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, PageProt prot, bool thp) =>
+        Mmap(proc, vma, pages, kind, prot == PageProt.ReadWrite, thp);
+
     public Errno Munmap(string proc, string vma)
     {
         _vmas.Remove((proc, vma));

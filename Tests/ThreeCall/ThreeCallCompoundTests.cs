@@ -38,6 +38,20 @@ public class ThreeCallCompoundTests
         }
     }
 
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void SetupRefusesARangeWithAnUnmappedPart(string engine)
+    {
+        using var m = Machine(engine);
+        Assert.Equal(Errno.None, m.Munmap("p", "h", new PageRange(100, 50)));
+        var args = new MigrateVma("p", "h", 0, 640, "gpu0", MigrateSelect.System | MigrateSelect.Compound);
+        Assert.Equal(Errno.EINVAL, m.MigrateVmaSetup(args, new ulong[640], new ulong[640]));
+        args = new MigrateVma("p", "h", 150, 640, "gpu0");
+        Assert.Equal(Errno.None, ThreeCallRig.ThreeCalls(m, args, new MigrateResult()));
+        Assert.Empty(m.Check().Details);
+    }
+
     private static IMachine Machine(string engine)
     {
         var m = MachineFactory.Create(engine, new MachineConfig(4096, Devices: [new DeviceConfig("gpu0", 2048)], Profile: SemanticsProfile.Mainline));

@@ -17,7 +17,8 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
 {
     public long VmaPages => vma.Pages;
 
-    public bool VmaWritable => vma.Area.Writable;
+    // A VMA split by a partial mprotect answers for its page 0's piece (the posted code sees one vm_area_struct).
+    public bool VmaWritable => vma.WritableAt(0);
 
     public void SplitHugePmds(long firstSpan, long lastSpan)
     {

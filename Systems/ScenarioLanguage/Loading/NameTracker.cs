@@ -45,8 +45,15 @@ internal sealed class NameTracker
             case ForkStep s:
                 Fork(s.Proc, s.Child, $"{at}.proc", $"{at}.child");
                 break;
-            case MunmapStep s:
+            case MunmapStep { Range: null } s:
                 RemoveVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case MunmapStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                break;
+            case MremapStep s:
+                RequireVma(s.Proc, s.Vma, $"{at}.proc", $"{at}.vma");
+                AddVma(s.Proc, s.NewVma, $"{at}.proc", $"{at}.newVma");
                 break;
             case MigrateStep s:
                 RequireVma(s.Request.Proc, s.Request.Vma, $"{at}.proc", $"{at}.vma");

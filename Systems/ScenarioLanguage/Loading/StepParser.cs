@@ -17,14 +17,14 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
     /// <summary>Every op a step may name, in docs/scenarios.md's order.</summary>
     public static readonly string[] Ops =
     [
-        "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap",
+        "process", "mmap", "touch", "fork", "pin", "unpin", "lock", "unlock", "swapout", "mprotect", "munmap", "mremap",
         "migrate", "verify", "stats", "check", "repeat", "device-read", "device-write", "snapshot", "evict",
         "workload",
     ];
 
     // Internal for the tests that hold docs/scenario.schema.json to the parser.
-    internal static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap"];
-    internal static readonly string[] Prots = ["rw", "r"];
+    internal static readonly string[] Kinds = ["anon", "shared-anon", "file", "hugetlb", "pfnmap", "file-private"];
+    internal static readonly string[] Prots = ["rw", "r", "none"];
     internal static readonly string[] Accesses = ["read", "write"];
     internal static readonly string[] Patterns = ["seq", "zero"];
     internal static readonly string[] InjectFields = ["isolate", "unmap", "migrate-page"];
@@ -111,8 +111,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
                 var (proc, vma) = ProcVma(r);
                 var pages = r.Integer("pages", null, 1, ScenarioLimits.MaxMappedPages);
                 var kind = (VmaKind)r.Choice("kind", Kinds, -1);
-                var writable = r.Choice("prot", Prots, 0) == 0;
-                return new MmapStep(path, expect, proc, vma, pages, kind, writable, r.Bool("thp", false));
+                var prot = Prot(r.Choice("prot", Prots, 0));
+                return new MmapStep(path, expect, proc, vma, pages, kind, prot, r.Bool("thp", false));
             }
             case "touch":
             {
@@ -146,12 +146,22 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
             case "mprotect":
             {
                 var (proc, vma) = ProcVma(r);
-                return new MprotectStep(path, expect, proc, vma, r.Choice("prot", Prots, -1) == 0);
+                var range = Range(r);
+                return new MprotectStep(path, expect, proc, vma, Prot(r.Choice("prot", Prots, -1)), range);
             }
             case "munmap":
             {
                 var (proc, vma) = ProcVma(r);
-                return new MunmapStep(path, expect, proc, vma);
+                // With first or count it unmaps that range and keeps the name; without, the whole VMA goes.
+                return new MunmapStep(path, expect, proc, vma, r.Has("first") || r.Has("count") ? Range(r) : null);
+            }
+            case "mremap":
+            {
+                var (proc, vma) = ProcVma(r);
+                var range = Range(r);
+                var newVma = r.RequiredString("newVma");
+                var pages = r.Integer("pages", null, 1, ScenarioLimits.MaxMappedPages);
+                return new MremapStep(path, expect, proc, vma, range, newVma, pages, r.Bool("dontUnmap", false));
             }
             case "migrate":
             {
@@ -239,6 +249,9 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
 
     private static int Every(FieldReader r) => r.Int32("every", 1, 1);
 
+    /// <summary>The protection at index <paramref name="choice"/> of <see cref="Prots"/>.</summary>
+    private static PageProt Prot(int choice) => choice switch { 0 => PageProt.ReadWrite, 1 => PageProt.Read, _ => PageProt.None };
+
     private static FailureInjection Inject(FieldReader r)
     {
         if (!r.TryGet("inject", out var e))
@@ -302,8 +315,9 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "fork" => ["op", "expect", "proc", "child"],
         "pin" => ["op", "expect", "proc", "vma", "first", "count", "every", "longterm"],
         "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
-        "mprotect" => ["op", "expect", "proc", "vma", "prot"],
-        "munmap" => ["op", "expect", "proc", "vma"],
+        "mprotect" => ["op", "expect", "proc", "vma", "first", "count", "prot"],
+        "munmap" => ["op", "expect", "proc", "vma", "first", "count"],
+        "mremap" => ["op", "expect", "proc", "vma", "first", "count", "newVma", "pages", "dontUnmap"],
         "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner", "race"],
         "verify" => ["op", "expect", "proc", "vma", "first", "count", "pattern", "salt"],
         "stats" or "check" => ["op", "expect"],

@@ -30,6 +30,7 @@ public static class ScenarioSize
     public static long Mapped(ScenarioStep step, long mapped) => step switch
     {
         MmapStep m => Add(mapped, m.Pages),
+        MremapStep m => Add(mapped, m.Pages),
         ForkStep => Add(mapped, mapped),
         RepeatStep r => r.Body.Aggregate(mapped, (total, s) => Mapped(s, total)),
         _ => mapped,
@@ -44,6 +45,7 @@ public static class ScenarioSize
             largest = Math.Max(largest, s switch
             {
                 MmapStep m => m.Pages,
+                MremapStep m => m.Pages,
                 RepeatStep r => LargestVma(r.Body),
                 _ => 0,
             });

@@ -15,8 +15,12 @@ public sealed record ProcessStep(string Path, IReadOnlyList<Expectation> Expect,
     : ScenarioStep("process", Path, Expect);
 
 /// <summary><c>mmap</c>: a new VMA, nothing populated.</summary>
-public sealed record MmapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, long Pages, VmaKind Kind, bool Writable, bool Thp)
-    : ScenarioStep("mmap", Path, Expect);
+public sealed record MmapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, long Pages, VmaKind Kind, PageProt Prot, bool Thp)
+    : ScenarioStep("mmap", Path, Expect)
+{
+    /// <summary>Whether the VMA is mapped <c>rw</c>.</summary>
+    public bool Writable => Prot == PageProt.ReadWrite;
+}
 
 /// <summary><c>touch</c>: CPU access to each page of a range.</summary>
 public sealed record TouchStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange Range, Access Access, ulong Salt)
@@ -42,13 +46,21 @@ public sealed record LockStep(string Op, string Path, IReadOnlyList<Expectation>
 public sealed record SwapOutStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange Range, int Every)
     : ScenarioStep("swapout", Path, Expect);
 
-/// <summary><c>mprotect</c>: changes the VMA's protection.</summary>
-public sealed record MprotectStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, bool Writable)
-    : ScenarioStep("mprotect", Path, Expect);
+/// <summary><c>mprotect</c>: changes the protection of a range of the VMA (the whole VMA by default).</summary>
+public sealed record MprotectStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageProt Prot, PageRange Range)
+    : ScenarioStep("mprotect", Path, Expect)
+{
+    /// <summary>Whether the range becomes <c>rw</c>.</summary>
+    public bool Writable => Prot == PageProt.ReadWrite;
+}
 
-/// <summary><c>munmap</c>: removes the VMA.</summary>
-public sealed record MunmapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma)
+/// <summary><c>munmap</c>: removes the VMA, or (<see cref="Range"/> given) unmaps a range of it and keeps the name.</summary>
+public sealed record MunmapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange? Range = null)
     : ScenarioStep("munmap", Path, Expect);
+
+/// <summary><c>mremap</c>: moves a range of a private anonymous VMA, entries and all, to a new VMA of <see cref="Pages"/> pages.</summary>
+public sealed record MremapStep(string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange Range, string NewVma, long Pages, bool DontUnmap)
+    : ScenarioStep("mremap", Path, Expect);
 
 /// <summary><c>migrate</c>: the migration helper over a range, to a device or <c>ram</c>.</summary>
 public sealed record MigrateStep(string Path, IReadOnlyList<Expectation> Expect, MigrateRequest Request)

@@ -137,7 +137,7 @@ public static class ScenarioRunner
             case ProcessStep s:
                 return (m.CreateProcess(s.Name), NoOpResult.Instance);
             case MmapStep s:
-                return (m.Mmap(s.Proc, s.Vma, s.Pages, s.Kind, s.Writable, s.Thp), NoOpResult.Instance);
+                return (m.Mmap(s.Proc, s.Vma, s.Pages, s.Kind, s.Prot, s.Thp), NoOpResult.Instance);
             case TouchStep s:
             {
                 var e = m.Touch(s.Proc, s.Vma, s.Range, s.Access, s.Salt, out var f);
@@ -163,9 +163,11 @@ public static class ScenarioRunner
                 return (e, new PageCountResult(e == Errno.None ? swapped : 0));
             }
             case MprotectStep s:
-                return (m.Mprotect(s.Proc, s.Vma, s.Writable), NoOpResult.Instance);
+                return (m.Mprotect(s.Proc, s.Vma, s.Range, s.Prot), NoOpResult.Instance);
+            case MremapStep s:
+                return (m.Mremap(s.Proc, s.Vma, s.Range, s.NewVma, s.Pages, s.DontUnmap), NoOpResult.Instance);
             case MunmapStep s:
-                return (m.Munmap(s.Proc, s.Vma), NoOpResult.Instance);
+                return (s.Range is { } range ? m.Munmap(s.Proc, s.Vma, range) : m.Munmap(s.Proc, s.Vma), NoOpResult.Instance);
             case MigrateStep s:
             {
                 var r = new MigrateResult();

@@ -55,6 +55,9 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
     public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp) => inner.Mmap(proc, vma, pages, kind, writable, thp);
 
     /// <inheritdoc/>
+    public Errno Mmap(string proc, string vma, long pages, VmaKind kind, PageProt prot, bool thp) => inner.Mmap(proc, vma, pages, kind, prot, thp);
+
+    /// <inheritdoc/>
     public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults) =>
         inner.Touch(proc, vma, range, access, salt, out faults);
 
@@ -75,6 +78,16 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
 
     /// <inheritdoc/>
     public Errno Munmap(string proc, string vma) => inner.Munmap(proc, vma);
+
+    /// <inheritdoc/>
+    public Errno Mprotect(string proc, string vma, PageRange range, PageProt prot) => inner.Mprotect(proc, vma, range, prot);
+
+    /// <inheritdoc/>
+    public Errno Munmap(string proc, string vma, PageRange range) => inner.Munmap(proc, vma, range);
+
+    /// <inheritdoc/>
+    public Errno Mremap(string proc, string vma, PageRange range, string newVma, long pages, bool dontUnmap) =>
+        inner.Mremap(proc, vma, range, newVma, pages, dontUnmap);
 
     /// <inheritdoc/>
     public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result) =>
