@@ -335,14 +335,14 @@ public sealed partial class ReferenceMachine
                 return pte.Page!.HelperLocked || pte.Page.LockedByOther ? RaceEntry.LockedPage : RaceEntry.Mapped;
             case PteKind.Present:
                 return RaceEntry.Mapped;
-            case PteKind.None when v.Mapping.Cache is { } cache && cache[i] is { } cached && (cached.HelperLocked || cached.LockedByOther):
+            case PteKind.None when v.Cache is { } cache && cache[i] is { } cached && (cached.HelperLocked || cached.LockedByOther):
                 page = ((long)(cached.Device + 1) << 40) | cached.Frame;
                 return RaceEntry.LockedPage;
             case PteKind.Migration:
                 return RaceEntry.MigrationEntry;
             default:
                 // A hole of a file or shmem VMA stands for its page-cache page, if any.
-                page = pte.Kind == PteKind.None && v.Mapping.Cache is { } c && c[i] is { } p2 ? ((long)(p2.Device + 1) << 40) | p2.Frame : -1;
+                page = pte.Kind == PteKind.None && v.Cache is { } c && c[i] is { } p2 ? ((long)(p2.Device + 1) << 40) | p2.Frame : -1;
                 return RaceEntry.None;
         }
     }
