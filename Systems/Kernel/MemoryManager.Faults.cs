@@ -65,7 +65,7 @@ internal sealed partial class MemoryManager
                 need += write || ownPage ? 1 : 0;
                 break;
             case PteKind.Swap:
-                need++;
+                need += SwapInFrames(pte.Target, write);
                 break;
             case PteKind.DevicePrivate:
             {
@@ -82,7 +82,7 @@ internal sealed partial class MemoryManager
                 break;
             }
             case PteKind.Present:
-                if (write && !pte.Writable && !vma.Shared && PageRef(pte.Target).Mapcount > 1)
+                if (write && !pte.Writable && !vma.Shared && (PageRef(pte.Target).Mapcount > 1 || SwapShared(pte.Target)))
                 {
                     need++;
                 }
@@ -149,7 +149,14 @@ internal sealed partial class MemoryManager
                 break;
             case PteKind.Swap:
                 faults.Swap++;
-                SwapIn(vma, g, write);
+                if (SwapCache)
+                {
+                    SwapInCached(vma, g, write);
+                }
+                else
+                {
+                    SwapIn(vma, g, write);
+                }
                 break;
             case PteKind.DevicePrivate:
             {
@@ -272,8 +279,13 @@ internal sealed partial class MemoryManager
             return;
         }
         var old = pte.Target;
-        if (vma.Shared || PageRef(old).Mapcount <= 1)
+        if (vma.Shared || (PageRef(old).Mapcount <= 1 && !SwapShared(old)))
         {
+            if ((PageRef(old).Flags & PageFlags.SwapCache) != 0)
+            {
+                // reuse_swap_page: the page is dirtied, so its cached copy on swap is stale and the slot goes.
+                DeleteFromSwapCache(old);
+            }
             pte.Bits |= PteBits.Write;
             return;
         }

@@ -34,7 +34,7 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
-            var extra = page.Refcount - page.Mapcount - ((page.Flags & PageFlags.File) != 0 ? 1 : 0);
+            var extra = page.Refcount - page.Mapcount - ((page.Flags & (PageFlags.File | PageFlags.SwapCache)) != 0 ? 1 : 0);
             if (extra > 0)
             {
                 Fail(s, chunk, row, slot, MigrateReason.Pinned);
