@@ -431,6 +431,10 @@ public sealed partial class EcsMachine : MachineFront
                 {
                     stats.Locked++;
                 }
+                if ((page.Flags & PageFlags.SwapCache) != 0)
+                {
+                    stats.SwapCache++;
+                }
             }
         }
         return stats;
