@@ -35,6 +35,9 @@ public sealed class DummyDevice
     /// </summary>
     public bool Fault(IFaultMigrator kernel, int vma, long index) => kernel.MigrateOne(vma, index, MigrateToRam);
 
+    /// <summary>The CPU-fault handler on a PMD-level entry: the whole folio at VMA page <paramref name="head"/> comes back (test_hmm's <c>dmirror_devmem_fault</c> with a PMD fault).</summary>
+    public bool FaultFolio(IFaultMigrator kernel, int vma, long head) => kernel.MigrateFolio(vma, head, MigrateToRam);
+
     /// <summary>
     /// The free callback (<c>free_devpage</c>): the page's last reference went and the kernel has dropped
     /// its state (<see cref="PhysicalMemory.DropPage(int)"/>); the page returns to the device's allocator.

@@ -2,6 +2,7 @@ using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Devices.Copy;
 using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
 
 namespace HmmEcs.Devices.Driver;
 
@@ -21,32 +22,45 @@ public sealed partial class DummyMigrateOps
         {
             destFlags |= HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable);
         }
+        AllocateBasePages(dev, window, src, dst, destFlags);
+        return FillHolesAndCopy(window, src, dst);
+    }
+
+    /// <summary>
+    /// Destinations for every entry still migrating, in ascending address order, by the target's page or chunk rule; an
+    /// entry left without one loses MIGRATE. The destinations of other entries are left as they are.
+    /// </summary>
+    private void AllocateBasePages(DeviceMemory? dev, in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst, ulong destFlags)
+    {
         if (dev is { Spec.ChunkAllocation: true })
         {
             AllocateChunks(dev, window, src, dst, destFlags);
+            return;
         }
-        else
+        var ids = new long[PfnArray.CountMigrating(src)];
+        var got = _memory.AllocateFrames(_target, ids);
+        var c = 0;
+        for (var i = 0; i < src.Length; i++)
         {
-            var ids = new long[PfnArray.CountMigrating(src)];
-            var got = _memory.AllocateFrames(_target, ids);
-            var c = 0;
-            for (var i = 0; i < src.Length; i++)
+            if ((src[i].Value & HmmPfn.Migrate) == 0)
             {
-                if ((src[i].Value & HmmPfn.Migrate) == 0)
-                {
-                    dst[i] = default;
-                }
-                else if (c < got)
-                {
-                    dst[i] = HmmPfn.From(ids[c++], destFlags);
-                }
-                else
-                {
-                    src[i] = src[i].Without(HmmPfn.Migrate);
-                    dst[i] = default;
-                }
+                continue;
+            }
+            if (c < got)
+            {
+                dst[i] = HmmPfn.From(ids[c++], destFlags);
+            }
+            else
+            {
+                src[i] = src[i].Without(HmmPfn.Migrate);
+                dst[i] = default;
             }
         }
+    }
+
+    /// <summary>Zero-fills each hole's destination (no copy command) and submits the pages' copies to the copy engine.</summary>
+    private CopyCost FillHolesAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
+    {
         // Holes leave the copy lists: zero-filled here, hidden from the copy engine while it plans, then handed back.
         var holes = new List<int>(window.Holes);
         var copies = 0;

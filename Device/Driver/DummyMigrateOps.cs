@@ -30,6 +30,10 @@ public sealed partial class DummyMigrateOps : IMigrateOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CopyCost AllocAndCopy(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
+        if (window.Units > 0)
+        {
+            return AllocWithFolios(window, src, dst);
+        }
         if (window.Holes > 0)
         {
             return AllocWithHoles(window, src, dst);

@@ -11,4 +11,16 @@ public readonly record struct MigrateWindow(long Start, long End, long VmaPages 
     /// a destination for each, with no copy. 0 under the seed's profiles, whose driver path never looks for them.
     /// </summary>
     public int Holes { get; init; }
+
+    /// <summary>
+    /// Mainline with <c>select: compound</c>: PMD-sized units (a THP, a device-private folio or a whole anonymous hole
+    /// region) that collect took whole, the kernel's <c>MIGRATE_PFN_COMPOUND</c> slots. 0 otherwise.
+    /// </summary>
+    public int Units { get; init; }
+
+    /// <summary>The first slot of each of the <see cref="Units"/> units (512 slots each, in ascending order).</summary>
+    public int[]? UnitSlots { get; init; }
+
+    /// <summary>Written by the driver: whether each unit got one PMD-sized destination folio (false: 512 base pages, the source splits).</summary>
+    public bool[]? UnitFolio { get; init; }
 }

@@ -235,6 +235,26 @@ public sealed class PhysicalMemory
         return n;
     }
 
+    /// <summary>
+    /// Takes the lowest free 512-aligned run of 512 frames of RAM (target -1) or device pages of <paramref name="target"/>,
+    /// for one PMD-sized folio; its first page id, or -1 when none is free.
+    /// </summary>
+    public int AllocateFolio(int target)
+    {
+        if (target < 0)
+        {
+            var first = Ram.Frames.FindAlignedRun(PageGeometry.PmdPages);
+            if (first >= 0)
+            {
+                Ram.Frames.Take(first, PageGeometry.PmdPages);
+            }
+            return (int)first;
+        }
+        var dev = _devices[target];
+        var p = dev.AllocateAlignedRun(PageGeometry.PmdPages);
+        return p < 0 ? -1 : dev.FirstId + (int)p;
+    }
+
     /// <summary>Marks a just-taken frame allocated and empty (its content reads as zero).</summary>
     public ref Page InitFrame(int id, PageFlags flags)
     {

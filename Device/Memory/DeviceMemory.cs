@@ -125,6 +125,26 @@ public sealed class DeviceMemory
         return -1;
     }
 
+    /// <summary>
+    /// A PMD-sized device folio (mainline 6.19): the lowest free <paramref name="pages"/>-aligned run of that many
+    /// device pages, taken; its first device page, or -1 when none is free.
+    /// </summary>
+    public long AllocateAlignedRun(int pages)
+    {
+        var first = _pages.FindAlignedRun(pages);
+        if (first < 0)
+        {
+            return -1;
+        }
+        _pages.Take(first, pages);
+        for (var p = first; p < first + pages; p++)
+        {
+            _chunkFree[ChunkOf(p)]--;
+        }
+        MarkDirty(ChunkOf(first), ChunkOf(first + pages - 1));
+        return first;
+    }
+
     /// <summary>Frees one device page (the free callback's last step).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release(long page)

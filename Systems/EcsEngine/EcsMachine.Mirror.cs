@@ -80,7 +80,14 @@ public sealed partial class EcsMachine
         }
     }
 
-    private protected override bool OnDeviceCore(int vma, long i, int device) => _mm.OnDevice(_mm.Vmas[vma], i, device);
+    private protected override long DevicePageCore(int vma, long i, int device)
+    {
+        var id = _mm.MappedAt(_mm.Vmas[vma], i, out _);
+        var memory = _mm.Memory;
+        return id >= memory.RamPages && memory.DeviceOf(id) == device ? id - memory.Devices[device].FirstId : -1;
+    }
+
+    private protected override bool DevicePageUsedCore(int device, long page) => _mm.Memory.Devices[device].IsUsed(page);
 
     private protected override long RamFramesFree => _mm.Memory.Ram.Free;
 

@@ -441,7 +441,11 @@ public sealed partial class EcsMachine : MachineFront
     }
 
     /// <inheritdoc/>
-    public override CheckResult Check() => InvariantChecker.Run(_mm).ForProfile(Config.Profile);
+    public override CheckResult Check()
+    {
+        ThrowIfCallOpen("check");
+        return InvariantChecker.Run(_mm).ForProfile(Config.Profile);
+    }
 
     private protected override void InspectCore(int vma, long first, Span<PageView> dest)
     {

@@ -34,8 +34,17 @@ internal static class InvariantChecker
             {
                 if (vma.HasHuge(i))
                 {
-                    var id = mm.HugeRef(vma, PageGeometry.PmdOf(i)).Head + PageGeometry.OffsetInPmd(i);
+                    var head = mm.HugeRef(vma, PageGeometry.PmdOf(i)).Head;
+                    var id = head + PageGeometry.OffsetInPmd(i);
                     mapped[id]++;
+                    // A huge PMD (a RAM THP or, under mainline, a device folio's PMD entry) maps one aligned folio whose
+                    // pages are all compound and allocated, with no PTE beneath it.
+                    ref readonly var sub = ref mm.PageRef((int)id);
+                    if (mm.FolioHead(head) != head || (sub.Flags & (PageFlags.Compound | PageFlags.Allocated)) != (PageFlags.Compound | PageFlags.Allocated)
+                        || mm.PteRef(vma.FirstPte + i).Kind != PteKind.None)
+                    {
+                        Add(result, $"{vma.Name}[{i}]: huge PMD over page {id}, which is not an allocated subpage of an aligned folio, or over a PTE");
+                    }
                     ExpectContent(result, mm, vma, i, shadow.Expected(i));
                     continue;
                 }

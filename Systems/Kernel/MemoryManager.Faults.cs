@@ -34,6 +34,20 @@ internal sealed partial class MemoryManager
     public bool PreparePage(VmaInfo vma, long i, bool write, ref long need, ref long plannedRegion, bool ownPage = false)
     {
         var region = PageGeometry.PmdOf(i);
+        if (IsDeviceHuge(vma, i))
+        {
+            // A device-private folio comes back whole (or as base pages): 512 frames once per region.
+            if (!Memory.Devices[Memory.DeviceOf(HugeRef(vma, region).Head)].Spec.Movable)
+            {
+                return false;
+            }
+            if (region != plannedRegion)
+            {
+                plannedRegion = region;
+                need += PageGeometry.PmdPages;
+            }
+            return true;
+        }
         if (vma.HasHuge(i))
         {
             if (write && (HugeRef(vma, region).Bits & PteBits.Write) == 0 && !vma.Shared
@@ -103,6 +117,18 @@ internal sealed partial class MemoryManager
     public int FaultIn(VmaInfo vma, long i, bool write, ref FaultCounts faults, bool ownPage = false)
     {
         var region = (int)PageGeometry.PmdOf(i);
+        if (IsDeviceHuge(vma, i))
+        {
+            // do_huge_pmd_device_private: the driver's fault handler brings the whole folio back; one fault.
+            faults.Device++;
+            var d = Memory.DeviceOf(HugeRef(vma, region).Head);
+            if (!Drivers[d].FaultFolio(Pipeline, vma.Id, (long)region * PageGeometry.PmdPages))
+            {
+                throw new InvalidOperationException($"device fault on the folio at page {i} of '{vma.Name}' did not bring it back");
+            }
+            // The region now holds RAM pages: what is left is a write-protect fault at most.
+            return FaultIn(vma, i, write, ref faults, ownPage);
+        }
         if (vma.HasHuge(i))
         {
             ref var pmd = ref HugeRef(vma, region);

@@ -36,7 +36,8 @@ internal sealed partial class MemoryManager
         {
             return true;
         }
-        if (!vma.HasHuge(i) && PteRef(vma.FirstPte + i).Kind == PteKind.DevicePrivate && Memory.DeviceOf(id) != device)
+        var devicePrivate = vma.HasHuge(i) ? IsDevicePrivate(id) : PteRef(vma.FirstPte + i).Kind == PteKind.DevicePrivate;
+        if (devicePrivate && Memory.DeviceOf(id) != device)
         {
             return true;
         }
@@ -94,7 +95,7 @@ internal sealed partial class MemoryManager
     /// <summary>
     /// Maps every page that <paramref name="outcomes"/> says migrated (slot <c>k</c> is VMA page
     /// <c>first + k</c>) into the device's mirror, as dmirror's finalize does; one table lookup per call.
-    /// A migrated page is never under a huge PMD (collect split them), so its PTE rows are read in place, chunk by chunk.
+    /// Its PTE rows are read in place, chunk by chunk; a page under a huge PMD (a unit that moved whole) is looked up.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MirrorMapMigrated(VmaInfo vma, int device, long first, ReadOnlySpan<MigrateReason> outcomes)
@@ -118,6 +119,13 @@ internal sealed partial class MemoryManager
                     continue;
                 }
                 ref readonly var pte = ref rows[j];
+                if (pte.Kind == PteKind.None)
+                {
+                    // A unit that moved whole is mapped by a huge PMD again (mainline's select compound).
+                    var id = MappedAt(vma, first + k + j, out var writable);
+                    mapped[j] = new MirrorEntry(id, generations[id], writable ? MirrorEntry.Write : MirrorEntry.Read);
+                    continue;
+                }
                 mapped[j] = new MirrorEntry(pte.Target, generations[pte.Target], pte.Writable ? MirrorEntry.Write : MirrorEntry.Read);
             }
             k += len;
@@ -129,7 +137,20 @@ internal sealed partial class MemoryManager
     {
         if (vma.HasHuge(i))
         {
-            result.Huge++;
+            // A PMD-level device-private entry is not mapped by the CPU: it counts as a device page, like its PTEs would.
+            var head = HugeRef(vma, PageGeometry.PmdOf(i)).Head;
+            if (!IsDevicePrivate(head))
+            {
+                result.Huge++;
+            }
+            else if (Memory.DeviceOf(head) == device)
+            {
+                result.DeviceLocal++;
+            }
+            else
+            {
+                result.DeviceRemote++;
+            }
             return;
         }
         ref var pte = ref PteRef(vma.FirstPte + i);

@@ -208,7 +208,8 @@ internal sealed partial class MemoryManager
         {
             ref var pmd = ref HugeRef(vma, PageGeometry.PmdOf(i));
             var id = pmd.Head + PageGeometry.OffsetInPmd(i);
-            return new PageView(Residence.Ram, -1, Memory.ContentOf(ContentRef(id)), (pmd.Bits & PteBits.Write) != 0);
+            var device = Memory.DeviceOf(id);
+            return new PageView(device < 0 ? Residence.Ram : Residence.Device, device, Memory.ContentOf(ContentRef(id)), (pmd.Bits & PteBits.Write) != 0);
         }
         ref var pte = ref PteRef(vma.FirstPte + i);
         switch (pte.Kind)

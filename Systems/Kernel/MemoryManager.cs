@@ -310,13 +310,15 @@ internal sealed partial class MemoryManager
     public void SplitHuge(VmaInfo vma, int region)
     {
         var pmd = HugeRef(vma, region);
+        // A device-private folio's PMD entry splits into device-private PTEs.
+        var kind = IsDevicePrivate(pmd.Head) ? PteKind.DevicePrivate : PteKind.Present;
         for (var k = 0; k < PageGeometry.PmdPages; k++)
         {
             var g = vma.FirstPte + (long)region * PageGeometry.PmdPages + k;
             var id = pmd.Head + k;
             ref var page = ref PageRef(id);
             ref var pte = ref PteRef(g);
-            pte.Kind = PteKind.Present;
+            pte.Kind = kind;
             pte.Bits = pmd.Bits;
             pte.Target = id;
             pte.RmapNext = page.RmapHead;

@@ -29,6 +29,16 @@ public interface IMachine : IDisposable
     /// <summary><c>pin</c> (take true) / <c>unpin</c>: every <paramref name="every"/>-th page, faulted in as by a read touch.</summary>
     Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages);
 
+    /// <summary>
+    /// <c>pin</c> with <c>longterm</c> (<c>FOLL_LONGTERM</c>, mainline only, else EINVAL): a device-coherent page is
+    /// migrated to RAM first, then every selected page is pinned as by <see cref="Pin"/>.
+    /// </summary>
+    Errno PinLongterm(string proc, string vma, PageRange range, int every, out long pages)
+    {
+        pages = 0;
+        return Errno.EINVAL;
+    }
+
     /// <summary><c>lock</c> (take true) / <c>unlock</c>: another holder takes or releases the page lock.</summary>
     Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages);
 
@@ -74,12 +84,57 @@ public interface IMachine : IDisposable
     Errno Evict(string device, out long migrated);
 
     /// <summary>
+    /// <c>evict</c> with <c>first</c>/<c>count</c>: as <see cref="Evict(string, out long)"/> for the device's pages
+    /// <paramref name="pages"/> only (device page numbers; mainline's <c>migrate_device_range</c>, lib/test_hmm.c's
+    /// <c>dmirror_device_evict_chunk</c>). EFAULT for a range past the device's pages; ENOMEM when RAM has fewer free frames
+    /// than the range has pages in use; both change nothing.
+    /// </summary>
+    Errno Evict(string device, PageRange pages, out long migrated) =>
+        throw new NotSupportedException($"{EngineName}: no evict of a range");
+
+    /// <summary>
     /// <c>workload</c>: device <see cref="WorkloadRequest.Device"/> runs an access stream over a range of a VMA; its
     /// mirror decides hits, and the faults are serviced in batches through the migration helper (docs/scenarios.md,
     /// "workload"). EINVAL (names, a hugetlb or pfnmap VMA), EFAULT (range, an immovable page of another device),
     /// EPERM (writes to a read-only VMA) and ENOMEM (RAM for the range's CPU faults) change nothing.
     /// </summary>
     Errno Workload(WorkloadRequest request, WorkloadResult result);
+
+    /// <summary>
+    /// Mainline's <c>migrate_vma_setup</c> (docs/hosting.md, "The three-call API"): collects, locks, isolates and unmaps
+    /// the pages of <paramref name="args"/>' range and fills <paramref name="src"/> in <see cref="MigratePfn"/> encoding;
+    /// <paramref name="dst"/> is cleared. EINVAL (nothing changes) outside the <c>mainline</c> profile and for the
+    /// arguments <see cref="Migrate"/> refuses. Misuse (a call already open, wrong array lengths) throws.
+    /// </summary>
+    Errno MigrateVmaSetup(MigrateVma args, Span<ulong> src, Span<ulong> dst) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
+    /// The simulator's driver allocating and copying (lib/test_hmm.c's <c>dmirror_migrate_alloc_and_copy</c>): each
+    /// <paramref name="src"/> entry with <see cref="MigratePfn.Migrate"/> gets a destination on <see cref="MigrateVma.To"/>
+    /// by its allocation rule, holding a copy of the page (a hole's is zero), written to <paramref name="dst"/> with the
+    /// source's <see cref="MigratePfn.Write"/>; an entry with no room stays 0. A driver declines a page by passing its
+    /// entry without <see cref="MigratePfn.Migrate"/>. At most once per call, after setup.
+    /// </summary>
+    Errno MigrateVmaAllocAndCopy(MigrateVma args, ReadOnlySpan<ulong> src, Span<ulong> dst) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
+    /// Mainline's <c>migrate_vma_pages</c>: a page whose <paramref name="dst"/> entry is 0 gives up (reason <c>alloc</c>);
+    /// the rest migrate their struct page (holes are mapped). Clears <see cref="MigratePfn.Migrate"/> in
+    /// <paramref name="src"/> for every page that gave up. Each non-zero <paramref name="dst"/> entry must be the one the
+    /// driver's allocate-and-copy wrote for that slot.
+    /// </summary>
+    Errno MigrateVmaPages(MigrateVma args, Span<ulong> src, ReadOnlySpan<ulong> dst) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
+
+    /// <summary>
+    /// Mainline's <c>migrate_vma_finalize</c>: migration entries point at the new pages or back at the old ones, locks
+    /// drop, unused destinations are freed; <paramref name="result"/> gets the call's counts and per-page outcomes, as
+    /// <see cref="Migrate"/> reports them.
+    /// </summary>
+    Errno MigrateVmaFinalize(MigrateVma args, ReadOnlySpan<ulong> src, ReadOnlySpan<ulong> dst, MigrateResult result) =>
+        throw new NotSupportedException($"{EngineName}: no three-call API");
 
     /// <summary>
     /// Describes pages <c>first..first+dest.Length</c> of a VMA without faulting (for differential tests); throws

@@ -104,6 +104,20 @@ public sealed record MachineConfig(
         return ids;
     }
 
+    /// <summary>
+    /// The pfn of device <paramref name="device"/>'s page 0: device pages follow RAM's frames, each device's after the
+    /// one before it (the numbering of the three-call API's <see cref="MigratePfn"/> entries).
+    /// </summary>
+    public long DevicePfnBase(int device)
+    {
+        var pfn = RamPages;
+        for (var d = 0; d < device; d++)
+        {
+            pfn += DeviceList[d].Pages;
+        }
+        return pfn;
+    }
+
     /// <summary>Index of the device named <paramref name="name"/>, or -1 (also for <c>"ram"</c>).</summary>
     public int DeviceIndex(string name)
     {

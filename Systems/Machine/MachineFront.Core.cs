@@ -49,8 +49,11 @@ public abstract partial class MachineFront
     /// <summary>A <c>workload</c> over <c>[first, first + count)</c> of the VMA by device <paramref name="device"/> (the engine's prepass gives EFAULT and ENOMEM).</summary>
     private protected abstract Errno WorkloadCore(int device, int vma, long first, long count, WorkloadRequest request, WorkloadResult result);
 
-    /// <summary>Whether page <paramref name="i"/> of the VMA maps a page of device <paramref name="device"/> (evict's walk).</summary>
-    private protected abstract bool OnDeviceCore(int vma, long i, int device);
+    /// <summary>The number of the page of device <paramref name="device"/> that page <paramref name="i"/> of the VMA maps, or -1 when it maps none of that device's (evict's walk).</summary>
+    private protected abstract long DevicePageCore(int vma, long i, int device);
+
+    /// <summary>Whether page <paramref name="page"/> of device <paramref name="device"/> is allocated.</summary>
+    private protected abstract bool DevicePageUsedCore(int device, long page);
 
     /// <summary>Free RAM frames (evict's check that RAM can take every page of the device).</summary>
     private protected abstract long RamFramesFree { get; }

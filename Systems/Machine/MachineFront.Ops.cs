@@ -9,6 +9,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno CreateProcess(string name)
     {
+        ThrowIfCallOpen("process");
         if (_processes.ContainsKey(name))
         {
             return Errno.EINVAL;
@@ -20,6 +21,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Mmap(string proc, string vma, long pages, VmaKind kind, bool writable, bool thp)
     {
+        ThrowIfCallOpen("mmap");
         if (pages < 1 || !_processes.TryGetValue(proc, out var p) || p.Vmas.ContainsKey(vma))
         {
             return Errno.EINVAL;
@@ -31,6 +33,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Touch(string proc, string vma, PageRange range, Access access, ulong salt, out FaultCounts faults)
     {
+        ThrowIfCallOpen("touch");
         faults = default;
         if (!TryVma(proc, vma, out var v))
         {
@@ -47,6 +50,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Fork(string proc, string child)
     {
+        ThrowIfCallOpen("fork");
         if (!_processes.TryGetValue(proc, out var parent) || _processes.ContainsKey(child))
         {
             return Errno.EINVAL;
@@ -68,6 +72,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Pin(string proc, string vma, PageRange range, int every, bool take, out long pages)
     {
+        ThrowIfCallOpen("pin");
         pages = 0;
         var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
         return err != Errno.None ? err : PinCore(id, first, count, every, take, out pages);
@@ -76,6 +81,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Lock(string proc, string vma, PageRange range, int every, bool take, out long pages)
     {
+        ThrowIfCallOpen("lock");
         pages = 0;
         var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
         return err != Errno.None ? err : LockCore(id, first, count, every, take, out pages);
@@ -84,6 +90,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno SwapOut(string proc, string vma, PageRange range, int every, out long swapped)
     {
+        ThrowIfCallOpen("swapout");
         swapped = 0;
         var err = ResolveEvery(proc, vma, range, every, out var id, out var first, out var count);
         return err != Errno.None ? err : SwapOutCore(id, first, count, every, out swapped);
@@ -92,6 +99,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Mprotect(string proc, string vma, bool writable)
     {
+        ThrowIfCallOpen("mprotect");
         if (!TryVma(proc, vma, out var v))
         {
             return Errno.EINVAL;
@@ -104,6 +112,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Munmap(string proc, string vma)
     {
+        ThrowIfCallOpen("munmap");
         if (!_processes.TryGetValue(proc, out var p) || !p.Vmas.TryGetValue(vma, out var v))
         {
             return Errno.EINVAL;
@@ -117,6 +126,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Migrate(MigrateRequest request, MigrateResult result)
     {
+        ThrowIfCallOpen("migrate");
         if (!TryVma(request.Proc, request.Vma, out var v) || !TryTarget(request.To, out var target)
             || !Migratable(v) || !request.Range.TryResolve(v.Pages, out var first, out var count))
         {
@@ -132,6 +142,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Verify(string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, VerifyResult result)
     {
+        ThrowIfCallOpen("verify");
         if (!TryVma(proc, vma, out var v))
         {
             return Errno.EINVAL;
@@ -151,6 +162,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno DeviceRead(string device, string proc, string vma, PageRange range, VerifyPattern pattern, ulong salt, DeviceAccessResult result)
     {
+        ThrowIfCallOpen("device-read");
         var err = ResolveDeviceRange(device, proc, vma, range, out var d, out var v, out var first, out var count);
         return err != Errno.None ? err : DeviceAccessCore(d, v.Id, first, count, false, pattern == VerifyPattern.Seq, salt, result);
     }
@@ -158,6 +170,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno DeviceWrite(string device, string proc, string vma, PageRange range, ulong salt, DeviceAccessResult result)
     {
+        ThrowIfCallOpen("device-write");
         var err = ResolveDeviceRange(device, proc, vma, range, out var d, out var v, out var first, out var count);
         if (err != Errno.None)
         {
@@ -169,6 +182,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
     {
+        ThrowIfCallOpen("snapshot");
         var err = ResolveDeviceRange(device, proc, vma, range, out var d, out var v, out var first, out var count);
         if (err == Errno.None)
         {
@@ -178,14 +192,23 @@ public abstract partial class MachineFront
     }
 
     /// <inheritdoc/>
-    public Errno Evict(string device, out long migrated)
+    public Errno Evict(string device, out long migrated) => Evict(device, PageRange.All, out migrated);
+
+    /// <inheritdoc/>
+    public Errno Evict(string device, PageRange pages, out long migrated)
     {
+        ThrowIfCallOpen("evict");
         migrated = 0;
         if (!TryDevice(device, out var d))
         {
             return Errno.EINVAL;
         }
-        if (DevicePagesUsed(d) > RamFramesFree)
+        var devicePages = Config.DeviceList[d].Pages;
+        if (!pages.TryResolve(devicePages, out var first, out var count))
+        {
+            return Errno.EFAULT;
+        }
+        if (UsedIn(d, first, count, devicePages) > RamFramesFree)
         {
             return Errno.ENOMEM;
         }
@@ -195,30 +218,45 @@ public abstract partial class MachineFront
             {
                 if (Migratable(v))
                 {
-                    migrated += EvictRuns(v, d);
+                    migrated += EvictRuns(v, d, first, first + count);
                 }
             }
         }
         return Errno.None;
     }
 
+    /// <summary>Allocated pages of device <paramref name="d"/> among <c>[first, first + count)</c>.</summary>
+    private long UsedIn(int d, long first, long count, long devicePages)
+    {
+        if (count == devicePages)
+        {
+            return DevicePagesUsed(d);
+        }
+        long used = 0;
+        for (var page = first; page < first + count; page++)
+        {
+            used += DevicePageUsedCore(d, page) ? 1 : 0;
+        }
+        return used;
+    }
+
     /// <summary>
-    /// Migrates each run of device <paramref name="d"/>'s pages in <paramref name="v"/> back to RAM, looking again
-    /// after each run: a shared page moves for every mapper at once, so a later run may already be gone.
+    /// Migrates each run of <paramref name="v"/>'s pages that map device <paramref name="d"/>'s pages <c>[lo, hi)</c> back to
+    /// RAM, looking again after each run: a shared page moves for every mapper at once, so a later run may already be gone.
     /// </summary>
-    private long EvictRuns(VmaEntry v, int d)
+    private long EvictRuns(VmaEntry v, int d, long lo, long hi)
     {
         long migrated = 0;
         var i = 0L;
         while (i < v.Pages)
         {
-            if (!OnDeviceCore(v.Id, i, d))
+            if (!MapsDevicePage(v.Id, i, d, lo, hi))
             {
                 i++;
                 continue;
             }
             var end = i + 1;
-            while (end < v.Pages && OnDeviceCore(v.Id, end, d))
+            while (end < v.Pages && MapsDevicePage(v.Id, end, d, lo, hi))
             {
                 end++;
             }
@@ -231,9 +269,16 @@ public abstract partial class MachineFront
         return migrated;
     }
 
+    private bool MapsDevicePage(int vma, long i, int d, long lo, long hi)
+    {
+        var page = DevicePageCore(vma, i, d);
+        return page >= lo && page < hi;
+    }
+
     /// <inheritdoc/>
     public Errno Workload(WorkloadRequest request, WorkloadResult result)
     {
+        ThrowIfCallOpen("workload");
         var err = ResolveDeviceRange(request.Device, request.Proc, request.Vma, request.Range, out var d, out var v, out var first, out var count);
         if (err != Errno.None)
         {
@@ -251,6 +296,7 @@ public abstract partial class MachineFront
     /// <inheritdoc/>
     public void Inspect(string proc, string vma, long first, Span<PageView> dest)
     {
+        ThrowIfCallOpen("inspect");
         if (!TryVma(proc, vma, out var v))
         {
             throw new ArgumentException($"no VMA '{vma}' in process '{proc}'");

@@ -53,6 +53,7 @@ public abstract partial class MachineFront : IMachine
     /// <inheritdoc/>
     public StatsResult Stats()
     {
+        ThrowIfCallOpen("stats");
         var stats = StatsCore();
         var mirrored = new long[Config.DeviceList.Count];
         foreach (var p in _processOrder)

@@ -2,7 +2,7 @@ namespace HmmEcs.Systems.Machine;
 
 /// <summary>
 /// Which pages a mainline <c>migrate</c> collects (<c>enum migrate_vma_direction</c>, docs/model.md "mainline"): RAM
-/// pages and anonymous holes, device-private entries, present device-coherent pages. The simulator's unaddressable
+/// pages and anonymous holes, device-private entries, present device-coherent pages, and whether PMD-sized folios move whole. The simulator's unaddressable
 /// devices stand for device-private memory, its addressable ones for device-coherent memory.
 /// </summary>
 [Flags]
@@ -16,6 +16,11 @@ public enum MigrateSelect : byte
     DevicePrivate = 2,
     /// <summary><c>MIGRATE_VMA_SELECT_DEVICE_COHERENT</c>: pages of addressable devices of the call's owner.</summary>
     DeviceCoherent = 4,
+    /// <summary>
+    /// <c>MIGRATE_VMA_SELECT_COMPOUND</c> (6.19): a PMD-sized folio, device-private folio or anonymous hole that the
+    /// range covers whole moves as one 512-page unit instead of being split first.
+    /// </summary>
+    Compound = 8,
 }
 
 /// <summary>
@@ -38,7 +43,7 @@ public readonly record struct MigrateSelection(MigrateSelect Select, int Owner)
 public static class MigrateSelects
 {
     /// <summary>The names, bit <c>i</c> of <see cref="MigrateSelect"/> being name <c>i</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["system", "device-private", "device-coherent"];
+    public static IReadOnlyList<string> Names { get; } = ["system", "device-private", "device-coherent", "compound"];
 
     /// <summary>The flag of name <paramref name="index"/> in <see cref="Names"/>.</summary>
     public static MigrateSelect FromIndex(int index) => (MigrateSelect)(1 << index);

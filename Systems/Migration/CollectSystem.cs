@@ -23,6 +23,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
         var mm = s.Mm;
         var vma = s.Vma;
         var memory = mm.Memory;
+        CompoundUnits.Find(s);
         SplitHugePmds(s);
         // One walk, inside one notifier range that every mirror of the process receives (every profile).
         s.Costs.Walks++;

@@ -5,8 +5,8 @@ using HmmEcs.Systems.Kernel;
 namespace HmmEcs.Systems.Migration;
 
 /// <summary>
-/// Mainline's <c>split_folio</c> of a PTE-mapped large folio met at collect: the 512-page compound page becomes 512
-/// ordinary pages. It fails, leaving the folio whole, when a subpage is pinned (the folio has references beyond its
+/// Mainline's <c>split_folio</c> of a PTE-mapped large folio met at collect: the 512-page compound page (a RAM THP or,
+/// since 6.19, a device-private folio) becomes 512 ordinary pages. It fails, leaving the folio whole, when a subpage is pinned (the folio has references beyond its
 /// mappings) or locked by another holder (the folio's trylock fails): the simulator pins and locks subpages, the
 /// kernel the folio.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class FolioSplit
     /// </summary>
     public static bool TrySplit(MemoryManager mm, int id, long region)
     {
-        var head = id - (int)PageGeometry.OffsetInPmd(id);
+        var head = mm.FolioHead(id);
         for (var k = 0; k < PageGeometry.PmdPages; k++)
         {
             ref var page = ref mm.PageRef(head + k);

@@ -35,6 +35,11 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             var extra = page.Refcount - page.Mapcount - ((page.Flags & (PageFlags.File | PageFlags.SwapCache)) != 0 ? 1 : 0);
+            if (s.FaultPage >= 0 && (int)s.Src[slot].Pfn == s.FaultPage)
+            {
+                // migrate_vma_check_page: the fault path's reference on fault_page is expected.
+                extra--;
+            }
             if (extra > 0)
             {
                 Fail(s, chunk, row, slot, MigrateReason.Pinned);

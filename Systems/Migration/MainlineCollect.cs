@@ -36,8 +36,17 @@ internal static class MainlineCollect
         var collected = 0;
         var holes = 0;
         var flushes = 0L;
+        var unit = 0;
+        var unitEnd = -1;
         for (var slot = 0; slot < s.Count; slot++)
         {
+            if (unit < s.Units && s.UnitSlot[unit] == slot)
+            {
+                unitEnd = slot + PageGeometry.PmdPages;
+                unit++;
+            }
+            // A page of a unit taken whole: its folio is not split and its PMD had its one flush (CompoundUnits).
+            var inUnit = slot < unitEnd;
             ref var pte = ref mm.PteRef(g0 + slot);
             switch (pte.Kind)
             {
@@ -68,17 +77,18 @@ internal static class MainlineCollect
                 // The simulator's movable:false device refuses, as under the seed's profile (mainline has no such flag).
                 reason = MigrateReason.DeviceImmovable;
             }
-            if (reason == MigrateReason.None && (mm.PageRef(id).Flags & PageFlags.Compound) != 0 && !FolioSplit.TrySplit(mm, id, PageGeometry.PmdOf(s.Start + slot)))
+            if (reason == MigrateReason.None && !inUnit && (mm.PageRef(id).Flags & PageFlags.Compound) != 0 && !FolioSplit.TrySplit(mm, id, PageGeometry.PmdOf(s.Start + slot)))
             {
                 reason = MigrateReason.Compound;
             }
             ref var page = ref cursor.At(id, out var row);
-            if (reason == MigrateReason.None && cursor.IsLocked(row))
+            // fault_page is locked by the fault path that called the driver: collect does not trylock it again.
+            if (reason == MigrateReason.None && cursor.IsLocked(row) && id != s.FaultPage)
             {
                 reason = MigrateReason.Locked;
             }
             var present = pte.Kind == PteKind.Present;
-            if (reason == MigrateReason.None && present && (page.Flags & PageFlags.Anon) != 0 && page.Mapcount == 1)
+            if (reason == MigrateReason.None && present && !inUnit && (page.Flags & PageFlags.Anon) != 0 && page.Mapcount == 1)
             {
                 // Anon-exclusive (approximated: a private anonymous page mapped by this PTE alone): ptep_clear_flush,
                 // then folio_try_share_anon_rmap_pte, which fails for a possibly pinned page: the PTE goes back.
@@ -96,7 +106,7 @@ internal static class MainlineCollect
             }
             var flags = CollectedEntry.Flags(pte, device);
             var region = PageGeometry.PmdOf(s.Start + slot);
-            if (present && region != lastFlush)
+            if (present && !inUnit && region != lastFlush)
             {
                 flushes++;
                 lastFlush = region;

@@ -58,6 +58,12 @@ internal sealed class MigrateState
     /// <summary>See <see cref="SmallChunks"/>.</summary>
     public int[] SmallRows { get; } = new int[SmallRequest];
 
+    /// <summary>
+    /// Mainline: <c>migrate_vma.fault_page</c>, the page a CPU fault is bringing back (its frame id), locked and referenced by
+    /// the fault path; -1 outside such a call.
+    /// </summary>
+    public int FaultPage = -1;
+
     /// <summary>Dst entries from 0 up to this may be non-zero (written by an earlier call).</summary>
     private int _dstWritten;
 
@@ -81,12 +87,40 @@ internal sealed class MigrateState
     public long HolesInserted;
     public CopyCost Copy;
 
-    public MigrateWindow Window => new(Start, End, Vma.Pages) { Holes = Holes };
+    /// <summary>Mainline with <c>select: compound</c>: PMD-sized units collect took whole (<see cref="CompoundUnits"/>).</summary>
+    public int Units;
+    /// <summary>The first slot of each unit.</summary>
+    public int[] UnitSlot { get; private set; } = [];
+    /// <summary>The source folio's head page of each unit, -1 for a hole region.</summary>
+    public int[] UnitSource { get; private set; } = [];
+    /// <summary>Whether the driver gave each unit one PMD-sized destination folio.</summary>
+    public bool[] UnitFolio { get; private set; } = [];
+
+    public MigrateWindow Window => new(Start, End, Vma.Pages) { Holes = Holes, Units = Units, UnitSlots = UnitSlot, UnitFolio = UnitFolio };
+
+    /// <summary>Records a unit at slot <paramref name="slot"/> whose source folio starts at page <paramref name="source"/> (-1: a hole region).</summary>
+    public void AddUnit(int slot, int source)
+    {
+        if (Units == UnitSlot.Length)
+        {
+            var n = Math.Max(4, Units * 2);
+            var slots = new int[n];
+            var sources = new int[n];
+            UnitSlot.CopyTo(slots, 0);
+            UnitSource.CopyTo(sources, 0);
+            (UnitSlot, UnitSource, UnitFolio) = (slots, sources, new bool[n]);
+        }
+        UnitSlot[Units] = slot;
+        UnitSource[Units] = source;
+        UnitFolio[Units] = false;
+        Units++;
+    }
 
     public void Begin(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select)
     {
         Select = select;
         Holes = 0;
+        Units = 0;
         HolesInserted = 0;
         Vma = vma;
         Start = start;

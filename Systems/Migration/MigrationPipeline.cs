@@ -12,7 +12,7 @@ namespace HmmEcs.Systems.Migration;
 /// The migration helper (<c>hmm_vma_migrate</c>): its phases as one ordered <see cref="SystemGroup{TState}"/>
 /// in the seed's order, then the restore of failed pages.
 /// </summary>
-internal sealed class MigrationPipeline : IFaultMigrator
+internal sealed partial class MigrationPipeline : IFaultMigrator
 {
     private readonly MigrateState _state;
     private readonly MigratePhase[] _phases;
@@ -54,8 +54,44 @@ internal sealed class MigrationPipeline : IFaultMigrator
         Execute(vma, start, end, target, ops, inject, select, result);
 
     /// <inheritdoc/>
-    public bool MigrateOne(int vma, long index, IMigrateOps ops) =>
-        Execute(Mm.Vmas[vma], index, index + 1, -1, ops, default, MigrateSelection.ToRam, null) == 1;
+    public bool MigrateOne(int vma, long index, IMigrateOps ops)
+    {
+        var v = Mm.Vmas[vma];
+        if (!_state.Mainline)
+        {
+            return Execute(v, index, index + 1, -1, ops, default, MigrateSelection.ToRam, null) == 1;
+        }
+        // Mainline's do_swap_page takes the faulting page's lock and a reference before calling migrate_to_ram, which
+        // names the page as migrate_vma.fault_page: collect does not trylock it and the check counts that reference.
+        var id = Mm.MappedAt(v, index, out _);
+        var chunk = Mm.Memory.Locate(id, out var row);
+        chunk.GetSpan<Components.Memory.Page>()[row].Refcount++;
+        chunk.SetEnabled<Components.Tags.Locked>(row, true);
+        _state.FaultPage = id;
+        var moved = false;
+        try
+        {
+            moved = Execute(v, index, index + 1, -1, ops, default, MigrateSelection.ToRam, null) == 1;
+            return moved;
+        }
+        finally
+        {
+            _state.FaultPage = -1;
+            if (!moved)
+            {
+                // The fault path unlocks and puts the page after migrate_to_ram returns (migrate_vma_finalize leaves it
+                // locked). A page that moved was freed with its last mapping, the fault's reference with it (the kernel
+                // frees it at this put).
+                chunk.GetSpan<Components.Memory.Page>()[row].Refcount--;
+                chunk.SetEnabled<Components.Tags.Locked>(row, false);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool MigrateFolio(int vma, long head, IMigrateOps ops) =>
+        Execute(Mm.Vmas[vma], head, head + PageGeometry.PmdPages, -1, ops, default,
+            new MigrateSelection(MigrateSelect.DevicePrivate | MigrateSelect.Compound, MigrateSelection.AnyOwner), null) == PageGeometry.PmdPages;
 
     /// <summary><see cref="Run"/>, giving the pages that migrated.</summary>
     private long Execute(VmaInfo vma, long start, long end, int target, IMigrateOps ops, FailureInjection inject, MigrateSelection select, MigrateResult? result)
@@ -73,6 +109,7 @@ internal sealed class MigrationPipeline : IFaultMigrator
             // The call itself is an entity while it runs (the seed's per-call state); its per-page arrays are the machine's, kept across calls.
             request = Mm.World.Create(new MigrateRequestInfo { Vma = vma.Id, Start = start, End = end, Target = target });
             Group.Run(s);
+            CompoundUnits.Finish(s);
             if (result is not null)
             {
                 RecordTimes();

@@ -41,12 +41,32 @@ internal sealed class MigrationRun
 
     public long[] DestinationFrames { get; private set; } = [];
 
+    /// <summary>Mainline with select compound: the PMD-sized units collect took whole (first slot, source folio's head page or null for a hole region, whether the driver gave it one folio).</summary>
+    public List<(long Slot, RefPage? Source, bool Folio)> Units { get; } = [];
+
     /// <summary>What the call cost beyond the copies, counted as the phases run.</summary>
     public MigrateCosts Costs;
+
+    /// <summary>TLB flushes collect counted.</summary>
+    public long Flushes;
+
+    /// <summary>Whether a page or hole was left for the driver after unmap (the seed's <c>npages &gt; 0</c>).</summary>
+    public bool DriverCalled;
+
+    /// <summary>What the driver's copies cost.</summary>
+    public CopyStats Copy;
+
+    /// <summary>Mainline: holes mapped by migrate_vma_pages.</summary>
+    public long Inserted;
 
     public void Begin(RefVma vma, long first, long count, int target, FailureInjection inject, MigrateSelection select)
     {
         Costs = default;
+        Flushes = 0;
+        DriverCalled = false;
+        Copy = default;
+        Inserted = 0;
+        Units.Clear();
         Select = select;
         Vma = vma;
         First = first;

@@ -83,6 +83,28 @@ internal sealed class RefFrameAllocator
     /// <summary>The lowest whole free full-length block (a 512-frame huge page), all of it now allocated; its first frame or -1.</summary>
     public long AllocBlock() => AllocBlock(BlockSize);
 
+    /// <summary>The lowest free <paramref name="pages"/>-aligned run of that many frames, now allocated; its first frame or -1 (a PMD-sized folio).</summary>
+    public long AllocAlignedRun(int pages)
+    {
+        for (long start = 0; start + pages <= Size; start += pages)
+        {
+            var free = true;
+            for (var f = start; f < start + pages && free; f++)
+            {
+                free = !IsUsed(f);
+            }
+            if (free)
+            {
+                for (var f = start; f < start + pages; f++)
+                {
+                    Take(f);
+                }
+                return start;
+            }
+        }
+        return -1;
+    }
+
     public void Release(long frame)
     {
         var w = frame >> 6;

@@ -9,6 +9,7 @@ public sealed partial class ReferenceMachine
     /// <inheritdoc/>
     public override CheckResult Check()
     {
+        ThrowIfCallOpen("check");
         var result = new CheckResult();
         var details = result.Details;
         ClearSeen(_ramPages);
@@ -182,7 +183,9 @@ public sealed partial class ReferenceMachine
             var head = ptes[r * HugePages].Page?.Compound;
             for (var i = r * HugePages; i < Math.Min(v.Pages, (r + 1) * HugePages); i++)
             {
-                if (ptes[i].Kind != PteKind.Present || head is null || ptes[i].Page!.Compound != head)
+                // A device-private folio's PMD entry (mainline) describes its subpages as device-private entries.
+                if (ptes[i].Kind is not (PteKind.Present or PteKind.DevicePrivate) || head is null || ptes[i].Page!.Compound != head
+                    || ptes[i].Page!.Frame != head.HeadFrame + (i - r * HugePages))
                 {
                     details.Add($"{where}[{i}]: huge PMD over an entry that is not its compound page");
                     break;

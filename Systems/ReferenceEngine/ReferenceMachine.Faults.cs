@@ -176,6 +176,20 @@ public sealed partial class ReferenceMachine
     private long FramesFor(RefVma v, long i, bool write, ref long plannedRegion, bool ownPage = false)
     {
         ref var pte = ref v.Ptes[i];
+        if (pte.Kind == PteKind.DevicePrivate && v.HugePmd[i / HugePages])
+        {
+            // A device-private folio (mainline) comes back whole or as base pages: 512 frames once per region.
+            if (!_devices[pte.Page!.Device].Config.Movable)
+            {
+                return -1;
+            }
+            if (i / HugePages == plannedRegion)
+            {
+                return 0;
+            }
+            plannedRegion = i / HugePages;
+            return HugePages;
+        }
         var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || SwapShared(p)) ? 1 : 0;
         return pte.Kind switch
         {
@@ -269,7 +283,14 @@ public sealed partial class ReferenceMachine
                 break;
             case PteKind.DevicePrivate:
                 faults.Device++;
-                FaultBack(v, i);
+                if (v.HugePmd[i / HugePages])
+                {
+                    FaultBackFolio(v, i / HugePages);
+                }
+                else
+                {
+                    FaultBack(v, i);
+                }
                 break;
             case PteKind.Migration:
                 throw new InvalidOperationException("migration entry outside a migration");
@@ -414,12 +435,57 @@ public sealed partial class ReferenceMachine
     /// The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases, over every
     /// mapping of the page. Brings back only the faulting page, as the kernel's test driver (dmirror) does.
     /// </summary>
+    /// <summary>Mainline: the page a CPU fault is bringing back (<c>migrate_vma.fault_page</c>), while its migrate runs.</summary>
+    private RefPage? _faultPage;
+
     private void FaultBack(RefVma v, long i)
     {
-        var outcome = MigrateRange(v, i, 1, -1, default, MigrateSelection.ToRam, null).Outcome[0];
+        var page = v.Ptes[i].Page!;
+        var mainline = Config.Profile == SemanticsProfile.Mainline;
+        if (mainline)
+        {
+            // Mainline's do_swap_page locks the faulting page and takes a reference before migrate_to_ram, which names it
+            // migrate_vma.fault_page: collect does not trylock it again.
+            page.HelperLocked = true;
+            AddRef(page);
+            _faultPage = page;
+        }
+        MigrateReason outcome;
+        try
+        {
+            outcome = MigrateRange(v, i, 1, -1, default, MigrateSelection.ToRam, null).Outcome[0];
+        }
+        finally
+        {
+            _faultPage = null;
+        }
+        if (mainline)
+        {
+            // The fault path unlocks and puts the page; a page that moved is freed at this put.
+            page.HelperLocked = false;
+            DropRef(page);
+        }
         if (outcome != MigrateReason.None)
         {
             throw new InvalidOperationException($"fault-back of page {i} failed: {outcome.Key()}");
+        }
+    }
+
+    /// <summary>
+    /// The fault handler on a PMD-level device-private entry (mainline 6.19's do_huge_pmd_device_private): the whole
+    /// folio comes back through the helper with select device-private and compound, into a RAM folio when an aligned
+    /// run is free, else as base pages.
+    /// </summary>
+    private void FaultBackFolio(RefVma v, long r)
+    {
+        var m = MigrateRange(v, r * HugePages, HugePages, -1, default,
+            new MigrateSelection(MigrateSelect.DevicePrivate | MigrateSelect.Compound, MigrateSelection.AnyOwner), null);
+        for (var k = 0; k < HugePages; k++)
+        {
+            if (m.Outcome[k] != MigrateReason.None)
+            {
+                throw new InvalidOperationException($"fault-back of the folio at page {r * HugePages} failed: {m.Outcome[k].Key()}");
+            }
         }
     }
 

@@ -20,12 +20,21 @@ public sealed partial class ReferenceMachine
         var v = m.Vma;
         var select = m.Select;
         var holesSelected = v.Kind == VmaKind.Anon && (select.Select & MigrateSelect.System) != 0;
-        long flushes = 0;
+        long flushes = FindUnits(m);
         long lastFlushedSpan = -1;
         SplitHugePmds(m);
+        var unit = 0;
+        long unitEnd = -1;
         for (long k = 0; k < m.Count; k++)
         {
             var i = m.First + k;
+            if (unit < m.Units.Count && m.Units[unit].Slot == k)
+            {
+                unitEnd = k + HugePages;
+                unit++;
+            }
+            // A page of a unit taken whole: no folio split, no flush of its own (its PMD had one).
+            var inUnit = k < unitEnd;
             ref var pte = ref v.Ptes[i];
             if (pte.Kind == PteKind.None)
             {
@@ -79,17 +88,19 @@ public sealed partial class ReferenceMachine
                 m.Outcome[k] = MigrateReason.DeviceImmovable;
                 continue;
             }
-            if (page.Compound is not null && !TrySplitFolio(page))
+            if (!inUnit && page.Compound is not null && !TrySplitFolio(page))
             {
                 m.Outcome[k] = MigrateReason.Compound;
                 continue;
             }
-            if (page.LockedByOther)
+            // The page lock: held by another holder, or by a fault path other than this call's (fault_page is locked by
+            // the fault that called the driver, and collect does not trylock it again).
+            if (page.LockedByOther || (page.HelperLocked && !ReferenceEquals(page, _faultPage)))
             {
                 m.Outcome[k] = MigrateReason.Locked;
                 continue;
             }
-            if (present && !page.Mapping!.IsFile && page.MapCount == 1)
+            if (present && !inUnit && !page.Mapping!.IsFile && page.MapCount == 1)
             {
                 // Anon-exclusive: cleared with a flush of its own; a pinned one cannot be shared and is put back.
                 flushes++;
@@ -102,7 +113,7 @@ public sealed partial class ReferenceMachine
             page.HelperLocked = true;
             AddRef(page);
             m.Source[k] = page;
-            if (present && i / HugePages != lastFlushedSpan)
+            if (present && !inUnit && i / HugePages != lastFlushedSpan)
             {
                 lastFlushedSpan = i / HugePages;
                 flushes++;
@@ -122,7 +133,7 @@ public sealed partial class ReferenceMachine
         var head = compound.HeadFrame;
         for (var f = head; f < head + HugePages; f++)
         {
-            if (_ramPages[f] is { } p && ReferenceEquals(p.Compound, compound) && (p.Pins > 0 || p.LockedByOther))
+            if (FramePage(page.Device, f) is { } p && ReferenceEquals(p.Compound, compound) && (p.Pins > 0 || p.LockedByOther))
             {
                 return false;
             }
@@ -135,14 +146,145 @@ public sealed partial class ReferenceMachine
                 other.HugePmd[region] = false;
             }
         }
-        for (var f = head; f < head + HugePages; f++)
+        SplitFolio(page.Device, compound);
+        return true;
+    }
+
+    /// <summary>The page object of frame <paramref name="frame"/> of RAM (<paramref name="device"/> -1) or of a device.</summary>
+    private RefPage? FramePage(int device, long frame) => device < 0 ? _ramPages[frame] : _devices[device].Pages[frame];
+
+    /// <summary>The subpages of <paramref name="compound"/> become ordinary pages.</summary>
+    private void SplitFolio(int device, RefCompound compound)
+    {
+        for (var f = compound.HeadFrame; f < compound.HeadFrame + HugePages; f++)
         {
-            if (_ramPages[f] is { } p && ReferenceEquals(p.Compound, compound))
+            if (FramePage(device, f) is { } p && ReferenceEquals(p.Compound, compound))
             {
                 p.Compound = null;
             }
         }
-        return true;
+    }
+
+    /// <summary>
+    /// MIGRATE_VMA_SELECT_COMPOUND (6.19): a PMD region the range covers whole that holds a THP or a device-private
+    /// folio mapped by this PMD alone (no subpage pinned or locked by another holder, kind and owner selected), or
+    /// nothing at all in an anonymous VMA with system selected, is one unit. Returns the flushes: one per present PMD.
+    /// A THP shared by fork is left to the split path (the kernel would move it whole).
+    /// </summary>
+    private long FindUnits(MigrationRun m)
+    {
+        var v = m.Vma;
+        var select = m.Select.Select;
+        if ((select & MigrateSelect.Compound) == 0)
+        {
+            return 0;
+        }
+        var holes = v.Kind == VmaKind.Anon && (select & MigrateSelect.System) != 0;
+        long flushes = 0;
+        for (var r = (m.First + HugePages - 1) / HugePages; (r + 1) * HugePages <= m.First + m.Count; r++)
+        {
+            var slot = r * HugePages - m.First;
+            if (v.HugePmd[r])
+            {
+                var head = v.Ptes[r * HugePages].Page!;
+                if (FolioMovesWhole(m, v, r))
+                {
+                    m.Units.Add((slot, head, false));
+                    flushes += head.Unaddressable ? 0 : 1;
+                }
+                continue;
+            }
+            var empty = holes;
+            for (var i = r * HugePages; i < (r + 1) * HugePages && empty; i++)
+            {
+                empty = v.Ptes[i].Kind == PteKind.None;
+            }
+            if (empty)
+            {
+                m.Units.Add((slot, null, false));
+            }
+        }
+        return flushes;
+    }
+
+    private bool FolioMovesWhole(MigrationRun m, RefVma v, long r)
+    {
+        var head = v.Ptes[r * HugePages].Page!;
+        var select = m.Select;
+        bool selected;
+        if (head.Device < 0)
+        {
+            selected = (select.Select & MigrateSelect.System) != 0;
+        }
+        else
+        {
+            var kind = head.Unaddressable ? MigrateSelect.DevicePrivate : MigrateSelect.DeviceCoherent;
+            selected = (select.Select & kind) != 0 && select.OwnedBy(OwnerIds[head.Device]) && _devices[head.Device].Config.Movable;
+        }
+        for (var i = r * HugePages; i < (r + 1) * HugePages && selected; i++)
+        {
+            var p = v.Ptes[i].Page!;
+            selected = p.MapCount == 1 && p.Pins == 0 && !p.LockedByOther;
+        }
+        return selected;
+    }
+
+    /// <summary>
+    /// The driver's PMD-sized destinations: each unit whose 512 slots are all in flight takes the lowest free 512-aligned
+    /// run of the target (one folio), before any base page is handed out; a unit without one falls back to base pages.
+    /// </summary>
+    private void AllocFolios(MigrationRun m)
+    {
+        for (var u = 0; u < m.Units.Count; u++)
+        {
+            var (slot, source, _) = m.Units[u];
+            var whole = true;
+            for (var k = slot; k < slot + HugePages && whole; k++)
+            {
+                whole = m.InFlight(k);
+            }
+            var first = !whole ? -1 : m.Target < 0 ? _ram.AllocAlignedRun(HugePages) : _devices[m.Target].Allocator.AllocAlignedRun(HugePages);
+            if (first < 0)
+            {
+                continue;
+            }
+            m.Units[u] = (slot, source, true);
+            for (var j = 0; j < HugePages; j++)
+            {
+                m.Destination[slot + j] = m.Target < 0 ? TakeRamFrame(first + j) : TakeDevicePage(m.Target, first + j);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After the call: a unit whose 512 pages all moved into one folio is mapped by one huge PMD again; any other unit's
+    /// source folio is split.
+    /// </summary>
+    private void FinishUnits(MigrationRun m)
+    {
+        var v = m.Vma;
+        foreach (var (slot, source, folio) in m.Units)
+        {
+            var whole = folio;
+            for (var k = slot; k < slot + HugePages && whole; k++)
+            {
+                whole = m.Outcome[k] == MigrateReason.None;
+            }
+            if (whole)
+            {
+                var i0 = m.First + slot;
+                var compound = new RefCompound(v.Ptes[i0].Page!.Frame);
+                for (var i = i0; i < i0 + HugePages; i++)
+                {
+                    v.Ptes[i].Page!.Compound = compound;
+                }
+                v.HugePmd[i0 / HugePages] = true;
+            }
+            else if (source?.Compound is { } c)
+            {
+                SplitFolio(source.Device, c);
+            }
+        }
     }
 
     /// <summary>

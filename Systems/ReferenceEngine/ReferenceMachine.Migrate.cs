@@ -67,34 +67,61 @@ public sealed partial class ReferenceMachine
     /// </summary>
     private MigrationRun MigrateRange(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, MigrateResult? result)
     {
+        var m = SetupRun(v, first, count, target, inject, select, default);
+        m.Copy = m.DriverCalled ? AllocAndCopy(m) : default;
+        PagesRun(m);
+        FinalizeRun(m, result);
+        return m;
+    }
+
+    /// <summary>
+    /// The phases up to the driver (mainline's migrate_vma_setup): collect, lock and isolate, unmap, each restoring
+    /// what failed in it. When <paramref name="hostSrc"/> is not empty it gets the three-call API's <c>src</c> as collect
+    /// leaves it (<see cref="MigratePfn"/> encoding).
+    /// </summary>
+    private MigrationRun SetupRun(RefVma v, long first, long count, int target, FailureInjection inject, MigrateSelection select, Span<ulong> hostSrc)
+    {
         var m = _run;
         m.Begin(v, first, count, target, inject, select);
-        var mainline = Config.Profile == SemanticsProfile.Mainline;
-        var flushes = mainline ? CollectMainline(m) : Collect(m);
+        m.Flushes = Config.Profile == SemanticsProfile.Mainline ? CollectMainline(m) : Collect(m);
         // Collect is one walk inside one notifier range, which every mirror of the process receives.
         m.Costs.Walks++;
         m.Costs.Invalidations++;
+        if (!hostSrc.IsEmpty)
+        {
+            CollectedSrc(m, hostSrc);
+        }
         LockAndIsolate(m);
         RestoreFailed(m);
         Unmap(m);
         RestoreFailed(m);
         // As the seed: when every collected page has failed (npages == 0) the helper returns before the driver.
-        var driverCalled = AnyInFlight(m);
-        var copy = driverCalled ? AllocAndCopy(m) : default;
+        m.DriverCalled = AnyInFlight(m);
+        return m;
+    }
+
+    /// <summary>The phases after the driver's allocate-and-copy (mainline's migrate_vma_pages): struct pages, then holes.</summary>
+    private void PagesRun(MigrationRun m)
+    {
         // migrate_struct_page and remove_migration_pte each walk the page table again once the driver ran.
-        m.Costs.Walks += driverCalled ? 2 : 0;
+        m.Costs.Walks += m.DriverCalled ? 2 : 0;
         MigrateStructPage(m);
-        var inserted = mainline ? InsertHoles(m, ref flushes) : 0;
+        m.Inserted = Config.Profile == SemanticsProfile.Mainline ? InsertHoles(m, ref m.Flushes) : 0;
+    }
+
+    /// <summary>The last phases (mainline's migrate_vma_finalize); fills the flush and copy figures of <paramref name="result"/> when given.</summary>
+    private void FinalizeRun(MigrationRun m, MigrateResult? result)
+    {
         FinalizeAndMap(m);
         RemoveMigrationEntries(m);
+        FinishUnits(m);
         if (result is not null)
         {
-            result.TlbFlushes = flushes;
+            result.TlbFlushes = m.Flushes;
             result.Costs = m.Costs;
-            result.HolesInserted = inserted;
-            result.Copy = copy;
+            result.HolesInserted = m.Inserted;
+            result.Copy = m.Copy;
         }
-        return m;
     }
 
     /// <summary>
@@ -236,6 +263,7 @@ public sealed partial class ReferenceMachine
     private CopyStats AllocAndCopy(MigrationRun m)
     {
         DropUnselected(m);
+        AllocFolios(m);
         if (m.Target >= 0 && _devices[m.Target].Config.Allocation == DeviceAllocation.Chunk)
         {
             AllocChunks(m);
@@ -244,7 +272,7 @@ public sealed partial class ReferenceMachine
         {
             for (long k = 0; k < m.Count; k++)
             {
-                if (!m.InFlight(k))
+                if (!m.InFlight(k) || m.Destination[k] is not null)
                 {
                     continue;
                 }
@@ -278,7 +306,8 @@ public sealed partial class ReferenceMachine
             var whole = groupFirst >= m.First && groupEnd <= end;
             for (var i = groupFirst; whole && i < groupEnd; i++)
             {
-                whole = m.InFlight(i - m.First);
+                // A page of a unit that has its folio already is not the chunk rule's to place.
+                whole = m.InFlight(i - m.First) && m.Destination[i - m.First] is null;
             }
             var chunk = whole ? device.Allocator.AllocBlock(groupEnd - groupFirst) : -1;
             var lo = Math.Max(groupFirst, m.First);
@@ -286,7 +315,7 @@ public sealed partial class ReferenceMachine
             for (var i = lo; i < hi; i++)
             {
                 var k = i - m.First;
-                if (!m.InFlight(k))
+                if (!m.InFlight(k) || m.Destination[k] is not null)
                 {
                     continue;
                 }

@@ -152,7 +152,9 @@ public sealed partial class ReferenceMachine
         }
     }
 
-    private protected override bool OnDeviceCore(int vma, long i, int device) => OnDevice(_vmas[vma], i, device);
+    private protected override long DevicePageCore(int vma, long i, int device) => OnDevice(_vmas[vma], i, device) ? _vmas[vma].Ptes[i].Page!.Frame : -1;
+
+    private protected override bool DevicePageUsedCore(int device, long page) => _devices[device].Allocator.IsUsed(page);
 
     private protected override long RamFramesFree => _ram.Free;
 

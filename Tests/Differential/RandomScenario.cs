@@ -156,6 +156,14 @@ internal sealed class RandomScenario
         return true;
     }
 
+    /// <summary>One or more whole 512-page regions of a VMA of <paramref name="pages"/> pages (at least 512).</summary>
+    private PageRange PmdRange(long pages)
+    {
+        var regions = (int)(pages / 512);
+        var first = _rng.Next(regions);
+        return new PageRange(first * 512L, 512L * _rng.Next(1, regions - first + 1));
+    }
+
     private PageRange Range(long pages)
     {
         if (_rng.Next(25) == 0)
@@ -226,8 +234,12 @@ internal sealed class RandomScenario
         var take = _rng.Next(3) != 0;
         var range = Range(vma.Pages);
         var every = Pick(1, 2, 7, 64);
-        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}");
-        var e = m.Pin(proc, vma.Name, range, every, take, out var pages);
+        // Under mainline a pin is sometimes long-term (FOLL_LONGTERM: coherent pages migrate to RAM first).
+        var longterm = take && m.Config.Profile == SemanticsProfile.Mainline && _rng.Next(3) == 0;
+        Log.Add($"{(take ? "pin" : "unpin")} {proc} {vma.Name} {range} every={every}{(longterm ? " longterm" : "")}");
+        var e = longterm
+            ? m.PinLongterm(proc, vma.Name, range, every, out var pages)
+            : m.Pin(proc, vma.Name, range, every, take, out pages);
         return $"{e} {take} pages={pages}";
     }
 
@@ -276,18 +288,64 @@ internal sealed class RandomScenario
             ? new FailureInjection(Pick(0, 3, 5), Pick(0, 4, 7), Pick(0, 6, 11))
             : default;
         var r = new MigrateResult();
-        var range = Range(vma.Pages);
+        // Mainline calls sometimes cover whole PMD regions, where select compound moves folios and holes whole.
+        var range = m.Config.Profile == SemanticsProfile.Mainline && vma.Pages >= 512 && _rng.Next(2) == 0
+            ? PmdRange(vma.Pages)
+            : Range(vma.Pages);
         MigrateSelect? select = null;
         string? owner = null;
         if (m.Config.Profile == SemanticsProfile.Mainline)
         {
             // Half the calls take the defaults; the others name any non-empty selection and sometimes an owner.
-            select = _rng.Next(2) == 0 ? null : (MigrateSelect)_rng.Next(1, 8);
+            // Compound units need system (or device-private toward RAM) with compound: drawn on their own too.
+            select = _rng.Next(2) == 0 ? null
+                : _rng.Next(3) == 0 ? MigrateSelect.Compound | (to == "ram" ? MigrateSelect.DevicePrivate : MigrateSelect.System)
+                : (MigrateSelect)_rng.Next(1, 16);
             owner = _rng.Next(3) == 0 ? devices[_rng.Next(devices.Count)].Name : null;
+        }
+        if (m.Config.Profile == SemanticsProfile.Mainline && inject.IsEmpty && _rng.Next(3) == 0)
+        {
+            return ThreeCalls(m, proc, vma, range, to, select, owner);
         }
         Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner}");
         var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject, select, owner), r);
         return $"{e} to={to} {Canonical.Of(r)}";
+    }
+
+    /// <summary>
+    /// The mainline three-call API over the range, the driver declining every <c>j</c>-th slot before allocating and
+    /// dropping every <c>l</c>-th destination after (0: none); the arrays at each call are part of the answer.
+    /// </summary>
+    private string ThreeCalls(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma, PageRange range, string to, MigrateSelect? select, string? owner)
+    {
+        var (decline, drop) = (Pick(0, 0, 2, 5), Pick(0, 0, 3, 7));
+        var start = range.First;
+        var end = start + (range.Count ?? (vma.Pages - start));
+        Log.Add($"migrate-vma {proc} {vma.Name} [{start}, {end}) to={to} select={select} owner={owner} decline={decline} drop={drop}");
+        var args = new MigrateVma(proc, vma.Name, start, end, to, select, owner);
+        var (src, dst) = (new ulong[args.NPages], new ulong[args.NPages]);
+        var e = m.MigrateVmaSetup(args, src, dst);
+        if (e != Errno.None)
+        {
+            return $"setup {e}";
+        }
+        var answer = new System.Text.StringBuilder($"cpages={args.Cpages} src=[{string.Join(',', src)}] ");
+        var offered = (ulong[])src.Clone();
+        for (var k = 0; decline > 0 && k < offered.Length; k += decline)
+        {
+            offered[k] &= ~MigratePfn.Migrate;
+        }
+        m.MigrateVmaAllocAndCopy(args, offered, dst);
+        for (var k = 0; drop > 0 && k < dst.Length; k += drop)
+        {
+            dst[k] = 0;
+        }
+        answer.Append($"dst=[{string.Join(',', dst)}] ");
+        m.MigrateVmaPages(args, src, dst);
+        answer.Append($"pages=[{string.Join(',', src)}] ");
+        var r = new MigrateResult();
+        m.MigrateVmaFinalize(args, src, dst, r);
+        return answer.Append(Canonical.Of(r)).ToString();
     }
 
     private string Verify(IMachine m, string proc, (string Name, long Pages, VmaKind Kind) vma)
@@ -339,8 +397,17 @@ internal sealed class RandomScenario
     private string Evict(IMachine m)
     {
         var device = AnyDevice(m);
-        Log.Add($"evict {device}");
-        var e = m.Evict(device, out var migrated);
+        var pages = m.Config.DeviceList[m.Config.DeviceIndex(device)].Pages;
+        if (_rng.Next(2) == 0)
+        {
+            Log.Add($"evict {device}");
+            var all = m.Evict(device, out var moved);
+            return $"{all} migrated={moved}";
+        }
+        // migrate_device_range: a range of the device's pages, now and then reaching past its end (EFAULT).
+        var range = new PageRange(_rng.NextInt64(pages), 1 + _rng.NextInt64(Math.Max(1, pages / 2)));
+        Log.Add($"evict {device} {range}");
+        var e = m.Evict(device, range, out var migrated);
         return $"{e} migrated={migrated}";
     }
 

@@ -126,7 +126,12 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
             case "pin" or "unpin":
             {
                 var (proc, vma) = ProcVma(r);
-                return new PinStep(op, path, expect, proc, vma, Range(r), Every(r), op == "pin");
+                if (r.Has("longterm") && profile != SemanticsProfile.Mainline)
+                {
+                    // FOLL_LONGTERM's rule for device-coherent memory is mainline's (6.0).
+                    throw new ScenarioException(r.Child("longterm"), $"is a mainline field; this scenario's profile is \"{SemanticsProfiles.Name(profile)}\"");
+                }
+                return new PinStep(op, path, expect, proc, vma, Range(r), Every(r), op == "pin") { Longterm = r.Bool("longterm", false) };
             }
             case "lock" or "unlock":
             {
@@ -213,7 +218,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         var device = r.RequiredString("device");
         if (op == "evict")
         {
-            return new DeviceMirrorStep(op, path, expect, device, null, null, PageRange.All, VerifyPattern.Seq, 0);
+            // first/count name device pages (migrate_device_range's pfn range), not VMA pages.
+            return new DeviceMirrorStep(op, path, expect, device, null, null, Range(r), VerifyPattern.Seq, 0);
         }
         var (proc, vma) = ProcVma(r);
         var range = Range(r);
@@ -293,7 +299,8 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "mmap" => ["op", "expect", "proc", "vma", "pages", "kind", "prot", "thp"],
         "touch" => ["op", "expect", "proc", "vma", "first", "count", "access", "salt"],
         "fork" => ["op", "expect", "proc", "child"],
-        "pin" or "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
+        "pin" => ["op", "expect", "proc", "vma", "first", "count", "every", "longterm"],
+        "unpin" or "lock" or "unlock" or "swapout" => ["op", "expect", "proc", "vma", "first", "count", "every"],
         "mprotect" => ["op", "expect", "proc", "vma", "prot"],
         "munmap" => ["op", "expect", "proc", "vma"],
         "migrate" => ["op", "expect", "proc", "vma", "first", "count", "to", "inject", "select", "owner"],
@@ -303,7 +310,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
         "device-read" => ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "salt"],
         "device-write" => ["op", "expect", "device", "proc", "vma", "first", "count", "salt"],
         "snapshot" => ["op", "expect", "device", "proc", "vma", "first", "count"],
-        "evict" => ["op", "expect", "device"],
+        "evict" => ["op", "expect", "device", "first", "count"],
         "workload" => WorkloadParser.Fields,
         _ => ["op"],
     };

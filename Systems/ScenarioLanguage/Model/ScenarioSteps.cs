@@ -28,7 +28,11 @@ public sealed record ForkStep(string Path, IReadOnlyList<Expectation> Expect, st
 
 /// <summary><c>pin</c>/<c>unpin</c> (<see cref="Take"/> true/false).</summary>
 public sealed record PinStep(string Op, string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange Range, int Every, bool Take)
-    : ScenarioStep(Op, Path, Expect);
+    : ScenarioStep(Op, Path, Expect)
+{
+    /// <summary><c>longterm</c> (mainline): <c>FOLL_LONGTERM</c>, which migrates device-coherent pages to RAM before pinning.</summary>
+    public bool Longterm { get; init; }
+}
 
 /// <summary><c>lock</c>/<c>unlock</c> (<see cref="Take"/> true/false).</summary>
 public sealed record LockStep(string Op, string Path, IReadOnlyList<Expectation> Expect, string Proc, string Vma, PageRange Range, int Every, bool Take)

@@ -116,7 +116,8 @@ public static class ScenarioRunner
             }
             case "evict":
             {
-                var e = m.Evict(s.Device, out var migrated);
+                long migrated;
+                var e = s.Range == PageRange.All ? m.Evict(s.Device, out migrated) : m.Evict(s.Device, s.Range, out migrated);
                 return (e, new PageCountResult(e == Errno.None ? migrated : 0));
             }
             default:
@@ -146,7 +147,9 @@ public static class ScenarioRunner
                 return (m.Fork(s.Proc, s.Child), NoOpResult.Instance);
             case PinStep s:
             {
-                var e = m.Pin(s.Proc, s.Vma, s.Range, s.Every, s.Take, out var pages);
+                var e = s.Longterm
+                    ? m.PinLongterm(s.Proc, s.Vma, s.Range, s.Every, out var pages)
+                    : m.Pin(s.Proc, s.Vma, s.Range, s.Every, s.Take, out pages);
                 return (e, new PageCountResult(e == Errno.None ? pages : 0));
             }
             case LockStep s:

@@ -108,5 +108,8 @@ public sealed class RecordingMachine(IMachine inner) : IMachine
     public Errno Evict(string device, out long migrated) => inner.Evict(device, out migrated);
 
     /// <inheritdoc/>
+    public Errno Evict(string device, PageRange pages, out long migrated) => inner.Evict(device, pages, out migrated);
+
+    /// <inheritdoc/>
     public Errno Workload(WorkloadRequest request, WorkloadResult result) => inner.Workload(request, result);
 }
