@@ -17,4 +17,6 @@ public enum PageFlags : ushort
     Compound = 1 << 4,
     /// <summary>The lock is held by another holder (the scenario's <c>lock</c>), not by the helper.</summary>
     LockedByOther = 1 << 5,
+    /// <summary>In the swap cache: its swap slot links back to it, and the cache holds one reference.</summary>
+    SwapCache = 1 << 6,
 }

@@ -60,7 +60,7 @@ public sealed partial class EcsMachine : MachineFront
         {
             drivers[d] = new DummyDevice(memory, d, engine);
         }
-        _mm = new MemoryManager(_world, memory, drivers) { ZeroPage = config.ZeroPage };
+        _mm = new MemoryManager(_world, memory, drivers) { ZeroPage = config.ZeroPage, SwapCache = config.SwapCache };
         _pipeline = new MigrationPipeline(_mm, config.Profile, config.OwnerIds());
         _asPosted = new AsPostedPipeline(_mm);
         _mm.Pipeline = _pipeline;
@@ -449,6 +449,10 @@ public sealed partial class EcsMachine : MachineFront
                 if ((page.Flags & PageFlags.LockedByOther) != 0)
                 {
                     stats.Locked++;
+                }
+                if ((page.Flags & PageFlags.SwapCache) != 0)
+                {
+                    stats.SwapCache++;
                 }
             }
         }

@@ -109,8 +109,39 @@ internal static class InvariantChecker
             {
                 Add(result, $"swap slot {s}: count {count}, referenced by {swapRefs[s]} entries");
             }
+            CheckSwapCache(result, mm, s);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The swap cache at slot <paramref name="s"/>: its cached page is an allocated swap-cache page linked back to it,
+    /// still reachable (mapped, or the slot still referenced) and clean (it holds the slot's content).
+    /// </summary>
+    private static void CheckSwapCache(CheckResult result, MemoryManager mm, int s)
+    {
+        ref var slot = ref mm.Swap[s];
+        var id = slot.Cached;
+        if (id < 0)
+        {
+            return;
+        }
+        ref var page = ref mm.PageRef(id);
+        if (!mm.SwapCache || !page.Is(PageFlags.Allocated) || !page.Is(PageFlags.SwapCache)
+            || !mm.SwapCacheSlots.TryGetValue(id, out var back) || back != s)
+        {
+            Add(result, $"swap slot {s}: caches page {id}, which is not its swap-cache page");
+            return;
+        }
+        if (slot.Count == 0 && page.Mapcount == 0)
+        {
+            Add(result, $"swap slot {s}: cached page {id} is neither mapped nor reachable through a swap entry");
+        }
+        var onSwap = mm.Memory.BytesPayload ? mm.Memory.ContentOf(new PageContent { Payload = slot.Payload }) : slot.Content;
+        if (mm.Memory.ContentOf(mm.ContentRef(id)) != onSwap)
+        {
+            Add(result, $"swap slot {s}: cached page {id} is dirty (content differs from the slot's)");
+        }
     }
 
     private static void CheckPages(CheckResult result, MemoryManager mm, int[] mapped, int[] rmapSeen)
@@ -157,7 +188,11 @@ internal static class InvariantChecker
             {
                 Add(result, $"page {id}: mapcount {page.Mapcount}, mapped by {mapped[id]}");
             }
-            var expectedRef = page.Mapcount + page.Pins + (page.Is(PageFlags.File) ? 1 : 0);
+            var expectedRef = page.Mapcount + page.Pins + (page.Is(PageFlags.File) ? 1 : 0) + (page.Is(PageFlags.SwapCache) ? 1 : 0);
+            if (page.Is(PageFlags.SwapCache) && (!mm.SwapCacheSlots.TryGetValue(id, out var cacheSlot) || mm.Swap[cacheSlot].Cached != id))
+            {
+                Add(result, $"page {id}: in the swap cache but no slot links back to it");
+            }
             if (page.Refcount != expectedRef || page.Refcount < page.Mapcount || page.Refcount <= 0)
             {
                 Add(result, $"page {id}: refcount {page.Refcount}, expected {expectedRef}");
@@ -177,7 +212,7 @@ internal static class InvariantChecker
             {
                 Add(result, $"page {id}: rmap chain {chain}, mapped by {mapped[id]}");
             }
-            var inUse = page.Mapcount > 0 || page.Is(PageFlags.File);
+            var inUse = page.Mapcount > 0 || page.Is(PageFlags.File) || page.Is(PageFlags.SwapCache);
             var lruExpected = device < 0 && inUse;
             if (device >= 0 && page.Is(PageFlags.Lru))
             {

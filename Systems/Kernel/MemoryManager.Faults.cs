@@ -81,7 +81,7 @@ internal sealed partial class MemoryManager
                 need += write || ownPage ? 1 : 0;
                 break;
             case PteKind.Swap:
-                need++;
+                need += SwapInFrames(pte.Target, write);
                 break;
             case PteKind.DevicePrivate:
             {
@@ -98,7 +98,7 @@ internal sealed partial class MemoryManager
                 break;
             }
             case PteKind.Present:
-                if (write && !pte.Writable && !vma.Shared && (PageRef(pte.Target).Mapcount > 1 || PageRef(pte.Target).Is(PageFlags.File)))
+                if (write && !pte.Writable && !vma.Shared && (PageRef(pte.Target).Mapcount > 1 || PageRef(pte.Target).Is(PageFlags.File) || SwapShared(pte.Target)))
                 {
                     need++;
                 }
@@ -177,7 +177,14 @@ internal sealed partial class MemoryManager
                 break;
             case PteKind.Swap:
                 faults.Swap++;
-                SwapIn(vma, g, write);
+                if (SwapCache)
+                {
+                    SwapInCached(vma, g, write);
+                }
+                else
+                {
+                    SwapIn(vma, g, write);
+                }
                 break;
             case PteKind.DevicePrivate:
             {
@@ -303,8 +310,13 @@ internal sealed partial class MemoryManager
         }
         var old = pte.Target;
         // A private mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
-        if (vma.Shared || (PageRef(old).Mapcount <= 1 && !PageRef(old).Is(PageFlags.File)))
+        if (vma.Shared || (PageRef(old).Mapcount <= 1 && !PageRef(old).Is(PageFlags.File) && !SwapShared(old)))
         {
+            if ((PageRef(old).Flags & PageFlags.SwapCache) != 0)
+            {
+                // reuse_swap_page: the page is dirtied, so its cached copy on swap is stale and the slot goes.
+                DeleteFromSwapCache(old);
+            }
             pte.Bits |= PteBits.Write;
             return;
         }

@@ -102,10 +102,21 @@ internal sealed partial class MemoryManager
             {
                 continue;
             }
+            var bits = pte.Bits;
+            if (page.Is(PageFlags.SwapCache))
+            {
+                // A clean swap-cache page reuses its slot without a write; reclaim then drops it from the cache.
+                var cachedSlot = SwapCacheSlots[id];
+                Swap[cachedSlot].Count++;
+                ClearPte(g);
+                DeleteFromSwapCache(id);
+                PteRef(g) = new Pte { Kind = PteKind.Swap, Bits = bits, Target = cachedSlot, RmapNext = -1 };
+                swapped++;
+                continue;
+            }
             ref var content = ref chunk.GetSpan<PageContent>()[row];
             var slot = Memory.BytesPayload ? Swap.Add(0, content.Payload) : Swap.Add(content.Value, -1);
             content.Value = 0;
-            var bits = pte.Bits;
             ClearPte(g);
             PteRef(g) = new Pte { Kind = PteKind.Swap, Bits = bits, Target = slot, RmapNext = -1 };
             swapped++;

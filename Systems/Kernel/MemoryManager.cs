@@ -229,6 +229,7 @@ internal sealed partial class MemoryManager
                 ref var page = ref PageRef(id);
                 page.Mapcount--;
                 pte = new Pte { Target = -1, RmapNext = -1 };
+                TrimSwapCache(id);
                 PutPage(id);
                 break;
             }
@@ -243,18 +244,20 @@ internal sealed partial class MemoryManager
         }
     }
 
-    /// <summary>Drops one reference of a swap slot; the slot goes at 0.</summary>
+    /// <summary>Drops one reference of a swap slot; the slot goes at 0 unless a page is cached for it (then an unmapped one goes with it).</summary>
     public void PutSwap(int slot)
     {
         ref var s = ref Swap[slot];
-        if (--s.Count == 0)
+        if (--s.Count > 0)
         {
-            if (s.Payload >= 0)
-            {
-                Memory.Payloads.Release(s.Payload);
-            }
-            Swap.Free(slot);
+            return;
         }
+        if (s.Cached >= 0)
+        {
+            TrimSwapCache(s.Cached);
+            return;
+        }
+        FreeSlot(slot);
     }
 
     /// <summary>Drops one reference of a page; at 0 it is freed (device pages through the driver's free callback).</summary>

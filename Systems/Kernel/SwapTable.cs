@@ -1,6 +1,9 @@
 namespace HmmEcs.Systems.Kernel;
 
-/// <summary>Swap slots without a size limit: each keeps the content and the count of entries referencing it.</summary>
+/// <summary>
+/// Swap slots without a size limit: each keeps the content, the count of entries referencing it and, with a swap
+/// cache, the page cached for it (a slot lives while either remains).
+/// </summary>
 internal sealed class SwapTable
 {
     private readonly List<SwapSlot> _slots = [];
@@ -10,7 +13,7 @@ internal sealed class SwapTable
 
     public int Add(ulong content, int payload)
     {
-        var slot = new SwapSlot { Content = content, Payload = payload, Count = 1 };
+        var slot = new SwapSlot { Content = content, Payload = payload, Count = 1, Cached = -1 };
         if (_free.Count > 0)
         {
             var s = _free.Pop();
@@ -27,7 +30,7 @@ internal sealed class SwapTable
 
     public void Free(int slot)
     {
-        _slots[slot] = new SwapSlot { Payload = -1, Count = 0 };
+        _slots[slot] = new SwapSlot { Payload = -1, Count = 0, Cached = -1 };
         _free.Push(slot);
     }
 }
@@ -38,4 +41,6 @@ internal struct SwapSlot
     public ulong Content;
     public int Payload;
     public int Count;
+    /// <summary>The page in the swap cache for this slot, or -1 (machines with <c>ram.swapCache</c>).</summary>
+    public int Cached;
 }

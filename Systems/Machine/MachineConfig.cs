@@ -50,6 +50,12 @@ public sealed record MachineConfig(
     public bool ZeroPage { get; init; }
 
     /// <summary>
+    /// Swap-ins keep their page in the swap cache (docs/model.md "The swap cache"); off by default, so results of
+    /// scenarios written before it stay as they were (the kernel always has one).
+    /// </summary>
+    public bool SwapCache { get; init; }
+
+    /// <summary>
     /// Why device <paramref name="index"/> of <paramref name="devices"/> cannot take its name, or null: a name is
     /// given once, and <c>ram</c> (the migrate target for RAM), <c>hole</c>, <c>swap</c> and <c>zero</c> (keys beside the
     /// devices' under a verify's <c>resident</c>) are reserved. The scenario loader and the machine both ask here.

@@ -127,6 +127,8 @@ public sealed class StatsResult : OpResult
     public long Pinned;
     /// <summary>Pages locked by other holders.</summary>
     public long Locked;
+    /// <summary>Pages in the swap cache (machines with <see cref="MachineConfig.SwapCache"/>).</summary>
+    public long SwapCache;
 }
 
 /// <summary>Outcome of one <c>device-read</c> or <c>device-write</c>.</summary>

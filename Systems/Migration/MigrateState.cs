@@ -68,12 +68,12 @@ internal sealed class MigrateState
     public int FaultPage = -1;
 
     /// <summary>
-    /// References on a page in slot <paramref name="slot"/> beyond its mappings, the page cache's and, for
+    /// References on a page in slot <paramref name="slot"/> beyond its mappings, the page cache's or swap cache's and, for
     /// <see cref="FaultPage"/>, the fault path's (<c>migrate_vma_check_page</c>): more than 0 is a pin.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int UnexpectedReferences(in Page page, int slot) =>
-        page.Refcount - page.Mapcount - ((page.Flags & PageFlags.File) != 0 ? 1 : 0)
+        page.Refcount - page.Mapcount - ((page.Flags & (PageFlags.File | PageFlags.SwapCache)) != 0 ? 1 : 0)
         - (FaultPage >= 0 && (int)Src[slot].Pfn == FaultPage ? 1 : 0);
 
     /// <summary>Dst entries from 0 up to this may be non-zero (written by an earlier call).</summary>

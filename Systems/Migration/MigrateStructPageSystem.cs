@@ -7,9 +7,9 @@ using HmmEcs.Engine;
 namespace HmmEcs.Systems.Migration;
 
 /// <summary>
-/// Phase 5 (<c>hmm_migrate_struct_page</c>): refuses file and shmem pages going to unaddressable
+/// Phase 5 (<c>hmm_migrate_struct_page</c>): refuses file, shmem and swap-cache pages going to unaddressable
 /// memory, then injected failures; the rest hand their struct page state (anon/file, page-cache
-/// slot) to the destination.
+/// slot, swap-cache slot) to the destination.
 /// </summary>
 internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world, "migrate-struct-page")
 {
@@ -44,17 +44,37 @@ internal sealed class MigrateStructPageSystem(World world) : MigratePhase(world,
                 Fail(s, chunk, row, slot, _fileReason);
                 return;
             }
+            var srcId = (int)s.Src[slot].Pfn;
+            var swapCache = (page.Flags & PageFlags.SwapCache) != 0 && _refuseFile;
+            if (swapCache && (!s.Mainline || s.Mm.SwapShared(srcId)))
+            {
+                // A swap-cache page has a mapping too: the seed refuses it like a file page; mainline, only while
+                // swap entries still use its slot (folio_free_swap fails).
+                Fail(s, chunk, row, slot, _fileReason);
+                return;
+            }
             if (MigrateState.Injected(_failEvery, slot))
             {
                 Fail(s, chunk, row, slot, MigrateReason.MigratePage);
                 return;
             }
+            if (swapCache)
+            {
+                // Mainline's folio_free_swap: the slot has no other user, so the page leaves the cache and goes.
+                s.Mm.DeleteFromSwapCache(srcId);
+            }
             var dstId = (int)_dstEntries[slot].Pfn;
             ref var dst = ref _dst.At(dstId, out _);
-            dst.Flags |= page.Flags & (PageFlags.Anon | PageFlags.File);
+            dst.Flags |= page.Flags & (PageFlags.Anon | PageFlags.File | PageFlags.SwapCache);
             if ((page.Flags & PageFlags.File) != 0)
             {
-                s.Mm.MoveCachePage((int)s.Src[slot].Pfn, dstId);
+                s.Mm.MoveCachePage(srcId, dstId);
+            }
+            if ((page.Flags & PageFlags.SwapCache) != 0)
+            {
+                // folio_migrate_mapping of a swap-cache folio: the cache entry moves to the new page (its reference
+                // is recounted when the entries are removed).
+                s.Mm.MoveSwapCachePage(srcId, dstId);
             }
         }
     }

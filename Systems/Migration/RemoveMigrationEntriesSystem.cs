@@ -82,7 +82,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             }
             dst.RmapHead = page.RmapHead;
             dst.Mapcount = page.Mapcount;
-            dst.Refcount = page.Mapcount + ((dst.Flags & PageFlags.File) != 0 ? 1 : 0);
+            dst.Refcount = page.Mapcount + ((dst.Flags & (PageFlags.File | PageFlags.SwapCache)) != 0 ? 1 : 0);
             if (newId < _ramPages)
             {
                 dst.Flags |= PageFlags.Lru;

@@ -38,6 +38,9 @@ internal sealed class RefPage
     /// <summary>Held by its file's page cache (file and shared-anon pages).</summary>
     public bool Cached;
 
+    /// <summary>The swap slot this page is the swap-cache page of (the cache holds one reference), or null.</summary>
+    public RefSwapSlot? SwapSlot;
+
     /// <summary>Page lock held by another holder (the <c>lock</c> op).</summary>
     public bool LockedByOther;
 
@@ -69,10 +72,14 @@ internal sealed class RefCompound(long headFrame)
     public long HeadFrame { get; } = headFrame;
 }
 
-/// <summary>A swap slot: the content and the count of swap entries that reference it.</summary>
+/// <summary>A swap slot: the content, the count of swap entries that reference it and the page cached for it.</summary>
 internal sealed class RefSwapSlot
 {
     public int Count;
+
+    /// <summary>The swap-cache page of this slot (machines with <c>ram.swapCache</c>); the slot lives while it is set.</summary>
+    public RefPage? Cache;
+
     public ulong Stamp;
     public byte[]? Bytes;
     public int Seen;

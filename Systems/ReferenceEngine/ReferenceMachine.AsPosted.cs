@@ -149,7 +149,7 @@ public sealed partial class ReferenceMachine
             }
             var p = m.PageOfHandle(page);
             var movable = p.Device < 0 || m._devices[p.Device].Config.Movable;
-            return new PostedPage(p.Device, p.Unaddressable, movable, p.Compound is not null, p.Cached, p.Pins, p.OnLru, p.LockedByOther, p.HelperLocked);
+            return new PostedPage(p.Device, p.Unaddressable, movable, p.Compound is not null, p.Cached || p.SwapSlot is not null, p.Pins, p.OnLru, p.LockedByOther, p.HelperLocked);
         }
 
         public void Get(int page)
@@ -179,7 +179,7 @@ public sealed partial class ReferenceMachine
                 return;
             }
             var p = m.PageOfHandle(page);
-            if (p.Allocated && p.RefCount <= 0 && p.MapCount <= 0 && !p.Cached && !p.HelperLocked && !p.LockedByOther)
+            if (p.Allocated && p.RefCount <= 0 && p.MapCount <= 0 && !p.Cached && p.SwapSlot is null && !p.HelperLocked && !p.LockedByOther)
             {
                 p.RefCount = 0;
                 m.FreePage(p);

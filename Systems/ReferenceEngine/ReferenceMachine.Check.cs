@@ -60,12 +60,36 @@ public sealed partial class ReferenceMachine
         }
         foreach (var slot in _swapSlots)
         {
-            if (slot.Count != slot.Seen || slot.Count <= 0)
+            if (slot.Count != slot.Seen || (slot.Count <= 0 && slot.Cache is null))
             {
                 details.Add($"swap slot count {slot.Count} but {slot.Seen} swap entries reference it");
             }
+            CheckSwapCache(slot, details);
         }
         return result.ForProfile(Config.Profile);
+    }
+
+    /// <summary>A slot's cached page links back, is still reachable (mapped, or the slot referenced) and clean.</summary>
+    private void CheckSwapCache(RefSwapSlot slot, List<string> details)
+    {
+        if (slot.Cache is not { } page)
+        {
+            return;
+        }
+        if (!Config.SwapCache || !page.Allocated || !ReferenceEquals(page.SwapSlot, slot))
+        {
+            details.Add($"swap slot caches page {page.Frame}, which is not its swap-cache page");
+            return;
+        }
+        if (slot.Count == 0 && page.MapCount == 0)
+        {
+            details.Add($"swap slot's cached page {page.Frame} is neither mapped nor reachable through a swap entry");
+        }
+        var clean = _bytes ? page.Bytes.AsSpan().SequenceEqual(slot.Bytes) : page.Stamp == slot.Stamp;
+        if (!clean)
+        {
+            details.Add($"swap slot's cached page {page.Frame} is dirty (content differs from the slot's)");
+        }
     }
 
     private static void ClearSeen(RefPage?[] pages)
@@ -204,7 +228,11 @@ public sealed partial class ReferenceMachine
             {
                 details.Add($"{at}: mapcount {page.MapCount} but {page.Seen} entries map it");
             }
-            var expectedRefs = page.MapCount + page.Pins + (page.Cached ? 1 : 0);
+            var expectedRefs = page.MapCount + page.Pins + (page.Cached ? 1 : 0) + (page.SwapSlot is not null ? 1 : 0);
+            if (page.SwapSlot is { } cacheSlot && (!ReferenceEquals(cacheSlot.Cache, page) || !_swapSlots.Contains(cacheSlot)))
+            {
+                details.Add($"{at}: in the swap cache of a slot that does not cache it");
+            }
             if (page.RefCount != expectedRefs)
             {
                 details.Add($"{at}: refcount {page.RefCount} but mapcount + pins + cache = {expectedRefs}");
@@ -213,7 +241,7 @@ public sealed partial class ReferenceMachine
             {
                 details.Add($"{at}: the helper's lock survived the step");
             }
-            var inUse = page.MapCount > 0 || page.Cached;
+            var inUse = page.MapCount > 0 || page.Cached || page.SwapSlot is not null;
             if (page.Device < 0 && inUse && !page.OnLru)
             {
                 details.Add($"{at}: mapped or cached but not on the LRU");

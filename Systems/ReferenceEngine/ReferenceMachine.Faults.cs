@@ -107,6 +107,18 @@ public sealed partial class ReferenceMachine
             {
                 continue;
             }
+            if (page.SwapSlot is { } cachedSlot)
+            {
+                // A clean swap-cache page reuses its slot unwritten; reclaim drops it from the cache.
+                cachedSlot.Count++;
+                pte.Kind = PteKind.Swap;
+                pte.Page = null;
+                pte.Slot = cachedSlot;
+                RemoveMap(page);
+                LeaveSwapCache(page);
+                swapped++;
+                continue;
+            }
             var slot = new RefSwapSlot { Count = 1, Stamp = page.Stamp, Bytes = page.Bytes };
             page.Bytes = null;
             _swapSlots.Add(slot);
@@ -179,12 +191,12 @@ public sealed partial class ReferenceMachine
             return HugePages;
         }
         // A private mapping copies a page-cache page on write whatever its map count.
-        var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached) ? 1 : 0;
+        var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached || SwapShared(p)) ? 1 : 0;
         return pte.Kind switch
         {
             PteKind.None => HoleFrames(v, i, ref plannedRegion, !write && !ownPage && MapsZeroPage(v)) + (write && v.Kind == VmaKind.FilePrivate ? 1 : 0),
             PteKind.Zero => write || ownPage ? 1 : 0,
-            PteKind.Swap => 1,
+            PteKind.Swap => SwapInFrames(pte.Slot!, write),
             PteKind.DevicePrivate => _devices[pte.Page!.Device].Config.Movable ? 1 + copy : -1,
             PteKind.Present => copy,
             _ => 0,
@@ -263,7 +275,14 @@ public sealed partial class ReferenceMachine
                 break;
             case PteKind.Swap:
                 faults.Swap++;
-                SwapIn(v, i, write);
+                if (Config.SwapCache)
+                {
+                    SwapInCached(v, i, write);
+                }
+                else
+                {
+                    SwapIn(v, i, write);
+                }
                 break;
             case PteKind.DevicePrivate:
                 faults.Device++;
@@ -368,6 +387,54 @@ public sealed partial class ReferenceMachine
     }
 
     /// <summary>
+    /// Swap-in through the swap cache: map the slot's cached page, or read a new one and cache it. A write by the only
+    /// user takes it out of the cache and maps it writable; otherwise it maps read-only (a write then copies it).
+    /// </summary>
+    private void SwapInCached(RefVma v, long i, bool write)
+    {
+        ref var pte = ref v.Ptes[i];
+        var slot = pte.Slot!;
+        var page = slot.Cache;
+        if (page is null)
+        {
+            page = NewRamPage();
+            if (page.Bytes is not null)
+            {
+                slot.Bytes.AsSpan().CopyTo(page.Bytes);
+            }
+            else
+            {
+                page.Stamp = slot.Stamp;
+            }
+            page.Mapping = v.Mapping;
+            page.Index = i + v.PgOff;
+            SetLru(page, true);
+            slot.Cache = page;
+            page.SwapSlot = slot;
+            AddRef(page);
+        }
+        pte = default;
+        MapPage(v, i, page, false);
+        DropSlot(slot);
+        if (write && v.WritableAt(i) && page.MapCount == 1 && !SwapShared(page))
+        {
+            LeaveSwapCache(page);
+            pte.Write = true;
+        }
+    }
+
+    /// <summary>Frames a swap-in takes: a page unless one is cached, and a copy for a write that will not be its only user.</summary>
+    private long SwapInFrames(RefSwapSlot slot, bool write)
+    {
+        if (!Config.SwapCache)
+        {
+            return 1;
+        }
+        var sole = slot.Count == 1 && slot.Cache is not { MapCount: > 0 };
+        return (slot.Cache is null ? 1 : 0) + (write && !sole ? 1 : 0);
+    }
+
+    /// <summary>
     /// The device's CPU-fault handler: a one-page migrate to RAM through the helper's phases, over every
     /// mapping of the page. Brings back only the faulting page, as the kernel's test driver (dmirror) does.
     /// </summary>
@@ -445,8 +512,13 @@ public sealed partial class ReferenceMachine
         v.HugePmd[i / HugePages] = false;
         // A page a call holds locked is never reused (the reuse path needs its lock): a racing write copies it; a private
         // mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
-        if (v.IsShared || (page.MapCount <= 1 && !page.HelperLocked && !page.Cached))
+        if (v.IsShared || (page.MapCount <= 1 && !page.HelperLocked && !page.Cached && !SwapShared(page)))
         {
+            if (page.SwapSlot is not null)
+            {
+                // reuse_swap_page: the write dirties it, so the slot's copy is stale; the page leaves the cache.
+                LeaveSwapCache(page);
+            }
             pte.Write = true;
             return;
         }

@@ -513,12 +513,23 @@ public sealed partial class ReferenceMachine
             {
                 m.Outcome[k] = fileReason;
             }
+            else if (refuseFile && src.SwapSlot is { } swapSlot && (!mainline || swapSlot.Count > 0))
+            {
+                // A swap-cache page has a mapping too: the seed refuses it like a file page; mainline, only while
+                // swap entries still use its slot (folio_free_swap fails).
+                m.Outcome[k] = fileReason;
+            }
             else if (Injected(m.Inject.MigratePageEvery, k))
             {
                 m.Outcome[k] = MigrateReason.MigratePage;
             }
             else
             {
+                if (refuseFile && src.SwapSlot is not null)
+                {
+                    // Mainline's folio_free_swap: the slot has no other user, so the page leaves the cache and goes.
+                    LeaveSwapCache(src);
+                }
                 MoveMapping(src, dst);
             }
             // A failed page's destination was copied but is not used: the driver's finalize_and_map hands it back.
@@ -665,6 +676,15 @@ public sealed partial class ReferenceMachine
             dst.Cached = true;
             AddRef(dst);
             src.Cached = false;
+            src.RefCount--;
+        }
+        if (src.SwapSlot is { } slot)
+        {
+            // folio_migrate_mapping of a swap-cache folio: the cache entry and its reference move to the new page.
+            slot.Cache = dst;
+            dst.SwapSlot = slot;
+            AddRef(dst);
+            src.SwapSlot = null;
             src.RefCount--;
         }
     }

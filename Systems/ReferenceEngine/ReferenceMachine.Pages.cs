@@ -53,6 +53,7 @@ public sealed partial class ReferenceMachine
         page.MapCount = 0;
         page.Pins = 0;
         page.Cached = false;
+        page.SwapSlot = null;
         page.LockedByOther = false;
         page.HelperLocked = false;
         page.OnLru = false;
@@ -146,21 +147,57 @@ public sealed partial class ReferenceMachine
         AddRef(page);
     }
 
+    /// <summary>Unmaps a page; a swap-cache page nothing can find any more leaves the cache.</summary>
     private void RemoveMap(RefPage page)
     {
         page.MapCount--;
+        if (page is { MapCount: 0, SwapSlot.Count: 0 })
+        {
+            LeaveSwapCache(page);
+        }
         DropRef(page);
     }
 
+    /// <summary>Drops a swap entry's reference; the slot goes with the last one unless a page is cached for it.</summary>
     private void DropSlot(RefSwapSlot slot)
     {
-        if (--slot.Count == 0)
+        if (--slot.Count > 0)
         {
-            _swapSlots.Remove(slot);
-            ReturnBuffer(slot.Bytes);
-            slot.Bytes = null;
+            return;
         }
+        if (slot.Cache is { } cached)
+        {
+            if (cached.MapCount == 0)
+            {
+                LeaveSwapCache(cached);
+            }
+            return;
+        }
+        FreeSlot(slot);
     }
+
+    private void FreeSlot(RefSwapSlot slot)
+    {
+        _swapSlots.Remove(slot);
+        ReturnBuffer(slot.Bytes);
+        slot.Bytes = null;
+    }
+
+    /// <summary>Takes a page out of the swap cache: the slot forgets it (and goes if no entry is left), the cache's reference drops.</summary>
+    private void LeaveSwapCache(RefPage page)
+    {
+        var slot = page.SwapSlot!;
+        slot.Cache = null;
+        page.SwapSlot = null;
+        if (slot.Count == 0)
+        {
+            FreeSlot(slot);
+        }
+        DropRef(page);
+    }
+
+    /// <summary>A swap-cache page that swap entries still reach: a write must copy it.</summary>
+    private static bool SwapShared(RefPage page) => page.SwapSlot is { Count: > 0 };
 
     /// <summary>Copies the whole content of one page to another (every copy moves all 4096 bytes in bytes mode).</summary>
     private static void CopyContent(RefPage src, RefPage dst)

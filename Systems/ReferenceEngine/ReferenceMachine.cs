@@ -322,6 +322,10 @@ public sealed partial class ReferenceMachine : MachineFront
             Pinned = _pinnedPages,
             Locked = _lockedPages,
         };
+        foreach (var slot in _swapSlots)
+        {
+            s.SwapCache += slot.Cache is null ? 0 : 1;
+        }
         for (var d = 0; d < _devices.Length; d++)
         {
             s.DeviceUsed[d] = _devices[d].Allocator.Used;

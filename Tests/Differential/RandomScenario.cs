@@ -88,7 +88,12 @@ internal sealed class RandomScenario
         }
         // Half the machines have the shared zero page (drawn last, after the profile's own draws).
         var zeroPage = _rng.Next(2) == 0;
-        return new MachineConfig(RamPages: ram, Payload: payload, Seed: seed, Devices: devices, Profile: profile) { ZeroPage = zeroPage };
+        // Half have the swap cache (drawn after the zero page, so earlier draws stay as they were).
+        var swapCache = _rng.Next(2) == 0;
+        return new MachineConfig(RamPages: ram, Payload: payload, Seed: seed, Devices: devices, Profile: profile)
+        {
+            ZeroPage = zeroPage, SwapCache = swapCache,
+        };
     }
 
     /// <summary>Runs the next random op on <paramref name="m"/> and returns its canonical result text.</summary>

@@ -80,7 +80,7 @@ public class ResultShapeTests
         Assert.Equal(["pages", "bytes", "batches", "deviceTimeUs"], Keys(steps[10]!["copy"]));
         Assert.Equal(Expected("checked", "mismatches", "resident"), Keys(steps[11]));
         Assert.Equal(["hole", "ram", "swap", "zero", "gpu0", "npu"], Keys(steps[11]!["resident"]));
-        Assert.Equal(Expected("ram", "devices", "pinned", "locked"), Keys(steps[12]));
+        Assert.Equal(Expected("ram", "devices", "pinned", "locked", "swapCache"), Keys(steps[12]));
         Assert.Equal(["used", "free"], Keys(steps[12]!["ram"]));
         Assert.Equal(["gpu0", "npu"], Keys(steps[12]!["devices"]));
         Assert.Equal(["used", "free", "mirrored"], Keys(steps[12]!["devices"]!["gpu0"]));
@@ -227,7 +227,7 @@ public class ResultShapeTests
         var clean = ScenarioRunner.Run(scenario, new FakeMachine(scenario.Machine), checkEveryStep: true);
         Assert.True(clean.Ok);
         var step = clean.ToJson()["steps"]![1]!;
-        Assert.Equal(["index", "op", "ram", "devices", "pinned", "locked", "invariants", "wallMs", "error", "expectFailures"], Keys(step));
+        Assert.Equal(["index", "op", "ram", "devices", "pinned", "locked", "swapCache", "invariants", "wallMs", "error", "expectFailures"], Keys(step));
         Assert.Equal(["violations", "details"], Keys(step["invariants"]));
 
         var broken = ScenarioRunner.Run(scenario, new FakeMachine(scenario.Machine) { Violations = 2 }, checkEveryStep: true);

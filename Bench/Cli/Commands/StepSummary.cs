@@ -115,6 +115,11 @@ internal static class StepSummary
                     }
                 }
                 b.Append(Inv, $" pinned {st.Pinned} locked {st.Locked}");
+                if (st.SwapCache > 0)
+                {
+                    // Only machines with the swap cache have one: other summaries keep their shape.
+                    b.Append(Inv, $" swapCache {st.SwapCache}");
+                }
                 break;
             case CheckResult c:
                 b.Append(Inv, $" violations {c.Violations}");

@@ -124,7 +124,7 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
         var movable = device < 0 || mm.Memory.Devices[device].Spec.Movable;
         var other = p.Is(PageFlags.LockedByOther);
         var locked = chunk.IsEnabled<Locked>(row);
-        return new PostedPage(device, chunk.Has<Unaddressable>(), movable, p.Is(PageFlags.Compound), p.Is(PageFlags.File), p.Pins,
+        return new PostedPage(device, chunk.Has<Unaddressable>(), movable, p.Is(PageFlags.Compound), p.Is(PageFlags.File) || p.Is(PageFlags.SwapCache), p.Pins,
             p.Is(PageFlags.Lru), other, locked && !other);
     }
 
@@ -156,7 +156,7 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
         }
         var chunk = mm.Memory.Locate(page, out var row);
         ref var p = ref chunk.GetSpan<Page>()[row];
-        if (!p.Is(PageFlags.Allocated) || p.Refcount > 0 || p.Mapcount > 0 || p.Is(PageFlags.File) || chunk.IsEnabled<Locked>(row))
+        if (!p.Is(PageFlags.Allocated) || p.Refcount > 0 || p.Mapcount > 0 || p.Is(PageFlags.File) || p.Is(PageFlags.SwapCache) || chunk.IsEnabled<Locked>(row))
         {
             return;
         }
@@ -270,6 +270,15 @@ internal readonly struct EcsPostedKernel(MemoryManager mm, VmaInfo vma, IMigrate
         {
             mm.MoveCachePage(src, dst);
             s.Flags &= ~PageFlags.File;
+            s.Refcount--;
+            d.Refcount++;
+        }
+        if (s.Is(PageFlags.SwapCache))
+        {
+            // folio_migrate_mapping of a swap-cache folio: the cache entry and its reference move to the new page.
+            mm.MoveSwapCachePage(src, dst);
+            s.Flags &= ~PageFlags.SwapCache;
+            d.Flags |= PageFlags.SwapCache;
             s.Refcount--;
             d.Refcount++;
         }

@@ -15,7 +15,7 @@ public static class ScenarioLoader
 {
     // Internal for the tests that hold docs/scenario.schema.json to the loader.
     internal static readonly string[] TopFields = ["$schema", "name", "seed", "payload", "profile", "ram", "devices", "steps"];
-    internal static readonly string[] RamFields = ["pages", "zeroPage"];
+    internal static readonly string[] RamFields = ["pages", "zeroPage", "swapCache"];
     internal static readonly string[] DeviceFields =
     [
         "name", "pages", "chunkPages", "allocation", "memory", "movable",
@@ -133,18 +133,20 @@ public static class ScenarioLoader
         }
         var ramPages = 1_048_576L;
         var zeroPage = false;
+        var swapCache = false;
         if (r.TryGet("ram", out var ram))
         {
             var ramReader = new FieldReader(ram, "ram", RamFields, "ram");
             ramPages = ramReader.Integer("pages", null, 1, ScenarioLimits.MaxFrames);
             zeroPage = ramReader.Bool("zeroPage", false);
+            swapCache = ramReader.Bool("swapCache", false);
         }
         var devices = Devices(r, ramPages);
         var steps = r.Required("steps");
         var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)), profile);
         var list = parser.ParseList(steps, "steps");
         CheckTotals(list);
-        return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices, profile) { ZeroPage = zeroPage }, list);
+        return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices, profile) { ZeroPage = zeroPage, SwapCache = swapCache }, list);
     }
 
     private static List<DeviceConfig> Devices(FieldReader top, long ramPages)

@@ -318,6 +318,7 @@ public static class ResultFields
             new FieldGroup("devices", perDevice),
             ResultField.Count<StatsResult>("pinned", FieldUnits.Pages, "pinned", s => s.Pinned),
             ResultField.Count<StatsResult>("locked", FieldUnits.Pages, "locked by other holders", s => s.Locked),
+            ResultField.Count<StatsResult>("swapCache", FieldUnits.Pages, "in the swap cache", s => s.SwapCache),
         ];
     }
 
