@@ -1,10 +1,8 @@
 using System.Runtime.CompilerServices;
 using HmmEcs.Systems.Machine;
-using HmmEcs.Systems.Workload.Eviction;
 using HmmEcs.Systems.Workload.Faults;
-using HmmEcs.Systems.Workload.Prefetch;
+using HmmEcs.Systems.Workload.Policies;
 using HmmEcs.Systems.Workload.Streams;
-using HmmEcs.Systems.Workload.Thrashing;
 
 namespace HmmEcs.Systems.Workload;
 
@@ -20,8 +18,8 @@ namespace HmmEcs.Systems.Workload;
 /// running its other warps while faults accumulate. Serviced, every waiting stream of the batch moves on past its
 /// faulted access (the replay succeeds). The mirror's levels are kept per page of the range and re-read from the
 /// engine for every span a service call touched: nothing else changes the mirror while a workload runs.
-/// When a block's faulting pages need more device pages than are free, the eviction policy's order gives victims
-/// (see <see cref="EvictionOrder"/>), moved back to RAM one helper call per VA block before the block's own call.
+/// When a block's faulting pages need more device pages than are free, the eviction policy gives victims (see
+/// <see cref="IWorkloadPolicies"/>), moved back to RAM one helper call per VA block before the block's own call.
 /// </remarks>
 public static class WorkloadRunner
 {
@@ -29,9 +27,17 @@ public static class WorkloadRunner
     public const int BlockPages = 512;
 
     /// <summary>Runs <paramref name="request"/> over VMA pages <c>[first, first + count)</c> on <paramref name="target"/>, filling <paramref name="result"/>.</summary>
-    public static void Run(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result)
+    public static void Run(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result) =>
+        Run(request, first, count, target, result, new PlainPolicies(request, count));
+
+    /// <summary>
+    /// Runs <paramref name="request"/> over VMA pages <c>[first, first + count)</c> on <paramref name="target"/> under
+    /// <paramref name="policies"/> (the eviction, prefetch and thrashing policies), filling <paramref name="result"/>.
+    /// </summary>
+    public static void Run<TPolicies>(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result, TPolicies policies)
+        where TPolicies : struct, IWorkloadPolicies
     {
-        var run = new WorkloadRun(request, first, count, target, result);
+        var run = new WorkloadRun<TPolicies>(request, first, count, target, result, policies);
         run.Execute();
     }
 
@@ -55,8 +61,10 @@ public static class WorkloadRunner
     private const byte RunnerBits = Evicted | PrefetchUnused | Pinned | Lapsed;
 
     /// <summary>One workload's state: every array is allocated once, before the first access.</summary>
-    private sealed class WorkloadRun
+    private sealed class WorkloadRun<TPolicies> where TPolicies : struct, IWorkloadPolicies
     {
+        // Not readonly: the policies are a struct whose calls must run on this field, not on a defensive copy.
+        private TPolicies _policies;
         private readonly WorkloadRequest _request;
         private readonly long _first;
         private readonly IWorkloadTarget _target;
@@ -81,7 +89,7 @@ public static class WorkloadRunner
         private readonly bool[] _blockWrites = new bool[BlockPages];
         // One helper call's list: the faulting pages and what the prefetcher adds, in page order.
         private readonly long _count;
-        private readonly Prefetcher? _prefetcher;
+        private readonly bool _prefetches;
         private readonly long[] _callPages = new long[BlockPages];
         private readonly bool[] _callWrites = new bool[BlockPages];
         private readonly bool[] _callFaulted = new bool[BlockPages];
@@ -96,28 +104,38 @@ public static class WorkloadRunner
         private long _prefetched;
         private long _batchPages;
         private long _prefetchUsed;
-        // Eviction: the policy's order (null: none), the levels a refresh reads, the pages that join the order at
-        // the batch's end, and the victims of one eviction.
-        private readonly EvictionOrder? _order;
+        // Eviction: whether a policy evicts, the levels a refresh reads, the pages that join the order at the
+        // batch's end, and the victims of one eviction.
+        private readonly bool _evicts;
         private readonly bool _watchHits;
         private readonly byte[] _fresh = new byte[BlockPages];
         private long[] _joining = new long[BlockPages];
         private int _joiningCount;
         private long[] _victims = new long[BlockPages];
-        // Thrashing (null: off): the detector, the faulting pages of a block served where they are, the throttle time.
-        private readonly ThrashDetector? _thrash;
+        private int[] _taken = new int[BlockPages];
+        private readonly int[] _evictedPages = new int[BlockPages];
+        // Thrashing (off unless the policies detect it): the faulting pages it looks at and its verdicts, the pages of
+        // a block served where they are, the throttle time.
+        private readonly bool _thrashes;
+        private readonly int[] _thrashCandidates = new int[BlockPages];
+        private readonly bool[] _thrashPin = new bool[BlockPages];
+        private readonly bool[] _stillPinned = new bool[BlockPages];
         private readonly long[] _remotePages = new long[BlockPages];
         private readonly bool[] _remoteWrites = new bool[BlockPages];
         private double _throttleUs;
         private bool _throttledBatch;
 
-        public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result)
+        public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result, TPolicies policies)
         {
             _request = request;
             _first = first;
             _count = count;
             _target = target;
-            _prefetcher = request.Prefetch == PrefetchPolicyKind.None ? null : new Prefetcher(request.Prefetch);
+            _policies = policies;
+            _prefetches = policies.Prefetches;
+            _evicts = policies.Evicts;
+            _watchHits = policies.WatchesHits;
+            _thrashes = policies.DetectsThrashing;
             _result = result;
             _stream = new AccessStream(request.Pattern, count, request.Seed, request.WriteFraction);
             _levels = new byte[count];
@@ -131,15 +149,6 @@ public static class WorkloadRunner
             _bufferPage = new long[_parallel];
             _bufferWrite = new bool[_parallel];
             _keys = new long[Math.Min(_batchSize, _parallel)];
-            if (request.Evict != EvictionPolicyKind.None)
-            {
-                _order = new EvictionOrder(request.Evict, count, request.Seed);
-                _watchHits = _order.WatchesHits;
-            }
-            if (request.Thrash is not null)
-            {
-                _thrash = new ThrashDetector(request.Thrash, count);
-            }
         }
 
         /// <summary>The modelled time so far (fault service, copies, evictions, throttling), µs: the thrashing policy's clock.</summary>
@@ -148,16 +157,17 @@ public static class WorkloadRunner
         public void Execute()
         {
             _target.ReadLevels(_first, _levels);
-            if (_order is not null)
+            if (_evicts)
             {
                 // What the device holds of the range before the first access, in page order.
                 for (var k = 0; k < _levels.Length; k++)
                 {
                     if ((_levels[k] & MirrorLevel.OnDevice) != 0)
                     {
-                        _order.Join(k);
+                        _policies.Join(k);
                     }
                 }
+                _policies.EndBatch();
             }
             for (var s = 0; s < _parallel; s++)
             {
@@ -220,7 +230,7 @@ public static class WorkloadRunner
                     }
                     if (_watchHits)
                     {
-                        _order!.Hit((int)page);
+                        _policies.Hit((int)page);
                     }
                     if (++issued[s] * parallel + s < _accesses)
                     {
@@ -246,7 +256,7 @@ public static class WorkloadRunner
         /// <summary>A pinned page's pin ran out: its remote mapping is dropped (in the runner's view) and the access faults.</summary>
         private byte CheckPin(long page, byte level)
         {
-            if (_thrash!.Pinned((int)page, Now()))
+            if (_policies.Pinned((int)page, Now()))
             {
                 return level;
             }
@@ -263,11 +273,8 @@ public static class WorkloadRunner
             {
                 var at = (_head + e) % _bufferStream.Length;
                 _keys[e] = _bufferPage[at] * 2 + (_bufferWrite[at] ? 1 : 0);
-                if (_watchHits)
-                {
-                    // A faulted access is an access too (LRU, LFU), served when its batch is.
-                    _order!.Hit((int)_bufferPage[at]);
-                }
+                // A faulted access is an access too (LRU, LFU), served when its batch is.
+                _policies.Fault((int)_bufferPage[at]);
             }
             if (_request.Faults.Mode == FaultMode.Batched)
             {
@@ -366,7 +373,7 @@ public static class WorkloadRunner
         /// </summary>
         private void ServiceBlock(int faulting)
         {
-            if (_thrash is not null)
+            if (_thrashes)
             {
                 faulting = SplitThrashing(faulting);
                 if (faulting == 0)
@@ -377,7 +384,7 @@ public static class WorkloadRunner
             var n = BuildCall(faulting);
             var pages = _callPages.AsSpan(0, n);
             _batchPages += n;
-            if (_order is not null)
+            if (_evicts)
             {
                 long need = 0;
                 for (var c = 0; c < n; c++)
@@ -394,7 +401,7 @@ public static class WorkloadRunner
                     }
                     else
                     {
-                        _order.Leave(k);
+                        _policies.Leave(k);
                     }
                     Joining(pages[c]);
                 }
@@ -425,49 +432,44 @@ public static class WorkloadRunner
         /// </summary>
         private int SplitThrashing(int faulting)
         {
-            var thrash = _thrash!;
-            var now = Now();
+            var tally = new ThrashTally { NowUs = Now(), ThrottledBatch = _throttledBatch };
+            // Which faulting pages are still pinned (served where they are, no event) and which the policy looks at.
+            var candidates = 0;
+            for (var f = 0; f < faulting; f++)
+            {
+                var k = (int)(_blockPages[f] - _first);
+                var level = _levels[k];
+                _stillPinned[f] = false;
+                if ((level & MirrorLevel.OnDevice) != 0)
+                {
+                    continue;
+                }
+                if ((level & Pinned) != 0 && _policies.Pinned(k, tally.NowUs))
+                {
+                    _stillPinned[f] = true;
+                    continue;
+                }
+                _levels[k] &= unchecked((byte)~(Pinned | Lapsed));
+                _thrashCandidates[candidates++] = k;
+            }
+            _policies.DetectThrashing(_thrashCandidates.AsSpan(0, candidates), _thrashPin.AsSpan(0, candidates), ref tally);
+            _result.ThrashingEvents += tally.Events;
+            _result.PinnedPages += tally.Pinned;
+            _result.ThrottledFaults += tally.Throttled;
+            _throttleUs += tally.ThrottleUs;
+            _throttledBatch = tally.ThrottledBatch;
             var kept = 0;
             var remote = 0;
+            var candidate = 0;
             for (var f = 0; f < faulting; f++)
             {
                 var page = _blockPages[f];
                 var k = (int)(page - _first);
-                var level = _levels[k];
-                var pin = false;
-                if ((level & MirrorLevel.OnDevice) == 0)
+                var pin = _stillPinned[f];
+                if (candidate < candidates && _thrashCandidates[candidate] == k && _thrashPin[candidate++])
                 {
-                    if ((level & Pinned) != 0 && thrash.Pinned(k, now))
-                    {
-                        pin = true;
-                    }
-                    else
-                    {
-                        _levels[k] &= unchecked((byte)~(Pinned | Lapsed));
-                        if (thrash.Record(k, now, inward: true))
-                        {
-                            _result.ThrashingEvents++;
-                            switch (thrash.Policy.Action)
-                            {
-                                case ThrashAction.Pin:
-                                    thrash.Pin(k, now);
-                                    _levels[k] |= Pinned;
-                                    _result.PinnedPages++;
-                                    pin = true;
-                                    break;
-                                case ThrashAction.Throttle:
-                                    _result.ThrottledFaults++;
-                                    if (!_throttledBatch)
-                                    {
-                                        // The batch waits once for its throttled pages, then migrates them.
-                                        _throttledBatch = true;
-                                        _throttleUs += thrash.Policy.ThrottleUs;
-                                        now = Now();
-                                    }
-                                    break;
-                            }
-                        }
-                    }
+                    _levels[k] |= Pinned;
+                    pin = true;
                 }
                 if (pin)
                 {
@@ -501,7 +503,7 @@ public static class WorkloadRunner
         /// </summary>
         private int BuildCall(int faulting)
         {
-            if (_prefetcher is null)
+            if (!_prefetches)
             {
                 _blockPages.AsSpan(0, faulting).CopyTo(_callPages);
                 _blockWrites.AsSpan(0, faulting).CopyTo(_callWrites);
@@ -523,7 +525,7 @@ public static class WorkloadRunner
                 _occupied[o] = true;
                 _faultOffsets[f] = o;
             }
-            _prefetcher.Choose(_occupied, _faultOffsets.AsSpan(0, faulting), lo, hi, _wanted);
+            _policies.Prefetch(_occupied, _faultOffsets.AsSpan(0, faulting), lo, hi, _wanted);
             var c = 0;
             var next = 0;
             for (var o = lo; o < hi; o++)
@@ -551,11 +553,12 @@ public static class WorkloadRunner
             if (_victims.Length < wanted)
             {
                 _victims = new long[Math.Max(wanted, _victims.Length * 2)];
+                _taken = new int[_victims.Length];
             }
-            var n = 0;
-            while (n < wanted && _order!.TryTakeVictim(out var victim))
+            var n = _policies.TakeVictims(_taken.AsSpan(0, (int)wanted));
+            for (var v = 0; v < n; v++)
             {
-                _victims[n++] = _first + victim;
+                _victims[v] = _first + _taken[v];
             }
             var victims = _victims.AsSpan(0, n);
             victims.Sort();
@@ -570,6 +573,7 @@ public static class WorkloadRunner
                 _target.EvictBlock(group, ref _service);
                 _evictServiceUs += _request.Faults.Costs.BlockUs + group.Length * _request.Faults.Costs.PageUs;
                 Refresh(group[0], group[^1]);
+                var evicted = 0;
                 foreach (var p in group)
                 {
                     var k = (int)(p - _first);
@@ -577,13 +581,17 @@ public static class WorkloadRunner
                     {
                         _result.Evicted++;
                         _levels[k] = (byte)((_levels[k] | Evicted) & ~PrefetchUnused);
-                        _thrash?.Record(k, Now(), inward: false);
+                        _evictedPages[evicted++] = k;
                     }
                     else
                     {
                         // It could not move (RAM full): it stays on the device and rejoins the order.
                         Joining(p);
                     }
+                }
+                if (_thrashes && evicted > 0)
+                {
+                    _policies.RecordEvictions(_evictedPages.AsSpan(0, evicted), Now());
                 }
                 v = end;
             }
@@ -615,7 +623,7 @@ public static class WorkloadRunner
         /// <summary>Ends a batch of <paramref name="faults"/> faults over <paramref name="blocks"/> blocks: its cost (every page its calls took, prefetched ones too), its log entries, the joins.</summary>
         private void EndBatch(int faults, int blocks)
         {
-            if (_order is not null)
+            if (_evicts)
             {
                 // What the batch brought in (and victims that could not leave) joins the order now, in page order.
                 var joining = _joining.AsSpan(0, _joiningCount);
@@ -625,10 +633,11 @@ public static class WorkloadRunner
                     var k = (int)(p - _first);
                     if ((_levels[k] & MirrorLevel.OnDevice) != 0)
                     {
-                        _order.Join(k);
+                        _policies.Join(k);
                     }
                 }
                 _joiningCount = 0;
+                _policies.EndBatch();
             }
             _result.Batches++;
             _faultsPerBatch.Add(faults);
