@@ -30,7 +30,7 @@ public sealed partial class EcsMachine
         {
             return planned;
         }
-        var (policies, context, builtIns) = WorkloadPolicies.Begin(request, count);
+        var (policies, context, builtIns) = WorkloadPolicies.Begin(request, first, count);
         try
         {
             WorkloadRunner.Run(request, first, count, new WorkloadTarget(this, v, device), result, policies);

@@ -28,7 +28,7 @@ public static class WorkloadRunner
 
     /// <summary>Runs <paramref name="request"/> over VMA pages <c>[first, first + count)</c> on <paramref name="target"/>, filling <paramref name="result"/>.</summary>
     public static void Run(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result) =>
-        Run(request, first, count, target, result, new PlainPolicies(request, count));
+        Run(request, first, count, target, result, new PlainPolicies(request, first, count));
 
     /// <summary>
     /// Runs <paramref name="request"/> over VMA pages <c>[first, first + count)</c> on <paramref name="target"/> under
@@ -550,12 +550,13 @@ public static class WorkloadRunner
         /// <summary>Moves up to <paramref name="wanted"/> victims back to RAM, one helper call per VA block of victims.</summary>
         private void Evict(long wanted)
         {
-            if (_victims.Length < wanted)
+            // Room for a pre-evicting policy's overshoot: up to a block past what is wanted.
+            if (_victims.Length < wanted + BlockPages)
             {
-                _victims = new long[Math.Max(wanted, _victims.Length * 2)];
+                _victims = new long[Math.Max(wanted + BlockPages, _victims.Length * 2)];
                 _taken = new int[_victims.Length];
             }
-            var n = _policies.TakeVictims(_taken.AsSpan(0, (int)wanted));
+            var n = _policies.TakeVictims((int)wanted, _taken);
             for (var v = 0; v < n; v++)
             {
                 _victims[v] = _first + _taken[v];

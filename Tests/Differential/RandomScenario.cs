@@ -356,7 +356,7 @@ internal sealed class RandomScenario
         var device = small ? m.Config.DeviceList.MinBy(d => d.Pages)!.Name : AnyDevice(m);
         var range = small ? PageRange.All : Range(vma.Pages);
         var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, _rng.Next(1, 4000),
-            Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults, (EvictionPolicyKind)_rng.Next(6),
+            Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults, (EvictionPolicyKind)_rng.Next(7),
             (PrefetchPolicyKind)_rng.Next(3), Thrash());
         Log.Add($"workload {request}");
         var r = new WorkloadResult();

@@ -19,7 +19,7 @@ internal static class WorkloadParser
     internal static readonly string[] Prefetchers = ["none", "seq-local", "tree"];
 
     /// <summary>The eviction policies, in <see cref="EvictionPolicyKind"/>'s order.</summary>
-    internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random"];
+    internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random", "tree"];
 
     /// <summary>The thrashing actions, in <see cref="ThrashAction"/>'s order.</summary>
     internal static readonly string[] ThrashActions = ["none", "pin", "throttle"];

@@ -36,8 +36,11 @@ public interface IWorkloadPolicies
     /// <summary>The batch's joins are done.</summary>
     void EndBatch();
 
-    /// <summary>Chooses and removes up to <paramref name="victims"/>.Length victims in order; returns how many.</summary>
-    int TakeVictims(Span<int> victims);
+    /// <summary>
+    /// Chooses and removes victims in order until there are <paramref name="wanted"/> or none is left; a pre-evicting
+    /// policy may take up to a VA block (512 pages) more, which <paramref name="victims"/> has room for. Returns how many.
+    /// </summary>
+    int TakeVictims(int wanted, Span<int> victims);
 
     /// <summary>
     /// Marks in <paramref name="wanted"/> the pages of a VA block to migrate beside the faulting ones, given

@@ -17,9 +17,10 @@ public readonly struct PlainPolicies : IWorkloadPolicies
     private readonly ThrashDetector? _thrash;
 
     /// <summary>The policies <paramref name="request"/> names, over a range of <paramref name="pages"/> pages.</summary>
-    public PlainPolicies(WorkloadRequest request, long pages)
+    /// <remarks><paramref name="first"/> is the VMA page of the range's first page (VA blocks are VMA-aligned).</remarks>
+    public PlainPolicies(WorkloadRequest request, long first, long pages)
     {
-        _order = request.Evict == EvictionPolicyKind.None ? null : new EvictionOrder(request.Evict, pages, request.Seed);
+        _order = request.Evict == EvictionPolicyKind.None ? null : new EvictionOrder(request.Evict, pages, request.Seed, first);
         _prefetcher = request.Prefetch == PrefetchPolicyKind.None ? null : new Prefetcher(request.Prefetch);
         _thrash = request.Thrash is null ? null : new ThrashDetector(request.Thrash, pages);
     }
@@ -61,15 +62,7 @@ public readonly struct PlainPolicies : IWorkloadPolicies
     }
 
     /// <inheritdoc/>
-    public int TakeVictims(Span<int> victims)
-    {
-        var n = 0;
-        while (n < victims.Length && _order!.TryTakeVictim(out var victim))
-        {
-            victims[n++] = victim;
-        }
-        return n;
-    }
+    public int TakeVictims(int wanted, Span<int> victims) => _order!.TakeVictims(wanted, victims);
 
     /// <inheritdoc/>
     public void Prefetch(ReadOnlySpan<bool> occupied, ReadOnlySpan<int> faulting, int lo, int hi, Span<bool> wanted) =>

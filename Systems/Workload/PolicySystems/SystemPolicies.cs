@@ -47,9 +47,9 @@ internal readonly struct SystemPolicies(WorkloadContext? context, SystemGroup<Wo
         }
     }
 
-    public int TakeVictims(Span<int> victims)
+    public int TakeVictims(int wanted, Span<int> victims)
     {
-        context!.AskVictims(victims.Length);
+        context!.AskVictims(wanted);
         Run(WorkloadEvent.Evict);
         context.Victims.CopyTo(victims);
         return context.VictimCount;

@@ -15,6 +15,8 @@ namespace HmmEcs.Systems.Workload.PolicySystems;
 public sealed class WorkloadContext : IDisposable
 {
     private readonly Chunk[] _chunks;
+    // The access column of each chunk, kept so that the write per access is two loads and a store.
+    private readonly PageAccess[][] _access;
     private readonly int _rowBits;
     private readonly int _rowMask;
     private int[] _left = new int[WorkloadRunner.BlockPages];
@@ -34,20 +36,23 @@ public sealed class WorkloadContext : IDisposable
     private long _clock;
     private ThrashTally _tally;
 
-    internal WorkloadContext(WorkloadRequest request, long pages)
+    internal WorkloadContext(WorkloadRequest request, long first, long pages)
     {
         Request = request;
+        FirstVmaPage = first;
         Pages = pages;
-        var capacity = (int)Math.Min(1 << 16, Math.Max(64, BitOperations.RoundUpToPowerOf2((ulong)pages)));
+        var capacity = (int)Math.Min(1 << 20, Math.Max(64, BitOperations.RoundUpToPowerOf2((ulong)pages)));
         World = new World(new WorldOptions { ChunkCapacity = capacity });
         World.RegisterEnableable<Resident>();
         World.CreateRows<PageAccess, PageResidency, PageThrash, Resident>(checked((int)pages), static (_, _, _) => { });
         _chunks = new Chunk[(pages + capacity - 1) / capacity];
+        _access = new PageAccess[_chunks.Length][];
         var c = 0;
         foreach (var chunk in World.Query(new QueryDescription().WithAll<PageAccess>()))
         {
             // Rows are made with their enableable tags on: no page is resident before it joins.
             chunk.SetAllEnabled<Resident>(false);
+            _access[c] = chunk.GetColumnArray<PageAccess>();
             _chunks[c++] = chunk;
         }
         _rowBits = BitOperations.Log2((uint)capacity);
@@ -71,7 +76,7 @@ public sealed class WorkloadContext : IDisposable
 
     /// <summary>Page <paramref name="page"/>'s accesses.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref PageAccess Access(int page) => ref Unsafe.Add(ref _chunks[page >> _rowBits].GetFirst<PageAccess>(), page & _rowMask);
+    public ref PageAccess Access(int page) => ref _access[page >> _rowBits][page & _rowMask];
 
     /// <summary>Page <paramref name="page"/>'s residency.</summary>
     public ref PageResidency Residency(int page) => ref Unsafe.Add(ref _chunks[page >> _rowBits].GetFirst<PageResidency>(), page & _rowMask);
@@ -142,6 +147,25 @@ public sealed class WorkloadContext : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// <see cref="WorkloadEvent.Evict"/>: takes resident page <paramref name="page"/> out of the order as a victim even
+    /// past <see cref="VictimsWanted"/> — a pre-evicting policy's neighbourhood of a victim, at most a VA block past
+    /// what is wanted; false (nothing done) when it is not resident or that room is used up.
+    /// </summary>
+    public bool PreEvict(int page)
+    {
+        if (VictimCount >= VictimsWanted + WorkloadRunner.BlockPages || VictimCount >= _victims.Length || !IsResident(page))
+        {
+            return false;
+        }
+        _chunks[page >> _rowBits].SetEnabled<Resident>(page & _rowMask, false);
+        _victims[VictimCount++] = page;
+        return true;
+    }
+
+    /// <summary>The VMA page of range page 0: VA blocks (2 MiB) are aligned in the VMA, not in the range.</summary>
+    public long FirstVmaPage { get; }
+
     /// <summary>Disposes the page entities' world.</summary>
     public void Dispose() => World.Dispose();
 
@@ -194,9 +218,9 @@ public sealed class WorkloadContext : IDisposable
 
     internal void AskVictims(int wanted)
     {
-        if (_victims.Length < wanted)
+        if (_victims.Length < wanted + WorkloadRunner.BlockPages)
         {
-            _victims = new int[Math.Max(wanted, _victims.Length * 2)];
+            _victims = new int[Math.Max(wanted + WorkloadRunner.BlockPages, _victims.Length * 2)];
         }
         VictimsWanted = wanted;
         VictimCount = 0;

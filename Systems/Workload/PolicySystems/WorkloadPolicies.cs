@@ -63,7 +63,7 @@ public sealed class WorkloadPolicies
     /// The run of one workload: its page entities and the group of systems, or none when the request names no policy
     /// and the host has no system (then the runner calls nothing).
     /// </summary>
-    internal (SystemPolicies Policies, WorkloadContext? Context, SystemGroup<WorkloadContext>? BuiltIns) Begin(WorkloadRequest request, long pages)
+    internal (SystemPolicies Policies, WorkloadContext? Context, SystemGroup<WorkloadContext>? BuiltIns) Begin(WorkloadRequest request, long first, long pages)
     {
         var hostAt = new bool[3];
         foreach (var h in _host)
@@ -72,7 +72,8 @@ public sealed class WorkloadPolicies
         }
         var needs = new PolicyNeeds(
             Evicts: request.Evict != EvictionPolicyKind.None || hostAt[(int)WorkloadPolicySlot.Eviction],
-            WatchesHits: request.Evict is EvictionPolicyKind.LeastRecentlyUsed or EvictionPolicyKind.LeastFrequentlyUsed || _host.Count > 0,
+            WatchesHits: request.Evict is EvictionPolicyKind.LeastRecentlyUsed or EvictionPolicyKind.LeastFrequentlyUsed or EvictionPolicyKind.TreePreEviction
+                || _host.Count > 0,
             Prefetches: request.Prefetch != PrefetchPolicyKind.None || hostAt[(int)WorkloadPolicySlot.Prefetch],
             DetectsThrashing: request.Thrash is not null || hostAt[(int)WorkloadPolicySlot.Thrashing],
             HostSystems: _host.Count > 0);
@@ -80,7 +81,7 @@ public sealed class WorkloadPolicies
         {
             return (new SystemPolicies(null, null, needs), null, null);
         }
-        var context = new WorkloadContext(request, pages);
+        var context = new WorkloadContext(request, first, pages);
         var builtIns = new SystemGroup<WorkloadContext>("workload-policies");
         var group = new SystemGroup<WorkloadContext>("workload");
         foreach (var slot in _slotOrder)
@@ -119,6 +120,7 @@ public sealed class WorkloadPolicies
             EvictionPolicyKind.LeastRecentlyUsed => new LeastRecentlyUsedSystem(pages),
             EvictionPolicyKind.LeastFrequentlyUsed => new LeastFrequentlyUsedSystem(pages),
             EvictionPolicyKind.Random => new RandomEvictionSystem(pages, request.Seed),
+            EvictionPolicyKind.TreePreEviction => new TreePreEvictionSystem(pages),
             _ => new JoinOrderEvictionSystem(),
         },
     };

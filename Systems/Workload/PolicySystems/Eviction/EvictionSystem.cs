@@ -26,7 +26,13 @@ public abstract class EvictionSystem : WorkloadPolicySystem
         while (state.NeedsVictims && TryTake(state, out var victim))
         {
             state.AddVictim(victim);
+            OnVictim(state, victim);
         }
+    }
+
+    /// <summary>A victim was taken: a pre-evicting policy adds its neighbourhood (<see cref="WorkloadContext.PreEvict"/>).</summary>
+    protected virtual void OnVictim(WorkloadContext state, int page)
+    {
     }
 
     /// <summary>A resident page left the order.</summary>

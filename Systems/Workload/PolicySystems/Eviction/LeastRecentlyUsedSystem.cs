@@ -6,7 +6,7 @@ namespace HmmEcs.Systems.Workload.PolicySystems.Eviction;
 /// stamp; a lazy min-heap holds one live entry per resident page keyed by its stamp when pushed, and a popped entry
 /// whose page was used since goes back with the newer stamp, so the victim is exact without a call per access.
 /// </summary>
-public sealed class LeastRecentlyUsedSystem : EvictionSystem
+public class LeastRecentlyUsedSystem : EvictionSystem
 {
     private readonly PriorityQueue<int, long> _heap = new();
     // The key of each page's live entry (-1: none); other entries of the page are stale.
