@@ -124,6 +124,19 @@ public static class WorkloadRunner
         private readonly bool[] _remoteWrites = new bool[BlockPages];
         private double _throttleUs;
         private bool _throttledBatch;
+        // Access counters (access-counters mode): per region of the range its count and whether it holds a counter or
+        // waits for migration, the counters in use, the regions notified in order, and whether a block's call
+        // migrates a notified region (not a fault's).
+        private readonly bool _countersMode;
+        private readonly AccessCounterSettings _counters;
+        private readonly long _firstRegion;
+        private readonly long[] _regionCount = [];
+        private readonly bool[] _hasCounter = [];
+        private readonly bool[] _notified = [];
+        private readonly long[] _notifications = [];
+        private int _notificationCount;
+        private int _countersUsed;
+        private bool _regionCall;
 
         public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result, TPolicies policies)
         {
@@ -132,7 +145,19 @@ public static class WorkloadRunner
             _count = count;
             _target = target;
             _policies = policies;
-            _prefetches = policies.Prefetches;
+            _countersMode = request.Faults.Mode == FaultMode.AccessCounters;
+            // Under access counters a notified region migrates whole: there is nothing for a prefetcher to add.
+            _prefetches = policies.Prefetches && !_countersMode;
+            if (_countersMode)
+            {
+                _counters = request.Faults.Counters;
+                _firstRegion = first / _counters.GranularityPages;
+                var regions = (first + count - 1) / _counters.GranularityPages - _firstRegion + 1;
+                _regionCount = new long[regions];
+                _hasCounter = new bool[regions];
+                _notified = new bool[regions];
+                _notifications = new long[regions];
+            }
             _evicts = policies.Evicts;
             _watchHits = policies.WatchesHits;
             _thrashes = policies.DetectsThrashing;
@@ -177,6 +202,10 @@ public static class WorkloadRunner
             while (_activeCount > 0 || _pending > 0)
             {
                 Round();
+                if (_notificationCount > 0)
+                {
+                    ServiceNotifications();
+                }
                 if (_pending >= _batchSize || (_activeCount == 0 && _pending > 0))
                 {
                     Service();
@@ -193,6 +222,92 @@ public static class WorkloadRunner
             _result.Prefetched = _prefetched;
             _result.PrefetchUsed = _prefetchUsed;
             _result.ThrottleUs = _throttleUs;
+        }
+
+        /// <summary>A device access served remotely to range page <paramref name="page"/>: its region's counter counts it.</summary>
+        private void CountRemote(long page)
+        {
+            var r = (_first + page) / _counters.GranularityPages - _firstRegion;
+            if (!_hasCounter[r])
+            {
+                if (_countersUsed == _counters.Counters)
+                {
+                    // Every counter tracks another region: this access goes uncounted.
+                    return;
+                }
+                _hasCounter[r] = true;
+                _countersUsed++;
+            }
+            if (++_regionCount[r] >= _counters.Threshold && !_notified[r])
+            {
+                _notified[r] = true;
+                _notifications[_notificationCount++] = r;
+            }
+        }
+
+        /// <summary>
+        /// The driver services the round's access-counter notifications in arrival order: each region's pages in the
+        /// range that are not on the device (nor pinned) migrate, one helper call per VA block (with eviction as for a
+        /// fault), and its counter is freed. Costs as a batch: once, per block, per page.
+        /// </summary>
+        private void ServiceNotifications()
+        {
+            var blocks = 0;
+            for (var n = 0; n < _notificationCount; n++)
+            {
+                var r = _notifications[n];
+                var lo = Math.Max(_first, (_firstRegion + r) * _counters.GranularityPages);
+                var hi = Math.Min(_first + _count, (_firstRegion + r + 1) * _counters.GranularityPages);
+                for (var block = lo; block < hi; block = (block / BlockPages + 1) * BlockPages)
+                {
+                    var end = Math.Min(hi, (block / BlockPages + 1) * BlockPages);
+                    var inBlock = 0;
+                    for (var p = block; p < end; p++)
+                    {
+                        if ((_levels[p - _first] & (MirrorLevel.OnDevice | Pinned)) == 0)
+                        {
+                            _blockPages[inBlock] = p;
+                            _blockWrites[inBlock++] = false;
+                        }
+                    }
+                    if (inBlock > 0)
+                    {
+                        _regionCall = true;
+                        ServiceBlock(inBlock);
+                        _regionCall = false;
+                        blocks++;
+                    }
+                }
+                _regionCount[r] = 0;
+                _hasCounter[r] = false;
+                _notified[r] = false;
+                _countersUsed--;
+            }
+            _result.Notifications += _notificationCount;
+            _notificationCount = 0;
+            EndJoins();
+            var costs = _request.Faults.Costs;
+            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
+            _batchPages = 0;
+            _throttledBatch = false;
+        }
+
+        /// <summary>Access counters: a fault batch's block is served where its pages are (no migration).</summary>
+        private void MapBlockRemote(int faulting)
+        {
+            for (var f = 0; f < faulting; f++)
+            {
+                var k = (int)(_blockPages[f] - _first);
+                if ((_levels[k] & Evicted) != 0)
+                {
+                    _result.Refaults++;
+                    _levels[k] &= unchecked((byte)~Evicted);
+                }
+            }
+            var pages = _blockPages.AsSpan(0, faulting);
+            _target.MapRemote(pages, _blockWrites.AsSpan(0, faulting), ref _service);
+            _batchPages += faulting;
+            Refresh(pages[0], pages[^1]);
         }
 
         /// <summary>Every running stream issues one access: hits move on, misses wait in the fault buffer.</summary>
@@ -223,6 +338,10 @@ public static class WorkloadRunner
                     hits++;
                     // Served through the mirror from wherever the page is: not on the device is a remote access.
                     remote += ((level >> 2) & 1) ^ 1;
+                    if (_countersMode && (level & MirrorLevel.OnDevice) == 0)
+                    {
+                        CountRemote(page);
+                    }
                     if ((level & PrefetchUnused) != 0)
                     {
                         _prefetchUsed++;
@@ -276,7 +395,7 @@ public static class WorkloadRunner
                 // A faulted access is an access too (LRU, LFU), served when its batch is.
                 _policies.Fault((int)_bufferPage[at]);
             }
-            if (_request.Faults.Mode == FaultMode.Batched)
+            if (_request.Faults.Mode != FaultMode.Single)
             {
                 ServiceBatch(_keys.AsSpan(0, n));
             }
@@ -373,6 +492,11 @@ public static class WorkloadRunner
         /// </summary>
         private void ServiceBlock(int faulting)
         {
+            if (_countersMode && !_regionCall)
+            {
+                MapBlockRemote(faulting);
+                return;
+            }
             if (_thrashes)
             {
                 faulting = SplitThrashing(faulting);
@@ -392,7 +516,7 @@ public static class WorkloadRunner
                     var k = (int)(pages[c] - _first);
                     if ((_levels[k] & Evicted) != 0)
                     {
-                        _result.Refaults += _callFaulted[c] ? 1 : 0;
+                        _result.Refaults += _callFaulted[c] && !_regionCall ? 1 : 0;
                         _levels[k] &= unchecked((byte)~Evicted);
                     }
                     if ((_levels[k] & MirrorLevel.OnDevice) == 0)
@@ -624,6 +748,19 @@ public static class WorkloadRunner
         /// <summary>Ends a batch of <paramref name="faults"/> faults over <paramref name="blocks"/> blocks: its cost (every page its calls took, prefetched ones too), its log entries, the joins.</summary>
         private void EndBatch(int faults, int blocks)
         {
+            EndJoins();
+            _result.Batches++;
+            _faultsPerBatch.Add(faults);
+            _blocksPerBatch.Add(blocks);
+            var costs = _request.Faults.Costs;
+            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
+            _batchPages = 0;
+            _throttledBatch = false;
+        }
+
+        /// <summary>What the batch (or the notifications) brought in, and victims that could not leave, join the eviction order.</summary>
+        private void EndJoins()
+        {
             if (_evicts)
             {
                 // What the batch brought in (and victims that could not leave) joins the order now, in page order.
@@ -640,13 +777,6 @@ public static class WorkloadRunner
                 _joiningCount = 0;
                 _policies.EndBatch();
             }
-            _result.Batches++;
-            _faultsPerBatch.Add(faults);
-            _blocksPerBatch.Add(blocks);
-            var costs = _request.Faults.Costs;
-            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
-            _batchPages = 0;
-            _throttledBatch = false;
         }
     }
 }

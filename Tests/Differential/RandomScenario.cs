@@ -366,6 +366,15 @@ internal sealed class RandomScenario
         {
             evict = EvictionPolicyKind.TreePreEviction;
         }
+        // Half the batched draws count accesses instead (small thresholds, so that regions migrate), from the seed's bits.
+        if (faults.Mode == FaultMode.Batched && (seed & 2) != 0)
+        {
+            faults = faults with
+            {
+                Mode = FaultMode.AccessCounters,
+                Counters = new AccessCounterSettings(new long[] { 1, 4, 16, 256 }[(int)(seed >> 2) & 3], (seed & 16) != 0 ? 16 : 512, new[] { 1, 4, 256 }[(int)(seed >> 5) % 3]),
+            };
+        }
         var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, accesses, parallel, writeFraction, seed, faults, evict,
             (PrefetchPolicyKind)_rng.Next(3), Thrash());
         Log.Add($"workload {request}");

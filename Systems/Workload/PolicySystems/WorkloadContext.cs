@@ -41,7 +41,7 @@ public sealed class WorkloadContext : IDisposable
         Request = request;
         FirstVmaPage = first;
         Pages = pages;
-        var capacity = (int)Math.Min(1 << 20, Math.Max(64, BitOperations.RoundUpToPowerOf2((ulong)pages)));
+        var capacity = (int)Math.Min(1 << 16, Math.Max(64, BitOperations.RoundUpToPowerOf2((ulong)pages)));
         World = new World(new WorldOptions { ChunkCapacity = capacity });
         World.RegisterEnableable<Resident>();
         World.CreateRows<PageAccess, PageResidency, PageThrash, Resident>(checked((int)pages), static (_, _, _) => { });
