@@ -292,22 +292,41 @@ public static class WorkloadRunner
             _throttledBatch = false;
         }
 
-        /// <summary>Access counters: a fault batch's block is served where its pages are (no migration).</summary>
-        private void MapBlockRemote(int faulting)
+        /// <summary>
+        /// Access counters: a fault batch's block pages that are not on the device are served where they are (no
+        /// migration); those on the device (a write to a read-only page) stay in the list, compacted, for the usual
+        /// service; returns how many stay.
+        /// </summary>
+        private int MapBlockRemote(int faulting)
         {
+            var kept = 0;
+            var remote = 0;
             for (var f = 0; f < faulting; f++)
             {
-                var k = (int)(_blockPages[f] - _first);
+                var page = _blockPages[f];
+                var k = (int)(page - _first);
+                if ((_levels[k] & MirrorLevel.OnDevice) != 0)
+                {
+                    _blockPages[kept] = page;
+                    _blockWrites[kept++] = _blockWrites[f];
+                    continue;
+                }
                 if ((_levels[k] & Evicted) != 0)
                 {
                     _result.Refaults++;
                     _levels[k] &= unchecked((byte)~Evicted);
                 }
+                _remotePages[remote] = page;
+                _remoteWrites[remote++] = _blockWrites[f];
             }
-            var pages = _blockPages.AsSpan(0, faulting);
-            _target.MapRemote(pages, _blockWrites.AsSpan(0, faulting), ref _service);
-            _batchPages += faulting;
-            Refresh(pages[0], pages[^1]);
+            if (remote > 0)
+            {
+                var pages = _remotePages.AsSpan(0, remote);
+                _target.MapRemote(pages, _remoteWrites.AsSpan(0, remote), ref _service);
+                _batchPages += remote;
+                Refresh(pages[0], pages[^1]);
+            }
+            return kept;
         }
 
         /// <summary>Every running stream issues one access: hits move on, misses wait in the fault buffer.</summary>
@@ -494,8 +513,11 @@ public static class WorkloadRunner
         {
             if (_countersMode && !_regionCall)
             {
-                MapBlockRemote(faulting);
-                return;
+                faulting = MapBlockRemote(faulting);
+                if (faulting == 0)
+                {
+                    return;
+                }
             }
             if (_thrashes)
             {
