@@ -337,6 +337,7 @@ public static class WorkloadRunner
             var active = _active;
             var issued = _issued;
             long parallel = _parallel;
+            var counting = _countersMode;
             long hits = 0;
             long remote = 0;
             var kept = 0;
@@ -357,7 +358,7 @@ public static class WorkloadRunner
                     hits++;
                     // Served through the mirror from wherever the page is: not on the device is a remote access.
                     remote += ((level >> 2) & 1) ^ 1;
-                    if (_countersMode && (level & MirrorLevel.OnDevice) == 0)
+                    if (counting && (level & MirrorLevel.OnDevice) == 0)
                     {
                         CountRemote(page);
                     }
