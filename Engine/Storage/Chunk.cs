@@ -89,6 +89,12 @@ public sealed class Chunk
         return new Span<T>(Unsafe.As<T[]>(_columns[ColumnIndex<T>()]), 0, _count);
     }
 
+    /// <summary>
+    /// The column of <typeparamref name="T"/> as its array (length <see cref="Capacity"/>, rows past <see cref="Count"/>
+    /// unused), for a hot loop that keeps it across calls; valid until the chunk's archetype changes.
+    /// </summary>
+    public T[] GetColumnArray<T>() where T : struct => Unsafe.As<T[]>(_columns[ColumnIndex<T>()]);
+
     /// <summary>A reference to the first element of the column of <typeparamref name="T"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T GetFirst<T>() where T : struct

@@ -5,12 +5,21 @@ using HmmEcs.Devices.Mirror;
 using HmmEcs.Systems.Kernel;
 using HmmEcs.Systems.Machine;
 using HmmEcs.Systems.Workload;
+using HmmEcs.Systems.Workload.PolicySystems;
 
 namespace HmmEcs.Systems.EcsEngine;
 
 /// <summary>The <c>workload</c> op: the shared runner over this engine's mirror, faults and migration pipeline.</summary>
 public sealed partial class EcsMachine
 {
+    private WorkloadPolicies? _workloadPolicies;
+
+    /// <summary>
+    /// The workload op's policies as systems (eviction, prefetch, thrashing over the workload's page entities): a host
+    /// inserts its own policy here, or reorders them, without touching the engine (docs/hosting.md).
+    /// </summary>
+    public WorkloadPolicies WorkloadPolicies => _workloadPolicies ??= new WorkloadPolicies();
+
     private protected override Errno WorkloadCore(int device, int vma, long first, long count, WorkloadRequest request, WorkloadResult result)
     {
         var v = _mm.Vmas[vma];
@@ -21,7 +30,17 @@ public sealed partial class EcsMachine
         {
             return planned;
         }
-        WorkloadRunner.Run(request, first, count, new WorkloadTarget(this, v, device), result);
+        var (policies, context, builtIns) = WorkloadPolicies.Begin(request, first, count);
+        try
+        {
+            WorkloadRunner.Run(request, first, count, new WorkloadTarget(this, v, device), result, policies);
+        }
+        finally
+        {
+            // The request's own systems and the page entities live for this workload; the host's systems are the host's.
+            builtIns?.Dispose();
+            context?.Dispose();
+        }
         SyncDevices();
         return Errno.None;
     }

@@ -1,10 +1,8 @@
 using System.Runtime.CompilerServices;
 using HmmEcs.Systems.Machine;
-using HmmEcs.Systems.Workload.Eviction;
 using HmmEcs.Systems.Workload.Faults;
-using HmmEcs.Systems.Workload.Prefetch;
+using HmmEcs.Systems.Workload.Policies;
 using HmmEcs.Systems.Workload.Streams;
-using HmmEcs.Systems.Workload.Thrashing;
 
 namespace HmmEcs.Systems.Workload;
 
@@ -20,8 +18,8 @@ namespace HmmEcs.Systems.Workload;
 /// running its other warps while faults accumulate. Serviced, every waiting stream of the batch moves on past its
 /// faulted access (the replay succeeds). The mirror's levels are kept per page of the range and re-read from the
 /// engine for every span a service call touched: nothing else changes the mirror while a workload runs.
-/// When a block's faulting pages need more device pages than are free, the eviction policy's order gives victims
-/// (see <see cref="EvictionOrder"/>), moved back to RAM one helper call per VA block before the block's own call.
+/// When a block's faulting pages need more device pages than are free, the eviction policy gives victims (see
+/// <see cref="IWorkloadPolicies"/>), moved back to RAM one helper call per VA block before the block's own call.
 /// </remarks>
 public static class WorkloadRunner
 {
@@ -29,9 +27,17 @@ public static class WorkloadRunner
     public const int BlockPages = 512;
 
     /// <summary>Runs <paramref name="request"/> over VMA pages <c>[first, first + count)</c> on <paramref name="target"/>, filling <paramref name="result"/>.</summary>
-    public static void Run(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result)
+    public static void Run(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result) =>
+        Run(request, first, count, target, result, new PlainPolicies(request, first, count));
+
+    /// <summary>
+    /// Runs <paramref name="request"/> over VMA pages <c>[first, first + count)</c> on <paramref name="target"/> under
+    /// <paramref name="policies"/> (the eviction, prefetch and thrashing policies), filling <paramref name="result"/>.
+    /// </summary>
+    public static void Run<TPolicies>(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result, TPolicies policies)
+        where TPolicies : struct, IWorkloadPolicies
     {
-        var run = new WorkloadRun(request, first, count, target, result);
+        var run = new WorkloadRun<TPolicies>(request, first, count, target, result, policies);
         run.Execute();
     }
 
@@ -55,8 +61,10 @@ public static class WorkloadRunner
     private const byte RunnerBits = Evicted | PrefetchUnused | Pinned | Lapsed;
 
     /// <summary>One workload's state: every array is allocated once, before the first access.</summary>
-    private sealed class WorkloadRun
+    private sealed class WorkloadRun<TPolicies> where TPolicies : struct, IWorkloadPolicies
     {
+        // Not readonly: the policies are a struct whose calls must run on this field, not on a defensive copy.
+        private TPolicies _policies;
         private readonly WorkloadRequest _request;
         private readonly long _first;
         private readonly IWorkloadTarget _target;
@@ -81,7 +89,7 @@ public static class WorkloadRunner
         private readonly bool[] _blockWrites = new bool[BlockPages];
         // One helper call's list: the faulting pages and what the prefetcher adds, in page order.
         private readonly long _count;
-        private readonly Prefetcher? _prefetcher;
+        private readonly bool _prefetches;
         private readonly long[] _callPages = new long[BlockPages];
         private readonly bool[] _callWrites = new bool[BlockPages];
         private readonly bool[] _callFaulted = new bool[BlockPages];
@@ -96,28 +104,63 @@ public static class WorkloadRunner
         private long _prefetched;
         private long _batchPages;
         private long _prefetchUsed;
-        // Eviction: the policy's order (null: none), the levels a refresh reads, the pages that join the order at
-        // the batch's end, and the victims of one eviction.
-        private readonly EvictionOrder? _order;
+        // Eviction: whether a policy evicts, the levels a refresh reads, the pages that join the order at the
+        // batch's end, and the victims of one eviction.
+        private readonly bool _evicts;
         private readonly bool _watchHits;
         private readonly byte[] _fresh = new byte[BlockPages];
         private long[] _joining = new long[BlockPages];
         private int _joiningCount;
         private long[] _victims = new long[BlockPages];
-        // Thrashing (null: off): the detector, the faulting pages of a block served where they are, the throttle time.
-        private readonly ThrashDetector? _thrash;
+        private int[] _taken = new int[BlockPages];
+        private readonly int[] _evictedPages = new int[BlockPages];
+        // Thrashing (off unless the policies detect it): the faulting pages it looks at and its verdicts, the pages of
+        // a block served where they are, the throttle time.
+        private readonly bool _thrashes;
+        private readonly int[] _thrashCandidates = new int[BlockPages];
+        private readonly bool[] _thrashPin = new bool[BlockPages];
+        private readonly bool[] _stillPinned = new bool[BlockPages];
         private readonly long[] _remotePages = new long[BlockPages];
         private readonly bool[] _remoteWrites = new bool[BlockPages];
         private double _throttleUs;
         private bool _throttledBatch;
+        // Access counters (access-counters mode): per region of the range its count and whether it holds a counter or
+        // waits for migration, the counters in use, the regions notified in order, and whether a block's call
+        // migrates a notified region (not a fault's).
+        private readonly bool _countersMode;
+        private readonly AccessCounterSettings _counters;
+        private readonly long _firstRegion;
+        private readonly long[] _regionCount = [];
+        private readonly bool[] _hasCounter = [];
+        private readonly bool[] _notified = [];
+        private readonly long[] _notifications = [];
+        private int _notificationCount;
+        private int _countersUsed;
+        private bool _regionCall;
 
-        public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result)
+        public WorkloadRun(WorkloadRequest request, long first, long count, IWorkloadTarget target, WorkloadResult result, TPolicies policies)
         {
             _request = request;
             _first = first;
             _count = count;
             _target = target;
-            _prefetcher = request.Prefetch == PrefetchPolicyKind.None ? null : new Prefetcher(request.Prefetch);
+            _policies = policies;
+            _countersMode = request.Faults.Mode == FaultMode.AccessCounters;
+            // Under access counters a notified region migrates whole: there is nothing for a prefetcher to add.
+            _prefetches = policies.Prefetches && !_countersMode;
+            if (_countersMode)
+            {
+                _counters = request.Faults.Counters;
+                _firstRegion = first / _counters.GranularityPages;
+                var regions = (first + count - 1) / _counters.GranularityPages - _firstRegion + 1;
+                _regionCount = new long[regions];
+                _hasCounter = new bool[regions];
+                _notified = new bool[regions];
+                _notifications = new long[regions];
+            }
+            _evicts = policies.Evicts;
+            _watchHits = policies.WatchesHits;
+            _thrashes = policies.DetectsThrashing;
             _result = result;
             _stream = new AccessStream(request.Pattern, count, request.Seed, request.WriteFraction);
             _levels = new byte[count];
@@ -131,15 +174,6 @@ public static class WorkloadRunner
             _bufferPage = new long[_parallel];
             _bufferWrite = new bool[_parallel];
             _keys = new long[Math.Min(_batchSize, _parallel)];
-            if (request.Evict != EvictionPolicyKind.None)
-            {
-                _order = new EvictionOrder(request.Evict, count, request.Seed);
-                _watchHits = _order.WatchesHits;
-            }
-            if (request.Thrash is not null)
-            {
-                _thrash = new ThrashDetector(request.Thrash, count);
-            }
         }
 
         /// <summary>The modelled time so far (fault service, copies, evictions, throttling), µs: the thrashing policy's clock.</summary>
@@ -148,16 +182,17 @@ public static class WorkloadRunner
         public void Execute()
         {
             _target.ReadLevels(_first, _levels);
-            if (_order is not null)
+            if (_evicts)
             {
                 // What the device holds of the range before the first access, in page order.
                 for (var k = 0; k < _levels.Length; k++)
                 {
                     if ((_levels[k] & MirrorLevel.OnDevice) != 0)
                     {
-                        _order.Join(k);
+                        _policies.Join(k);
                     }
                 }
+                _policies.EndBatch();
             }
             for (var s = 0; s < _parallel; s++)
             {
@@ -167,6 +202,10 @@ public static class WorkloadRunner
             while (_activeCount > 0 || _pending > 0)
             {
                 Round();
+                if (_notificationCount > 0)
+                {
+                    ServiceNotifications();
+                }
                 if (_pending >= _batchSize || (_activeCount == 0 && _pending > 0))
                 {
                     Service();
@@ -185,6 +224,111 @@ public static class WorkloadRunner
             _result.ThrottleUs = _throttleUs;
         }
 
+        /// <summary>A device access served remotely to range page <paramref name="page"/>: its region's counter counts it.</summary>
+        private void CountRemote(long page)
+        {
+            var r = (_first + page) / _counters.GranularityPages - _firstRegion;
+            if (!_hasCounter[r])
+            {
+                if (_countersUsed == _counters.Counters)
+                {
+                    // Every counter tracks another region: this access goes uncounted.
+                    return;
+                }
+                _hasCounter[r] = true;
+                _countersUsed++;
+            }
+            if (++_regionCount[r] >= _counters.Threshold && !_notified[r])
+            {
+                _notified[r] = true;
+                _notifications[_notificationCount++] = r;
+            }
+        }
+
+        /// <summary>
+        /// The driver services the round's access-counter notifications in arrival order: each region's pages in the
+        /// range that are not on the device (nor pinned) migrate, one helper call per VA block (with eviction as for a
+        /// fault), and its counter is freed. Costs as a batch: once, per block, per page.
+        /// </summary>
+        private void ServiceNotifications()
+        {
+            var blocks = 0;
+            for (var n = 0; n < _notificationCount; n++)
+            {
+                var r = _notifications[n];
+                var lo = Math.Max(_first, (_firstRegion + r) * _counters.GranularityPages);
+                var hi = Math.Min(_first + _count, (_firstRegion + r + 1) * _counters.GranularityPages);
+                for (var block = lo; block < hi; block = (block / BlockPages + 1) * BlockPages)
+                {
+                    var end = Math.Min(hi, (block / BlockPages + 1) * BlockPages);
+                    var inBlock = 0;
+                    for (var p = block; p < end; p++)
+                    {
+                        if ((_levels[p - _first] & (MirrorLevel.OnDevice | Pinned)) == 0)
+                        {
+                            _blockPages[inBlock] = p;
+                            _blockWrites[inBlock++] = false;
+                        }
+                    }
+                    if (inBlock > 0)
+                    {
+                        _regionCall = true;
+                        ServiceBlock(inBlock);
+                        _regionCall = false;
+                        blocks++;
+                    }
+                }
+                _regionCount[r] = 0;
+                _hasCounter[r] = false;
+                _notified[r] = false;
+                _countersUsed--;
+            }
+            _result.Notifications += _notificationCount;
+            _notificationCount = 0;
+            EndJoins();
+            var costs = _request.Faults.Costs;
+            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
+            _batchPages = 0;
+            _throttledBatch = false;
+        }
+
+        /// <summary>
+        /// Access counters: a fault batch's block pages that are not on the device are served where they are (no
+        /// migration); those on the device (a write to a read-only page) stay in the list, compacted, for the usual
+        /// service; returns how many stay.
+        /// </summary>
+        private int MapBlockRemote(int faulting)
+        {
+            var kept = 0;
+            var remote = 0;
+            for (var f = 0; f < faulting; f++)
+            {
+                var page = _blockPages[f];
+                var k = (int)(page - _first);
+                if ((_levels[k] & MirrorLevel.OnDevice) != 0)
+                {
+                    _blockPages[kept] = page;
+                    _blockWrites[kept++] = _blockWrites[f];
+                    continue;
+                }
+                if ((_levels[k] & Evicted) != 0)
+                {
+                    _result.Refaults++;
+                    _levels[k] &= unchecked((byte)~Evicted);
+                }
+                _remotePages[remote] = page;
+                _remoteWrites[remote++] = _blockWrites[f];
+            }
+            if (remote > 0)
+            {
+                var pages = _remotePages.AsSpan(0, remote);
+                _target.MapRemote(pages, _remoteWrites.AsSpan(0, remote), ref _service);
+                _batchPages += remote;
+                Refresh(pages[0], pages[^1]);
+            }
+            return kept;
+        }
+
         /// <summary>Every running stream issues one access: hits move on, misses wait in the fault buffer.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Round()
@@ -193,6 +337,7 @@ public static class WorkloadRunner
             var active = _active;
             var issued = _issued;
             long parallel = _parallel;
+            var counting = _countersMode;
             long hits = 0;
             long remote = 0;
             var kept = 0;
@@ -213,6 +358,10 @@ public static class WorkloadRunner
                     hits++;
                     // Served through the mirror from wherever the page is: not on the device is a remote access.
                     remote += ((level >> 2) & 1) ^ 1;
+                    if (counting && (level & MirrorLevel.OnDevice) == 0)
+                    {
+                        CountRemote(page);
+                    }
                     if ((level & PrefetchUnused) != 0)
                     {
                         _prefetchUsed++;
@@ -220,7 +369,7 @@ public static class WorkloadRunner
                     }
                     if (_watchHits)
                     {
-                        _order!.Hit((int)page);
+                        _policies.Hit((int)page);
                     }
                     if (++issued[s] * parallel + s < _accesses)
                     {
@@ -246,7 +395,7 @@ public static class WorkloadRunner
         /// <summary>A pinned page's pin ran out: its remote mapping is dropped (in the runner's view) and the access faults.</summary>
         private byte CheckPin(long page, byte level)
         {
-            if (_thrash!.Pinned((int)page, Now()))
+            if (_policies.Pinned((int)page, Now()))
             {
                 return level;
             }
@@ -263,13 +412,10 @@ public static class WorkloadRunner
             {
                 var at = (_head + e) % _bufferStream.Length;
                 _keys[e] = _bufferPage[at] * 2 + (_bufferWrite[at] ? 1 : 0);
-                if (_watchHits)
-                {
-                    // A faulted access is an access too (LRU, LFU), served when its batch is.
-                    _order!.Hit((int)_bufferPage[at]);
-                }
+                // A faulted access is an access too (LRU, LFU), served when its batch is.
+                _policies.Fault((int)_bufferPage[at]);
             }
-            if (_request.Faults.Mode == FaultMode.Batched)
+            if (_request.Faults.Mode != FaultMode.Single)
             {
                 ServiceBatch(_keys.AsSpan(0, n));
             }
@@ -366,7 +512,15 @@ public static class WorkloadRunner
         /// </summary>
         private void ServiceBlock(int faulting)
         {
-            if (_thrash is not null)
+            if (_countersMode && !_regionCall)
+            {
+                faulting = MapBlockRemote(faulting);
+                if (faulting == 0)
+                {
+                    return;
+                }
+            }
+            if (_thrashes)
             {
                 faulting = SplitThrashing(faulting);
                 if (faulting == 0)
@@ -377,7 +531,7 @@ public static class WorkloadRunner
             var n = BuildCall(faulting);
             var pages = _callPages.AsSpan(0, n);
             _batchPages += n;
-            if (_order is not null)
+            if (_evicts)
             {
                 long need = 0;
                 for (var c = 0; c < n; c++)
@@ -385,7 +539,7 @@ public static class WorkloadRunner
                     var k = (int)(pages[c] - _first);
                     if ((_levels[k] & Evicted) != 0)
                     {
-                        _result.Refaults += _callFaulted[c] ? 1 : 0;
+                        _result.Refaults += _callFaulted[c] && !_regionCall ? 1 : 0;
                         _levels[k] &= unchecked((byte)~Evicted);
                     }
                     if ((_levels[k] & MirrorLevel.OnDevice) == 0)
@@ -394,7 +548,7 @@ public static class WorkloadRunner
                     }
                     else
                     {
-                        _order.Leave(k);
+                        _policies.Leave(k);
                     }
                     Joining(pages[c]);
                 }
@@ -425,49 +579,44 @@ public static class WorkloadRunner
         /// </summary>
         private int SplitThrashing(int faulting)
         {
-            var thrash = _thrash!;
-            var now = Now();
+            var tally = new ThrashTally { NowUs = Now(), ThrottledBatch = _throttledBatch };
+            // Which faulting pages are still pinned (served where they are, no event) and which the policy looks at.
+            var candidates = 0;
+            for (var f = 0; f < faulting; f++)
+            {
+                var k = (int)(_blockPages[f] - _first);
+                var level = _levels[k];
+                _stillPinned[f] = false;
+                if ((level & MirrorLevel.OnDevice) != 0)
+                {
+                    continue;
+                }
+                if ((level & Pinned) != 0 && _policies.Pinned(k, tally.NowUs))
+                {
+                    _stillPinned[f] = true;
+                    continue;
+                }
+                _levels[k] &= unchecked((byte)~(Pinned | Lapsed));
+                _thrashCandidates[candidates++] = k;
+            }
+            _policies.DetectThrashing(_thrashCandidates.AsSpan(0, candidates), _thrashPin.AsSpan(0, candidates), ref tally);
+            _result.ThrashingEvents += tally.Events;
+            _result.PinnedPages += tally.Pinned;
+            _result.ThrottledFaults += tally.Throttled;
+            _throttleUs += tally.ThrottleUs;
+            _throttledBatch = tally.ThrottledBatch;
             var kept = 0;
             var remote = 0;
+            var candidate = 0;
             for (var f = 0; f < faulting; f++)
             {
                 var page = _blockPages[f];
                 var k = (int)(page - _first);
-                var level = _levels[k];
-                var pin = false;
-                if ((level & MirrorLevel.OnDevice) == 0)
+                var pin = _stillPinned[f];
+                if (candidate < candidates && _thrashCandidates[candidate] == k && _thrashPin[candidate++])
                 {
-                    if ((level & Pinned) != 0 && thrash.Pinned(k, now))
-                    {
-                        pin = true;
-                    }
-                    else
-                    {
-                        _levels[k] &= unchecked((byte)~(Pinned | Lapsed));
-                        if (thrash.Record(k, now, inward: true))
-                        {
-                            _result.ThrashingEvents++;
-                            switch (thrash.Policy.Action)
-                            {
-                                case ThrashAction.Pin:
-                                    thrash.Pin(k, now);
-                                    _levels[k] |= Pinned;
-                                    _result.PinnedPages++;
-                                    pin = true;
-                                    break;
-                                case ThrashAction.Throttle:
-                                    _result.ThrottledFaults++;
-                                    if (!_throttledBatch)
-                                    {
-                                        // The batch waits once for its throttled pages, then migrates them.
-                                        _throttledBatch = true;
-                                        _throttleUs += thrash.Policy.ThrottleUs;
-                                        now = Now();
-                                    }
-                                    break;
-                            }
-                        }
-                    }
+                    _levels[k] |= Pinned;
+                    pin = true;
                 }
                 if (pin)
                 {
@@ -501,7 +650,7 @@ public static class WorkloadRunner
         /// </summary>
         private int BuildCall(int faulting)
         {
-            if (_prefetcher is null)
+            if (!_prefetches)
             {
                 _blockPages.AsSpan(0, faulting).CopyTo(_callPages);
                 _blockWrites.AsSpan(0, faulting).CopyTo(_callWrites);
@@ -523,7 +672,7 @@ public static class WorkloadRunner
                 _occupied[o] = true;
                 _faultOffsets[f] = o;
             }
-            _prefetcher.Choose(_occupied, _faultOffsets.AsSpan(0, faulting), lo, hi, _wanted);
+            _policies.Prefetch(_occupied, _faultOffsets.AsSpan(0, faulting), lo, hi, _wanted);
             var c = 0;
             var next = 0;
             for (var o = lo; o < hi; o++)
@@ -548,14 +697,16 @@ public static class WorkloadRunner
         /// <summary>Moves up to <paramref name="wanted"/> victims back to RAM, one helper call per VA block of victims.</summary>
         private void Evict(long wanted)
         {
-            if (_victims.Length < wanted)
+            // Room for a pre-evicting policy's overshoot: up to a block past what is wanted.
+            if (_victims.Length < wanted + BlockPages)
             {
-                _victims = new long[Math.Max(wanted, _victims.Length * 2)];
+                _victims = new long[Math.Max(wanted + BlockPages, _victims.Length * 2)];
+                _taken = new int[_victims.Length];
             }
-            var n = 0;
-            while (n < wanted && _order!.TryTakeVictim(out var victim))
+            var n = _policies.TakeVictims((int)wanted, _taken);
+            for (var v = 0; v < n; v++)
             {
-                _victims[n++] = _first + victim;
+                _victims[v] = _first + _taken[v];
             }
             var victims = _victims.AsSpan(0, n);
             victims.Sort();
@@ -570,6 +721,7 @@ public static class WorkloadRunner
                 _target.EvictBlock(group, ref _service);
                 _evictServiceUs += _request.Faults.Costs.BlockUs + group.Length * _request.Faults.Costs.PageUs;
                 Refresh(group[0], group[^1]);
+                var evicted = 0;
                 foreach (var p in group)
                 {
                     var k = (int)(p - _first);
@@ -577,13 +729,17 @@ public static class WorkloadRunner
                     {
                         _result.Evicted++;
                         _levels[k] = (byte)((_levels[k] | Evicted) & ~PrefetchUnused);
-                        _thrash?.Record(k, Now(), inward: false);
+                        _evictedPages[evicted++] = k;
                     }
                     else
                     {
                         // It could not move (RAM full): it stays on the device and rejoins the order.
                         Joining(p);
                     }
+                }
+                if (_thrashes && evicted > 0)
+                {
+                    _policies.RecordEvictions(_evictedPages.AsSpan(0, evicted), Now());
                 }
                 v = end;
             }
@@ -615,7 +771,20 @@ public static class WorkloadRunner
         /// <summary>Ends a batch of <paramref name="faults"/> faults over <paramref name="blocks"/> blocks: its cost (every page its calls took, prefetched ones too), its log entries, the joins.</summary>
         private void EndBatch(int faults, int blocks)
         {
-            if (_order is not null)
+            EndJoins();
+            _result.Batches++;
+            _faultsPerBatch.Add(faults);
+            _blocksPerBatch.Add(blocks);
+            var costs = _request.Faults.Costs;
+            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
+            _batchPages = 0;
+            _throttledBatch = false;
+        }
+
+        /// <summary>What the batch (or the notifications) brought in, and victims that could not leave, join the eviction order.</summary>
+        private void EndJoins()
+        {
+            if (_evicts)
             {
                 // What the batch brought in (and victims that could not leave) joins the order now, in page order.
                 var joining = _joining.AsSpan(0, _joiningCount);
@@ -625,18 +794,12 @@ public static class WorkloadRunner
                     var k = (int)(p - _first);
                     if ((_levels[k] & MirrorLevel.OnDevice) != 0)
                     {
-                        _order.Join(k);
+                        _policies.Join(k);
                     }
                 }
                 _joiningCount = 0;
+                _policies.EndBatch();
             }
-            _result.Batches++;
-            _faultsPerBatch.Add(faults);
-            _blocksPerBatch.Add(blocks);
-            var costs = _request.Faults.Costs;
-            _faultServiceUs += costs.BatchUs + blocks * costs.BlockUs + _batchPages * costs.PageUs;
-            _batchPages = 0;
-            _throttledBatch = false;
         }
     }
 }

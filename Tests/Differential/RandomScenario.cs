@@ -520,8 +520,27 @@ internal sealed class RandomScenario
         var small = _rng.Next(2) == 0;
         var device = small ? m.Config.DeviceList.MinBy(d => d.Pages)!.Name : AnyDevice(m);
         var range = small ? PageRange.All : Range(vma.Pages);
-        var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, _rng.Next(1, 4000),
-            Pick(1, 4, 32, 300), Pick(0, 0, 30, 100) / 100.0, (ulong)_rng.Next(), faults, (EvictionPolicyKind)_rng.Next(6),
+        var accesses = _rng.Next(1, 4000);
+        var parallel = Pick(1, 4, 32, 300);
+        var writeFraction = Pick(0, 0, 30, 100) / 100.0;
+        var seed = (ulong)_rng.Next();
+        var evict = (EvictionPolicyKind)_rng.Next(6);
+        // Half the lru draws become tree pre-eviction, decided by the seed's low bit so that the generator's stream
+        // (and every later step) stays the one the earlier policies were drawn from.
+        if (evict == EvictionPolicyKind.LeastRecentlyUsed && (seed & 1) == 1)
+        {
+            evict = EvictionPolicyKind.TreePreEviction;
+        }
+        // Half the batched draws count accesses instead (small thresholds, so that regions migrate), from the seed's bits.
+        if (faults.Mode == FaultMode.Batched && (seed & 2) != 0)
+        {
+            faults = faults with
+            {
+                Mode = FaultMode.AccessCounters,
+                Counters = new AccessCounterSettings(new long[] { 1, 4, 16, 256 }[(int)(seed >> 2) & 3], (seed & 16) != 0 ? 16 : 512, new[] { 1, 4, 256 }[(int)(seed >> 5) % 3]),
+            };
+        }
+        var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, accesses, parallel, writeFraction, seed, faults, evict,
             (PrefetchPolicyKind)_rng.Next(3), Thrash());
         Log.Add($"workload {request}");
         var r = new WorkloadResult();

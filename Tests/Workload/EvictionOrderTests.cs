@@ -83,4 +83,42 @@ public class EvictionOrderTests
         Assert.Equal(a, Victims(Joined(EvictionPolicyKind.Random, 0, 1, 2, 3, 4, 5, 6, 7), 8));
         Assert.Equal(Enumerable.Range(0, 8), a.Order());
     }
+
+    [Fact]
+    public void TreePreEvictionTakesTheVictimsLeafAndAThinSubtree()
+    {
+        // One block: pages 0-15 and 24-511 joined in page order, 16-23 never; the head (0) is the victim.
+        var order = new EvictionOrder(EvictionPolicyKind.TreePreEviction, 512, 3);
+        for (var p = 0; p < 512; p++)
+        {
+            if (p is < 16 or >= 24)
+            {
+                order.Join(p);
+            }
+        }
+        var victims = new int[1 + 512];
+        var n = order.TakeVictims(1, victims);
+        // Its leaf (0-15) goes whole; leaves 0-1 (pages 0-31) then hold 8 of 32, under half, so 24-31 go too; leaves
+        // 0-3 hold 32 of 64, not under half.
+        Assert.Equal([.. Enumerable.Range(0, 16), .. Enumerable.Range(24, 8)], victims[..n]);
+        // The next victim is the least recently used page left, 32, and its leaf: leaves 0-3 now hold 16 of 64, so
+        // leaves 0-7 (8 × 16 = 128 pages, 80 resident after the leaf, not under half) stop the climb at 4 leaves.
+        n = order.TakeVictims(1, victims);
+        Assert.Equal([.. Enumerable.Range(32, 32)], victims[..n]);
+    }
+
+    [Fact]
+    public void TreePreEvictionFollowsTheVmaBlocksNotTheRange()
+    {
+        // A range starting at VMA page 500: range pages 0-11 are the end of a block, 12 on the next block.
+        var order = new EvictionOrder(EvictionPolicyKind.TreePreEviction, 64, 3, first: 500);
+        for (var p = 0; p < 64; p++)
+        {
+            order.Join(p);
+        }
+        var victims = new int[1 + 512];
+        var n = order.TakeVictims(1, victims);
+        // Victim 0 (VMA 500) is in the leaf of VMA 496-511: range pages 0-11; the subtrees above hold only those.
+        Assert.Equal([.. Enumerable.Range(0, 12)], victims[..n]);
+    }
 }

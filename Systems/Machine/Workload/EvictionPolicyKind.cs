@@ -15,4 +15,10 @@ public enum EvictionPolicyKind
     LeastFrequentlyUsed,
     /// <summary>Uniformly random among the resident pages.</summary>
     Random,
+    /// <summary>
+    /// Tree-based neighbourhood pre-eviction (Ganguly et al., ISCA'19, TBNe): the least recently used page is the
+    /// victim, with the rest of its 64 KiB leaf and the largest subtree of its 2 MiB block that is now less than half
+    /// resident, the prefetcher's density tree run the other way.
+    /// </summary>
+    TreePreEviction,
 }

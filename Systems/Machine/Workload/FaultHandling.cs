@@ -7,6 +7,23 @@ public enum FaultMode
     Batched,
     /// <summary>amdgpu SVM: one fault at a time, duplicates of it filtered.</summary>
     Single,
+    /// <summary>
+    /// NVIDIA UVM's access counters instead of fault-driven migration: faults are batched as <see cref="Batched"/> but
+    /// served where the pages are; remote accesses count per region, and a region whose count reaches the threshold
+    /// migrates to the device.
+    /// </summary>
+    AccessCounters,
+}
+
+/// <summary>
+/// The access counters of <see cref="FaultMode.AccessCounters"/> (UVM's <c>uvm_perf_access_counter_*</c>): a counter
+/// per region of <see cref="GranularityPages"/> pages, at most <see cref="Counters"/> regions counted at once, a
+/// notification at <see cref="Threshold"/> remote accesses.
+/// </summary>
+public readonly record struct AccessCounterSettings(long Threshold, long GranularityPages, int Counters)
+{
+    /// <summary>UVM's defaults: 256 accesses, 2 MiB, 256 counters.</summary>
+    public static AccessCounterSettings Uvm { get; } = new(256, 512, 256);
 }
 
 /// <summary>
@@ -19,6 +36,9 @@ public readonly record struct FaultCosts(double BatchUs, double BlockUs, double 
 /// <summary>A <c>workload</c>'s <c>faults</c>: the mode, the batch size, the cost preset's name and its (possibly overridden) costs.</summary>
 public sealed record FaultHandling(FaultMode Mode, int BatchSize, string Preset, FaultCosts Costs)
 {
+    /// <summary>The access counters (<see cref="FaultMode.AccessCounters"/> only; UVM's defaults otherwise unused).</summary>
+    public AccessCounterSettings Counters { get; init; } = AccessCounterSettings.Uvm;
+
     /// <summary>UVM's fault batch size (<c>uvm_perf_fault_batch_count</c>'s default).</summary>
     public const int DefaultBatchSize = 256;
 

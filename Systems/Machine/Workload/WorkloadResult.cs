@@ -48,6 +48,8 @@ public sealed class WorkloadResult : OpResult
     public long ThrottledFaults;
     /// <summary>Device accesses (hits) served through the mirror by a page that is not on the device.</summary>
     public long RemoteAccesses;
+    /// <summary>Access-counter notifications: regions whose remote accesses reached the threshold (<c>access-counters</c> mode).</summary>
+    public long Notifications;
     /// <summary>Modelled time batches waited for throttled migrations, µs.</summary>
     public double ThrottleUs;
 

@@ -13,20 +13,24 @@ internal static class WorkloadParser
     /// <summary>The pattern kinds, in <see cref="AccessPatternKind"/>'s order.</summary>
     internal static readonly string[] Kinds = ["stream", "strided", "random", "hot-cold", "tiled"];
 
-    internal static readonly string[] Modes = ["batched", "single"];
+    internal static readonly string[] Modes = ["batched", "single", "access-counters"];
+
+    /// <summary>The access counters' granularities (UVM's 64K, 2M, 16M), and their sizes in pages.</summary>
+    internal static readonly string[] Granularities = ["64k", "2m", "16m"];
+    private static readonly long[] GranularityPages = [16, 512, 4096];
 
     /// <summary>The prefetchers, in <see cref="PrefetchPolicyKind"/>'s order.</summary>
     internal static readonly string[] Prefetchers = ["none", "seq-local", "tree"];
 
     /// <summary>The eviction policies, in <see cref="EvictionPolicyKind"/>'s order.</summary>
-    internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random"];
+    internal static readonly string[] Policies = ["none", "lrm", "lrf", "lru", "lfu", "random", "tree"];
 
     /// <summary>The thrashing actions, in <see cref="ThrashAction"/>'s order.</summary>
     internal static readonly string[] ThrashActions = ["none", "pin", "throttle"];
 
     internal static readonly string[] ThrashFields = ["events", "windowUs", "action", "pinUs", "throttleUs"];
 
-    internal static readonly string[] FaultFields = ["mode", "batchSize", "preset", "batchUs", "blockUs", "pageUs"];
+    internal static readonly string[] FaultFields = ["mode", "batchSize", "preset", "batchUs", "blockUs", "pageUs", "threshold", "granularity", "counters"];
 
     /// <summary>The parameters each pattern kind takes besides <c>kind</c>.</summary>
     internal static string[] PatternFields(AccessPatternKind kind) => kind switch
@@ -118,6 +122,10 @@ internal static class WorkloadParser
             f.Number("batchUs", costs.BatchUs, 0, false, ScenarioLimits.MaxFaultCostUs),
             f.Number("blockUs", costs.BlockUs, 0, false, ScenarioLimits.MaxFaultCostUs),
             f.Number("pageUs", costs.PageUs, 0, false, ScenarioLimits.MaxFaultCostUs));
-        return new FaultHandling(mode, batchSize, preset, costs);
+        var counters = new AccessCounterSettings(
+            f.Integer("threshold", AccessCounterSettings.Uvm.Threshold, 1, 1L << 32),
+            GranularityPages[f.Choice("granularity", Granularities, 1)],
+            (int)f.Integer("counters", AccessCounterSettings.Uvm.Counters, 1, 1 << 20));
+        return new FaultHandling(mode, batchSize, preset, costs) { Counters = counters };
     }
 }

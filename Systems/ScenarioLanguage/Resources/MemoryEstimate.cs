@@ -18,8 +18,11 @@ public static class MemoryEstimate
     private const long BytesPerPte = 22;
     private const long BytesPerMigratedPage = 26;
 
-    /// <summary>A workload's per-page state: its mirror levels, and an eviction order's links, counts and heap entries.</summary>
-    private const long BytesPerWorkloadPage = 48;
+    /// <summary>
+    /// A workload's per-page state: its mirror levels, an eviction order's links, counts and heap entries, and on the ECS
+    /// engine the page entities' components (56 bytes: access, residency, thrashing).
+    /// </summary>
+    private const long BytesPerWorkloadPage = 112;
 
     /// <summary>Estimated peak bytes of running <paramref name="scenario"/> on <paramref name="engine"/> (<c>ecs</c> or <c>reference</c>).</summary>
     public static long Bytes(Scenario scenario, string engine)

@@ -14,6 +14,9 @@ internal sealed class EvictionOrder
 {
     private readonly EvictionPolicyKind _kind;
     private readonly ulong _seed;
+    // Tree pre-eviction: the VMA page of range page 0 (blocks are VMA-aligned) and the range's pages.
+    private readonly long _first;
+    private readonly long _pages;
     private readonly PageList? _list;
     // LFU: accesses per page over the whole workload, and a min-heap of (count when pushed, join order) entries
     // whose counts may have grown since: a popped entry with a stale count goes back with the current one.
@@ -28,10 +31,12 @@ internal sealed class EvictionOrder
     private long _joins;
     private long _draws;
 
-    public EvictionOrder(EvictionPolicyKind kind, long pages, ulong seed)
+    public EvictionOrder(EvictionPolicyKind kind, long pages, ulong seed, long first = 0)
     {
         _kind = kind;
         _seed = seed;
+        _first = first;
+        _pages = pages;
         switch (kind)
         {
             case EvictionPolicyKind.LeastFrequentlyUsed:
@@ -52,13 +57,13 @@ internal sealed class EvictionOrder
     }
 
     /// <summary>Whether a hit changes the order (LRU, LFU): the runner skips the call otherwise.</summary>
-    public bool WatchesHits => _kind is EvictionPolicyKind.LeastRecentlyUsed or EvictionPolicyKind.LeastFrequentlyUsed;
+    public bool WatchesHits => _kind is EvictionPolicyKind.LeastRecentlyUsed or EvictionPolicyKind.LeastFrequentlyUsed or EvictionPolicyKind.TreePreEviction;
 
     /// <summary>A device access that hit (also a serviced fault's access) to range page <paramref name="page"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Hit(int page)
     {
-        if (_kind == EvictionPolicyKind.LeastRecentlyUsed)
+        if (_kind is EvictionPolicyKind.LeastRecentlyUsed or EvictionPolicyKind.TreePreEviction)
         {
             _list!.Touch(page);
         }
@@ -126,6 +131,69 @@ internal sealed class EvictionOrder
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// Takes victims into <paramref name="into"/> until there are <paramref name="wanted"/> or the order is empty; tree
+    /// pre-eviction takes each victim's neighbourhood too, up to a block past <paramref name="wanted"/>
+    /// (<paramref name="into"/> holds <paramref name="wanted"/> + 512). Returns how many.
+    /// </summary>
+    public int TakeVictims(int wanted, Span<int> into)
+    {
+        var n = 0;
+        while (n < wanted && TryTakeVictim(out var victim))
+        {
+            into[n++] = victim;
+            if (_kind == EvictionPolicyKind.TreePreEviction)
+            {
+                n = PreEvict(victim, into, n);
+            }
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// TBNe: the rest of <paramref name="victim"/>'s 64 KiB leaf, then the largest subtree of its 2 MiB block above the
+    /// leaf (2, 4, … 32 leaves) that is less than half resident, every resident page of it, in page order.
+    /// </summary>
+    private int PreEvict(int victim, Span<int> into, int n)
+    {
+        const int leafPages = 16;
+        var offset = (int)((_first + victim) % WorkloadRunner.BlockPages);
+        var blockBase = victim - (long)offset;
+        var leaf = offset / leafPages;
+        n = TakeResident(blockBase + leaf * leafPages, leafPages, into, n);
+        var bestStart = -1;
+        var bestSize = 0;
+        for (var size = 2; size <= WorkloadRunner.BlockPages / leafPages; size *= 2)
+        {
+            var start = leaf / size * size;
+            var resident = 0;
+            for (var p = Math.Max(0, blockBase + start * leafPages); p < Math.Min(_pages, blockBase + (start + size) * leafPages); p++)
+            {
+                resident += _list!.Contains((int)p) ? 1 : 0;
+            }
+            if (2 * resident < size * leafPages)
+            {
+                bestStart = start;
+                bestSize = size;
+            }
+        }
+        return bestSize > 0 ? TakeResident(blockBase + bestStart * leafPages, bestSize * leafPages, into, n) : n;
+    }
+
+    /// <summary>Takes every page of <c>[from, from + length)</c> inside the range that is in the order.</summary>
+    private int TakeResident(long from, int length, Span<int> into, int n)
+    {
+        for (var p = Math.Max(0, from); p < Math.Min(_pages, from + length); p++)
+        {
+            if (_list!.Contains((int)p))
+            {
+                _list.Remove((int)p);
+                into[n++] = (int)p;
+            }
+        }
+        return n;
     }
 
     /// <summary>Chooses and removes the next victim; false when no page is in the order.</summary>

@@ -156,6 +156,7 @@ public static class ResultFields
         ResultField.Count<WorkloadResult>("evicted", FieldUnits.Pages, "evicted to RAM", w => w.Evicted),
         ResultField.Count<WorkloadResult>("refaults", FieldUnits.Accesses, "faults after eviction", w => w.Refaults),
         ResultField.Count<WorkloadResult>("remoteAccesses", FieldUnits.Accesses, "hits on pages off the device", w => w.RemoteAccesses),
+        ResultField.Count<WorkloadResult>("notifications", FieldUnits.Accesses, "access-counter notifications", w => w.Notifications),
         new FieldGroup("thrash",
         [
             ResultField.Count<WorkloadResult>("events", FieldUnits.Accesses, "thrashing events", w => w.ThrashingEvents),
