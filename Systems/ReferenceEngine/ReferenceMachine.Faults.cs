@@ -190,8 +190,8 @@ public sealed partial class ReferenceMachine
             plannedRegion = i / HugePages;
             return HugePages;
         }
-        // A private mapping copies a page-cache page on write whatever its map count.
-        var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached || SwapShared(p)) ? 1 : 0;
+        // A private mapping copies a page-cache page on write whatever its map count, and a racing write copies a page a call holds locked.
+        var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached || p.HelperLocked || SwapShared(p)) ? 1 : 0;
         return pte.Kind switch
         {
             PteKind.None => HoleFrames(v, i, ref plannedRegion, !write && !ownPage && MapsZeroPage(v)) + (write && v.Kind == VmaKind.FilePrivate ? 1 : 0),
