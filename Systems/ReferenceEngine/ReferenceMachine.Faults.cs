@@ -367,6 +367,17 @@ public sealed partial class ReferenceMachine
     {
         ref var pte = ref v.Ptes[i];
         var slot = pte.Slot!;
+        var page = ReadSlot(v, i, slot);
+        // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
+        // fault when no one else held the slot; a read fault maps it read-only (mainline: writable if exclusive).
+        var exclusive = slot.Count == 1;
+        DropSlot(slot);
+        MapPage(v, i, page, v.WritableAt(i) && exclusive && write);
+    }
+
+    /// <summary>A new RAM page holding swap slot <paramref name="slot"/>'s content, for page <paramref name="i"/> of <paramref name="v"/>, on the LRU.</summary>
+    private RefPage ReadSlot(RefVma v, long i, RefSwapSlot slot)
+    {
         var page = NewRamPage();
         if (page.Bytes is not null)
         {
@@ -379,11 +390,7 @@ public sealed partial class ReferenceMachine
         page.Mapping = v.Mapping;
         page.Index = i + v.PgOff;
         SetLru(page, true);
-        // No swap cache: the page is this process's alone. As 2016's do_swap_page, it maps writable only on a write
-        // fault when no one else held the slot; a read fault maps it read-only (mainline: writable if exclusive).
-        var exclusive = slot.Count == 1;
-        DropSlot(slot);
-        MapPage(v, i, page, v.WritableAt(i) && exclusive && write);
+        return page;
     }
 
     /// <summary>
@@ -397,18 +404,7 @@ public sealed partial class ReferenceMachine
         var page = slot.Cache;
         if (page is null)
         {
-            page = NewRamPage();
-            if (page.Bytes is not null)
-            {
-                slot.Bytes.AsSpan().CopyTo(page.Bytes);
-            }
-            else
-            {
-                page.Stamp = slot.Stamp;
-            }
-            page.Mapping = v.Mapping;
-            page.Index = i + v.PgOff;
-            SetLru(page, true);
+            page = ReadSlot(v, i, slot);
             slot.Cache = page;
             page.SwapSlot = slot;
             AddRef(page);

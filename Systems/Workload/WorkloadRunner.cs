@@ -319,6 +319,13 @@ public static class WorkloadRunner
                 _remotePages[remote] = page;
                 _remoteWrites[remote++] = _blockWrites[f];
             }
+            MapRemote(remote);
+            return kept;
+        }
+
+        /// <summary>The first <paramref name="remote"/> pages of the remote lists are mapped where they are, without migration.</summary>
+        private void MapRemote(int remote)
+        {
             if (remote > 0)
             {
                 var pages = _remotePages.AsSpan(0, remote);
@@ -326,7 +333,6 @@ public static class WorkloadRunner
                 _batchPages += remote;
                 Refresh(pages[0], pages[^1]);
             }
-            return kept;
         }
 
         /// <summary>Every running stream issues one access: hits move on, misses wait in the fault buffer.</summary>
@@ -634,13 +640,7 @@ public static class WorkloadRunner
                     _blockWrites[kept++] = _blockWrites[f];
                 }
             }
-            if (remote > 0)
-            {
-                var pages = _remotePages.AsSpan(0, remote);
-                _target.MapRemote(pages, _remoteWrites.AsSpan(0, remote), ref _service);
-                _batchPages += remote;
-                Refresh(pages[0], pages[^1]);
-            }
+            MapRemote(remote);
             return kept;
         }
 

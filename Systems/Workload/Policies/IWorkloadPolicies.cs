@@ -78,4 +78,16 @@ public struct ThrashTally
     public long Throttled;
     /// <summary>Throttle time added, µs.</summary>
     public double ThrottleUs;
+
+    /// <summary>A throttled fault: the batch waits <paramref name="throttleUs"/> once for its throttled pages, then migrates them.</summary>
+    public void Throttle(double throttleUs)
+    {
+        Throttled++;
+        if (!ThrottledBatch)
+        {
+            ThrottledBatch = true;
+            ThrottleUs += throttleUs;
+            NowUs += throttleUs;
+        }
+    }
 }

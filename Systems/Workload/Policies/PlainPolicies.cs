@@ -91,14 +91,7 @@ public readonly struct PlainPolicies : IWorkloadPolicies
                     pin[k] = true;
                     break;
                 case ThrashAction.Throttle:
-                    tally.Throttled++;
-                    if (!tally.ThrottledBatch)
-                    {
-                        // The batch waits once for its throttled pages, then migrates them.
-                        tally.ThrottledBatch = true;
-                        tally.ThrottleUs += thrash.Policy.ThrottleUs;
-                        tally.NowUs += thrash.Policy.ThrottleUs;
-                    }
+                    tally.Throttle(thrash.Policy.ThrottleUs);
                     break;
             }
         }

@@ -48,14 +48,7 @@ public sealed class ThrashingSystem(ThrashPolicy policy) : WorkloadPolicySystem
                     pin[k] = true;
                     break;
                 case ThrashAction.Throttle:
-                    tally.Throttled++;
-                    if (!tally.ThrottledBatch)
-                    {
-                        // The batch waits once for its throttled pages, then migrates them.
-                        tally.ThrottledBatch = true;
-                        tally.ThrottleUs += policy.ThrottleUs;
-                        tally.NowUs += policy.ThrottleUs;
-                    }
+                    tally.Throttle(policy.ThrottleUs);
                     break;
             }
         }
