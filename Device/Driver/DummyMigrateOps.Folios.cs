@@ -16,11 +16,7 @@ public sealed partial class DummyMigrateOps
     private CopyCost AllocWithFolios(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         var dev = _target < 0 ? null : _memory.Devices[_target];
-        var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
-        if (dev is not null)
-        {
-            destFlags |= HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable);
-        }
+        var destFlags = DestinationFlags(dev);
         var slots = window.UnitSlots!;
         var folio = window.UnitFolio!;
         for (var u = 0; u < window.Units; u++)

@@ -17,11 +17,7 @@ public sealed partial class DummyMigrateOps
     private CopyCost AllocWithHoles(in MigrateWindow window, Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         var dev = _target < 0 ? null : _memory.Devices[_target];
-        var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
-        if (dev is not null)
-        {
-            destFlags |= HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable);
-        }
+        var destFlags = DestinationFlags(dev);
         AllocateBasePages(dev, window, src, dst, destFlags);
         return FillHolesAndCopy(window, src, dst);
     }

@@ -39,11 +39,7 @@ public sealed partial class DummyMigrateOps : IMigrateOps
             return AllocWithHoles(window, src, dst);
         }
         var dev = _target < 0 ? null : _memory.Devices[_target];
-        var destFlags = HmmPfn.Migrate | HmmPfn.Locked;
-        if (dev is not null)
-        {
-            destFlags |= HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable);
-        }
+        var destFlags = DestinationFlags(dev);
         if (dev is { Spec.ChunkAllocation: true })
         {
             var copies = AllocateChunks(dev, window, src, dst, destFlags);
@@ -161,6 +157,10 @@ public sealed partial class DummyMigrateOps : IMigrateOps
         }
         return list.Submit(_engine, _target, src, dst);
     }
+
+    /// <summary>The flags of a destination entry in <paramref name="dev"/> (null: RAM): migrating and locked, and device memory's own.</summary>
+    private static ulong DestinationFlags(DeviceMemory? dev) =>
+        HmmPfn.Migrate | HmmPfn.Locked | (dev is null ? 0 : HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable));
 
     /// <summary>No destination at all (target full): every migrating page gives up.</summary>
     private static void GiveUpAll(Span<HmmPfn> src, Span<HmmPfn> dst)
