@@ -89,7 +89,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             {
                 dst.Flags |= PageFlags.Lru;
             }
-            _dst.SetLocked(newRow, false);
+            _dst.Unlock(newRow);
 
             // The old page's last reference goes with its last mapping: the kernel drops its state here,
             // where its rows are at hand; RAM frames return to the allocator, device pages through the
