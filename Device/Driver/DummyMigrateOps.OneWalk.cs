@@ -20,11 +20,13 @@ public sealed partial class DummyMigrateOps
     /// page give up. Departs from the batched engine's order of work (commands planned, then content moved), not its result.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
     private CopyCost AllocateAndCopyInOneWalk(DeviceMemory dev, BatchedCopyEngine engine, Span<HmmPfn> src, Span<HmmPfn> dst, ulong destFlags)
     {
-        Span<long> pages = stackalloc long[PagesPerTake];
         var wanted = PfnArray.CountMigrating(src);
-        var have = dev.AllocatePages(pages[..Math.Min(PagesPerTake, wanted)]);
+        // Sized to the call (a 512-page fault batch takes 4 KiB of stack, not 8), and not cleared: only taken ids are read.
+        Span<long> pages = stackalloc long[Math.Clamp(wanted, 1, PagesPerTake)];
+        var have = dev.AllocatePages(pages[..Math.Min(pages.Length, wanted)]);
         if (have == 0)
         {
             GiveUpAll(src, dst);
@@ -47,7 +49,7 @@ public sealed partial class DummyMigrateOps
             }
             if (next == have)
             {
-                have = taken == wanted ? 0 : dev.AllocatePages(pages[..Math.Min(PagesPerTake, wanted - taken)]);
+                have = taken == wanted ? 0 : dev.AllocatePages(pages[..Math.Min(pages.Length, wanted - taken)]);
                 taken += have;
                 next = 0;
                 if (have == 0)
