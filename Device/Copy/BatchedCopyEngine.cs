@@ -109,6 +109,31 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         return true;
     }
 
+    /// <summary>
+    /// True when a token-mode submission of <paramref name="copies"/> copies would move its stamps on the calling
+    /// thread: a driver may then move them itself while it hands out destinations, and plan the commands in the same
+    /// walk (<see cref="BeginInWalk"/>, <see cref="EndInWalk"/>).
+    /// </summary>
+    internal bool MovesStampsInline(PhysicalMemory memory, int copies) =>
+        !memory.BytesPayload && Math.Min(_maxWorkers, copies / (long)_tokenParallelPages) <= 1;
+
+    /// <summary>Opens a submission whose copies the caller adds in destination order as it moves their stamps.</summary>
+    internal CommandRunBuilder BeginInWalk(in CopyParams parameters)
+    {
+        EnsureEngines(parameters);
+        _commandCount = 0;
+        return new CommandRunBuilder(parameters, _engineFree, _commands);
+    }
+
+    /// <summary>Closes a submission opened by <see cref="BeginInWalk"/>: its commands become <see cref="LastCommands"/>.</summary>
+    internal CopyCost EndInWalk(ref CommandRunBuilder runs)
+    {
+        var cost = runs.Finish(out _commands, out _commandCount);
+        LastCost = cost;
+        LastWorkers = 1;
+        return cost;
+    }
+
     private void EnsureEngines(in CopyParams parameters)
     {
         if (_engineFree.Length < parameters.Engines)

@@ -56,17 +56,7 @@ public static class CopyCommandPlanner
     public static bool TryPlanEntries(PhysicalMemory memory, ReadOnlySpan<HmmPfn> src, ReadOnlySpan<HmmPfn> dst, in CopyParams p,
         Span<double> engineFree, ref CopyCommand[] commands, out int count, out CopyCost cost)
     {
-        var free = engineFree[..Math.Max(1, p.Engines)];
-        free.Clear();
-        var max = Math.Max(1, p.MaxBatchPages);
-        count = 0;
-        cost = default;
-        // The run being formed: its first copy's index and frames, and its length.
-        var first = 0;
-        long runSrc = 0;
-        long runDst = 0;
-        var run = 0;
-        var k = 0;
+        var runs = new CommandRunBuilder(p, engineFree, commands);
         for (var i = 0; i < src.Length; i++)
         {
             var entry = src[i].Value;
@@ -74,41 +64,19 @@ public static class CopyCommandPlanner
             {
                 continue;
             }
-            var s = memory.FrameOf((int)(entry >> HmmPfn.Shift));
-            var d = memory.FrameOf((int)dst[i].Pfn);
-            if (run > 0 && d <= runDst + run - 1)
+            if (!runs.Add(memory.FrameOf((int)(entry >> HmmPfn.Shift)), memory.FrameOf((int)dst[i].Pfn)))
             {
+                count = 0;
+                cost = default;
                 return false;
             }
-            if (run > 0 && (run == max || s != runSrc + run || d != runDst + run))
-            {
-                Emit(p, free, ref commands, ref count, first, run, runSrc, runDst);
-                run = 0;
-            }
-            if (run == 0)
-            {
-                first = k;
-                runSrc = s;
-                runDst = d;
-            }
-            run++;
-            k++;
         }
-        if (run > 0)
-        {
-            Emit(p, free, ref commands, ref count, first, run, runSrc, runDst);
-        }
-        var end = 0.0;
-        foreach (var t in free)
-        {
-            end = Math.Max(end, t);
-        }
-        cost = new CopyCost(k, count, end);
+        cost = runs.Finish(out commands, out count);
         return true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Emit(in CopyParams p, Span<double> free, ref CopyCommand[] commands, ref int count, int first, int run, long src, long dst)
+    internal static void Emit(in CopyParams p, Span<double> free, ref CopyCommand[] commands, ref int count, int first, int run, long src, long dst)
     {
         var engine = EarliestFree(free);
         var start = free[engine];

@@ -45,6 +45,10 @@ public sealed partial class DummyMigrateOps : IMigrateOps
             var copies = AllocateChunks(dev, window, src, dst, destFlags);
             return copies == 0 ? default : CopyInOrder(src, dst, copies);
         }
+        if (dev is not null && _engine is BatchedCopyEngine batched && batched.MovesStampsInline(_memory, src.Length))
+        {
+            return AllocateAndCopyInOneWalk(dev, batched, src, dst, destFlags);
+        }
         var wanted = PfnArray.CountMigrating(src);
         // The lowest free frames in ascending order go to the pages in ascending address order. The
         // ids are taken into the front of dst and spread out backwards: entry i reads id c <= i, so

@@ -149,6 +149,23 @@ public sealed class FrameBitmap
         _hintWord = Math.Min(_hintWord, (int)(frame >> 6));
     }
 
+    /// <summary>
+    /// Frees the frames of bitmap word <paramref name="word"/> (frames <c>64 * word</c> on) whose bits are set in
+    /// <paramref name="bits"/>: one read-modify-write for up to 64 frames, as that many <see cref="Release"/> calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ReleaseWord(int word, ulong bits)
+    {
+        ref var used = ref _used[word];
+        if ((used & bits) != bits)
+        {
+            ThrowAlreadyFree(((long)word << 6) + BitOperations.TrailingZeroCount(bits & ~used));
+        }
+        used &= ~bits;
+        Used -= BitOperations.PopCount(bits);
+        _hintWord = Math.Min(_hintWord, word);
+    }
+
     // Kept out of line so Release stays small enough to inline into the per-page loops.
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowAlreadyFree(long frame) => throw new InvalidOperationException($"frame {frame} is already free");

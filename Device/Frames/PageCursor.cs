@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Tags;
@@ -25,6 +26,12 @@ public ref struct PageCursor
     private int _rowOfLo;
     private int _lockedDelta;
     private int _migrateDelta;
+    // Rows taken (Locked and Migrate both set) but not yet written: the bits of one mask word, stored together.
+    private int _takenWord;
+    private ulong _takenBits;
+    // Rows unlocked but not yet written (Locked cleared): the bits of one mask word, cleared together.
+    private int _unlockedWord;
+    private ulong _unlockedBits;
 
     /// <summary>A cursor over the pages of <paramref name="memory"/>.</summary>
     public PageCursor(PhysicalMemory memory)
@@ -40,6 +47,10 @@ public ref struct PageCursor
         _rowOfLo = 0;
         _lockedDelta = 0;
         _migrateDelta = 0;
+        _takenWord = 0;
+        _takenBits = 0;
+        _unlockedWord = 0;
+        _unlockedBits = 0;
     }
 
     /// <summary>The chunk of the page last returned by <see cref="At"/>.</summary>
@@ -101,13 +112,37 @@ public ref struct PageCursor
         _migrateDelta += SetBit(_migrate, row, on);
     }
 
-    /// <summary>True when the <c>Locked</c> bit of a row of the current chunk is set.</summary>
+    /// <summary>True when the <c>Locked</c> bit of a row of the current chunk is set (or will be, by <see cref="Take"/>; a cursor does not mix <see cref="Take"/> and <see cref="Unlock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool IsLocked(int row) => (_locked[row >> 6] & (1UL << row)) != 0;
+    public readonly bool IsLocked(int row)
+    {
+        var w = row >> 6;
+        var pending = w == _takenWord ? _takenBits : 0;
+        return ((_locked[w] | pending) & (1UL << row)) != 0;
+    }
+
+    /// <summary>
+    /// Sets the <c>Locked</c> and <c>Migrate</c> bits of a row of the current chunk that has neither, as the migration
+    /// helper's collect takes a page. Rows taken in ascending order gather in one mask word, written once for up to 64
+    /// rows when a row in another word is taken, the cursor leaves the chunk or is flushed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Take(int row)
+    {
+        var w = row >> 6;
+        if (w != _takenWord)
+        {
+            StoreTaken();
+            _takenWord = w;
+        }
+        _takenBits |= 1UL << row;
+    }
 
     /// <summary>Hands the current chunk the net change of its tag bits that the cursor made (no recount of the chunk).</summary>
     public void Flush()
     {
+        StoreTaken();
+        StoreUnlocked();
         if ((_lockedDelta | _migrateDelta) != 0)
         {
             _chunk!.AdjustEnabledCount<Locked>(_lockedDelta);
@@ -115,6 +150,53 @@ public ref struct PageCursor
             _lockedDelta = 0;
             _migrateDelta = 0;
         }
+    }
+
+    /// <summary>
+    /// Clears the <c>Locked</c> bit of a row of the current chunk, as remove-migration-entries unlocks a new page: rows
+    /// unlocked in ascending order gather in one mask word, cleared once for up to 64 rows (as <see cref="Take"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Unlock(int row)
+    {
+        var w = row >> 6;
+        if (w != _unlockedWord)
+        {
+            StoreUnlocked();
+            _unlockedWord = w;
+        }
+        _unlockedBits |= 1UL << row;
+    }
+
+    /// <summary>Clears the rows gathered by <see cref="Unlock"/>, counting the bits that were set.</summary>
+    private void StoreUnlocked()
+    {
+        var bits = _unlockedBits;
+        if (bits == 0)
+        {
+            return;
+        }
+        _unlockedBits = 0;
+        ref var locked = ref _locked[_unlockedWord];
+        _lockedDelta -= BitOperations.PopCount(bits & locked);
+        locked &= ~bits;
+    }
+
+    /// <summary>Writes the rows gathered by <see cref="Take"/> into both masks, counting the bits that were not set.</summary>
+    private void StoreTaken()
+    {
+        var bits = _takenBits;
+        if (bits == 0)
+        {
+            return;
+        }
+        _takenBits = 0;
+        ref var locked = ref _locked[_takenWord];
+        ref var migrate = ref _migrate[_takenWord];
+        _lockedDelta += BitOperations.PopCount(bits & ~locked);
+        _migrateDelta += BitOperations.PopCount(bits & ~migrate);
+        locked |= bits;
+        migrate |= bits;
     }
 
     /// <summary>Sets or clears a bit; returns the change of set bits (−1, 0 or 1).</summary>

@@ -43,8 +43,7 @@ internal static class CollectedEntry
         src[slot] = HmmPfn.From(id, flags);
         outcome[slot] = MigrateReason.None;
         pte.Kind = PteKind.Migration;
-        cursor.SetMigrate(row, true);
-        cursor.SetLocked(row, true);
+        cursor.Take(row);
         if (collected < MigrateState.SmallRequest)
         {
             s.SmallSlots[collected] = slot;

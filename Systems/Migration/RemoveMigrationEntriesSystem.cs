@@ -45,6 +45,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         private readonly int _ramPages = s.Mm.Memory.RamPages;
         private PageCursor _dst = new(s.Mm.Memory);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
+        private FrameReleaseBatch _ramFrames = new(s.Mm.Memory.Ram.Frames);
         private Chunk? _oldChunk;
         private Chunk? _kindChunk;
         private PteKind _newKind;
@@ -55,6 +56,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         public void Flush()
         {
             _dst.Flush();
+            _ramFrames.Flush();
             s.Migrated += _migrated;
             _migrated = 0;
         }
@@ -87,7 +89,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             {
                 dst.Flags |= PageFlags.Lru;
             }
-            _dst.SetLocked(newRow, false);
+            _dst.Unlock(newRow);
 
             // The old page's last reference goes with its last mapping: the kernel drops its state here,
             // where its rows are at hand; RAM frames return to the allocator, device pages through the
@@ -106,7 +108,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             }
             if (oldId < _ramPages)
             {
-                _memory.ReturnFrame(oldId);
+                _ramFrames.Add(oldId);
             }
             else
             {

@@ -228,6 +228,39 @@ public class MigrationTests
     }
 
     [Fact]
+    public void DeviceFullPartWayThroughALargeCallGivesTheLastPagesAlloc()
+    {
+        // More pages than the driver takes from the allocator at a time, so the device runs out part-way through a take.
+        using var m = MachineDsl.Machine(65536, new DeviceConfig("gpu0", 2500));
+        m.CreateProcess("p");
+        m.Mmap("p", "a", 300, VmaKind.Anon, true, false);
+        m.Mmap("p", "b", 3000, VmaKind.Anon, true, false);
+        m.Touch("p", "a", Access.Write, 1);
+        m.Touch("p", "b", Access.Write, 2);
+        Assert.Equal(300, m.Migrate("p", "a", "gpu0").Migrated);
+        var r = m.Migrate("p", "b", "gpu0");
+        Assert.Equal(2200, r.Migrated);
+        Assert.Equal(800, r[MigrateReason.Alloc]);
+        var views = m.Views("p", "b", 0, 3000);
+        for (var i = 0; i < 3000; i++)
+        {
+            Assert.Equal(i < 2200 ? Residence.Device : Residence.Ram, views[i].Residence);
+        }
+        Assert.Equal(0, m.Verify("p", "b", VerifyPattern.Seq, 2).Mismatches);
+        // The copies went to device pages 300.. in address order, the commands covering them in turn.
+        var next = 0;
+        foreach (var command in m.LastCopyCommands)
+        {
+            Assert.Equal(next, command.FirstIndex);
+            Assert.Equal(300 + next, command.DstFrame);
+            next += command.Pages;
+        }
+        Assert.Equal(2200, next);
+        Assert.Equal(2500, m.Stats().DeviceUsed[0]);
+        m.AssertClean();
+    }
+
+    [Fact]
     public void FileAndShmemPagesGoToAddressableMemoryOnly()
     {
         using var m = MachineDsl.Machine(65536, new DeviceConfig("gpu0", 512), new DeviceConfig("cxl", 512, Addressable: true));
