@@ -17,10 +17,12 @@ public sealed class WorkloadContext : IDisposable
     private readonly Chunk[] _chunks;
     // The access column of each chunk, kept so that the write per access is two loads and a store.
     private readonly PageAccess[][] _access;
+    private readonly PageResidency[][] _residency;
     private readonly int _rowBits;
     private readonly int _rowMask;
     private int[] _left = new int[WorkloadRunner.BlockPages];
     private int[] _joined = new int[WorkloadRunner.BlockPages];
+    private int[] _touched = new int[WorkloadRunner.BlockPages];
     private int[] _victims = new int[WorkloadRunner.BlockPages];
     private readonly bool[] _occupied = new bool[WorkloadRunner.BlockPages];
     private readonly int[] _faultOffsets = new int[WorkloadRunner.BlockPages];
@@ -30,6 +32,9 @@ public sealed class WorkloadContext : IDisposable
     private readonly int[] _evicted = new int[WorkloadRunner.BlockPages];
     private int _leftCount;
     private int _joinedCount;
+    private int _touchedCount;
+    // The clock when the systems last ran: a page whose last access is newer is in the touched list already.
+    private long _eventsClock;
     private int _faultCount;
     private int _candidateCount;
     private int _evictedCount;
@@ -47,12 +52,14 @@ public sealed class WorkloadContext : IDisposable
         World.CreateRows<PageAccess, PageResidency, PageThrash, Resident>(checked((int)pages), static (_, _, _) => { });
         _chunks = new Chunk[(pages + capacity - 1) / capacity];
         _access = new PageAccess[_chunks.Length][];
+        _residency = new PageResidency[_chunks.Length][];
         var c = 0;
         foreach (var chunk in World.Query(new QueryDescription().WithAll<PageAccess>()))
         {
             // Rows are made with their enableable tags on: no page is resident before it joins.
             chunk.SetAllEnabled<Resident>(false);
             _access[c] = chunk.GetColumnArray<PageAccess>();
+            _residency[c] = chunk.GetColumnArray<PageResidency>();
             _chunks[c++] = chunk;
         }
         _rowBits = BitOperations.Log2((uint)capacity);
@@ -79,7 +86,8 @@ public sealed class WorkloadContext : IDisposable
     public ref PageAccess Access(int page) => ref _access[page >> _rowBits][page & _rowMask];
 
     /// <summary>Page <paramref name="page"/>'s residency.</summary>
-    public ref PageResidency Residency(int page) => ref Unsafe.Add(ref _chunks[page >> _rowBits].GetFirst<PageResidency>(), page & _rowMask);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageResidency Residency(int page) => ref _residency[page >> _rowBits][page & _rowMask];
 
     /// <summary>Page <paramref name="page"/>'s thrashing state.</summary>
     public ref PageThrash Thrash(int page) => ref Unsafe.Add(ref _chunks[page >> _rowBits].GetFirst<PageThrash>(), page & _rowMask);
@@ -92,6 +100,12 @@ public sealed class WorkloadContext : IDisposable
 
     /// <summary>Pages that joined the eviction order since the systems last ran, in join order (stamps ascending).</summary>
     public ReadOnlySpan<int> Joined => _joined.AsSpan(0, _joinedCount);
+
+    /// <summary>
+    /// Pages accessed since the systems last ran, each once, in the order of their first access since then (their
+    /// <see cref="PageAccess.LastUse"/> is the last): what a recency order moves, without a call per access.
+    /// </summary>
+    public ReadOnlySpan<int> Touched => _touched.AsSpan(0, _touchedCount);
 
     /// <summary><see cref="WorkloadEvent.Evict"/>: how many victims the runner asks for.</summary>
     public int VictimsWanted { get; private set; }
@@ -173,8 +187,23 @@ public sealed class WorkloadContext : IDisposable
     internal void Hit(int page)
     {
         ref var access = ref Access(page);
+        if (access.LastUse <= _eventsClock)
+        {
+            Touch(page);
+        }
         access.LastUse = ++_clock;
         access.Uses++;
+    }
+
+    /// <summary>The first access to <paramref name="page"/> since the systems last ran: it goes in <see cref="Touched"/>.</summary>
+    private void Touch(int page)
+    {
+        if (_touchedCount == _touched.Length)
+        {
+            // At most every page once: the list never outgrows the range.
+            Array.Resize(ref _touched, (int)Math.Min(Pages, 2L * _touched.Length));
+        }
+        _touched[_touchedCount++] = page;
     }
 
     internal void Join(int page)
@@ -214,6 +243,8 @@ public sealed class WorkloadContext : IDisposable
     {
         _leftCount = 0;
         _joinedCount = 0;
+        _touchedCount = 0;
+        _eventsClock = _clock;
     }
 
     internal void AskVictims(int wanted)
