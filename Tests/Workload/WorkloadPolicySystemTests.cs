@@ -79,11 +79,11 @@ public class WorkloadPolicySystemTests
             }
             MostResident = Math.Max(MostResident, state.World.CountEntities(new QueryDescription().WithAll<PageResidency, Resident>()));
             long faults = 0;
-            foreach (var chunk in state.World.Query(new QueryDescription().WithAll<PageResidency>()))
+            foreach (var chunk in state.World.Query(new QueryDescription().WithAll<PageFaults>()))
             {
-                foreach (ref var residency in chunk.GetSpan<PageResidency>())
+                foreach (ref var page in chunk.GetSpan<PageFaults>())
                 {
-                    faults += residency.Faults;
+                    faults += page.Count;
                 }
             }
             Faults = faults;
