@@ -177,4 +177,30 @@ public class WorkloadPolicySystemTests
         Assert.True(policies.Remove(census));
         Assert.False(policies.Remove(census));
     }
+
+    [Fact]
+    public void ThePageEntitiesHaveOnlyTheColumnsTheirPoliciesUseOrAllForAHost()
+    {
+        static WorkloadPageColumns Columns(WorkloadPolicies policies, WorkloadRequest request, long withAll)
+        {
+            var (_, context, builtIns) = policies.Begin(request, 0, 1024);
+            using var group = builtIns;
+            using var world = context!;
+            Assert.Equal(withAll, world.World.CountEntities(new QueryDescription().WithAll<PageAccess, PageUses, PageFaults, PageThrash>()));
+            Assert.Equal(1024, world.World.CountEntities(new QueryDescription().WithAll<PageResidency>()));
+            if ((world.Columns & WorkloadPageColumns.Thrash) == 0)
+            {
+                Assert.Throws<InvalidOperationException>(() => world.Thrash(3).Run);
+            }
+            return world.Columns;
+        }
+        var thrash = new ThrashPolicy(3, 500, ThrashAction.Pin, 100, 10);
+        var own = new WorkloadPolicies();
+        Assert.Equal(WorkloadPageColumns.Access, Columns(own, Stream(1, 1, EvictionPolicyKind.LeastRecentlyUsed), 0));
+        Assert.Equal(WorkloadPageColumns.Access | WorkloadPageColumns.Uses, Columns(own, Stream(1, 1, EvictionPolicyKind.LeastFrequentlyUsed), 0));
+        Assert.Equal(WorkloadPageColumns.Thrash, Columns(own, Stream(1, 1, EvictionPolicyKind.LeastRecentlyMigrated) with { Thrash = thrash }, 0));
+        var hosted = new WorkloadPolicies();
+        hosted.Insert(WorkloadPolicySlot.Prefetch, after: true, new Recorder("census", []));
+        Assert.Equal(WorkloadPageColumns.All, Columns(hosted, Stream(1, 1, EvictionPolicyKind.LeastRecentlyMigrated), 1024));
+    }
 }
