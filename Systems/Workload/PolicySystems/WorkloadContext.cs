@@ -118,6 +118,7 @@ public sealed class WorkloadContext : IDisposable
     public ref PageThrash Thrash(int page) => ref (_thrash ?? throw Missing(nameof(PageThrash)))[page >> _rowBits][page & _rowMask];
 
     /// <summary>Whether page <paramref name="page"/> is in the eviction order (on the device, joined, not taken).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsResident(int page) => _chunks[page >> _rowBits].IsEnabled<Resident>(page & _rowMask);
 
     /// <summary>Pages that left the eviction order (faulted again while resident) since the systems last ran.</summary>

@@ -24,7 +24,7 @@ public class LeastRecentlyUsedSystem : EvictionSystem
     {
         foreach (var page in state.Left)
         {
-            OnLeave(state, page);
+            Unlist(page);
         }
         var touched = SortTouched(state);
         var joined = state.Joined;
@@ -40,7 +40,7 @@ public class LeastRecentlyUsedSystem : EvictionSystem
             {
                 _list.Touch(pages[t++]);
             }
-            OnJoin(state, joined[j++]);
+            Place(joined[j++]);
         }
         while (t < touched)
         {
@@ -49,20 +49,24 @@ public class LeastRecentlyUsedSystem : EvictionSystem
     }
 
     /// <inheritdoc/>
-    protected override void OnLeave(WorkloadContext state, int page)
+    protected override void OnLeave(WorkloadContext state, int page) => Unlist(page);
+
+    /// <inheritdoc/>
+    protected override void OnJoin(WorkloadContext state, int page) => Place(page);
+
+    /// <summary>Puts <paramref name="page"/> at the tail: listed already, it is a page another system or pre-eviction took, back again.</summary>
+    private void Place(int page)
+    {
+        Unlist(page);
+        _list.Append(page);
+    }
+
+    private void Unlist(int page)
     {
         if (_list.Contains(page))
         {
             _list.Remove(page);
         }
-    }
-
-    /// <inheritdoc/>
-    protected override void OnJoin(WorkloadContext state, int page)
-    {
-        // Listed already: a page another system or pre-eviction took, back again.
-        OnLeave(state, page);
-        _list.Append(page);
     }
 
     /// <inheritdoc/>
