@@ -28,6 +28,15 @@ public sealed partial class World
     public void CreateRows<T0, T1, T2, T3, T4, T5>(int count, RowSegment segment) where T0 : struct where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct =>
         AppendRows(CreateArchetype(default(Signature).With(Registry.IdOf<T0>()).With(Registry.IdOf<T1>()).With(Registry.IdOf<T2>()).With(Registry.IdOf<T3>()).With(Registry.IdOf<T4>()).With(Registry.IdOf<T5>())), count, segment);
 
+    /// <summary>
+    /// <see cref="CreateRows{T0}"/> for the archetype of the component ids in <paramref name="signature"/> (from
+    /// <see cref="ComponentId{T}"/>): for a set of columns chosen at run time.
+    /// </summary>
+    public void CreateRows(Signature signature, int count, RowSegment segment) => AppendRows(CreateArchetype(signature), count, segment);
+
+    /// <summary>The world's id of component type <typeparamref name="T"/> (registered on first use), for a <see cref="Signature"/>.</summary>
+    public int ComponentId<T>() where T : struct => Registry.IdOf<T>();
+
     private void AppendRows(Archetype archetype, int count, RowSegment segment)
     {
         ThrowIfIterating();

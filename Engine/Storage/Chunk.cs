@@ -146,6 +146,7 @@ public sealed class Chunk
     }
 
     /// <summary>True when the <typeparamref name="T"/> bit of <paramref name="row"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsEnabled<T>(int row) where T : struct
     {
         return IsEnabled(EnableIndex<T>(), row);

@@ -79,11 +79,11 @@ public class WorkloadPolicySystemTests
             }
             MostResident = Math.Max(MostResident, state.World.CountEntities(new QueryDescription().WithAll<PageResidency, Resident>()));
             long faults = 0;
-            foreach (var chunk in state.World.Query(new QueryDescription().WithAll<PageResidency>()))
+            foreach (var chunk in state.World.Query(new QueryDescription().WithAll<PageFaults>()))
             {
-                foreach (ref var residency in chunk.GetSpan<PageResidency>())
+                foreach (ref var page in chunk.GetSpan<PageFaults>())
                 {
-                    faults += residency.Faults;
+                    faults += page.Count;
                 }
             }
             Faults = faults;
@@ -176,5 +176,31 @@ public class WorkloadPolicySystemTests
         Assert.Equal(w.Faults, census.Faults);
         Assert.True(policies.Remove(census));
         Assert.False(policies.Remove(census));
+    }
+
+    [Fact]
+    public void ThePageEntitiesHaveOnlyTheColumnsTheirPoliciesUseOrAllForAHost()
+    {
+        static WorkloadPageColumns Columns(WorkloadPolicies policies, WorkloadRequest request, long withAll)
+        {
+            var (_, context, builtIns) = policies.Begin(request, 0, 1024);
+            using var group = builtIns;
+            using var world = context!;
+            Assert.Equal(withAll, world.World.CountEntities(new QueryDescription().WithAll<PageAccess, PageUses, PageFaults, PageThrash>()));
+            Assert.Equal(1024, world.World.CountEntities(new QueryDescription().WithAll<PageResidency>()));
+            if ((world.Columns & WorkloadPageColumns.Thrash) == 0)
+            {
+                Assert.Throws<InvalidOperationException>(() => world.Thrash(3).Run);
+            }
+            return world.Columns;
+        }
+        var thrash = new ThrashPolicy(3, 500, ThrashAction.Pin, 100, 10);
+        var own = new WorkloadPolicies();
+        Assert.Equal(WorkloadPageColumns.Access, Columns(own, Stream(1, 1, EvictionPolicyKind.LeastRecentlyUsed), 0));
+        Assert.Equal(WorkloadPageColumns.Access | WorkloadPageColumns.Uses, Columns(own, Stream(1, 1, EvictionPolicyKind.LeastFrequentlyUsed), 0));
+        Assert.Equal(WorkloadPageColumns.Thrash, Columns(own, Stream(1, 1, EvictionPolicyKind.LeastRecentlyMigrated) with { Thrash = thrash }, 0));
+        var hosted = new WorkloadPolicies();
+        hosted.Insert(WorkloadPolicySlot.Prefetch, after: true, new Recorder("census", []));
+        Assert.Equal(WorkloadPageColumns.All, Columns(hosted, Stream(1, 1, EvictionPolicyKind.LeastRecentlyMigrated), 1024));
     }
 }

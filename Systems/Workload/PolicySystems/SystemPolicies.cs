@@ -28,7 +28,7 @@ internal readonly struct SystemPolicies(WorkloadContext? context, SystemGroup<Wo
         {
             return;
         }
-        context.Residency(page).Faults++;
+        context.Fault(page);
         if (needs.WatchesHits)
         {
             context.Hit(page);

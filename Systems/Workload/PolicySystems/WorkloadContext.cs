@@ -8,19 +8,25 @@ namespace HmmEcs.Systems.Workload.PolicySystems;
 
 /// <summary>
 /// What the workload's policy systems see: the workload's page entities (one per page of the range, in a world of
-/// their own: <see cref="PageAccess"/>, <see cref="PageResidency"/>, <see cref="PageThrash"/> and the enableable
-/// <see cref="Resident"/> tag), the event that runs them and its inputs and outputs. Pages are range-relative
-/// (0 = the workload's first page). Valid while the workload runs.
+/// their own: <see cref="PageResidency"/>, the enableable <see cref="Resident"/> tag and the <see cref="Columns"/> its
+/// policies use — <see cref="PageAccess"/>, <see cref="PageUses"/>, <see cref="PageFaults"/>, <see cref="PageThrash"/>;
+/// all of them when the host has a system), the event that runs them and its inputs and outputs. Pages are
+/// range-relative (0 = the workload's first page). Valid while the workload runs.
 /// </summary>
 public sealed class WorkloadContext : IDisposable
 {
     private readonly Chunk[] _chunks;
-    // The access column of each chunk, kept so that the write per access is two loads and a store.
-    private readonly PageAccess[][] _access;
+    // Each chunk's columns, kept so that the write per access is two loads and a store; null where the world has none.
+    private readonly PageAccess[][]? _access;
+    private readonly PageUses[][]? _uses;
+    private readonly PageResidency[][] _residency;
+    private readonly PageFaults[][]? _faults;
+    private readonly PageThrash[][]? _thrash;
     private readonly int _rowBits;
     private readonly int _rowMask;
     private int[] _left = new int[WorkloadRunner.BlockPages];
     private int[] _joined = new int[WorkloadRunner.BlockPages];
+    private int[] _touched = new int[WorkloadRunner.BlockPages];
     private int[] _victims = new int[WorkloadRunner.BlockPages];
     private readonly bool[] _occupied = new bool[WorkloadRunner.BlockPages];
     private readonly int[] _faultOffsets = new int[WorkloadRunner.BlockPages];
@@ -30,34 +36,54 @@ public sealed class WorkloadContext : IDisposable
     private readonly int[] _evicted = new int[WorkloadRunner.BlockPages];
     private int _leftCount;
     private int _joinedCount;
+    private int _touchedCount;
+    // The clock when the systems last ran: a page whose last access is newer is in the touched list already.
+    private long _eventsClock;
     private int _faultCount;
     private int _candidateCount;
     private int _evictedCount;
     private long _clock;
     private ThrashTally _tally;
 
-    internal WorkloadContext(WorkloadRequest request, long first, long pages)
+    internal WorkloadContext(WorkloadRequest request, long first, long pages, WorkloadPageColumns columns)
     {
         Request = request;
         FirstVmaPage = first;
         Pages = pages;
+        Columns = columns;
         var capacity = (int)Math.Min(1 << 16, Math.Max(64, BitOperations.RoundUpToPowerOf2((ulong)pages)));
         World = new World(new WorldOptions { ChunkCapacity = capacity });
         World.RegisterEnableable<Resident>();
-        World.CreateRows<PageAccess, PageResidency, PageThrash, Resident>(checked((int)pages), static (_, _, _) => { });
+        var signature = default(Signature).With(World.ComponentId<PageResidency>()).With(World.ComponentId<Resident>());
+        signature = With<PageAccess>(signature, WorkloadPageColumns.Access);
+        signature = With<PageUses>(signature, WorkloadPageColumns.Uses);
+        signature = With<PageFaults>(signature, WorkloadPageColumns.Faults);
+        signature = With<PageThrash>(signature, WorkloadPageColumns.Thrash);
+        World.CreateRows(signature, checked((int)pages), static (_, _, _) => { });
         _chunks = new Chunk[(pages + capacity - 1) / capacity];
-        _access = new PageAccess[_chunks.Length][];
+        _residency = new PageResidency[_chunks.Length][];
+        _access = Has(WorkloadPageColumns.Access) ? new PageAccess[_chunks.Length][] : null;
+        _uses = Has(WorkloadPageColumns.Uses) ? new PageUses[_chunks.Length][] : null;
+        _faults = Has(WorkloadPageColumns.Faults) ? new PageFaults[_chunks.Length][] : null;
+        _thrash = Has(WorkloadPageColumns.Thrash) ? new PageThrash[_chunks.Length][] : null;
         var c = 0;
-        foreach (var chunk in World.Query(new QueryDescription().WithAll<PageAccess>()))
+        foreach (var chunk in World.Query(new QueryDescription().WithAll<PageResidency>()))
         {
             // Rows are made with their enableable tags on: no page is resident before it joins.
             chunk.SetAllEnabled<Resident>(false);
-            _access[c] = chunk.GetColumnArray<PageAccess>();
+            _residency[c] = chunk.GetColumnArray<PageResidency>();
+            _access?[c] = chunk.GetColumnArray<PageAccess>();
+            _uses?[c] = chunk.GetColumnArray<PageUses>();
+            _faults?[c] = chunk.GetColumnArray<PageFaults>();
+            _thrash?[c] = chunk.GetColumnArray<PageThrash>();
             _chunks[c++] = chunk;
         }
         _rowBits = BitOperations.Log2((uint)capacity);
         _rowMask = capacity - 1;
     }
+
+    /// <summary>The optional columns the page entities have.</summary>
+    public WorkloadPageColumns Columns { get; }
 
     /// <summary>The world of the workload's page entities: a host system may query it (e.g. <c>WithAll&lt;PageAccess, Resident&gt;</c>).</summary>
     public World World { get; }
@@ -74,17 +100,25 @@ public sealed class WorkloadContext : IDisposable
     /// <summary>The policy clock: the last stamp given to an access or a join (they order recency).</summary>
     public long Clock => _clock;
 
-    /// <summary>Page <paramref name="page"/>'s accesses.</summary>
+    /// <summary>Page <paramref name="page"/>'s last access (a column only where <see cref="Columns"/> has <see cref="WorkloadPageColumns.Access"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref PageAccess Access(int page) => ref _access[page >> _rowBits][page & _rowMask];
+    public ref PageAccess Access(int page) => ref (_access ?? throw Missing(nameof(PageAccess)))[page >> _rowBits][page & _rowMask];
+
+    /// <summary>Page <paramref name="page"/>'s access count (where <see cref="Columns"/> has <see cref="WorkloadPageColumns.Uses"/>).</summary>
+    public ref PageUses Uses(int page) => ref (_uses ?? throw Missing(nameof(PageUses)))[page >> _rowBits][page & _rowMask];
 
     /// <summary>Page <paramref name="page"/>'s residency.</summary>
-    public ref PageResidency Residency(int page) => ref Unsafe.Add(ref _chunks[page >> _rowBits].GetFirst<PageResidency>(), page & _rowMask);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref PageResidency Residency(int page) => ref _residency[page >> _rowBits][page & _rowMask];
 
-    /// <summary>Page <paramref name="page"/>'s thrashing state.</summary>
-    public ref PageThrash Thrash(int page) => ref Unsafe.Add(ref _chunks[page >> _rowBits].GetFirst<PageThrash>(), page & _rowMask);
+    /// <summary>Page <paramref name="page"/>'s faults (where <see cref="Columns"/> has <see cref="WorkloadPageColumns.Faults"/>).</summary>
+    public ref PageFaults Faults(int page) => ref (_faults ?? throw Missing(nameof(PageFaults)))[page >> _rowBits][page & _rowMask];
+
+    /// <summary>Page <paramref name="page"/>'s thrashing state (where <see cref="Columns"/> has <see cref="WorkloadPageColumns.Thrash"/>).</summary>
+    public ref PageThrash Thrash(int page) => ref (_thrash ?? throw Missing(nameof(PageThrash)))[page >> _rowBits][page & _rowMask];
 
     /// <summary>Whether page <paramref name="page"/> is in the eviction order (on the device, joined, not taken).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsResident(int page) => _chunks[page >> _rowBits].IsEnabled<Resident>(page & _rowMask);
 
     /// <summary>Pages that left the eviction order (faulted again while resident) since the systems last ran.</summary>
@@ -92,6 +126,12 @@ public sealed class WorkloadContext : IDisposable
 
     /// <summary>Pages that joined the eviction order since the systems last ran, in join order (stamps ascending).</summary>
     public ReadOnlySpan<int> Joined => _joined.AsSpan(0, _joinedCount);
+
+    /// <summary>
+    /// Pages accessed since the systems last ran, each once, in the order of their first access since then (their
+    /// <see cref="PageAccess.LastUse"/> is the last): what a recency order moves, without a call per access.
+    /// </summary>
+    public ReadOnlySpan<int> Touched => _touched.AsSpan(0, _touchedCount);
 
     /// <summary><see cref="WorkloadEvent.Evict"/>: how many victims the runner asks for.</summary>
     public int VictimsWanted { get; private set; }
@@ -172,9 +212,46 @@ public sealed class WorkloadContext : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Hit(int page)
     {
-        ref var access = ref Access(page);
+        var chunk = page >> _rowBits;
+        var row = page & _rowMask;
+        ref var access = ref _access![chunk][row];
+        if (access.LastUse <= _eventsClock)
+        {
+            Touch(page);
+        }
         access.LastUse = ++_clock;
-        access.Uses++;
+        if (_uses is { } uses)
+        {
+            uses[chunk][row].Count++;
+        }
+    }
+
+    /// <summary>A fault on <paramref name="page"/>, counted where the column is.</summary>
+    internal void Fault(int page)
+    {
+        if (_faults is { } faults)
+        {
+            faults[page >> _rowBits][page & _rowMask].Count++;
+        }
+    }
+
+    private bool Has(WorkloadPageColumns column) => (Columns & column) != 0;
+
+    private Signature With<T>(Signature signature, WorkloadPageColumns column) where T : struct =>
+        Has(column) ? signature.With(World.ComponentId<T>()) : signature;
+
+    private InvalidOperationException Missing(string column) =>
+        new($"this workload's page entities have no {column} column (columns: {Columns}): no policy of its request uses it");
+
+    /// <summary>The first access to <paramref name="page"/> since the systems last ran: it goes in <see cref="Touched"/>.</summary>
+    private void Touch(int page)
+    {
+        if (_touchedCount == _touched.Length)
+        {
+            // At most every page once: the list never outgrows the range.
+            Array.Resize(ref _touched, (int)Math.Min(Pages, 2L * _touched.Length));
+        }
+        _touched[_touchedCount++] = page;
     }
 
     internal void Join(int page)
@@ -214,6 +291,8 @@ public sealed class WorkloadContext : IDisposable
     {
         _leftCount = 0;
         _joinedCount = 0;
+        _touchedCount = 0;
+        _eventsClock = _clock;
     }
 
     internal void AskVictims(int wanted)

@@ -1,24 +1,37 @@
 namespace HmmEcs.Systems.Workload.PolicySystems;
 
+// A workload's world holds a column only where a policy uses it (every column when the host has a system): at 10M
+// pages each 8-byte column is 84 MB the step writes before its first access (WorkloadPageColumns).
+
 /// <summary>
-/// A workload page's accesses (its access bits): the policy clock's stamp at its last device access and how many it
-/// had. Written by the runner on every access while a policy watches them.
+/// A workload page's last device access: the policy clock's stamp (0: none yet). Written by the runner on every access
+/// while a policy watches them.
 /// </summary>
 public struct PageAccess
 {
-    /// <summary>The stamp of the last access (0: none yet); stamps come from one clock shared with <see cref="PageResidency.Since"/>.</summary>
+    /// <summary>The stamp of the last access; stamps come from one clock shared with <see cref="PageResidency.Since"/>.</summary>
     public long LastUse;
-    /// <summary>Device accesses to the page in this workload, faulted ones included.</summary>
-    public long Uses;
 }
 
-/// <summary>A workload page's residency: when it last joined the eviction order, and its faults.</summary>
+/// <summary>A workload page's device accesses in this workload, faulted ones included (LFU's count).</summary>
+public struct PageUses
+{
+    /// <summary>How many.</summary>
+    public long Count;
+}
+
+/// <summary>A workload page's residency: when it last joined the eviction order.</summary>
 public struct PageResidency
 {
     /// <summary>The stamp at which the page last joined the eviction order (its residency age's start).</summary>
     public long Since;
-    /// <summary>Faults taken on the page in this workload, duplicates included.</summary>
-    public long Faults;
+}
+
+/// <summary>Faults taken on a workload page in this workload, duplicates included.</summary>
+public struct PageFaults
+{
+    /// <summary>How many.</summary>
+    public long Count;
 }
 
 /// <summary>A workload page's thrashing state (UVM's <c>uvm_perf_thrashing</c> per-page entry).</summary>

@@ -81,7 +81,7 @@ public sealed class WorkloadPolicies
         {
             return (new SystemPolicies(null, null, needs), null, null);
         }
-        var context = new WorkloadContext(request, first, pages);
+        var context = new WorkloadContext(request, first, pages, Columns(request, needs));
         var builtIns = new SystemGroup<WorkloadContext>("workload-policies");
         var group = new SystemGroup<WorkloadContext>("workload");
         foreach (var slot in _slotOrder)
@@ -96,6 +96,18 @@ public sealed class WorkloadPolicies
             AddHost(group, slot, after: true);
         }
         return (new SystemPolicies(context, group, needs), context, builtIns);
+    }
+
+    /// <summary>The columns the request's policies use; every column for a host's systems, which may read any.</summary>
+    private static WorkloadPageColumns Columns(WorkloadRequest request, PolicyNeeds needs)
+    {
+        if (needs.HostSystems)
+        {
+            return WorkloadPageColumns.All;
+        }
+        var columns = needs.WatchesHits ? WorkloadPageColumns.Access : WorkloadPageColumns.None;
+        columns |= request.Evict == EvictionPolicyKind.LeastFrequentlyUsed ? WorkloadPageColumns.Uses : WorkloadPageColumns.None;
+        return columns | (request.Thrash is not null ? WorkloadPageColumns.Thrash : WorkloadPageColumns.None);
     }
 
     private void AddHost(SystemGroup<WorkloadContext> group, WorkloadPolicySlot slot, bool after)

@@ -11,14 +11,7 @@ public abstract class EvictionSystem : WorkloadPolicySystem
     /// <inheritdoc/>
     public override void Update(in WorkloadContext state)
     {
-        foreach (var page in state.Left)
-        {
-            OnLeave(state, page);
-        }
-        foreach (var page in state.Joined)
-        {
-            OnJoin(state, page);
-        }
+        Follow(state);
         if (state.Event != WorkloadEvent.Evict)
         {
             return;
@@ -27,6 +20,19 @@ public abstract class EvictionSystem : WorkloadPolicySystem
         {
             state.AddVictim(victim);
             OnVictim(state, victim);
+        }
+    }
+
+    /// <summary>Follows the order's changes since the last event: by default each page that left, then each that joined.</summary>
+    protected virtual void Follow(WorkloadContext state)
+    {
+        foreach (var page in state.Left)
+        {
+            OnLeave(state, page);
+        }
+        foreach (var page in state.Joined)
+        {
+            OnJoin(state, page);
         }
     }
 

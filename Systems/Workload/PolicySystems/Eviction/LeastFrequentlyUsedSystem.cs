@@ -1,7 +1,7 @@
 namespace HmmEcs.Systems.Workload.PolicySystems.Eviction;
 
 /// <summary>
-/// Least frequently used: the resident page with the fewest device accesses (<see cref="PageAccess.Uses"/>, over the
+/// Least frequently used: the resident page with the fewest device accesses (<see cref="PageUses.Count"/>, over the
 /// whole workload), the earliest to join among equals. A min-heap of (count when pushed, join order): a popped entry
 /// whose page was used since goes back with its count, behind its equals.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class LeastFrequentlyUsedSystem : EvictionSystem
     protected override void OnJoin(WorkloadContext state, int page)
     {
         _order[page] = _joins;
-        _heap.Enqueue(page, (state.Access(page).Uses, _joins++));
+        _heap.Enqueue(page, (state.Uses(page).Count, _joins++));
     }
 
     /// <inheritdoc/>
@@ -31,7 +31,7 @@ public sealed class LeastFrequentlyUsedSystem : EvictionSystem
             {
                 continue;
             }
-            var uses = state.Access(page).Uses;
+            var uses = state.Uses(page).Count;
             if (key.Count == uses)
             {
                 return true;
