@@ -13,6 +13,8 @@ public enum AccessPatternKind
     HotCold,
     /// <summary>Blocked sweeps of a row-major matrix of pages, each tile reused before the next.</summary>
     Tiled,
+    /// <summary>A recorded access sequence: <see cref="AccessPattern.Trace"/>'s lines, in order, each stream every <c>P</c>-th.</summary>
+    Trace,
 }
 
 /// <summary>
@@ -41,4 +43,7 @@ public sealed record AccessPattern(AccessPatternKind Kind)
 
     /// <summary><c>tiled</c>: sweeps of a tile before the next.</summary>
     public int Reuse { get; init; } = 2;
+
+    /// <summary><c>trace</c>: the recorded accesses (a file or bytes in memory); null for every other kind.</summary>
+    public AccessTrace? Trace { get; init; }
 }
