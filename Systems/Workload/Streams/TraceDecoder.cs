@@ -23,6 +23,7 @@ internal sealed class TraceDecoder : IDisposable
     // CSV: columns per line once known (2 or 3; 0 before the first line), and whether a header may still come.
     private int _columns;
     private bool _headerAllowed = true;
+    private bool _columnsFromHeader;
     // Binary: bytes per record.
     private readonly int _recordBytes;
     private long _lastTime = long.MinValue;
@@ -151,6 +152,7 @@ internal sealed class TraceDecoder : IDisposable
             throw At(Line, $"\"{Shorten(text)}\" is neither an access (page,kind[,time]) nor the header \"page,kind\" or \"page,kind,time\"");
         }
         _columns = names.Length;
+        _columnsFromHeader = true;
         HasTimes = _columns == 3;
     }
 
@@ -177,7 +179,7 @@ internal sealed class TraceDecoder : IDisposable
         }
         else if (columns != _columns)
         {
-            throw At(Line, $"has {columns} columns, the trace's {(Line == 1 ? "header" : "earlier lines")} {_columns}: every line has a time or none does");
+            throw At(Line, $"has {columns} columns, the trace's {(_columnsFromHeader ? "header" : "first access")} {_columns}: every line has a time or none does");
         }
         page = ParsePage(pageText);
         write = ParseKind(kindText);
