@@ -71,6 +71,7 @@ public abstract partial class MachineFront
         MigrateSelection selection, MigrateResult result)
     {
         var run = new RaceRun(this, races);
+        run.RecordPagesBefore();
         _raceHook = run;
         Errno e;
         try
@@ -96,7 +97,32 @@ public abstract partial class MachineFront
     private sealed class RaceRun(MachineFront m, IReadOnlyList<MigrateRace> races) : IRaceBoundaryHook
     {
         private readonly List<Waiting> _waiting = [];
+        /// <summary>Per race, what each page of its range stood for before the call (a fault or pin race; null for the others).</summary>
+        private readonly long[]?[] _before = new long[]?[races.Count];
         private int _next;
+
+        /// <summary>
+        /// Records what each page of every racing fault's or pin's range stands for before the call starts. A page that waited
+        /// saw the new page when it stands for another page after the call: at its wait it may already show the new one (a
+        /// shmem hole whose page-cache slot migrate-struct-page moved to the destination, locked by the driver until the end).
+        /// </summary>
+        public void RecordPagesBefore()
+        {
+            for (var j = 0; j < races.Count; j++)
+            {
+                var r = races[j];
+                if (r.Op is not (RaceOp.Touch or RaceOp.Pin) || !m.TryVma(r.Proc, r.Vma!, out var v) || !r.Range.TryResolve(v.Pages, out var first, out var count))
+                {
+                    continue;
+                }
+                var pages = new long[count];
+                for (var i = 0; i < count; i++)
+                {
+                    m.RaceEntryCore(v.Id, first + i, out pages[i]);
+                }
+                _before[j] = pages;
+            }
+        }
 
         public RaceReport Report { get; } = new();
 
@@ -104,7 +130,7 @@ public abstract partial class MachineFront
         {
             while (_next < races.Count && races[_next].At <= boundary)
             {
-                Fire(races[_next++]);
+                Fire(_next++);
             }
         }
 
@@ -113,7 +139,7 @@ public abstract partial class MachineFront
         {
             while (_next < races.Count)
             {
-                Fire(races[_next++]);
+                Fire(_next++);
             }
             foreach (var w in _waiting)
             {
@@ -121,12 +147,13 @@ public abstract partial class MachineFront
             }
         }
 
-        private void Fire(MigrateRace r)
+        private void Fire(int j)
         {
+            var r = races[j];
             switch (r.Op)
             {
                 case RaceOp.Touch or RaceOp.Pin:
-                    FireAccess(r);
+                    FireAccess(r, _before[j]);
                     break;
                 case RaceOp.Munmap or RaceOp.Fork:
                     _waiting.Add(new Waiting(r, 0, 0, [], []));
@@ -146,7 +173,7 @@ public abstract partial class MachineFront
             }
         }
 
-        private void FireAccess(MigrateRace r)
+        private void FireAccess(MigrateRace r, long[]? before)
         {
             if (!m.TryVma(r.Proc, r.Vma!, out var v) || !r.Range.TryResolve(v.Pages, out var first, out var count))
             {
@@ -179,7 +206,7 @@ public abstract partial class MachineFront
                 if (m.RaceEntryCore(v.Id, i, out var page) is RaceEntry.MigrationEntry or RaceEntry.LockedPage)
                 {
                     held.Add(i);
-                    pages.Add(page);
+                    pages.Add(before is not null ? before[i - first] : page);
                 }
             }
             Report.Waited += held.Count;

@@ -335,7 +335,7 @@ public sealed partial class ReferenceMachine
                 return pte.Page!.HelperLocked || pte.Page.LockedByOther ? RaceEntry.LockedPage : RaceEntry.Mapped;
             case PteKind.Present:
                 return RaceEntry.Mapped;
-            case PteKind.None when v.Cache is { } cache && cache[i] is { } cached && (cached.HelperLocked || cached.LockedByOther):
+            case PteKind.None when v.Cache is { } cache && cache[i] is { } cached && (cached.HelperLocked || cached.LockedByOther || IsCallDestination(cached)):
                 page = ((long)(cached.Device + 1) << 40) | cached.Frame;
                 return RaceEntry.LockedPage;
             case PteKind.Migration:
@@ -345,6 +345,27 @@ public sealed partial class ReferenceMachine
                 page = pte.Kind == PteKind.None && v.Cache is { } c && c[i] is { } p2 ? ((long)(p2.Device + 1) << 40) | p2.Frame : -1;
                 return RaceEntry.None;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="page"/> is a destination of the call in flight: the driver locks each one (lib/test_hmm.c's
+    /// <c>lock_page</c> on every dst) until remove-migration-entries, so a fault that finds it in the page cache waits.
+    /// Departure: the plain engine marks no lock on destinations; it looks them up here, on the race path only.
+    /// </summary>
+    private bool IsCallDestination(RefPage page)
+    {
+        if (_migrating is not { } run)
+        {
+            return false;
+        }
+        for (long k = 0; k < run.Count; k++)
+        {
+            if (ReferenceEquals(run.Destination[k], page))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -511,7 +511,7 @@ internal sealed class RandomScenario
             AccessPatternKind.HotCold => _rng.Next(2) == 0
                 ? new AccessPattern(kind) { HotFraction = Pick(1, 10, 50) / 100.0, HotProbability = Pick(50, 90, 100) / 100.0 }
                 : new AccessPattern(kind) { Zipf = Pick(5, 10, 20) / 10.0 },
-            AccessPatternKind.Tiled => new AccessPattern(kind) { Width = Pick(8, 64, 512), Tile = Pick(1, 4, 16), Reuse = Pick(1, 3) },
+            AccessPatternKind.Tiled => new AccessPattern(kind) { Width = Pick(8, 64, 512), Tile = Pick(1, 4, 16), Reuse = Pick(1, 3), Sweep = (TiledSweep)Pick(0, 1) },
             _ => new AccessPattern(kind),
         };
         var faults = new FaultHandling(_rng.Next(3) == 0 ? FaultMode.Single : FaultMode.Batched, Pick(1, 7, 256),

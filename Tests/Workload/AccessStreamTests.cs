@@ -35,6 +35,17 @@ public class AccessStreamTests
     }
 
     [Fact]
+    public void TiledGemmVisitsARowOfATilesAndAColumnOfBTilesForEachTileOfC()
+    {
+        // Three 4 x 4-page matrices (A at 0, B at 16, C at 32), tiles of 2 x 2: for C(0,0) the visits are A(0,0), B(0,0),
+        // A(0,1), B(1,0), C(0,0); then C(0,1) starts again at A(0,0) and takes B(0,1).
+        var pattern = new AccessPattern(AccessPatternKind.Tiled) { Width = 4, Tile = 2, Reuse = 1, Sweep = TiledSweep.Gemm };
+        Assert.Equal(
+            [0, 1, 4, 5, 16, 17, 20, 21, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 36, 37, 0, 1, 4, 5, 18, 19, 22, 23],
+            Pages(pattern, 48, 28));
+    }
+
+    [Fact]
     public void RandomStaysInTheRangeAndFollowsTheSeed()
     {
         var pattern = new AccessPattern(AccessPatternKind.Random);

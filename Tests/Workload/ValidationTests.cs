@@ -59,6 +59,27 @@ public class ValidationTests
         Assert.True(3 * lru.Evicted <= 2 * lrf.Evicted, $"lru {lru.Evicted} evicted, lrf {lrf.Evicted}");
     }
 
+    [Theory]
+    [InlineData(1.10)]
+    [InlineData(1.25)]
+    [InlineData(1.50)]
+    public void LeastRecentlyFaultedEvictsTheReusedOperandOfATiledMatrixMultiply(double oversubscription)
+    {
+        // C = A x B over three 64 x 64-page matrices (12,288 pages) in 4 x 4 tiles, one whole multiply in 64 streams. A row
+        // of C reuses A's row of tiles and all of B: recency of use keeps B and loses only the panels a row leaves behind,
+        // so every page migrates once; least recently faulted evicts B, faulted first, while it is still in use.
+        const long pages = 3 * 64 * 64;
+        const long accesses = 16 * 16 * (2 * 16 + 1) * 16;
+        var gemm = $$""" "pattern": { "kind": "tiled", "width": 64, "tile": 4, "reuse": 1, "sweep": "gemm" }, "accesses": {{accesses}}, "parallel": 64, """;
+        var device = (long)(pages / oversubscription);
+        var lru = Run(pages, device, gemm + """ "evict": "lru" """);
+        var lrf = Run(pages, device, gemm + """ "evict": "lrf" """);
+        Assert.Equal(pages, lru.MigratedPages);
+        Assert.Equal(pages - device, lru.Evicted);
+        Assert.True(3 * lrf.MigratedPages >= 4 * lru.MigratedPages, $"lrf migrated {lrf.MigratedPages}, lru {lru.MigratedPages}");
+        Assert.True(lrf.Evicted >= 2 * lru.Evicted, $"lrf evicted {lrf.Evicted}, lru {lru.Evicted}");
+    }
+
     [Fact]
     public void ThrashPinningBoundsMigrationUnderOversubscription()
     {

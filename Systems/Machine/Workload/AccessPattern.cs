@@ -17,6 +17,19 @@ public enum AccessPatternKind
     Trace,
 }
 
+/// <summary>The order in which a <c>tiled</c> pattern visits its tiles.</summary>
+public enum TiledSweep
+{
+    /// <summary>One matrix, its tiles in row-major order, each swept <see cref="AccessPattern.Reuse"/> times before the next.</summary>
+    Tiles,
+    /// <summary>
+    /// A blocked matrix multiply <c>C = A × B</c> over three square matrices laid out A, B, C: for each tile of C in
+    /// row-major order, the tiles A(I,K) and B(K,J) for each K, then C(I,J). A row of A's tiles is reused for a whole row of
+    /// C and all of B for each row of C: the reuse across tiles of SGEMM-like kernels.
+    /// </summary>
+    Gemm,
+}
+
 /// <summary>
 /// A <c>workload</c>'s <c>pattern</c>: the kind and its parameters. Only the kind's own parameters are read; the
 /// others keep their defaults (the loader rejects a parameter given to a kind that has none of that name).
@@ -43,6 +56,9 @@ public sealed record AccessPattern(AccessPatternKind Kind)
 
     /// <summary><c>tiled</c>: sweeps of a tile before the next.</summary>
     public int Reuse { get; init; } = 2;
+
+    /// <summary><c>tiled</c>: one matrix tile by tile, or a blocked matrix multiply over three.</summary>
+    public TiledSweep Sweep { get; init; }
 
     /// <summary><c>trace</c>: the recorded accesses (a file or bytes in memory); null for every other kind.</summary>
     public AccessTrace? Trace { get; init; }

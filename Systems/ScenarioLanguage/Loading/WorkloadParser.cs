@@ -36,11 +36,14 @@ internal static class WorkloadParser
     internal static readonly string[] FaultFields = ["mode", "batchSize", "preset", "batchUs", "blockUs", "pageUs", "threshold", "granularity", "counters"];
 
     /// <summary>The parameters each pattern kind takes besides <c>kind</c>.</summary>
+    /// <summary>The <c>sweep</c> names of a <c>tiled</c> pattern, in <see cref="TiledSweep"/> order.</summary>
+    internal static readonly string[] TiledSweeps = ["tiles", "gemm"];
+
     internal static string[] PatternFields(AccessPatternKind kind) => kind switch
     {
         AccessPatternKind.Strided => ["kind", "stride"],
         AccessPatternKind.HotCold => ["kind", "hotFraction", "hotProbability", "zipf"],
-        AccessPatternKind.Tiled => ["kind", "width", "tile", "reuse"],
+        AccessPatternKind.Tiled => ["kind", "width", "tile", "reuse", "sweep"],
         AccessPatternKind.Trace => ["kind", "file", "format"],
         _ => ["kind"],
     };
@@ -93,6 +96,7 @@ internal static class WorkloadParser
                 Width = p.Integer("width", 512, 1, ScenarioLimits.MaxMappedPages),
                 Tile = p.Integer("tile", 16, 1, 1 << 15),
                 Reuse = (int)p.Integer("reuse", 2, 1, 1 << 20),
+                Sweep = (TiledSweep)p.Choice("sweep", TiledSweeps, (int)TiledSweep.Tiles),
             },
             AccessPatternKind.Trace => new AccessPattern(kind) { Trace = Trace(p, baseDirectory) },
             _ => new AccessPattern(kind),

@@ -25,6 +25,10 @@ internal readonly struct AccessStream
     private readonly long _tileSlots;
     private readonly long _tileRun;
     private readonly long _tiles;
+    // tiled gemm: pages per matrix (width²), tile visits per tile of C (2 × tiles across + 1).
+    private readonly bool _gemm;
+    private readonly long _matrix;
+    private readonly long _visitsPerTile;
     // hot-cold: the hot set and the share of accesses it takes; Zipf when _zipf.
     private readonly long _hot;
     private readonly double _hotProbability;
@@ -63,6 +67,14 @@ internal readonly struct AccessStream
                 _tiles = _tilesAcross * ((rows + pattern.Tile - 1) / pattern.Tile);
                 _tileSlots = pattern.Tile * pattern.Tile;
                 _tileRun = _tileSlots * pattern.Reuse;
+                if (pattern.Sweep == TiledSweep.Gemm)
+                {
+                    // Three square matrices of width × width pages: C's tiles are the tiles across, squared.
+                    _gemm = true;
+                    _matrix = pattern.Width * pattern.Width;
+                    _tiles = _tilesAcross * _tilesAcross;
+                    _visitsPerTile = 2 * _tilesAcross + 1;
+                }
                 break;
             case AccessPatternKind.Trace:
                 _trace = new TraceWindow(pattern.Trace ?? throw new ArgumentException("a trace pattern needs its trace", nameof(pattern)));
@@ -113,6 +125,31 @@ internal readonly struct AccessStream
                 var hot = Mix.Unit(Mix.Draw(_seed, j, 2)) < _hotProbability || _hot == _count;
                 var bits = Mix.Draw(_seed, j, 1);
                 return hot ? Mix.Below(bits, _hot) : _hot + Mix.Below(bits, _count - _hot);
+            }
+            case AccessPatternKind.Tiled when _gemm:
+            {
+                // Visit v of tile t of C (row-major): A(I,K) and B(K,J) alternately for K = 0.., then C(I,J).
+                var visit = j / _tileRun;
+                var t = visit / _visitsPerTile % _tiles;
+                var v = visit % _visitsPerTile;
+                long tileRow, tileCol, matrix;
+                if (v == _visitsPerTile - 1)
+                {
+                    (matrix, tileRow, tileCol) = (2, t / _tilesAcross, t % _tilesAcross);
+                }
+                else if ((v & 1) == 0)
+                {
+                    (matrix, tileRow, tileCol) = (0, t / _tilesAcross, v >> 1);
+                }
+                else
+                {
+                    (matrix, tileRow, tileCol) = (1, v >> 1, t % _tilesAcross);
+                }
+                var slot = j % _tileSlots;
+                var row = tileRow * _tile + slot / _tile;
+                var col = tileCol * _tile + slot % _tile;
+                // A tile past the matrix's right or bottom edge folds back into its matrix; past the range's end, into the range.
+                return (matrix * _matrix + (row * _width + col) % _matrix) % _count;
             }
             default:
             {
