@@ -24,7 +24,7 @@ public sealed partial class EcsMachine
     {
         var v = _mm.Vmas[vma];
         var entries = _mm.MirrorOf(v, device);
-        var write = request.WriteFraction > 0;
+        var write = request.MayWrite;
         // As device-write's prepass, over the whole range: any page may be accessed, and by a write.
         if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
         {

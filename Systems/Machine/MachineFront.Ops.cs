@@ -372,12 +372,21 @@ public abstract partial class MachineFront
         }
         // A workload under v13-as-posted is refused: the posted helper strands pages the device's next faults would wait on.
         if (!Migratable(v) || Config.Profile == SemanticsProfile.V13AsPosted || request.Accesses < 1 || request.Parallel < 1 || request.Faults.BatchSize < 1
-            || !(request.WriteFraction is >= 0 and <= 1))
+            || !(request.WriteFraction is >= 0 and <= 1) || !TraceFits(request, count))
         {
             return Errno.EINVAL;
         }
-        return request.WriteFraction > 0 && !v.Layout.All(first, count, PageProt.ReadWrite) ? Errno.EPERM : WorkloadCore(d, v.Id, first, count, request, result);
+        return request.MayWrite && !v.Layout.All(first, count, PageProt.ReadWrite) ? Errno.EPERM : WorkloadCore(d, v.Id, first, count, request, result);
     }
+
+    /// <summary>
+    /// A <c>trace</c> pattern has its trace, whose pages all lie in the range, and no <c>writeFraction</c> (its accesses
+    /// carry their kind); any other pattern has no trace.
+    /// </summary>
+    private static bool TraceFits(WorkloadRequest request, long count) =>
+        request.Pattern.Kind == AccessPatternKind.Trace
+            ? request.Pattern.Trace is { } trace && trace.MaxPage < count && request.WriteFraction == 0
+            : request.Pattern.Trace is null;
 
     /// <inheritdoc/>
     public void Inspect(string proc, string vma, long first, Span<PageView> dest)

@@ -15,7 +15,7 @@ public sealed partial class ReferenceMachine
     {
         var v = _vmas[vma];
         var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(device);
-        var write = request.WriteFraction > 0;
+        var write = request.MayWrite;
         if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
         {
             return planned;

@@ -38,7 +38,14 @@ public static class WorkloadRunner
         where TPolicies : struct, IWorkloadPolicies
     {
         var run = new WorkloadRun<TPolicies>(request, first, count, target, result, policies);
-        run.Execute();
+        try
+        {
+            run.Execute();
+        }
+        finally
+        {
+            run.Dispose();
+        }
     }
 
     /// <summary>Set beside a page's level (the runner's own bit, never the engine's) once it was evicted, until it faults again.</summary>
@@ -175,6 +182,9 @@ public static class WorkloadRunner
             _bufferWrite = new bool[_parallel];
             _keys = new long[Math.Min(_batchSize, _parallel)];
         }
+
+        /// <summary>Closes a trace's file.</summary>
+        public void Dispose() => _stream.Dispose();
 
         /// <summary>The modelled time so far (fault service, copies, evictions, throttling), µs: the thrashing policy's clock.</summary>
         private double Now() => _faultServiceUs + _service.CopyUs + _evictServiceUs + _service.EvictCopyUs + _throttleUs;
@@ -352,8 +362,7 @@ public static class WorkloadRunner
             {
                 var s = active[a];
                 var j = issued[s] * parallel + s;
-                var page = _stream.PageAt(j);
-                var write = _stream.IsWrite(j);
+                var page = _stream.Next(j, out var write);
                 var level = levels[page];
                 if ((level & Pinned) != 0)
                 {

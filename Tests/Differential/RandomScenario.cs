@@ -540,6 +540,12 @@ internal sealed class RandomScenario
                 Counters = new AccessCounterSettings(new long[] { 1, 4, 16, 256 }[(int)(seed >> 2) & 3], (seed & 16) != 0 ? 16 : 512, new[] { 1, 4, 256 }[(int)(seed >> 5) % 3]),
             };
         }
+        // A quarter of the workloads replay a trace instead, decided and drawn from the seed (not the generator).
+        if ((seed >> 12) % 4 == 0)
+        {
+            pattern = new AccessPattern(AccessPatternKind.Trace) { Trace = RandomTrace(seed, Math.Max(1, range.TryResolve(vma.Pages, out _, out var n) ? n : vma.Pages), accesses, writeFraction) };
+            writeFraction = 0;
+        }
         var request = new WorkloadRequest(device, proc, vma.Name, range, pattern, accesses, parallel, writeFraction, seed, faults, evict,
             (PrefetchPolicyKind)_rng.Next(3), Thrash());
         Log.Add($"workload {request}");
@@ -550,6 +556,39 @@ internal sealed class RandomScenario
             + $"copies={r.CopyBatches} faultUs={r.FaultServiceUs} evicted={r.Evicted} refaults={r.Refaults} prefetched={r.Prefetched} used={r.PrefetchUsed} "
             + $"thrash={r.ThrashingEvents} pinned={r.PinnedPages} throttled={r.ThrottledFaults} remoteAccesses={r.RemoteAccesses} "
             + $"throttleUs={r.ThrottleUs} totalUs={r.TotalUs}";
+    }
+
+    /// <summary>
+    /// A trace over <paramref name="pages"/> pages, shorter or longer than the workload: runs and jumps, writes at
+    /// <paramref name="writeFraction"/>, now and then a page past the range (EINVAL); in memory, binary or CSV.
+    /// </summary>
+    private static AccessTrace RandomTrace(ulong seed, long pages, long accesses, double writeFraction)
+    {
+        var rng = new Random((int)(seed & int.MaxValue));
+        var length = 1 + rng.Next((int)Math.Min(2 * accesses, 8000));
+        var list = new long[length];
+        var writes = new bool[length];
+        var page = 0L;
+        for (var i = 0; i < length; i++)
+        {
+            page = rng.Next(3) == 0 ? rng.NextInt64(pages) : (page + 1) % pages;
+            list[i] = page;
+            writes[i] = rng.NextDouble() < writeFraction;
+        }
+        if (rng.Next(16) == 0)
+        {
+            list[rng.Next(length)] = pages;
+        }
+        if (rng.Next(2) == 0)
+        {
+            return AccessTrace.FromAccesses(list, writes);
+        }
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < length; i++)
+        {
+            text.Append(list[i]).Append(writes[i] ? ",w," : ",r,").Append(i).Append('\n');
+        }
+        return AccessTrace.FromBytes(System.Text.Encoding.ASCII.GetBytes(text.ToString()), TraceFormat.Csv);
     }
 
     /// <summary>A thrashing policy half the time: windows from shorter than a batch to longer than most workloads, short pins so that some run out.</summary>

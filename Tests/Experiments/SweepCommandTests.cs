@@ -38,6 +38,29 @@ public sealed class SweepCommandTests : ExperimentFiles
         Assert.Equal([null, null, 0L, 0L], rows.Select(r => r[migrated]));
     }
 
+    /// <summary>A trace is found beside the scenario file in every run, whatever the current directory.</summary>
+    [Fact]
+    public void ASweptWorkloadFindsItsTraceBesideTheScenario()
+    {
+        var folder = At("traced");
+        Directory.CreateDirectory(Path.Combine(folder, "traces"));
+        File.WriteAllText(Path.Combine(folder, "traces", "t.csv"), "0,r\n1,r\n2,r\n3,r\n");
+        var scenario = Path.Combine(folder, "s.json");
+        File.WriteAllText(scenario, """
+            { "devices": [ { "name": "gpu0", "pages": 64 } ],
+              "steps": [
+                { "op": "process", "name": "p" },
+                { "op": "mmap", "proc": "p", "vma": "a", "pages": 16, "kind": "anon" },
+                { "op": "workload", "device": "gpu0", "proc": "p", "vma": "a", "pattern": { "kind": "trace", "file": "traces/t.csv" } }
+              ] }
+            """);
+        var outDir = At("out");
+        Assert.Equal(0, Hmmecs("sweep", scenario, "--set", "steps[2].parallel=1,4", "--out", outDir, "--jobs", "1"));
+        var all = CsvTable.Read(Path.Combine(outDir, "sweep.csv"));
+        // One stream: four batches of one fault; four streams: one batch of four.
+        Assert.Equal([4L, 1L], all.Rows.Select(r => r[all.IndexOf("batches")]));
+    }
+
     [Fact]
     public void TheCrossProductRunsEveryCombinationAndTabulatesEachMigrate()
     {

@@ -75,7 +75,7 @@ internal static class SweepCommand
             SweepPlan plan;
             try
             {
-                plan = SweepPlan.Create(text, Path.GetFileNameWithoutExtension(file), parameters);
+                plan = SweepPlan.Create(text, Path.GetFileNameWithoutExtension(file), parameters, file == "-" ? null : Path.GetDirectoryName(Path.GetFullPath(file)));
             }
             catch (ScenarioException e)
             {

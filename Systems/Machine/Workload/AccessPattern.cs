@@ -13,6 +13,8 @@ public enum AccessPatternKind
     HotCold,
     /// <summary>Blocked sweeps of a row-major matrix of pages, each tile reused before the next.</summary>
     Tiled,
+    /// <summary>A recorded access sequence: <see cref="AccessPattern.Trace"/>'s lines, in order, each stream every <c>P</c>-th.</summary>
+    Trace,
 }
 
 /// <summary>The order in which a <c>tiled</c> pattern visits its tiles.</summary>
@@ -57,4 +59,7 @@ public sealed record AccessPattern(AccessPatternKind Kind)
 
     /// <summary><c>tiled</c>: one matrix tile by tile, or a blocked matrix multiply over three.</summary>
     public TiledSweep Sweep { get; init; }
+
+    /// <summary><c>trace</c>: the recorded accesses (a file or bytes in memory); null for every other kind.</summary>
+    public AccessTrace? Trace { get; init; }
 }

@@ -10,4 +10,8 @@ namespace HmmEcs.Systems.Machine;
 public sealed record WorkloadRequest(string Device, string Proc, string Vma, PageRange Range, AccessPattern Pattern,
     long Accesses, int Parallel, double WriteFraction, ulong Seed, FaultHandling Faults,
     EvictionPolicyKind Evict = EvictionPolicyKind.None, PrefetchPolicyKind Prefetch = PrefetchPolicyKind.None,
-    ThrashPolicy? Thrash = null);
+    ThrashPolicy? Thrash = null)
+{
+    /// <summary>Whether any access may write: a <c>trace</c> with a write, or any other pattern with a <see cref="WriteFraction"/> above 0.</summary>
+    public bool MayWrite => Pattern.Trace is { } trace ? trace.HasWrites : WriteFraction > 0;
+}

@@ -39,7 +39,8 @@ public static class ScenarioLoader
     /// directory, a FIFO or a device file (which could block or never end) is refused without being opened.
     /// </summary>
     public static Scenario LoadFile(string path, SemanticsProfile? profile = null) =>
-        Parse(System.Text.Encoding.UTF8.GetString(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path), profile);
+        Parse(System.Text.Encoding.UTF8.GetString(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path), profile,
+            path == "-" ? "" : Path.GetDirectoryName(Path.GetFullPath(path)));
 
     /// <summary>The bytes of a scenario file under <see cref="LoadFile"/>'s rules (<c>-</c>: standard input); a refusal is a <see cref="ScenarioException"/>.</summary>
     public static byte[] ReadBytes(string path)
@@ -97,9 +98,10 @@ public static class ScenarioLoader
 
     /// <summary>
     /// Parses and validates scenario JSON; <paramref name="defaultName"/> is used when it has no <c>name</c>, and
-    /// <paramref name="profile"/>, when given, replaces its <c>profile</c> (whose name is still checked).
+    /// <paramref name="profile"/>, when given, replaces its <c>profile</c> (whose name is still checked); a file it names
+    /// (a <c>trace</c>) is found relative to <paramref name="baseDirectory"/> (null: the current directory).
     /// </summary>
-    public static Scenario Parse(string json, string defaultName, SemanticsProfile? profile = null)
+    public static Scenario Parse(string json, string defaultName, SemanticsProfile? profile = null, string? baseDirectory = null)
     {
         JsonDocument doc;
         try
@@ -112,11 +114,11 @@ public static class ScenarioLoader
         }
         using (doc)
         {
-            return Build(doc.RootElement, defaultName, profile);
+            return Build(doc.RootElement, defaultName, profile, baseDirectory ?? "");
         }
     }
 
-    private static Scenario Build(JsonElement root, string defaultName, SemanticsProfile? profileOverride)
+    private static Scenario Build(JsonElement root, string defaultName, SemanticsProfile? profileOverride, string baseDirectory)
     {
         var r = new FieldReader(root, "", TopFields, "the scenario");
         // "$schema" only tells editors where docs/scenario.schema.json is; it must be a string and is otherwise ignored.
@@ -143,7 +145,7 @@ public static class ScenarioLoader
         }
         var devices = Devices(r, ramPages);
         var steps = r.Required("steps");
-        var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)), profile);
+        var parser = new StepParser(new NameTracker(devices.Select(d => d.Name)), profile, baseDirectory);
         var list = parser.ParseList(steps, "steps");
         CheckTotals(list);
         return new Scenario(name, new MachineConfig(ramPages, payload, seed, devices, profile) { ZeroPage = zeroPage, SwapCache = swapCache }, list);

@@ -7,9 +7,10 @@ namespace HmmEcs.Systems.ScenarioLanguage.Loading;
 
 /// <summary>
 /// Turns the <c>steps</c> array into step records, checking every field and every name against the
-/// run as it will happen (a <see cref="NameTracker"/> follows processes and VMAs).
+/// run as it will happen (a <see cref="NameTracker"/> follows processes and VMAs); a file a step names (a
+/// <c>trace</c>) is found relative to <c>baseDirectory</c>, the scenario file's.
 /// </summary>
-internal sealed class StepParser(NameTracker names, SemanticsProfile profile = SemanticsProfile.V13)
+internal sealed class StepParser(NameTracker names, SemanticsProfile profile = SemanticsProfile.V13, string baseDirectory = "")
 {
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
     private int _depth;
@@ -189,7 +190,7 @@ internal sealed class StepParser(NameTracker names, SemanticsProfile profile = S
                     // The posted helper strands pages a device's later faults would wait on forever (docs/model.md).
                     throw new ScenarioException(r.Child("op"), "a workload needs profile \"v13\" or \"mainline\"; this scenario's is \"v13-as-posted\"");
                 }
-                return WorkloadParser.Parse(r, path, expect);
+                return WorkloadParser.Parse(r, path, expect, baseDirectory);
             default:
                 return DeviceMirror(op, r, path, expect);
         }

@@ -11,7 +11,10 @@ internal static class WorkloadParser
         ["op", "expect", "device", "proc", "vma", "first", "count", "pattern", "accesses", "parallel", "writeFraction", "seed", "faults", "evict", "prefetch", "thrash"];
 
     /// <summary>The pattern kinds, in <see cref="AccessPatternKind"/>'s order.</summary>
-    internal static readonly string[] Kinds = ["stream", "strided", "random", "hot-cold", "tiled"];
+    internal static readonly string[] Kinds = ["stream", "strided", "random", "hot-cold", "tiled", "trace"];
+
+    /// <summary>A trace's formats, in <see cref="TraceFormat"/>'s order.</summary>
+    internal static readonly string[] TraceFormats = ["csv", "binary"];
 
     internal static readonly string[] Modes = ["batched", "single", "access-counters"];
 
@@ -41,16 +44,22 @@ internal static class WorkloadParser
         AccessPatternKind.Strided => ["kind", "stride"],
         AccessPatternKind.HotCold => ["kind", "hotFraction", "hotProbability", "zipf"],
         AccessPatternKind.Tiled => ["kind", "width", "tile", "reuse", "sweep"],
+        AccessPatternKind.Trace => ["kind", "file", "format"],
         _ => ["kind"],
     };
 
-    public static WorkloadStep Parse(FieldReader r, string path, IReadOnlyList<Expectation> expect)
+    public static WorkloadStep Parse(FieldReader r, string path, IReadOnlyList<Expectation> expect, string baseDirectory)
     {
         var device = r.RequiredString("device");
         var (proc, vma) = StepParser.ProcVma(r);
         var range = StepParser.Range(r);
-        var pattern = Pattern(r);
-        var accesses = r.Integer("accesses", null, 1, ScenarioLimits.MaxWorkloadAccesses);
+        var pattern = Pattern(r, baseDirectory);
+        if (pattern.Trace is not null && r.Has("writeFraction"))
+        {
+            throw new ScenarioException(r.Child("writeFraction"), "a trace's accesses carry their own kind (r or w): drop writeFraction");
+        }
+        // A trace runs once through by default; more accesses run it again from the start.
+        var accesses = r.Integer("accesses", pattern.Trace?.Length, 1, ScenarioLimits.MaxWorkloadAccesses);
         var parallel = (int)r.Integer("parallel", 1, 1, ScenarioLimits.MaxWorkloadStreams);
         var writeFraction = r.Number("writeFraction", 0, 0, false, 1);
         var seed = r.Unsigned("seed", 1);
@@ -60,7 +69,7 @@ internal static class WorkloadParser
         return new WorkloadStep(path, expect, request);
     }
 
-    private static AccessPattern Pattern(FieldReader r)
+    private static AccessPattern Pattern(FieldReader r, string baseDirectory)
     {
         var e = r.Required("pattern");
         var at = r.Child("pattern");
@@ -89,8 +98,56 @@ internal static class WorkloadParser
                 Reuse = (int)p.Integer("reuse", 2, 1, 1 << 20),
                 Sweep = (TiledSweep)p.Choice("sweep", TiledSweeps, (int)TiledSweep.Tiles),
             },
+            AccessPatternKind.Trace => new AccessPattern(kind) { Trace = Trace(p, baseDirectory) },
             _ => new AccessPattern(kind),
         };
+    }
+
+    /// <summary>
+    /// A trace pattern's file, found relative to <paramref name="baseDirectory"/> and read whole now, so a bad line is
+    /// refused before anything runs (at <c>pattern.file</c>, with the file's line).
+    /// </summary>
+    private static AccessTrace Trace(FieldReader p, string baseDirectory)
+    {
+        var file = p.RequiredString("file");
+        var at = p.Child("file");
+        TraceFormat format;
+        if (p.Has("format"))
+        {
+            format = (TraceFormat)p.Choice("format", TraceFormats, -1);
+        }
+        else
+        {
+            format = AccessTrace.FormatOf(file)
+                ?? throw new ScenarioException(at, $"cannot tell the trace's format from \"{file}\": name a .csv or .bin file, or give \"format\"");
+        }
+        var full = Path.Combine(baseDirectory, file);
+        try
+        {
+            if (Directory.Exists(full))
+            {
+                throw new ScenarioException(at, $"cannot read {file}: it is a directory");
+            }
+            var info = new FileInfo(full);
+            if (!info.Exists)
+            {
+                throw new ScenarioException(at, $"cannot read {file}: no such file (a trace's path is relative to the scenario file)");
+            }
+            // A FIFO or a device reports no length: reading it could block or never end.
+            if (info.Length == 0)
+            {
+                throw new ScenarioException(at, $"cannot read {file}: it is empty, or not a regular file (a FIFO or a device)");
+            }
+            return AccessTrace.FromFile(full, format, file);
+        }
+        catch (TraceFormatException e)
+        {
+            throw new ScenarioException(at, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ScenarioException(at, $"cannot read {file}: {e.Message}");
+        }
     }
 
     private static AccessPatternKind KindOf(string name) => (AccessPatternKind)Array.IndexOf(Kinds, name);

@@ -7,7 +7,8 @@ namespace HmmEcs.Systems.Workload.Streams;
 /// The access sequence of a <c>workload</c>: access <c>j</c> (of all streams together; stream <c>s</c> issues
 /// <c>s, s + P, s + 2P, …</c>) goes to page <see cref="PageAt"/> of the range and is a write when <see cref="IsWrite"/>
 /// says. Both are pure functions of the pattern, the seed and <c>j</c>: the same on both engines, in any issue order.
-/// A struct with a switch, not an interface, so the per-access call is direct.
+/// A struct with a switch, not an interface, so the per-access call is direct. A <c>trace</c> is the exception: its
+/// accesses come from a <see cref="TraceWindow"/> through <see cref="Next"/>, each once.
 /// </summary>
 internal readonly struct AccessStream
 {
@@ -33,6 +34,8 @@ internal readonly struct AccessStream
     private readonly double _hotProbability;
     private readonly bool _zipf;
     private readonly ZipfSampler _sampler;
+    // trace: the recorded accesses, read as the streams ask for them.
+    private readonly TraceWindow? _trace;
 
     public AccessStream(AccessPattern pattern, long count, ulong seed, double writeFraction)
     {
@@ -73,10 +76,31 @@ internal readonly struct AccessStream
                     _visitsPerTile = 2 * _tilesAcross + 1;
                 }
                 break;
+            case AccessPatternKind.Trace:
+                _trace = new TraceWindow(pattern.Trace ?? throw new ArgumentException("a trace pattern needs its trace", nameof(pattern)));
+                break;
         }
     }
 
-    /// <summary>The page (range-relative, in <c>[0, count)</c>) access <paramref name="j"/> goes to.</summary>
+    /// <summary>
+    /// The page access <paramref name="j"/> goes to and whether it writes: the runner's one call per access, asked once
+    /// for each <paramref name="j"/> (a trace hands out each access once).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long Next(long j, out bool write)
+    {
+        if (_trace is not null)
+        {
+            return _trace.Take(j, out write);
+        }
+        write = IsWrite(j);
+        return PageAt(j);
+    }
+
+    /// <summary>Closes a trace's file.</summary>
+    public void Dispose() => _trace?.Dispose();
+
+    /// <summary>The page (range-relative, in <c>[0, count)</c>) access <paramref name="j"/> goes to (not for a trace: see <see cref="Next"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long PageAt(long j)
     {

@@ -31,11 +31,14 @@ public sealed class SweepPlan
 
     private readonly string _text;
     private readonly string _defaultName;
+    // Where a file the scenario names (a trace) is found: the scenario file's folder.
+    private readonly string? _baseDirectory;
 
-    private SweepPlan(string text, string defaultName, IReadOnlyList<SweepParameter> parameters, long count)
+    private SweepPlan(string text, string defaultName, IReadOnlyList<SweepParameter> parameters, long count, string? baseDirectory)
     {
         _text = text;
         _defaultName = defaultName;
+        _baseDirectory = baseDirectory;
         Parameters = parameters;
         Count = (int)count;
     }
@@ -46,8 +49,11 @@ public sealed class SweepPlan
     /// <summary>Runs in the whole cross product.</summary>
     public int Count { get; }
 
-    /// <summary>A plan over scenario JSON <paramref name="text"/>; the base file must itself parse as JSON.</summary>
-    public static SweepPlan Create(string text, string defaultName, IReadOnlyList<SweepParameter> parameters)
+    /// <summary>
+    /// A plan over scenario JSON <paramref name="text"/>; the base file must itself parse as JSON. A file it names (a
+    /// trace) is found relative to <paramref name="baseDirectory"/> (null: the current directory).
+    /// </summary>
+    public static SweepPlan Create(string text, string defaultName, IReadOnlyList<SweepParameter> parameters, string? baseDirectory = null)
     {
         long count = 1;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -65,8 +71,8 @@ public sealed class SweepPlan
         }
         // Loads the base once so a broken file reports its own line and column before any override. A swept profile
         // replaces the file's, which may name one that does not run yet: each run's own is checked when it is built.
-        ScenarioLoader.Parse(text, defaultName, seen.Contains("profile") ? Systems.Machine.SemanticsProfile.V13 : null);
-        return new SweepPlan(text, defaultName, parameters, count);
+        ScenarioLoader.Parse(text, defaultName, seen.Contains("profile") ? Systems.Machine.SemanticsProfile.V13 : null, baseDirectory);
+        return new SweepPlan(text, defaultName, parameters, count, baseDirectory);
     }
 
     /// <summary>The value index of each parameter for run <paramref name="id"/> (the last parameter varies fastest).</summary>
@@ -105,7 +111,7 @@ public sealed class SweepPlan
         }
         try
         {
-            var scenario = ScenarioLoader.Parse(root.ToJsonString(), _defaultName);
+            var scenario = ScenarioLoader.Parse(root.ToJsonString(), _defaultName, null, _baseDirectory);
             return new SweepRun(id, indexes, scenario);
         }
         catch (ScenarioException e)
