@@ -73,6 +73,7 @@ public abstract partial class MachineFront
         var run = new RaceRun(this, races);
         _raceHook = run;
         Errno e;
+        _raceCallInFlight = true;
         try
         {
             e = MigrateCore(vma, first, count, target, request.Inject, selection, result);
@@ -80,6 +81,7 @@ public abstract partial class MachineFront
         finally
         {
             _raceHook = null;
+            _raceCallInFlight = false;
         }
         run.Finish();
         result.Races = run.Report;
