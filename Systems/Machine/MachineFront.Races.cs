@@ -70,7 +70,7 @@ public abstract partial class MachineFront
     private Errno MigrateWithRaces(MigrateRequest request, IReadOnlyList<MigrateRace> races, int vma, long first, long count, int target,
         MigrateSelection selection, MigrateResult result)
     {
-        var run = new RaceRun(this, races);
+        var run = new RaceRun(this, races, StrandedBefore(races));
         _raceHook = run;
         Errno e;
         _raceCallInFlight = true;
@@ -95,7 +95,24 @@ public abstract partial class MachineFront
     /// <c>munmap</c> and <c>fork</c> need the mmap lock the driver holds for the whole call (read): they run after it.
     /// A racing migrate takes the mmap lock for read too, so it runs whole at the boundary.
     /// </summary>
-    private sealed class RaceRun(MachineFront m, IReadOnlyList<MigrateRace> races) : IRaceBoundaryHook
+    /// <summary>
+    /// Per race, whether a racing fault or pin reaches a page an earlier call left stranded (v13-as-posted): taken before
+    /// the call, whose own entries and locks the race rules decide. Such a race hangs as a step would (docs/model.md,
+    /// "Stranded pages").
+    /// </summary>
+    private bool[] StrandedBefore(IReadOnlyList<MigrateRace> races)
+    {
+        var stranded = new bool[races.Count];
+        for (var j = 0; j < races.Count; j++)
+        {
+            var r = races[j];
+            stranded[j] = r.Op is RaceOp.Touch or RaceOp.Pin && TryVma(r.Proc, r.Vma!, out var v)
+                && r.Range.TryResolve(v.Pages, out var first, out var count) && Hangs(v.Id, first, count);
+        }
+        return stranded;
+    }
+
+    private sealed class RaceRun(MachineFront m, IReadOnlyList<MigrateRace> races, bool[] strandedBefore) : IRaceBoundaryHook
     {
         private readonly List<Waiting> _waiting = [];
         private int _next;
@@ -106,7 +123,7 @@ public abstract partial class MachineFront
         {
             while (_next < races.Count && races[_next].At <= boundary)
             {
-                Fire(races[_next++]);
+                Fire(_next++);
             }
         }
 
@@ -115,7 +132,7 @@ public abstract partial class MachineFront
         {
             while (_next < races.Count)
             {
-                Fire(races[_next++]);
+                Fire(_next++);
             }
             foreach (var w in _waiting)
             {
@@ -123,10 +140,17 @@ public abstract partial class MachineFront
             }
         }
 
-        private void Fire(MigrateRace r)
+        private void Fire(int j)
         {
+            var r = races[j];
             switch (r.Op)
             {
+                case RaceOp.Touch or RaceOp.Pin when strandedBefore[j]:
+                    // It reaches a page an earlier call stranded and sleeps there for good, changing nothing (as a step would):
+                    // the page it waits on counts as waited and hung.
+                    Report.Waited++;
+                    Report.Hung++;
+                    break;
                 case RaceOp.Touch or RaceOp.Pin:
                     FireAccess(r);
                     break;

@@ -52,6 +52,33 @@ public sealed class StrandedPageTests
     }
 
     [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void ARacingFaultOnAPageAnEarlierCallStrandedHangsAndChangesNothing(string engine)
+    {
+        // As stranded-short-of-references.json: page 2 of `a` ends mapped and unlocked but a reference short. A write fault
+        // on it races a migrate of `b`: it reaches a stranded page, so it sleeps there for good and writes nothing (the
+        // race rules alone would have let it run, since the page is mapped and not locked).
+        using var m = MachineFactory.Create(engine, new MachineConfig(64, Devices: [new DeviceConfig("gpu0", 16)], Profile: SemanticsProfile.V13AsPosted));
+        Assert.Equal(Errno.None, m.CreateProcess("p"));
+        Assert.Equal(Errno.None, m.Mmap("p", "a", 4, VmaKind.Anon, true, false));
+        Assert.Equal(Errno.None, m.Mmap("p", "b", 2, VmaKind.Anon, true, false));
+        Assert.Equal(Errno.None, m.Touch("p", "a", PageRange.All, Access.Write, 4, out _));
+        Assert.Equal(Errno.None, m.Touch("p", "b", PageRange.All, Access.Write, 5, out _));
+        Assert.Equal(Errno.None, m.Pin("p", "a", new PageRange(0, 1), 1, true, out _));
+        var r = new MigrateResult();
+        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "a", PageRange.All, "gpu0", new FailureInjection(2, 0, 0)), r));
+        Assert.Equal(2, r.Migrated);
+        var race = new MigrateRace(RaceBoundary.AfterCollect, RaceOp.Touch, "p", "a", new PageRange(2, 1), Access.Write, 9);
+        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "b", PageRange.All, "gpu0", Races: [race]), r));
+        Assert.Equal(2, r.Migrated);
+        Assert.Equal((1L, 1L, 0L), (r.Races!.Waited, r.Races.Hung, r.Races.Failed));
+        var verify = new VerifyResult();
+        Assert.Equal(Errno.None, m.Verify("p", "a", new PageRange(2, 1), VerifyPattern.Seq, 4, verify));
+        Assert.Equal((0L, 1L), (verify.Mismatches, verify.Ram));
+    }
+
+    [Theory]
     [InlineData("ecs", SemanticsProfile.V13)]
     [InlineData("reference", SemanticsProfile.V13)]
     [InlineData("ecs", SemanticsProfile.Mainline)]
