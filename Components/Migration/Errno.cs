@@ -8,4 +8,11 @@ public enum Errno : byte
     ENOMEM,
     EFAULT,
     EPERM,
+
+    /// <summary>
+    /// Not an errno: the step would sleep forever on a page that a <c>v13-as-posted</c> call left stranded (locked by the
+    /// helper, or behind a migration entry that no one will remove), so it never returns. Changes nothing (docs/model.md,
+    /// "Stranded pages").
+    /// </summary>
+    HUNG,
 }

@@ -336,7 +336,8 @@ internal sealed partial class MemoryManager
             {
                 var d = Memory.DeviceOf(pte.Target);
                 var content = Memory.ContentOf(ContentRef(pte.Target));
-                return new PageView(d < 0 ? Residence.Ram : Residence.Device, d, content, pte.Writable);
+                // A migration entry (one a v13-as-posted call left) maps nothing: its kept write bit is not a writable mapping.
+                return new PageView(d < 0 ? Residence.Ram : Residence.Device, d, content, pte.Writable && pte.Kind != PteKind.Migration);
             }
             case PteKind.Swap:
             {

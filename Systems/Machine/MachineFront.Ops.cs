@@ -49,7 +49,7 @@ public abstract partial class MachineFront
         {
             return Errno.EFAULT;
         }
-        return TouchCore(v.Id, first, count, write, salt, out faults);
+        return Hangs(v.Id, first, count) ? Errno.HUNG : TouchCore(v.Id, first, count, write, salt, out faults);
     }
 
     /// <inheritdoc/>
@@ -59,6 +59,10 @@ public abstract partial class MachineFront
         if (!_processes.TryGetValue(proc, out var parent) || _processes.ContainsKey(child))
         {
             return Errno.EINVAL;
+        }
+        if (HangsProcess(parent))
+        {
+            return Errno.HUNG;
         }
         var childVmas = new List<int>(parent.Order.Count);
         var c = Register(child, ForkCore(parent.Id, child, childVmas));
@@ -80,7 +84,7 @@ public abstract partial class MachineFront
         ThrowIfCallOpen("pin");
         pages = 0;
         var err = ResolveEvery(proc, vma, range, every, PageProt.Read, out var id, out var first, out var count);
-        return err != Errno.None ? err : PinCore(id, first, count, every, take, out pages);
+        return err != Errno.None ? err : Hangs(id, first, count, every) ? Errno.HUNG : PinCore(id, first, count, every, take, out pages);
     }
 
     /// <inheritdoc/>
@@ -89,7 +93,7 @@ public abstract partial class MachineFront
         ThrowIfCallOpen("lock");
         pages = 0;
         var err = ResolveEvery(proc, vma, range, every, PageProt.Read, out var id, out var first, out var count);
-        return err != Errno.None ? err : LockCore(id, first, count, every, take, out pages);
+        return err != Errno.None ? err : Hangs(id, first, count, every) ? Errno.HUNG : LockCore(id, first, count, every, take, out pages);
     }
 
     /// <inheritdoc/>
@@ -98,7 +102,7 @@ public abstract partial class MachineFront
         ThrowIfCallOpen("swapout");
         swapped = 0;
         var err = ResolveEvery(proc, vma, range, every, PageProt.None, out var id, out var first, out var count);
-        return err != Errno.None ? err : SwapOutCore(id, first, count, every, out swapped);
+        return err != Errno.None ? err : Hangs(id, first, count, every) ? Errno.HUNG : SwapOutCore(id, first, count, every, out swapped);
     }
 
     /// <inheritdoc/>
@@ -123,6 +127,10 @@ public abstract partial class MachineFront
         {
             return Errno.ENOMEM;
         }
+        if (Hangs(v.Id, first, count))
+        {
+            return Errno.HUNG;
+        }
         MprotectCore(v.Id, first, count, prot);
         v.Layout.Set(first, count, prot);
         return Errno.None;
@@ -140,6 +148,10 @@ public abstract partial class MachineFront
         if (err != Errno.None)
         {
             return err;
+        }
+        if (Hangs(v.Id, first, count))
+        {
+            return Errno.HUNG;
         }
         MunmapRangeCore(v.Id, first, count);
         v.Layout.Set(first, count, PageProt.Unmapped);
@@ -161,6 +173,10 @@ public abstract partial class MachineFront
         if (prot == PageProt.Unmapped || v.Layout.RunEnd(first, first + count) != first + count)
         {
             return Errno.EFAULT;
+        }
+        if (Hangs(v.Id, first, count))
+        {
+            return Errno.HUNG;
         }
         var id = MremapCore(p.Id, v.Id, first, count, newVma, pages, dontUnmap);
         p.Add(new VmaEntry(newVma, id, pages, v.Kind, new VmaLayout(pages, prot)));
@@ -193,6 +209,10 @@ public abstract partial class MachineFront
         {
             return Errno.EINVAL;
         }
+        if (Hangs(v.Id, 0, v.Pages))
+        {
+            return Errno.HUNG;
+        }
         MunmapCore(p.Id, v.Id);
         p.Vmas.Remove(vma);
         p.Order.Remove(v);
@@ -215,13 +235,18 @@ public abstract partial class MachineFront
             return Errno.EINVAL;
         }
         result.Races = null;
-        if (request.Races is { Count: > 0 } races)
+        var races = request.Races is { Count: > 0 } list ? list : null;
+        if (races is not null && RaceProblem(request, races) is not null)
         {
-            return RaceProblem(request, races) is null
-                ? MigrateWithRaces(request, races, v.Id, first, count, target, selection, result)
-                : Errno.EINVAL;
+            return Errno.EINVAL;
         }
-        return MigrateCore(v.Id, first, count, target, request.Inject, selection, result);
+        if (Hangs(v.Id, first, count))
+        {
+            return Errno.HUNG;
+        }
+        return races is not null
+            ? MigrateWithRaces(request, races, v.Id, first, count, target, selection, result)
+            : MigrateCore(v.Id, first, count, target, request.Inject, selection, result);
     }
 
     /// <inheritdoc/>
@@ -250,7 +275,7 @@ public abstract partial class MachineFront
     {
         ThrowIfCallOpen("device-read");
         var err = ResolveDeviceRange(device, proc, vma, range, out var d, out var v, out var first, out var count);
-        return err != Errno.None ? err : DeviceAccessCore(d, v.Id, first, count, false, pattern == VerifyPattern.Seq, salt, result);
+        return err != Errno.None ? err : Hangs(v.Id, first, count) ? Errno.HUNG : DeviceAccessCore(d, v.Id, first, count, false, pattern == VerifyPattern.Seq, salt, result);
     }
 
     /// <inheritdoc/>
@@ -262,7 +287,11 @@ public abstract partial class MachineFront
         {
             return err;
         }
-        return v.Layout.All(first, count, PageProt.ReadWrite) ? DeviceAccessCore(d, v.Id, first, count, true, true, salt, result) : Errno.EPERM;
+        if (!v.Layout.All(first, count, PageProt.ReadWrite))
+        {
+            return Errno.EPERM;
+        }
+        return Hangs(v.Id, first, count) ? Errno.HUNG : DeviceAccessCore(d, v.Id, first, count, true, true, salt, result);
     }
 
     /// <inheritdoc/>
@@ -297,6 +326,10 @@ public abstract partial class MachineFront
         if (UsedIn(d, first, count, devicePages) > RamFramesFree)
         {
             return Errno.ENOMEM;
+        }
+        if (HangsEvict(d, first, first + count))
+        {
+            return Errno.HUNG;
         }
         foreach (var p in _processOrder)
         {

@@ -70,10 +70,11 @@ public abstract partial class MachineFront
     private Errno MigrateWithRaces(MigrateRequest request, IReadOnlyList<MigrateRace> races, int vma, long first, long count, int target,
         MigrateSelection selection, MigrateResult result)
     {
-        var run = new RaceRun(this, races);
+        var run = new RaceRun(this, races, StrandedBefore(races));
         run.RecordPagesBefore();
         _raceHook = run;
         Errno e;
+        _raceCallInFlight = true;
         try
         {
             e = MigrateCore(vma, first, count, target, request.Inject, selection, result);
@@ -81,6 +82,7 @@ public abstract partial class MachineFront
         finally
         {
             _raceHook = null;
+            _raceCallInFlight = false;
         }
         run.Finish();
         result.Races = run.Report;
@@ -94,7 +96,24 @@ public abstract partial class MachineFront
     /// <c>munmap</c> and <c>fork</c> need the mmap lock the driver holds for the whole call (read): they run after it.
     /// A racing migrate takes the mmap lock for read too, so it runs whole at the boundary.
     /// </summary>
-    private sealed class RaceRun(MachineFront m, IReadOnlyList<MigrateRace> races) : IRaceBoundaryHook
+    /// <summary>
+    /// Per race, whether a racing fault or pin reaches a page an earlier call left stranded (v13-as-posted): taken before
+    /// the call, whose own entries and locks the race rules decide. Such a race hangs as a step would (docs/model.md,
+    /// "Stranded pages").
+    /// </summary>
+    private bool[] StrandedBefore(IReadOnlyList<MigrateRace> races)
+    {
+        var stranded = new bool[races.Count];
+        for (var j = 0; j < races.Count; j++)
+        {
+            var r = races[j];
+            stranded[j] = r.Op is RaceOp.Touch or RaceOp.Pin && TryVma(r.Proc, r.Vma!, out var v)
+                && r.Range.TryResolve(v.Pages, out var first, out var count) && Hangs(v.Id, first, count);
+        }
+        return stranded;
+    }
+
+    private sealed class RaceRun(MachineFront m, IReadOnlyList<MigrateRace> races, bool[] strandedBefore) : IRaceBoundaryHook
     {
         private readonly List<Waiting> _waiting = [];
         /// <summary>Per race, what each page of its range stood for before the call (a fault or pin race; null for the others).</summary>
@@ -152,6 +171,12 @@ public abstract partial class MachineFront
             var r = races[j];
             switch (r.Op)
             {
+                case RaceOp.Touch or RaceOp.Pin when strandedBefore[j]:
+                    // It reaches a page an earlier call stranded and sleeps there for good, changing nothing (as a step would):
+                    // the page it waits on counts as waited and hung.
+                    Report.Waited++;
+                    Report.Hung++;
+                    break;
                 case RaceOp.Touch or RaceOp.Pin:
                     FireAccess(r, _before[j]);
                     break;

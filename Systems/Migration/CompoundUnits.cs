@@ -39,7 +39,8 @@ internal static class CompoundUnits
                     s.TlbFlushes += mm.IsDevicePrivate(head) ? 0 : 1;
                 }
             }
-            else if (holes && AllNone(s, slot))
+            // A region of two protections spans two kernel VMAs: the walk clips it to each, so it is never PMD-aligned there.
+            else if (holes && vma.RegionUniform(r) && AllNone(s, slot))
             {
                 s.AddUnit(slot, -1);
             }

@@ -45,6 +45,25 @@ public sealed partial class ReferenceMachine
         result.Findings = c.Findings;
     }
 
+    /// <summary>The front's stranded-page query (docs/model.md, "Stranded pages"): a migration entry, or a page the helper left locked or short of references.</summary>
+    private protected override bool StrandedCore(int vma, long i)
+    {
+        var v = _vmas[vma];
+        var pte = v.Ptes[i];
+        return pte.Kind switch
+        {
+            PteKind.Migration => true,
+            PteKind.Zero => pte.ZeroMigration,
+            PteKind.Present or PteKind.DevicePrivate => Stranded(pte.Page!),
+            PteKind.None => v.Cache is { } cache && cache[i] is { } cached && Stranded(cached),
+            _ => false,
+        };
+    }
+
+    /// <summary>Locked by the helper, or a put too many (<c>putback-not-isolated</c>, <c>double-putback</c>): fewer references than its mappings, pins and caches hold.</summary>
+    private static bool Stranded(RefPage p) =>
+        p.HelperLocked || p.RefCount < p.MapCount + p.Pins + (p.Cached ? 1 : 0) + (p.SwapSlot is not null ? 1 : 0);
+
     private RefPage PageOfHandle(int h)
     {
         if (h < _ramPages.Length)

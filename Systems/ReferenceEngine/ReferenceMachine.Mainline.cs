@@ -200,10 +200,11 @@ public sealed partial class ReferenceMachine
                 }
                 continue;
             }
+            // An empty region of one protection: two protections are two kernel VMAs, and the walk clips the region to each.
             var empty = holes;
             for (var i = r * HugePages; i < (r + 1) * HugePages && empty; i++)
             {
-                empty = v.Ptes[i].Kind == PteKind.None;
+                empty = v.Ptes[i].Kind == PteKind.None && v.Prot[i] == v.Prot[r * HugePages];
             }
             if (empty)
             {
