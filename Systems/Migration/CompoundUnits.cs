@@ -39,7 +39,8 @@ internal static class CompoundUnits
                     s.TlbFlushes += mm.IsDevicePrivate(head) ? 0 : 1;
                 }
             }
-            else if (holes && AllNone(s, slot))
+            // A region of two protections is two kernel VMAs, neither of which the region's PMD span fits.
+            else if (holes && vma.RegionUniform(r) && AllNone(s, slot))
             {
                 s.AddUnit(slot, -1);
             }

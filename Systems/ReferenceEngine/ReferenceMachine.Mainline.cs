@@ -200,10 +200,11 @@ public sealed partial class ReferenceMachine
                 }
                 continue;
             }
+            // A region of two protections is two kernel VMAs, neither of which the region's PMD span fits.
             var empty = holes;
             for (var i = r * HugePages; i < (r + 1) * HugePages && empty; i++)
             {
-                empty = v.Ptes[i].Kind == PteKind.None;
+                empty = v.Ptes[i].Kind == PteKind.None && v.Prot[i] == v.Prot[r * HugePages];
             }
             if (empty)
             {

@@ -162,6 +162,47 @@ public class CompoundEncodingTests
     [Theory]
     [InlineData("ecs")]
     [InlineData("reference")]
+    public void AHoleRegionOfTwoProtectionsIsNoUnit(string engine)
+    {
+        // mprotect of part of the region splits the kernel's VMA: neither piece covers the PMD span, so its holes are
+        // collected one by one and each is mapped with its own page's protection.
+        foreach (var three in new[] { false, true })
+        {
+            using var m = Machine(engine, 2048);
+            m.Mmap("p", "h", 1024, VmaKind.Anon, true, false);
+            Assert.Equal(Errno.None, m.Mprotect("p", "h", new PageRange(757, 71), PageProt.Read));
+            var result = new MigrateResult();
+            if (three)
+            {
+                var args = new MigrateVma("p", "h", 0, 1024, "gpu0", Compound);
+                var (src, dst) = (new ulong[1024], new ulong[1024]);
+                Assert.Equal(Errno.None, m.MigrateVmaSetup(args, src, dst));
+                Assert.Equal(MigratePfn.Migrate | MigratePfn.Compound, src[0]);
+                Assert.All(src[Pmd..], e => Assert.Equal(MigratePfn.Migrate, e));
+                Assert.Equal(1 + 512, args.Cpages);
+                m.MigrateVmaAllocAndCopy(args, src, dst);
+                m.MigrateVmaPages(args, src, dst);
+                m.MigrateVmaFinalize(args, src, dst, result);
+            }
+            else
+            {
+                Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "h", PageRange.All, "gpu0", default, Compound), result));
+            }
+            Assert.Equal(1024, result.Migrated);
+            Assert.Empty(m.Check().Details);
+            var snapshot = new SnapshotResult();
+            Assert.Equal(Errno.None, m.Snapshot("gpu0", "p", "h", PageRange.All, snapshot));
+            Assert.Equal(1024, snapshot.DeviceLocal);
+            // A CPU read faults the first region back as one folio, the second page by page.
+            Assert.Equal(Errno.None, m.Touch("p", "h", PageRange.All, Access.Read, 1, out var faults));
+            Assert.Equal(1 + 512, faults.Device);
+            Assert.Empty(m.Check().Details);
+        }
+    }
+
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
     public void MisusedCompoundSlotsAreRefused(string engine)
     {
         using var m = Machine(engine, 2048);
