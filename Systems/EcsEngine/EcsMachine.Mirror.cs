@@ -71,12 +71,13 @@ public sealed partial class EcsMachine
         return Errno.None;
     }
 
-    private protected override void SnapshotCore(int device, int vma, long first, long count, SnapshotResult result)
+    private protected override void SnapshotCore(int device, int vma, long first, long count, int owner, SnapshotResult result)
     {
         var v = _mm.Vmas[vma];
+        var ownerIds = OwnerIds;
         for (var i = first; i < first + count; i++)
         {
-            _mm.SnapshotPage(v, device, i, result);
+            _mm.SnapshotPage(v, device, i, owner, ownerIds, result);
         }
     }
 

@@ -19,6 +19,8 @@ public sealed partial class EcsMachine
         return _pipeline.Setup(v, first, first + count, target, ops, select, src);
     }
 
+    private protected override int MigrateVmaUnitsCore(Span<int> slots, Span<bool> folio) => _pipeline.Units(slots, folio);
+
     private protected override void MigrateVmaAllocAndCopyCore(ReadOnlySpan<ulong> src, Span<ulong> dst) => _pipeline.AllocAndCopy(src, dst);
 
     private protected override void MigrateVmaPagesCore(Span<ulong> src, ReadOnlySpan<ulong> dst) => _pipeline.Pages(src, dst);

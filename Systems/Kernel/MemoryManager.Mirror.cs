@@ -132,57 +132,62 @@ internal sealed partial class MemoryManager
         }
     }
 
-    /// <summary>Counts page <paramref name="i"/> in its snapshot state for device <paramref name="device"/>.</summary>
-    public void SnapshotPage(VmaInfo vma, int device, long i, SnapshotResult result)
+    /// <summary>
+    /// Counts page <paramref name="i"/> in its snapshot state for device <paramref name="device"/>: another device's
+    /// device-private page is <c>device-remote</c> when <paramref name="owner"/> is <see cref="MigrateSelection.AnyOwner"/>
+    /// or its device's number in <paramref name="ownerIds"/>, else <c>none</c> (hmm_range_fault's <c>dev_private_owner</c>).
+    /// </summary>
+    public void SnapshotPage(VmaInfo vma, int device, long i, int owner, int[] ownerIds, SnapshotResult result)
     {
+        int target;
         if (vma.HasHuge(i))
         {
-            // A PMD-level device-private entry is not mapped by the CPU: it counts as a device page, like its PTEs would.
-            var head = HugeRef(vma, PageGeometry.PmdOf(i)).Head;
-            if (!IsDevicePrivate(head))
+            target = HugeRef(vma, PageGeometry.PmdOf(i)).Head;
+            if (Memory.DeviceOf(target) < 0)
             {
                 result.Huge++;
+                return;
             }
-            else if (Memory.DeviceOf(head) == device)
-            {
-                result.DeviceLocal++;
-            }
-            else
-            {
-                result.DeviceRemote++;
-            }
-            return;
+            // A device folio's PMD counts as its device's page, as its PTEs would (the PMD bit has no state).
         }
-        ref var pte = ref PteRef(vma.FirstPte + i);
-        switch (pte.Kind)
+        else
         {
-            case PteKind.Zero:
-                // hmm_range_fault reports the zero page readable (dmirror's ZERO|READ).
-                result.Read++;
-                break;
-            case PteKind.Present:
-                if (pte.Writable)
-                {
-                    result.Write++;
-                }
-                else
-                {
+            ref var pte = ref PteRef(vma.FirstPte + i);
+            switch (pte.Kind)
+            {
+                case PteKind.Zero:
+                    // hmm_range_fault reports the zero page readable (dmirror's ZERO|READ).
                     result.Read++;
-                }
-                break;
-            case PteKind.DevicePrivate:
-                if (Memory.DeviceOf(pte.Target) == device)
-                {
-                    result.DeviceLocal++;
-                }
-                else
-                {
-                    result.DeviceRemote++;
-                }
-                break;
-            default:
-                result.None++;
-                break;
+                    return;
+                case PteKind.Present when Memory.DeviceOf(pte.Target) < 0:
+                    result.Write += pte.Writable ? 1 : 0;
+                    result.Read += pte.Writable ? 0 : 1;
+                    return;
+                case PteKind.Present or PteKind.DevicePrivate:
+                    target = pte.Target;
+                    break;
+                default:
+                    result.None++;
+                    return;
+            }
+        }
+        var on = Memory.DeviceOf(target);
+        if (!IsDevicePrivate(target))
+        {
+            result.CoherentLocal += on == device ? 1 : 0;
+            result.CoherentRemote += on == device ? 0 : 1;
+        }
+        else if (on == device)
+        {
+            result.DeviceLocal++;
+        }
+        else if (owner == MigrateSelection.AnyOwner || ownerIds[on] == owner)
+        {
+            result.DeviceRemote++;
+        }
+        else
+        {
+            result.None++;
         }
     }
 

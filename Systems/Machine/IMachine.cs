@@ -131,7 +131,8 @@ public interface IMachine : IDisposable
     /// <summary>
     /// Mainline's <c>migrate_vma_setup</c> (docs/hosting.md, "The three-call API"): collects, locks, isolates and unmaps
     /// the pages of <paramref name="args"/>' range and fills <paramref name="src"/> in <see cref="MigratePfn"/> encoding;
-    /// <paramref name="dst"/> is cleared. EINVAL (nothing changes) outside the <c>mainline</c> profile and for the
+    /// <paramref name="dst"/> is cleared. A PMD-sized unit (<c>select: compound</c>) is one head slot with
+    /// <see cref="MigratePfn.Compound"/> and 511 zero slots. EINVAL (nothing changes) outside the <c>mainline</c> profile and for the
     /// arguments <see cref="Migrate"/> refuses. Misuse (a call already open, wrong array lengths) throws.
     /// </summary>
     Errno MigrateVmaSetup(MigrateVma args, Span<ulong> src, Span<ulong> dst) =>
@@ -141,7 +142,8 @@ public interface IMachine : IDisposable
     /// The simulator's driver allocating and copying (lib/test_hmm.c's <c>dmirror_migrate_alloc_and_copy</c>): each
     /// <paramref name="src"/> entry with <see cref="MigratePfn.Migrate"/> gets a destination on <see cref="MigrateVma.To"/>
     /// by its allocation rule, holding a copy of the page (a hole's is zero), written to <paramref name="dst"/> with the
-    /// source's <see cref="MigratePfn.Write"/>; an entry with no room stays 0. A driver declines a page by passing its
+    /// source's <see cref="MigratePfn.Write"/> (a unit's destination folio: one head with <see cref="MigratePfn.Compound"/>);
+    /// an entry with no room stays 0. A driver declines a page by passing its
     /// entry without <see cref="MigratePfn.Migrate"/>. At most once per call, after setup.
     /// </summary>
     Errno MigrateVmaAllocAndCopy(MigrateVma args, ReadOnlySpan<ulong> src, Span<ulong> dst) =>

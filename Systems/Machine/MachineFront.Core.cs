@@ -57,7 +57,12 @@ public abstract partial class MachineFront
     /// <summary><c>device-read</c> (<paramref name="write"/> false) or <c>device-write</c> through device <paramref name="device"/>'s mirror.</summary>
     private protected abstract Errno DeviceAccessCore(int device, int vma, long first, long count, bool write, bool seq, ulong salt, DeviceAccessResult result);
 
-    private protected abstract void SnapshotCore(int device, int vma, long first, long count, SnapshotResult result);
+    /// <summary>
+    /// Counts readable pages <c>[first, first + count)</c> into <paramref name="result"/> as device <paramref name="device"/>
+    /// sees them: another device's device-private page is <c>device-remote</c> when <paramref name="owner"/> is
+    /// <see cref="MigrateSelection.AnyOwner"/> or that device's owner number (<see cref="OwnerIds"/>), else <c>none</c>.
+    /// </summary>
+    private protected abstract void SnapshotCore(int device, int vma, long first, long count, int owner, SnapshotResult result);
 
     /// <summary>A <c>workload</c> over <c>[first, first + count)</c> of the VMA by device <paramref name="device"/> (the engine's prepass gives EFAULT and ENOMEM).</summary>
     private protected abstract Errno WorkloadCore(int device, int vma, long first, long count, WorkloadRequest request, WorkloadResult result);

@@ -298,12 +298,34 @@ public abstract partial class MachineFront
     public Errno Snapshot(string device, string proc, string vma, PageRange range, SnapshotResult result)
     {
         ThrowIfCallOpen("snapshot");
-        var err = ResolveDeviceRange(device, proc, vma, range, out var d, out var v, out var first, out var count);
-        if (err == Errno.None)
+        if (!TryDevice(device, out var d) || !TryVma(proc, vma, out var v))
         {
-            SnapshotCore(d, v.Id, first, count, result);
+            return Errno.EINVAL;
         }
-        return err;
+        // Unlike the device's reads and writes, a snapshot requests no fault: pages it cannot read are errors, not EFAULT.
+        if (!range.TryResolve(v.Pages, out var first, out var count))
+        {
+            return Errno.EFAULT;
+        }
+        // Mainline's hmm_range_fault reports a device-private page only to its owner (range->dev_private_owner); the seed's
+        // profiles report every device's.
+        var owner = Config.Profile == SemanticsProfile.Mainline ? OwnerIds[d] : MigrateSelection.AnyOwner;
+        var end = first + count;
+        for (var i = first; i < end;)
+        {
+            // hmm_vma_walk_test and hmm_vma_walk_hole: no VMA, no VM_READ or VM_PFNMAP is HMM_PFN_ERROR when nothing faults.
+            var run = v.Layout.RunEnd(i, end);
+            if (v.Kind == VmaKind.Pfnmap || v.Layout[i] < PageProt.Read)
+            {
+                result.Error += run - i;
+            }
+            else
+            {
+                SnapshotCore(d, v.Id, i, run - i, owner, result);
+            }
+            i = run;
+        }
+        return Errno.None;
     }
 
     /// <inheritdoc/>

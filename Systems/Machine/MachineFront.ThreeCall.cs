@@ -10,6 +10,7 @@ public abstract partial class MachineFront
     private MigrateVma? _openCall;
     private ulong[] _issuedSrc = [];
     private ulong[] _allocatedDst = [];
+    private readonly CompoundSlots _compound = new();
 
     /// <inheritdoc/>
     public Errno MigrateVmaSetup(MigrateVma args, Span<ulong> src, Span<ulong> dst)
@@ -38,7 +39,9 @@ public abstract partial class MachineFront
         }
         dst.Clear();
         _allocatedDst.AsSpan(0, n).Clear();
-        args.Cpages = MigrateVmaSetupCore(v.Id, args.Start, n, target, selection, src);
+        var cpages = MigrateVmaSetupCore(v.Id, args.Start, n, target, selection, src);
+        _compound.Open(n);
+        args.Cpages = cpages - _compound.EncodeSetup(MigrateVmaUnitsCore(_compound.Slots, _compound.Folio), src);
         src.CopyTo(_issuedSrc);
         args.Allocated = false;
         args.Stage = MigrateVmaStage.SetUp;
@@ -58,13 +61,19 @@ public abstract partial class MachineFront
         for (var k = 0; k < src.Length; k++)
         {
             var issued = _issuedSrc[k];
-            if (src[k] != issued && src[k] != (issued & ~MigratePfn.Migrate))
+            if (src[k] == issued || src[k] == (issued & ~MigratePfn.Migrate))
             {
-                throw new ArgumentException($"src[{k}] = 0x{src[k]:x}: neither what migrate_vma_setup gave (0x{issued:x}) nor that without MIGRATE_PFN_MIGRATE", nameof(src));
+                continue;
             }
+            var head = _compound.HeadOf(k);
+            throw new ArgumentException(
+                head >= 0 ? $"src[{k}] = 0x{src[k]:x}: a slot of the PMD-sized unit whose head is src[{head}] (MIGRATE_PFN_COMPOUND); the 511 slots after a head stay 0"
+                : ((src[k] ^ issued) & MigratePfn.Compound) != 0 ? $"src[{k}] = 0x{src[k]:x}: MIGRATE_PFN_COMPOUND differs from what migrate_vma_setup gave (0x{issued:x}); only setup sets it"
+                : $"src[{k}] = 0x{src[k]:x}: neither what migrate_vma_setup gave (0x{issued:x}) nor that without MIGRATE_PFN_MIGRATE", nameof(src));
         }
         dst.Clear();
-        MigrateVmaAllocAndCopyCore(src, dst);
+        MigrateVmaAllocAndCopyCore(_compound.ExpandSrc(src), dst);
+        _compound.EncodeDst(MigrateVmaUnitsCore(_compound.Slots, _compound.Folio), dst);
         dst.CopyTo(_allocatedDst);
         args.Allocated = true;
         return Errno.None;
@@ -78,12 +87,25 @@ public abstract partial class MachineFront
         // Departure: a kernel driver may hand any locked page it owns; the simulator's destinations come only from its driver.
         for (var k = 0; k < dst.Length; k++)
         {
-            if (dst[k] != 0 && (_allocatedDst[k] == 0 || MigratePfn.ToPfn(dst[k]) != MigratePfn.ToPfn(_allocatedDst[k])))
+            if (dst[k] == 0)
             {
-                throw new ArgumentException($"dst[{k}] = 0x{dst[k]:x}: not the page the driver's alloc_and_copy gave this slot ({(_allocatedDst[k] == 0 ? "none" : $"0x{_allocatedDst[k]:x}")})", nameof(dst));
+                continue;
+            }
+            var given = _allocatedDst[k];
+            if (given == 0 || MigratePfn.ToPfn(dst[k]) != MigratePfn.ToPfn(given))
+            {
+                throw new ArgumentException($"dst[{k}] = 0x{dst[k]:x}: not the page the driver's alloc_and_copy gave this slot ({(given == 0 ? "none" : $"0x{given:x}")})", nameof(dst));
+            }
+            if (((dst[k] ^ given) & MigratePfn.Compound) != 0)
+            {
+                throw new ArgumentException((given & MigratePfn.Compound) != 0
+                    ? $"dst[{k}] = 0x{dst[k]:x}: the driver gave this slot a PMD-sized folio (0x{given:x}, MIGRATE_PFN_COMPOUND); hand it back whole or 0"
+                    : $"dst[{k}] = 0x{dst[k]:x}: MIGRATE_PFN_COMPOUND on a base page the driver gave (0x{given:x})", nameof(dst));
             }
         }
-        MigrateVmaPagesCore(src, dst);
+        _compound.ExpandPages(src, dst);
+        MigrateVmaPagesCore(_compound.PageSrc(src.Length), _compound.PageDst(dst.Length));
+        _compound.EncodePages(src, dst);
         args.Stage = MigrateVmaStage.PagesMigrated;
         return Errno.None;
     }
@@ -112,6 +134,12 @@ public abstract partial class MachineFront
     /// <c>cpages</c>. The call stays open in the engine until <see cref="MigrateVmaFinalizeCore"/>.
     /// </summary>
     private protected abstract long MigrateVmaSetupCore(int vma, long first, int count, int target, MigrateSelection select, Span<ulong> src);
+
+    /// <summary>
+    /// The open call's PMD-sized units (mainline's <c>select: compound</c>), in ascending slot order: each one's first slot
+    /// and whether the driver gave it one destination folio (false before allocate-and-copy). Returns how many.
+    /// </summary>
+    private protected abstract int MigrateVmaUnitsCore(Span<int> slots, Span<bool> folio);
 
     /// <summary>The driver's allocate-and-copy for the entries of <paramref name="src"/> with MIGRATE; writes <paramref name="dst"/> (cleared).</summary>
     private protected abstract void MigrateVmaAllocAndCopyCore(ReadOnlySpan<ulong> src, Span<ulong> dst);

@@ -142,7 +142,7 @@ public sealed class DeviceAccessResult : OpResult
     public long Mismatches;
 }
 
-/// <summary>Outcome of one <c>snapshot</c>: each page of the range in exactly one state.</summary>
+/// <summary>Outcome of one <c>snapshot</c> (test_hmm's <c>HMM_DMIRROR_SNAPSHOT</c>): each page of the range in exactly one state.</summary>
 public sealed class SnapshotResult : OpResult
 {
     /// <summary>Holes and swap entries.</summary>
@@ -155,8 +155,21 @@ public sealed class SnapshotResult : OpResult
     public long Huge;
     /// <summary>Device-private pages of the snapshotting device.</summary>
     public long DeviceLocal;
-    /// <summary>Device-private pages of another device.</summary>
+    /// <summary>
+    /// Device-private pages of another device: every one under the seed's profiles; under <c>mainline</c> only a device
+    /// that shares this one's owner (hmm_range_fault reports a device-private page only to its <c>dev_private_owner</c>;
+    /// another owner's counts as <see cref="None"/>).
+    /// </summary>
     public long DeviceRemote;
+    /// <summary>Device-coherent pages (addressable device memory) of the snapshotting device: <c>DEV_COHERENT_LOCAL</c>.</summary>
+    public long CoherentLocal;
+    /// <summary>Device-coherent pages of another device: <c>DEV_COHERENT_REMOTE</c>.</summary>
+    public long CoherentRemote;
+    /// <summary>
+    /// Pages hmm_range_fault reports as <c>HMM_PFN_ERROR</c> (<c>HMM_DMIRROR_PROT_ERROR</c>): in no VMA (a partial
+    /// munmap), in a VMA without read permission (<c>PROT_NONE</c>), or in a <c>pfnmap</c> VMA (<c>VM_PFNMAP</c>).
+    /// </summary>
+    public long Error;
 }
 
 /// <summary>Outcome of the invariant checker.</summary>

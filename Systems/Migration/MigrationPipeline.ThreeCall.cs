@@ -74,6 +74,18 @@ internal sealed partial class MigrationPipeline
         }
     }
 
+    /// <summary>The open call's PMD-sized units: each one's first slot and whether the driver gave it a folio; returns how many.</summary>
+    public int Units(Span<int> slots, Span<bool> folio)
+    {
+        var s = _state;
+        for (var u = 0; u < s.Units; u++)
+        {
+            slots[u] = s.UnitSlot[u];
+            folio[u] = s.UnitFolio[u];
+        }
+        return s.Units;
+    }
+
     /// <summary>migrate_vma_pages with the host's <paramref name="hostDst"/>; clears MIGRATE in <paramref name="hostSrc"/> for pages that gave up.</summary>
     public void Pages(Span<ulong> hostSrc, ReadOnlySpan<ulong> hostDst)
     {

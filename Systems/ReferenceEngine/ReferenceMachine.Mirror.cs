@@ -119,26 +119,33 @@ public sealed partial class ReferenceMachine
         };
     }
 
-    private protected override void SnapshotCore(int device, int vma, long first, long count, SnapshotResult result)
+    private protected override void SnapshotCore(int device, int vma, long first, long count, int owner, SnapshotResult result)
     {
         var v = _vmas[vma];
         for (var i = first; i < first + count; i++)
         {
             ref var pte = ref v.Ptes[i];
-            var mapsPage = pte.Kind is PteKind.Present or PteKind.DevicePrivate;
             if (pte.Kind == PteKind.Zero)
             {
                 // hmm_range_fault reports the zero page readable (dmirror's ZERO|READ).
                 result.Read++;
             }
-            else if (!mapsPage)
+            else if (pte.Kind is not (PteKind.Present or PteKind.DevicePrivate))
             {
                 result.None++;
             }
+            else if (pte.Page!.Device >= 0 && !pte.Page.Unaddressable)
+            {
+                result.CoherentLocal += pte.Page.Device == device ? 1 : 0;
+                result.CoherentRemote += pte.Page.Device == device ? 0 : 1;
+            }
             else if (pte.Kind == PteKind.DevicePrivate)
             {
-                result.DeviceLocal += pte.Page!.Device == device ? 1 : 0;
-                result.DeviceRemote += pte.Page!.Device == device ? 0 : 1;
+                // Another owner's device-private page is not reported (dev_private_owner): none.
+                var reported = pte.Page.Device == device || owner == MigrateSelection.AnyOwner || OwnerIds[pte.Page.Device] == owner;
+                result.DeviceLocal += pte.Page.Device == device ? 1 : 0;
+                result.DeviceRemote += reported && pte.Page.Device != device ? 1 : 0;
+                result.None += reported ? 0 : 1;
             }
             else if (v.HugePmd[i / HugePages])
             {

@@ -29,6 +29,17 @@ public sealed partial class ReferenceMachine
         return cpages;
     }
 
+    private protected override int MigrateVmaUnitsCore(Span<int> slots, Span<bool> folio)
+    {
+        var units = _run.Units;
+        for (var u = 0; u < units.Count; u++)
+        {
+            slots[u] = (int)units[u].Slot;
+            folio[u] = units[u].Folio;
+        }
+        return units.Count;
+    }
+
     private protected override void MigrateVmaAllocAndCopyCore(ReadOnlySpan<ulong> src, Span<ulong> dst)
     {
         var m = _run;

@@ -507,7 +507,7 @@ internal sealed class RandomScenario
         var range = Range(vma.Pages);
         Log.Add($"snapshot {device} {proc} {vma.Name} {range}");
         var e = m.Snapshot(device, proc, vma.Name, range, r);
-        return $"{e} none={r.None} read={r.Read} write={r.Write} huge={r.Huge} local={r.DeviceLocal} remote={r.DeviceRemote}";
+        return $"{e} none={r.None} read={r.Read} write={r.Write} huge={r.Huge} local={r.DeviceLocal} remote={r.DeviceRemote} coherent={r.CoherentLocal}/{r.CoherentRemote} error={r.Error}";
     }
 
     private string Evict(IMachine m)

@@ -33,7 +33,7 @@ public class RunnerTests
         Assert.Equal("""{"pages":8,"faults":0,"mismatches":0}""", Fields(steps[4]!, "pages", "faults", "mismatches"));
         Assert.Equal("EPERM", (string?)steps[5]!["error"]);
         Assert.Equal(0L, (long)steps[5]!["pages"]!);
-        Assert.Equal("""{"none":0,"read":0,"write":5,"huge":0,"device-local":3,"device-remote":0}""", steps[7]!["states"]!.ToJsonString());
+        Assert.Equal("""{"none":0,"read":0,"write":5,"huge":0,"device-local":3,"device-remote":0,"coherent-local":0,"coherent-remote":0,"error":0}""", steps[7]!["states"]!.ToJsonString());
         Assert.Equal(3L, (long)steps[8]!["migrated"]!);
         // The evicted pages' entries die; the five that stayed in RAM keep theirs.
         Assert.Equal(5L, (long)steps[9]!["devices"]!["gpu0"]!["mirrored"]!);

@@ -137,6 +137,7 @@ internal static class StepSummary
                 break;
             case SnapshotResult r:
                 b.Append(Inv, $" states none {r.None} read {r.Read} write {r.Write} huge {r.Huge} device-local {r.DeviceLocal} device-remote {r.DeviceRemote}");
+                b.Append(Inv, $" coherent-local {r.CoherentLocal} coherent-remote {r.CoherentRemote} error {r.Error}");
                 break;
         }
     }

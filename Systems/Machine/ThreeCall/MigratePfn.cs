@@ -3,7 +3,7 @@ namespace HmmEcs.Systems.Machine;
 /// <summary>
 /// The <c>src</c>/<c>dst</c> entry encoding of mainline's three-call API, as Linux 6.19's <c>include/linux/migrate.h</c>
 /// defines it: a pfn shifted by <see cref="Shift"/> and flag bits below it. Bit 2 (the former <c>MIGRATE_PFN_LOCKED</c>)
-/// is unused since 5.17; bit 4 is <c>MIGRATE_PFN_COMPOUND</c> (device-private THP), which this API never sets.
+/// is unused since 5.17.
 /// </summary>
 /// <remarks>
 /// A pfn is the machine's frame number: RAM frames <c>0..ram.pages-1</c>, then each device's pages in configuration
@@ -19,6 +19,12 @@ public static class MigratePfn
 
     /// <summary><c>MIGRATE_PFN_WRITE</c>: the page was mapped writable.</summary>
     public const ulong Write = 1UL << 3;
+
+    /// <summary>
+    /// <c>MIGRATE_PFN_COMPOUND</c> (6.19): the slot is the head of a PMD-sized unit (a folio, or a hole the size of one) and
+    /// the 511 slots after it are 0; in <c>dst</c>, a PMD-sized destination folio.
+    /// </summary>
+    public const ulong Compound = 1UL << 4;
 
     /// <summary><c>MIGRATE_PFN_SHIFT</c>: bits below the pfn.</summary>
     public const int Shift = 6;

@@ -131,6 +131,9 @@ public static class ResultFields
             ResultField.Count<SnapshotResult>("huge", FieldUnits.Pages, "huge-mapped", r => r.Huge),
             ResultField.Count<SnapshotResult>("device-local", FieldUnits.Pages, "on this device", r => r.DeviceLocal),
             ResultField.Count<SnapshotResult>("device-remote", FieldUnits.Pages, "on another device", r => r.DeviceRemote),
+            ResultField.Count<SnapshotResult>("coherent-local", FieldUnits.Pages, "coherent, this device", r => r.CoherentLocal),
+            ResultField.Count<SnapshotResult>("coherent-remote", FieldUnits.Pages, "coherent, another device", r => r.CoherentRemote),
+            ResultField.Count<SnapshotResult>("error", FieldUnits.Pages, "HMM_PFN_ERROR", r => r.Error),
         ]),
     ];
 
