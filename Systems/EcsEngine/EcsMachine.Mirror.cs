@@ -13,9 +13,9 @@ public sealed partial class EcsMachine
     /// Before a device touches <c>[first, first + count)</c>: EFAULT when a page it would fault in cannot be, ENOMEM when
     /// the CPU faults its misses need would take more RAM frames than are free; nothing is changed either way.
     /// </summary>
-    private Errno PlanDeviceFaults(VmaInfo v, int device, MirrorEntry[] entries, long first, long count, bool write)
+    private Errno PlanDeviceFaults(VmaInfo v, int device, MirrorEntry[] entries, long first, long count, bool write, long reserve = 0)
     {
-        long need = 0;
+        long need = reserve;
         var plannedRegion = -1L;
         for (var i = first; i < first + count; i++)
         {

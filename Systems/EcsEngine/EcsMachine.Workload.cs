@@ -26,7 +26,7 @@ public sealed partial class EcsMachine
         var entries = _mm.MirrorOf(v, device);
         var write = request.MayWrite;
         // As device-write's prepass, over the whole range: any page may be accessed, and by a write.
-        if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
+        if (PlanDeviceFaults(v, device, entries, first, count, write, request.EvictionReserve(count)) is var planned and not Errno.None)
         {
             return planned;
         }

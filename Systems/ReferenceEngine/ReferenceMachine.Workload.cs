@@ -16,7 +16,7 @@ public sealed partial class ReferenceMachine
         var v = _vmas[vma];
         var entries = (v.Mirror ??= new MirrorTable(_devices.Length, v.Pages)).For(device);
         var write = request.MayWrite;
-        if (PlanDeviceFaults(v, device, entries, first, count, write) is var planned and not Errno.None)
+        if (PlanDeviceFaults(v, device, entries, first, count, write, request.EvictionReserve(count)) is var planned and not Errno.None)
         {
             return planned;
         }

@@ -32,6 +32,8 @@ public sealed class EngineDifferentialTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    // 56: a workload with eviction ran RAM out mid-step (both engines threw) before the prepass kept a block's worth.
+    [InlineData(56)]
     public void Fixed_seed_scenarios_agree(int seed) =>
         RunOne(new RandomScenario(seed, StepsPerScenario), new RandomScenario(seed, StepsPerScenario), $"seed {seed}");
 

@@ -1,3 +1,5 @@
+using HmmEcs.Components.Memory;
+
 namespace HmmEcs.Systems.Machine;
 
 /// <summary>
@@ -14,4 +16,11 @@ public sealed record WorkloadRequest(string Device, string Proc, string Vma, Pag
 {
     /// <summary>Whether any access may write: a <c>trace</c> with a write, or any other pattern with a <see cref="WriteFraction"/> above 0.</summary>
     public bool MayWrite => Pattern.Trace is { } trace ? trace.HasWrites : WriteFraction > 0;
+
+    /// <summary>
+    /// RAM frames the prepass keeps free beyond the CPU faults' own, for a workload over <paramref name="count"/> pages: a
+    /// block's evictions move its victims to RAM before its helper call frees the frames of the pages it moves in, so with an
+    /// eviction policy RAM must hold up to one call's pages (a 2 MiB VA block) more for a moment.
+    /// </summary>
+    public long EvictionReserve(long count) => Evict == EvictionPolicyKind.None ? 0 : Math.Min(count, PageGeometry.PmdPages);
 }

@@ -24,7 +24,7 @@ internal static class CliOptions
     {
         var o = new Option<string?>("--profile")
         {
-            Description = "The semantics profile, replacing the scenario's \"profile\" (docs/model.md, \"Profiles\"); only v13 runs today",
+            Description = "The semantics profile, replacing the scenario's \"profile\" (docs/model.md, \"Profiles\"): v13 (the default), v13-as-posted or mainline",
             HelpName = string.Join('|', Systems.Machine.SemanticsProfiles.Names),
         };
         o.AcceptOnlyFromAmong([.. Systems.Machine.SemanticsProfiles.Names]);
