@@ -82,14 +82,7 @@ public class CompoundEncodingTests
     public void BasePageDestinationsSplitTheSourceSlotByPfn(string engine)
     {
         // 1,000 device pages with page 0 taken: no free 512-aligned run, so the driver falls back to 512 base pages.
-        using var m = Machine(engine, 1000);
-        m.Mmap("p", "one", 1, VmaKind.Anon, true, false);
-        m.Touch("p", "one", PageRange.All, Access.Write, 3, out _);
-        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "one", PageRange.All, "gpu0"), new MigrateResult()));
-        Thp(m);
-        var args = new MigrateVma("p", "t", 0, Pmd, "gpu0", Compound);
-        var (src, dst) = (new ulong[Pmd], new ulong[Pmd]);
-        Assert.Equal(Errno.None, m.MigrateVmaSetup(args, src, dst));
+        using var m = SetupWithoutAlignedRun(engine, out var args, out var src, out var dst);
         var head = HeadPfn(m, src[0]);
         m.MigrateVmaAllocAndCopy(args, src, dst);
         Assert.All(dst, e => Assert.Equal(MigratePfn.Valid | MigratePfn.Write, e & ((1UL << MigratePfn.Shift) - 1)));
@@ -110,14 +103,7 @@ public class CompoundEncodingTests
     public void WithoutTheHeadsBasePageTheUnitGivesUpWhole(string engine)
     {
         // migrate_vma_pages reads the head slot: no destination there clears its MIGRATE, and the 511 slots after it are empty.
-        using var m = Machine(engine, 1000);
-        m.Mmap("p", "one", 1, VmaKind.Anon, true, false);
-        m.Touch("p", "one", PageRange.All, Access.Write, 3, out _);
-        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "one", PageRange.All, "gpu0"), new MigrateResult()));
-        Thp(m);
-        var args = new MigrateVma("p", "t", 0, Pmd, "gpu0", Compound);
-        var (src, dst) = (new ulong[Pmd], new ulong[Pmd]);
-        Assert.Equal(Errno.None, m.MigrateVmaSetup(args, src, dst));
+        using var m = SetupWithoutAlignedRun(engine, out var args, out var src, out var dst);
         var head = src[0];
         m.MigrateVmaAllocAndCopy(args, src, dst);
         Assert.NotEqual(0UL, dst[1]);
@@ -244,6 +230,23 @@ public class CompoundEncodingTests
     }
 
     /// <summary>Maps VMA <c>t</c> as one written THP.</summary>
+    /// <summary>
+    /// A THP set up for a compound migrate to a 1,000-page device whose page 0 is taken: no free 512-aligned run is left,
+    /// so the driver must fall back to base pages.
+    /// </summary>
+    private static IMachine SetupWithoutAlignedRun(string engine, out MigrateVma args, out ulong[] src, out ulong[] dst)
+    {
+        var m = Machine(engine, 1000);
+        m.Mmap("p", "one", 1, VmaKind.Anon, true, false);
+        m.Touch("p", "one", PageRange.All, Access.Write, 3, out _);
+        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "one", PageRange.All, "gpu0"), new MigrateResult()));
+        Thp(m);
+        args = new MigrateVma("p", "t", 0, Pmd, "gpu0", Compound);
+        (src, dst) = (new ulong[Pmd], new ulong[Pmd]);
+        Assert.Equal(Errno.None, m.MigrateVmaSetup(args, src, dst));
+        return m;
+    }
+
     private static void Thp(IMachine m)
     {
         Assert.Equal(Errno.None, m.Mmap("p", "t", Pmd, VmaKind.Anon, true, true));
