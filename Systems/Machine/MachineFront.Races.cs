@@ -48,9 +48,9 @@ public abstract partial class MachineFront
                     }
                     continue;
                 case RaceOp.Migrate:
-                    if (Config.Profile == SemanticsProfile.V13AsPosted || r.To is null || !TryTarget(r.To, out _))
+                    if (r.To is null || !TryTarget(r.To, out _))
                     {
-                        return "a racing migrate needs a target and profile v13 or mainline";
+                        return "a racing migrate needs a target";
                     }
                     break;
             }
@@ -86,6 +86,14 @@ public abstract partial class MachineFront
         }
         run.Finish();
         result.Races = run.Report;
+        if (result.Findings is { } findings)
+        {
+            // A racing v13-as-posted call's defects count in the step's findings; its slots are its own, so none are listed.
+            for (var d = 0; d < PostedFindings.Count; d++)
+            {
+                findings.AddCount((PostedDefect)d, run.RacingFindings[d]);
+            }
+        }
         return e;
     }
 
@@ -97,7 +105,7 @@ public abstract partial class MachineFront
     /// A racing migrate takes the mmap lock for read too, so it runs whole at the boundary.
     /// </summary>
     /// <summary>
-    /// Per race, whether a racing fault or pin reaches a page an earlier call left stranded (v13-as-posted): taken before
+    /// Per race, whether a racing fault, pin or migrate reaches a page an earlier call left stranded (v13-as-posted): taken before
     /// the call, whose own entries and locks the race rules decide. Such a race hangs as a step would (docs/model.md,
     /// "Stranded pages").
     /// </summary>
@@ -107,7 +115,7 @@ public abstract partial class MachineFront
         for (var j = 0; j < races.Count; j++)
         {
             var r = races[j];
-            stranded[j] = r.Op is RaceOp.Touch or RaceOp.Pin && TryVma(r.Proc, r.Vma!, out var v)
+            stranded[j] = r.Op is RaceOp.Touch or RaceOp.Pin or RaceOp.Migrate && TryVma(r.Proc, r.Vma!, out var v)
                 && r.Range.TryResolve(v.Pages, out var first, out var count) && Hangs(v.Id, first, count);
         }
         return stranded;
@@ -116,6 +124,9 @@ public abstract partial class MachineFront
     private sealed class RaceRun(MachineFront m, IReadOnlyList<MigrateRace> races, bool[] strandedBefore) : IRaceBoundaryHook
     {
         private readonly List<Waiting> _waiting = [];
+
+        /// <summary>Per <see cref="PostedDefect"/>, how often it fired in the racing migrates (v13-as-posted).</summary>
+        public long[] RacingFindings { get; } = new long[PostedFindings.Count];
         /// <summary>Per race, what each page of its range stood for before the call (a fault or pin race; null for the others).</summary>
         private readonly long[]?[] _before = new long[]?[races.Count];
         private int _next;
@@ -183,6 +194,10 @@ public abstract partial class MachineFront
                 case RaceOp.Munmap or RaceOp.Fork:
                     _waiting.Add(new Waiting(r, 0, 0, [], []));
                     break;
+                case RaceOp.Migrate when strandedBefore[j]:
+                    // Its range holds a page an earlier call stranded: HUNG, as a migrate step would be (counted as failed).
+                    Report.Failed++;
+                    break;
                 case RaceOp.Migrate:
                 {
                     var res = new MigrateResult();
@@ -193,6 +208,10 @@ public abstract partial class MachineFront
                     }
                     Report.Migrated += res.Migrated;
                     Report.Locked += res[MigrateReason.Locked];
+                    for (var d = 0; res.Findings is { } f && d < PostedFindings.Count; d++)
+                    {
+                        RacingFindings[d] += f[(PostedDefect)d];
+                    }
                     break;
                 }
             }

@@ -52,13 +52,15 @@ public enum PostedDefect
     ZeroPageRefcountZero,
     /// <summary><c>zero-page-entry-stranded</c>: the call returned leaving a migration entry to the zero page (no pass restores it).</summary>
     ZeroPageEntryStranded,
+    /// <summary><c>final-pass-foreign-entry</c>: the final pass acted on a migration entry another call made (restored it, unlocked and put back that call's page).</summary>
+    FinalPassForeignEntry,
 }
 
 /// <summary>The defects that fired in one <c>v13-as-posted</c> migrate call, each with the request slots it hit.</summary>
 public sealed class PostedFindings
 {
     /// <summary>Number of <see cref="PostedDefect"/> values.</summary>
-    public const int Count = 22;
+    public const int Count = 23;
 
     /// <summary>At most this many slots are listed per defect (the count goes on).</summary>
     public const int MaxSlots = 64;
@@ -71,6 +73,7 @@ public sealed class PostedFindings
         "isolate-all-fail-stranded", "unmap-restore-never-runs", "unmap-all-fail-stranded", "compound-skip-drops-pte",
         "final-maps-failed-dst", "final-pass-empty-pmd", "double-unlock", "double-putback",
         "zero-page-as-normal", "zero-page-lost-special", "zero-page-on-lru", "zero-page-refcount-zero", "zero-page-entry-stranded",
+        "final-pass-foreign-entry",
     ];
 
     private readonly long[] _counts = new long[Count];

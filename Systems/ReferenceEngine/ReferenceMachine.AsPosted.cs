@@ -12,6 +12,9 @@ namespace HmmEcs.Systems.ReferenceEngine;
 public sealed partial class ReferenceMachine
 {
     private readonly PostedCall _posted = new();
+    /// <summary>A call made while a posted call is between phases (a race's migrate): its own state, as a second thread's.</summary>
+    private PostedCall? _postedNested;
+    private bool _postedRunning;
     private int[]? _deviceBase;
 
     // The shared zero page's own struct page: base refcount 1, mapcount 0, unlocked, off the LRU; only the posted helper,
@@ -21,7 +24,8 @@ public sealed partial class ReferenceMachine
     private bool _zeroLocked;
     private bool _zeroOnLru;
 
-    private void MigrateAsPosted(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult result)
+    private void MigrateAsPosted(RefVma v, long first, long count, int target, FailureInjection inject, MigrateResult result,
+        Machine.Races.IRaceBoundaryHook? races)
     {
         if (_deviceBase is null)
         {
@@ -33,10 +37,27 @@ public sealed partial class ReferenceMachine
                 b += _devices[d].Pages.Length;
             }
         }
-        var c = _posted;
+        var nested = _postedRunning;
+        var c = nested ? _postedNested ??= new PostedCall() : _posted;
         c.Begin(first, (int)count, target, inject);
-        var kernel = new RefPostedKernel(this, v);
-        PostedHelper.Run(ref kernel, c);
+        c.Races = nested ? null : races;
+        var outerRun = _run;
+        if (nested)
+        {
+            _run = _nestedRun ??= new MigrationRun();
+        }
+        _postedRunning = true;
+        try
+        {
+            var kernel = new RefPostedKernel(this, v, c);
+            PostedHelper.Run(ref kernel, c);
+        }
+        finally
+        {
+            _postedRunning = nested;
+            _run = outerRun;
+            c.Races = null;
+        }
         result.TlbFlushes = c.TlbFlushes;
         result.Costs = c.Costs;
         result.Copy = c.Copy;
@@ -81,7 +102,7 @@ public sealed partial class ReferenceMachine
     private int HandleOf(RefPage page) => page.Device < 0 ? (int)page.Frame : _deviceBase![page.Device] + (int)page.Frame;
 
     /// <summary>The reference engine's kernel primitives (its convention: a migration entry holds no mapping and no reference).</summary>
-    private readonly struct RefPostedKernel(ReferenceMachine m, RefVma v) : IPostedKernel
+    private readonly struct RefPostedKernel(ReferenceMachine m, RefVma v, PostedCall call) : IPostedKernel
     {
         public long VmaPages => v.Pages;
 
@@ -273,7 +294,7 @@ public sealed partial class ReferenceMachine
         public CopyStats AllocAndCopy(ReadOnlySpan<bool> migrating, ReadOnlySpan<int> src, Span<int> dst)
         {
             var run = m._run;
-            run.Begin(v, m._posted.Start, migrating.Length, m._posted.Target, default, default);
+            run.Begin(v, call.Start, migrating.Length, call.Target, default, default);
             for (var k = 0; k < migrating.Length; k++)
             {
                 run.Source[k] = migrating[k] ? m.PageOfHandle(src[k]) : null;

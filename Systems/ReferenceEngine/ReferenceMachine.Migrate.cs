@@ -25,15 +25,7 @@ public sealed partial class ReferenceMachine
         result.Findings = null;
         if (Config.Profile == SemanticsProfile.V13AsPosted)
         {
-            _posted.Races = races;
-            try
-            {
-                MigrateAsPosted(v, first, count, target, inject, result);
-            }
-            finally
-            {
-                _posted.Races = null;
-            }
+            MigrateAsPosted(v, first, count, target, inject, result, races);
             return Errno.None;
         }
         var run = MigrateRange(v, first, count, target, inject, select, result, races);

@@ -375,9 +375,6 @@ internal sealed class RandomScenario
                 {
                     < 3 => new MigrateRace(boundary, RaceOp.Touch, who, v.Name, range, _rng.Next(2) == 0 ? Access.Read : Access.Write, (ulong)_rng.Next(1, 1000)),
                     < 5 => new MigrateRace(boundary, RaceOp.Pin, who, v.Name, range),
-                    // v13-as-posted refuses a racing migrate (docs/scenarios.md "Races"): its machines race a fault instead.
-                    _ when m.Config.Profile == SemanticsProfile.V13AsPosted =>
-                        new MigrateRace(boundary, RaceOp.Touch, who, v.Name, range, _rng.Next(2) == 0 ? Access.Read : Access.Write, (ulong)_rng.Next(1, 1000)),
                     _ => new MigrateRace(boundary, RaceOp.Migrate, who, v.Name, new PageRange(_rng.Next((int)v.Pages), _rng.Next(1, 65)),
                         To: _rng.Next(m.Config.DeviceList.Count + 1) is var d && d == m.Config.DeviceList.Count ? "ram" : m.Config.DeviceList[d].Name),
                 });

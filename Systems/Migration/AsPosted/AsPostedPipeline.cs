@@ -9,16 +9,33 @@ namespace HmmEcs.Systems.Migration.AsPosted;
 internal sealed class AsPostedPipeline(MemoryManager mm)
 {
     private readonly PostedCall _call = new();
+    private bool _running;
+    /// <summary>The helper for a call made while this one is between phases (a race's migrate), made on first need.</summary>
+    private AsPostedPipeline? _nested;
 
     /// <summary>Runs the posted helper over pages <paramref name="first"/>.. of <paramref name="vma"/> and fills <paramref name="result"/>.</summary>
     public void Run(VmaInfo vma, long first, long count, int target, IMigrateOps ops, FailureInjection inject, MigrateResult result,
         Machine.Races.IRaceBoundaryHook? races = null)
     {
+        if (_running)
+        {
+            // Another actor's call while this one is between phases: a call state of its own, as a second thread would have.
+            (_nested ??= new AsPostedPipeline(mm)).Run(vma, first, count, target, ops, inject, result);
+            return;
+        }
         var c = _call;
         c.Begin(first, (int)count, target, inject);
         c.Races = races;
         var kernel = new EcsPostedKernel(mm, vma, ops, c);
-        PostedHelper.Run(ref kernel, c);
+        _running = true;
+        try
+        {
+            PostedHelper.Run(ref kernel, c);
+        }
+        finally
+        {
+            _running = false;
+        }
         result.Requested = count;
         Array.Clear(result.Reasons);
         result.Migrated = 0;

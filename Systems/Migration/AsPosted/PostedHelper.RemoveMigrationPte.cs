@@ -31,6 +31,11 @@ internal static partial class PostedHelper
                 continue;
             }
             var page = pte.Page;
+            if (c.Source[s] != page)
+            {
+                // Not this call's entry (a racing call's): the pass restores it all the same.
+                c.Findings.Add(PostedDefect.FinalPassForeignEntry, s);
+            }
             var e = c.Pfns[s];
             var newPage = PostedCall.Has(e, HmmPfn.Valid) ? PostedCall.PageOf(e) : page;
             var migrated = newPage != page && PostedCall.Has(e, HmmPfn.Migrate);

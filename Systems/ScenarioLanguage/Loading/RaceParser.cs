@@ -75,10 +75,6 @@ internal static class RaceParser
                     ? new MigrateRace(at, op, raceProc, r.RequiredString("vma"))
                     : new MigrateRace(at, op, raceProc, Child: r.RequiredString("child"));
             default:
-                if (profile == SemanticsProfile.V13AsPosted)
-                {
-                    throw new ScenarioException(r.Child("op"), "a migrate race needs profile \"v13\" or \"mainline\"; this scenario's is \"v13-as-posted\"");
-                }
                 var vma = r.RequiredString("vma");
                 var first = r.Integer("first", 0, 0);
                 var count = r.Integer("count", null, 1, MigrateRace.MaxMigratePages);
