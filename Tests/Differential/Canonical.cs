@@ -16,6 +16,11 @@ internal static class Canonical
         {
             sb.Append((int)o).Append('.');
         }
+        if (r.Findings is { } findings)
+        {
+            // v13-as-posted: the defects that fired, with their slots, must be the same on both engines.
+            sb.Append(" findings=[").AppendJoin("; ", findings.Lines()).Append(']');
+        }
         return sb.ToString();
     }
 
