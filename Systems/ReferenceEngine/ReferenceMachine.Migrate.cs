@@ -342,22 +342,19 @@ public sealed partial class ReferenceMachine
     /// <summary>
     /// Whether <paramref name="page"/> is a destination of the call in flight: the driver locks each one (lib/test_hmm.c's
     /// <c>lock_page</c> on every dst) until remove-migration-entries, so a fault that finds it in the page cache waits.
-    /// Departure: the plain engine marks no lock on destinations; it looks them up here, on the race path only.
+    /// Departure: the plain engine marks no lock on destinations; it looks them up here, on the race path only: a cached
+    /// destination took its source's place in the mapping (move_to_new_page), so it can only be the destination of the
+    /// slot its index falls in.
     /// </summary>
     private bool IsCallDestination(RefPage page)
     {
-        if (_migrating is not { } run)
+        if (_migrating is not { } run || page.Mapping is not { } mapping
+            || !(ReferenceEquals(mapping, run.Vma.Mapping) || ReferenceEquals(mapping, run.Vma.FileMapping)))
         {
             return false;
         }
-        for (long k = 0; k < run.Count; k++)
-        {
-            if (ReferenceEquals(run.Destination[k], page))
-            {
-                return true;
-            }
-        }
-        return false;
+        var k = run.Vma.PageOf(page.Index) - run.First;
+        return k >= 0 && k < run.Count && ReferenceEquals(run.Destination[k], page);
     }
 
     /// <summary>
