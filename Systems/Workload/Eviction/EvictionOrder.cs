@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using HmmEcs.Systems.Machine;
-using HmmEcs.Systems.Workload.Streams;
 
 namespace HmmEcs.Systems.Workload.Eviction;
 
@@ -13,7 +12,6 @@ namespace HmmEcs.Systems.Workload.Eviction;
 internal sealed class EvictionOrder
 {
     private readonly EvictionPolicyKind _kind;
-    private readonly ulong _seed;
     // Tree pre-eviction: the VMA page of range page 0 (blocks are VMA-aligned) and the range's pages.
     private readonly long _first;
     private readonly long _pages;
@@ -24,17 +22,12 @@ internal sealed class EvictionOrder
     private readonly PriorityQueue<int, (long Count, long Order)>? _heap;
     private readonly bool[]? _inHeap;
     private readonly long[]? _order;
-    // Random: the resident pages densely, and each page's position there (-1: not resident).
-    private readonly int[]? _dense;
-    private readonly int[]? _position;
-    private int _denseCount;
+    private readonly RandomPageSet? _random;
     private long _joins;
-    private long _draws;
 
     public EvictionOrder(EvictionPolicyKind kind, long pages, ulong seed, long first = 0)
     {
         _kind = kind;
-        _seed = seed;
         _first = first;
         _pages = pages;
         switch (kind)
@@ -46,9 +39,7 @@ internal sealed class EvictionOrder
                 _order = new long[pages];
                 break;
             case EvictionPolicyKind.Random:
-                _dense = new int[pages];
-                _position = new int[pages];
-                _position.AsSpan().Fill(-1);
+                _random = new RandomPageSet(pages, seed);
                 break;
             default:
                 _list = new PageList(pages);
@@ -86,14 +77,7 @@ internal sealed class EvictionOrder
                 _inHeap![page] = false;
                 break;
             case EvictionPolicyKind.Random:
-                var at = _position![page];
-                if (at >= 0)
-                {
-                    var last = _dense![--_denseCount];
-                    _dense[at] = last;
-                    _position[last] = at;
-                    _position[page] = -1;
-                }
+                _random!.Remove(page);
                 break;
             default:
                 if (_list!.Contains(page))
@@ -118,11 +102,7 @@ internal sealed class EvictionOrder
                 }
                 break;
             case EvictionPolicyKind.Random:
-                if (_position![page] < 0)
-                {
-                    _position[page] = _denseCount;
-                    _dense![_denseCount++] = page;
-                }
+                _random!.Add(page);
                 break;
             default:
                 if (!_list!.Contains(page))
@@ -221,17 +201,12 @@ internal sealed class EvictionOrder
                 page = -1;
                 return false;
             case EvictionPolicyKind.Random:
-                if (_denseCount == 0)
+                if (_random!.Count == 0)
                 {
                     page = -1;
                     return false;
                 }
-                var at = (int)Mix.Below(Mix.Draw(_seed, _draws++, 5), _denseCount);
-                page = _dense![at];
-                var last = _dense[--_denseCount];
-                _dense[at] = last;
-                _position![last] = at;
-                _position[page] = -1;
+                page = _random.Draw();
                 return true;
             default:
                 return _list!.TryTakeHead(out page);

@@ -1,4 +1,4 @@
-using HmmEcs.Systems.Workload.Streams;
+using HmmEcs.Systems.Workload.Eviction;
 
 namespace HmmEcs.Systems.Workload.PolicySystems.Eviction;
 
@@ -8,41 +8,23 @@ namespace HmmEcs.Systems.Workload.PolicySystems.Eviction;
 /// </summary>
 public sealed class RandomEvictionSystem : EvictionSystem
 {
-    private readonly ulong _seed;
-    private readonly int[] _dense;
-    private readonly int[] _position;
-    private int _count;
-    private long _draws;
+    private readonly RandomPageSet _set;
 
     /// <summary>A system for a range of <paramref name="pages"/> pages drawing from <paramref name="seed"/>.</summary>
-    public RandomEvictionSystem(long pages, ulong seed)
-    {
-        _seed = seed;
-        _dense = new int[pages];
-        _position = new int[pages];
-        _position.AsSpan().Fill(-1);
-    }
+    public RandomEvictionSystem(long pages, ulong seed) => _set = new RandomPageSet(pages, seed);
 
     /// <inheritdoc/>
-    protected override void OnLeave(WorkloadContext state, int page) => Drop(page);
+    protected override void OnLeave(WorkloadContext state, int page) => _set.Remove(page);
 
     /// <inheritdoc/>
-    protected override void OnJoin(WorkloadContext state, int page)
-    {
-        if (_position[page] < 0)
-        {
-            _position[page] = _count;
-            _dense[_count++] = page;
-        }
-    }
+    protected override void OnJoin(WorkloadContext state, int page) => _set.Add(page);
 
     /// <inheritdoc/>
     protected override bool TryTake(WorkloadContext state, out int page)
     {
-        while (_count > 0)
+        while (_set.Count > 0)
         {
-            page = _dense[(int)Mix.Below(Mix.Draw(_seed, _draws++, 5), _count)];
-            Drop(page);
+            page = _set.Draw();
             if (state.IsResident(page))
             {
                 return true;
@@ -50,18 +32,5 @@ public sealed class RandomEvictionSystem : EvictionSystem
         }
         page = -1;
         return false;
-    }
-
-    private void Drop(int page)
-    {
-        var at = _position[page];
-        if (at < 0)
-        {
-            return;
-        }
-        var last = _dense[--_count];
-        _dense[at] = last;
-        _position[last] = at;
-        _position[page] = -1;
     }
 }
