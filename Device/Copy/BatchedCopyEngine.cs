@@ -168,7 +168,7 @@ public sealed unsafe class BatchedCopyEngine : ICopyEngine
         fixed (HmmPfn* s = src)
         fixed (HmmPfn* d = dst)
         {
-            new ContentMoveJob(this, memory, s, d, _partBounds, chunks).Run(workers);
+            new ContentMoveJob(this, memory, s, d, _partBounds).Run(chunks, workers);
         }
         return cost;
     }

@@ -11,7 +11,10 @@ namespace HmmEcs.Devices.Frames;
 /// chunk as the previous one (the common case: frames are handed out lowest first) cost an index,
 /// not a lookup. Tag bits set through the cursor are written straight into the chunk's mask and the
 /// chunk's counts are recounted when the cursor leaves the chunk or is flushed: call
-/// <see cref="Flush"/> before anything reads the counts.
+/// <see cref="Flush"/> before anything reads the counts. A concurrent cursor (one per thread of a phase on two
+/// cores) stores <see cref="Take"/>'s and <see cref="Unlock"/>'s gathered words and the counts atomically, since two
+/// threads' rows may share a mask word; its row writes (<see cref="At"/>, <see cref="SetLocked"/>) must be to rows no
+/// other thread writes.
 /// </summary>
 public ref struct PageCursor
 {
@@ -32,11 +35,19 @@ public ref struct PageCursor
     // Rows unlocked but not yet written (Locked cleared): the bits of one mask word, cleared together.
     private int _unlockedWord;
     private ulong _unlockedBits;
+    private readonly bool _concurrent;
 
     /// <summary>A cursor over the pages of <paramref name="memory"/>.</summary>
     public PageCursor(PhysicalMemory memory)
+        : this(memory, false)
+    {
+    }
+
+    /// <summary>A cursor over the pages of <paramref name="memory"/>, <paramref name="concurrent"/> with other threads' cursors.</summary>
+    public PageCursor(PhysicalMemory memory, bool concurrent)
     {
         _memory = memory;
+        _concurrent = concurrent;
         _pages = default;
         _contents = default;
         _locked = default;
@@ -145,8 +156,16 @@ public ref struct PageCursor
         StoreUnlocked();
         if ((_lockedDelta | _migrateDelta) != 0)
         {
-            _chunk!.AdjustEnabledCount<Locked>(_lockedDelta);
-            _chunk.AdjustEnabledCount<Migrate>(_migrateDelta);
+            if (_concurrent)
+            {
+                _chunk!.AdjustEnabledCountConcurrent<Locked>(_lockedDelta);
+                _chunk.AdjustEnabledCountConcurrent<Migrate>(_migrateDelta);
+            }
+            else
+            {
+                _chunk!.AdjustEnabledCount<Locked>(_lockedDelta);
+                _chunk.AdjustEnabledCount<Migrate>(_migrateDelta);
+            }
             _lockedDelta = 0;
             _migrateDelta = 0;
         }
@@ -178,6 +197,11 @@ public ref struct PageCursor
         }
         _unlockedBits = 0;
         ref var locked = ref _locked[_unlockedWord];
+        if (_concurrent)
+        {
+            _lockedDelta -= BitOperations.PopCount(bits & Interlocked.And(ref locked, ~bits));
+            return;
+        }
         _lockedDelta -= BitOperations.PopCount(bits & locked);
         locked &= ~bits;
     }
@@ -193,6 +217,12 @@ public ref struct PageCursor
         _takenBits = 0;
         ref var locked = ref _locked[_takenWord];
         ref var migrate = ref _migrate[_takenWord];
+        if (_concurrent)
+        {
+            _lockedDelta += BitOperations.PopCount(bits & ~Interlocked.Or(ref locked, bits));
+            _migrateDelta += BitOperations.PopCount(bits & ~Interlocked.Or(ref migrate, bits));
+            return;
+        }
         _lockedDelta += BitOperations.PopCount(bits & ~locked);
         _migrateDelta += BitOperations.PopCount(bits & ~migrate);
         locked |= bits;

@@ -24,11 +24,17 @@ public sealed class PageGenerations
         get => _blocks[id >> BlockShift] is { } block ? block[id & BlockMask] : 0;
     }
 
-    /// <summary>Counts a free of page <paramref name="id"/>.</summary>
+    /// <summary>
+    /// Counts a free of page <paramref name="id"/>. Threads may bump different ids at once (a phase on two cores):
+    /// a block is published by one compare-exchange, so two first frees in one block both count.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Bump(int id)
     {
-        var block = _blocks[id >> BlockShift] ??= new uint[1 << BlockShift];
+        var block = _blocks[id >> BlockShift] ?? NewBlock(id >> BlockShift);
         block[id & BlockMask]++;
     }
+
+    private uint[] NewBlock(int b) =>
+        Interlocked.CompareExchange(ref _blocks[b], new uint[1 << BlockShift], null) ?? _blocks[b]!;
 }

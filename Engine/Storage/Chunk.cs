@@ -139,6 +139,27 @@ public sealed class Chunk
         _enabledCounts[EnableIndex<T>()] += delta;
     }
 
+    /// <summary><see cref="AdjustEnabledCount{T}"/> for threads that change bits of the same chunk at once (an atomic add).</summary>
+    public void AdjustEnabledCountConcurrent<T>(int delta) where T : struct
+    {
+        Interlocked.Add(ref _enabledCounts[EnableIndex<T>()], delta);
+    }
+
+    /// <summary>
+    /// True when the kept count of <typeparamref name="T"/> is the number of set bits in its mask: the check that code
+    /// which writes masks and counts itself (<see cref="GetEnabledMaskCountedByCaller{T}"/>) kept them together.
+    /// </summary>
+    public bool EnabledCountMatchesMask<T>() where T : struct
+    {
+        var index = EnableIndex<T>();
+        var n = 0;
+        foreach (var word in _masks[index])
+        {
+            n += BitOperations.PopCount(word);
+        }
+        return EnabledCounts[index] == n;
+    }
+
     /// <summary>Rows whose <typeparamref name="T"/> bit is set.</summary>
     public int EnabledCount<T>() where T : struct
     {

@@ -61,10 +61,25 @@ public sealed partial class EcsMachine : MachineFront
             drivers[d] = new DummyDevice(memory, d, engine);
         }
         _mm = new MemoryManager(_world, memory, drivers) { ZeroPage = config.ZeroPage, SwapCache = config.SwapCache };
+        if (config.HelperThreads > 0)
+        {
+            _mm.HelperThreads.Workers = config.HelperThreads;
+        }
         _pipeline = new MigrationPipeline(_mm, config.Profile, config.OwnerIds());
         _asPosted = new AsPostedPipeline(_mm);
         _mm.Pipeline = _pipeline;
         RamOps = new DummyMigrateOps(memory, engine, -1);
+    }
+
+    /// <summary>
+    /// Lets the helper's phases share calls of <paramref name="fromPages"/> pages or more in parts of <paramref name="partRows"/>
+    /// rows over <paramref name="workers"/> threads: tests run small machines through the path large calls take.
+    /// </summary>
+    internal void ShareHelperWork(int workers, int fromPages, int partRows)
+    {
+        _mm.HelperThreads.Workers = workers;
+        _mm.HelperThreads.FromPages = fromPages;
+        _mm.HelperThreads.PartRows = partRows;
     }
 
     /// <summary>Machines of at least this many page frames (RAM and device) get large chunks.</summary>

@@ -111,7 +111,26 @@ internal static class InvariantChecker
             }
             CheckSwapCache(result, mm, s);
         }
+        CheckTagCounts(result, mm);
         return result;
+    }
+
+    private static readonly QueryDescription AllPages = new QueryDescription().WithAll<Page>();
+
+    /// <summary>
+    /// Every page chunk's <c>Migrate</c> and <c>Locked</c> counts match their masks: the helper's phases write the mask
+    /// words and counts themselves (64 rows a store, a large call's parts on several cores), and a count off by one would
+    /// let a later phase skip or miscount pages in flight.
+    /// </summary>
+    private static void CheckTagCounts(CheckResult result, MemoryManager mm)
+    {
+        foreach (var chunk in mm.World.Query(AllPages))
+        {
+            if (!chunk.EnabledCountMatchesMask<Migrate>() || !chunk.EnabledCountMatchesMask<Locked>())
+            {
+                Add(result, $"a page chunk's Migrate count {chunk.EnabledCount<Migrate>()} or Locked count {chunk.EnabledCount<Locked>()} does not match its mask");
+            }
+        }
     }
 
     /// <summary>

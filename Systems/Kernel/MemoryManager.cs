@@ -34,6 +34,9 @@ internal sealed partial class MemoryManager
     public List<VmaInfo> Vmas { get; } = [];
     public List<FileObject> Files { get; } = [];
 
+    /// <summary>How the migration helper's phases share a large request's pages over the cores (<see cref="Machine.MachineConfig.HelperThreads"/>).</summary>
+    public Migration.HelperThreads HelperThreads { get; } = new();
+
     /// <summary>Read faults on holes of private anonymous VMAs map the shared zero page (<see cref="Machine.MachineConfig.ZeroPage"/>).</summary>
     public bool ZeroPage { get; init; }
 

@@ -56,6 +56,12 @@ public sealed record MachineConfig(
     public bool SwapCache { get; init; }
 
     /// <summary>
+    /// Threads the ECS engine's migration helper may share a large call's pages over (0: one per core; 1: the calling
+    /// thread only, for a host that keeps its other cores). Results are the same for every value; only time differs.
+    /// </summary>
+    public int HelperThreads { get; init; }
+
+    /// <summary>
     /// Why device <paramref name="index"/> of <paramref name="devices"/> cannot take its name, or null: a name is
     /// given once, and <c>ram</c> (the migrate target for RAM), <c>hole</c>, <c>swap</c> and <c>zero</c> (keys beside the
     /// devices' under a verify's <c>resident</c>) are reserved. The scenario loader and the machine both ask here.

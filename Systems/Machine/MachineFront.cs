@@ -41,6 +41,10 @@ public abstract partial class MachineFront : IMachine
                 throw new ArgumentException($"devices[{d}].name: {problem}", nameof(config));
             }
         }
+        if (config.HelperThreads < 0)
+        {
+            throw new ArgumentException($"helperThreads: {config.HelperThreads} is negative (0: one per core)", nameof(config));
+        }
         Config = config;
     }
 

@@ -14,6 +14,7 @@ namespace HmmEcs.Systems.Migration;
 internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "alloc-and-copy")
 {
     private readonly QueryDescription _query = MigratingQuery;
+    private readonly MigratingPagesOnCores<Visitor> _pages = new();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
@@ -43,18 +44,25 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         {
             HoleInsertion.FailUnallocated(s);
         }
-        var visitor = new Visitor(s);
-        MigratingPages.ForEach(s, _query, ref visitor);
+        _pages.Run(s, _query);
     }
 
-    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    private ref struct Visitor(MigrateState s, ref PartTally tally) : IPartVisitor<Visitor>
     {
+        private ref PartTally _tally = ref tally;
+
+        public static Visitor Create(MigrateState s, ref PartTally tally) => new(s, ref tally);
+
+        public readonly void Flush()
+        {
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if ((s.Src[slot].Value & HmmPfn.Migrate) == 0)
             {
-                Fail(s, chunk, row, slot, MigrateReason.Alloc);
+                Fail(s, ref _tally, chunk, row, slot, MigrateReason.Alloc);
             }
         }
     }

@@ -15,11 +15,11 @@ namespace HmmEcs.Systems.Migration;
 internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "lock-and-isolate")
 {
     private readonly QueryDescription _query = MigratingQuery;
+    private readonly MigratingPagesOnCores<Visitor> _pages = new();
 
     protected override void Run(MigrateState s)
     {
-        var visitor = new Visitor(s);
-        MigratingPages.ForEach(s, _query, ref visitor);
+        _pages.Run(s, _query);
         if (s.PendingRestore > 0)
         {
             s.Costs.Walks++;
@@ -27,21 +27,28 @@ internal sealed class LockAndIsolateSystem(World world) : MigratePhase(world, "l
         RestoreSystem.RestoreFailed(s);
     }
 
-    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    private ref struct Visitor(MigrateState s, ref PartTally tally) : IPartVisitor<Visitor>
     {
         private readonly int _failEvery = s.Inject.IsolateEvery;
+        private ref PartTally _tally = ref tally;
+
+        public static Visitor Create(MigrateState s, ref PartTally tally) => new(s, ref tally);
+
+        public readonly void Flush()
+        {
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if (s.UnexpectedReferences(page, slot) > 0)
             {
-                Fail(s, chunk, row, slot, MigrateReason.Pinned);
+                Fail(s, ref _tally, chunk, row, slot, MigrateReason.Pinned);
                 return;
             }
             if (MigrateState.Injected(_failEvery, slot))
             {
-                Fail(s, chunk, row, slot, MigrateReason.Isolate);
+                Fail(s, ref _tally, chunk, row, slot, MigrateReason.Isolate);
                 return;
             }
             page.Flags &= ~PageFlags.Lru;

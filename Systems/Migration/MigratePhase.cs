@@ -38,4 +38,21 @@ internal abstract class MigratePhase(World world, string name) : BaseSystem<Migr
         s.PendingRestore++;
         chunk.SetEnabled<Migrate>(row, false);
     }
+
+    /// <summary>
+    /// <see cref="Fail(MigrateState, Chunk, int, int, MigrateReason)"/> from a visitor with a tally: on cores, the page's bit
+    /// (in a mask word its part owns) is cleared and the failure counted in the part's tally, applied after the parts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Fail(MigrateState s, ref PartTally tally, Chunk chunk, int row, int slot, MigrateReason reason)
+    {
+        if (!tally.OnCores)
+        {
+            Fail(s, chunk, row, slot, reason);
+            return;
+        }
+        s.Outcome[slot] = reason;
+        tally.Failed++;
+        chunk.GetEnabledMaskCountedByCaller<Migrate>()[row >> 6] &= ~(1UL << row);
+    }
 }

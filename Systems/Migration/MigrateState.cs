@@ -86,7 +86,7 @@ internal sealed class MigrateState
     /// are: a driver boundary compares the two to skip re-deriving when no page gave up since.
     /// </summary>
     public int SrcMigrating;
-    /// <summary>Pages that failed since the last restore (<see cref="MigratePhase.Fail"/> counts them; <see cref="RestoreSystem.RestoreFailed"/> clears it).</summary>
+    /// <summary>Pages that failed since the last restore (<see cref="MigratePhase.Fail(MigrateState, Engine.Chunk, int, int, MigrateReason)"/> counts them, or a phase on cores after its parts; <see cref="RestoreSystem.RestoreFailed"/> clears it).</summary>
     public int PendingRestore;
     /// <summary>Whether the driver's alloc_and_copy ran: without it (no page left, the seed's npages == 0) finalize_and_map does not run either.</summary>
     public bool DriverCalled;

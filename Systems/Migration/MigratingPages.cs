@@ -60,28 +60,35 @@ internal static class MigratingPages
             }
             return;
         }
+        foreach (var chunk in s.Mm.World.Query(pages))
+        {
+            if (chunk.EnabledCount<Migrate>() != 0)
+            {
+                VisitRows(s, chunk, 0, (chunk.Count + 63) >> 6, ref visitor);
+            }
+        }
+    }
+
+    /// <summary>Visits the migrating rows of mask words <c>[fromWord, toWord)</c> of <paramref name="chunk"/> in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void VisitRows<TVisitor>(MigrateState s, Chunk chunk, int fromWord, int toWord, ref TVisitor visitor)
+        where TVisitor : IMigratingPageVisitor, allows ref struct
+    {
         // A page's first mapping is usually the request's own PTE: its slot is then one subtraction away.
         var g0 = s.Vma.FirstPte + s.Start;
         var count = (ulong)s.Count;
-        foreach (var chunk in s.Mm.World.Query(pages))
+        var mask = chunk.ReadEnabledMask<Migrate>();
+        var rows = chunk.GetSpan<Page>();
+        for (var w = fromWord; w < toWord; w++)
         {
-            if (chunk.EnabledCount<Migrate>() == 0)
+            var bits = mask[w];
+            while (bits != 0)
             {
-                continue;
-            }
-            var mask = chunk.ReadEnabledMask<Migrate>();
-            var rows = chunk.GetSpan<Page>();
-            for (var w = 0; w < mask.Length; w++)
-            {
-                var bits = mask[w];
-                while (bits != 0)
-                {
-                    var row = (w << 6) + BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    ref var page = ref rows[row];
-                    var d = page.RmapHead - g0;
-                    visitor.Visit(ref page, chunk, row, (ulong)d < count ? (int)d : s.SlotOf(page));
-                }
+                var row = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                ref var page = ref rows[row];
+                var d = page.RmapHead - g0;
+                visitor.Visit(ref page, chunk, row, (ulong)d < count ? (int)d : s.SlotOf(page));
             }
         }
     }

@@ -15,20 +15,21 @@ namespace HmmEcs.Systems.Migration;
 /// a present PTE otherwise) with its own bits; the new page takes over the reverse map and counts,
 /// is unlocked and (RAM) put on the LRU; the old page is freed (device pages through the driver's
 /// free callback). The migration ends with the old pages' <c>Migrate</c> bits and helper locks
-/// cleared: per page for a small request, in bulk over the page chunks otherwise.
+/// cleared: per page for a small request, in bulk over the page chunks otherwise. A large request's pages are
+/// shared by the machine's cores (<see cref="MigratingParts"/>): every page's work touches its own rows, PTEs and
+/// frame; the words two threads share (mask words, frame bitmap words, chunk counts) are stored atomically, and old
+/// device pages go to the driver's free callback on the calling thread afterwards, in page order.
 /// </summary>
 internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(world, "remove-migration-entries")
 {
     private readonly QueryDescription _query = MigratingQuery;
+    private readonly MigratingPagesOnCores<Visitor> _pages = new();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
-        var large = s.Collected > MigrateState.SmallRequest;
-        var visitor = new Visitor(s, !large);
-        MigratingPages.ForEach(s, _query, ref visitor);
-        visitor.Flush();
-        if (large)
+        _pages.Run(s, _query, FreeDevicePages);
+        if (s.Collected > MigrateState.SmallRequest)
         {
             // The pages still tagged are the migrated old pages: their helper lock goes, then their tag
             // (in this order: the query selects by the tag), 64 rows per word store.
@@ -37,28 +38,44 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         }
     }
 
-    private ref struct Visitor(MigrateState s, bool clearTags) : IMigratingPageVisitor
+    /// <summary>Old device pages of a part on cores, to the driver's free callback on the calling thread.</summary>
+    private static void FreeDevicePages(MigrateState s, List<int> ids)
     {
+        var memory = s.Mm.Memory;
+        foreach (var id in ids)
+        {
+            s.Mm.Drivers[memory.DeviceOf(id)].PageFree(id);
+        }
+    }
+
+    /// <summary>
+    /// The work per migrated page. On cores it runs beside other threads' visitors: its cursor and frame batch store shared
+    /// words atomically, and old device pages are listed for the calling thread to free.
+    /// </summary>
+    private ref struct Visitor(MigrateState s, ref PartTally tally) : IPartVisitor<Visitor>
+    {
+        private ref PartTally _tally = ref tally;
+        private readonly bool _clearTags = s.Collected <= MigrateState.SmallRequest;
+        private readonly List<int>? _deviceFrees = tally.OnCores ? tally.Deferred : null;
         private readonly PhysicalMemory _memory = s.Mm.Memory;
         private readonly HmmPfn[] _src = s.Src;
         private readonly HmmPfn[] _dstEntries = s.Dst;
         private readonly int _ramPages = s.Mm.Memory.RamPages;
-        private PageCursor _dst = new(s.Mm.Memory);
+        private PageCursor _dst = new(s.Mm.Memory, tally.OnCores);
         private EntityCursor<Pte> _ptes = new(s.Mm.Ptes);
-        private FrameReleaseBatch _ramFrames = new(s.Mm.Memory.Ram.Frames);
+        private FrameReleaseBatch _ramFrames = new(s.Mm.Memory.Ram.Frames, tally.OnCores);
         private Chunk? _oldChunk;
         private Chunk? _kindChunk;
         private PteKind _newKind;
         private Span<PageContent> _oldContents;
-        private long _migrated;
 
-        /// <summary>Recounts the destination chunks' tags and adds the pages moved to the request's count.</summary>
+        public static Visitor Create(MigrateState s, ref PartTally tally) => new(s, ref tally);
+
+        /// <summary>Stores the destination chunks' unlocked words and counts and the freed frames' words.</summary>
         public void Flush()
         {
             _dst.Flush();
             _ramFrames.Flush();
-            s.Migrated += _migrated;
-            _migrated = 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -101,7 +118,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
                 _oldContents = chunk.GetSpan<PageContent>();
             }
             _memory.DropPage(oldId, ref page, ref _oldContents[row]);
-            if (clearTags)
+            if (_clearTags)
             {
                 chunk.SetEnabled<Locked>(row, false);
                 chunk.SetEnabled<Migrate>(row, false);
@@ -110,11 +127,15 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             {
                 _ramFrames.Add(oldId);
             }
+            else if (_deviceFrees is not null)
+            {
+                _deviceFrees.Add(oldId);
+            }
             else
             {
                 s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId);
             }
-            _migrated++;
+            _tally.Migrated++;
         }
     }
 }

@@ -15,11 +15,11 @@ namespace HmmEcs.Systems.Migration;
 internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
 {
     private readonly QueryDescription _query = MigratingQuery;
+    private readonly MigratingPagesOnCores<Visitor> _pages = new();
 
     protected override void Run(MigrateState s)
     {
-        var visitor = new Visitor(s);
-        MigratingPages.ForEach(s, _query, ref visitor);
+        _pages.Run(s, _query);
         if (s.PendingRestore > 0)
         {
             s.Costs.Walks++;
@@ -27,16 +27,23 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
         RestoreSystem.RestoreFailed(s);
     }
 
-    private readonly struct Visitor(MigrateState s) : IMigratingPageVisitor
+    private ref struct Visitor(MigrateState s, ref PartTally tally) : IPartVisitor<Visitor>
     {
         private readonly int _failEvery = s.Inject.UnmapEvery;
+        private ref PartTally _tally = ref tally;
+
+        public static Visitor Create(MigrateState s, ref PartTally tally) => new(s, ref tally);
+
+        public readonly void Flush()
+        {
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Visit(ref Page page, Chunk chunk, int row, int slot)
         {
             if (MigrateState.Injected(_failEvery, slot))
             {
-                Fail(s, chunk, row, slot, MigrateReason.Unmap);
+                Fail(s, ref _tally, chunk, row, slot, MigrateReason.Unmap);
                 return;
             }
             if (page.Mapcount > 1)
@@ -47,12 +54,12 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
             // get_user_pages through a mapping still live after lock and isolate is caught here.
             if (s.UnexpectedReferences(page, slot) > 0)
             {
-                Fail(s, chunk, row, slot, MigrateReason.Pinned);
+                Fail(s, ref _tally, chunk, row, slot, MigrateReason.Pinned);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Unmap(ref Page page)
+        private readonly void Unmap(ref Page page)
         {
             var mm = s.Mm;
             for (var g = page.RmapHead; g >= 0;)
@@ -61,8 +68,8 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
                 if (pte.Kind is PteKind.Present or PteKind.DevicePrivate)
                 {
                     // try_to_unmap_one: a notifier invalidation per mapping, a flush per present PTE.
-                    s.Costs.Invalidations++;
-                    s.Costs.UnmapFlushes += pte.Kind == PteKind.Present ? 1 : 0;
+                    _tally.Invalidations++;
+                    _tally.UnmapFlushes += pte.Kind == PteKind.Present ? 1 : 0;
                     pte.Kind = PteKind.Migration;
                 }
                 g = pte.RmapNext;
