@@ -17,11 +17,12 @@ namespace HmmEcs.Systems.Migration;
 /// </summary>
 internal sealed class CollectSystem(World world) : MigratePhase(world, "collect")
 {
+    private readonly CollectOnCores _onCores = new();
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run(MigrateState s)
     {
         var mm = s.Mm;
-        var vma = s.Vma;
         var memory = mm.Memory;
         CompoundUnits.Find(s);
         SplitHugePmds(s);
@@ -33,22 +34,53 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
             MainlineCollect.Run(s);
             return;
         }
-        var ptes = mm.Ptes;
-        var g0 = vma.FirstPte + s.Start;
-        var lastFlush = -1L;
+        if (CollectOnCores.Worth(s))
+        {
+            _onCores.Run(s);
+            return;
+        }
         var cursor = new PageCursor(memory);
+        var tally = new RangeTally { RecordSmall = true };
+        CollectRange(s, 0, s.Count, ref cursor, ref tally);
+        cursor.Flush();
+        s.Collected += tally.Collected;
+        s.SrcMigrating += tally.Collected;
+        s.TlbFlushes += tally.Flushes;
+    }
+
+    /// <summary>What collecting a range of slots adds up.</summary>
+    internal struct RangeTally
+    {
+        /// <summary>Record the first <see cref="MigrateState.SmallRequest"/> pages taken in the state's small lists (serial walk only).</summary>
+        public bool RecordSmall;
+        public int Collected;
+        public long Flushes;
+    }
+
+    /// <summary>
+    /// Collects slots <c>[from, to)</c> in address order through <paramref name="cursor"/>. A range that begins and ends on
+    /// PMD boundaries (or the request's ends) counts its own flushes: no PMD span is shared with another range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void CollectRange(MigrateState s, int from, int to, ref PageCursor cursor, ref RangeTally tally)
+    {
+        var mm = s.Mm;
+        var memory = mm.Memory;
+        var ptes = mm.Ptes;
+        var g0 = s.Vma.FirstPte + s.Start;
+        var lastFlush = -1L;
         var src = s.Src.AsSpan(0, s.Count);
         var outcome = s.Outcome.AsSpan(0, s.Count);
         var ramPages = memory.RamPages;
-        var collected = 0;
+        var collected = tally.RecordSmall ? 0 : MigrateState.SmallRequest;
         var flushes = 0L;
-        var i = 0;
-        while (i < s.Count)
+        var i = from;
+        while (i < to)
         {
             var g = g0 + i;
             var rowStart = ptes.RowOf(g);
             var span = ptes.ChunkAt(g).GetSpan<Pte>();
-            var len = Math.Min(s.Count - i, span.Length - rowStart);
+            var len = Math.Min(to - i, span.Length - rowStart);
             for (var k = 0; k < len; k++)
             {
                 var slot = i + k;
@@ -119,10 +151,9 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
             }
             i += len;
         }
-        cursor.Flush();
-        s.Collected += collected;
-        s.SrcMigrating += collected;
-        s.TlbFlushes += flushes;
+        // A range that records no small list counts from SmallRequest up, so CollectedEntry.Take never writes the lists.
+        tally.Collected += tally.RecordSmall ? collected : collected - MigrateState.SmallRequest;
+        tally.Flushes += flushes;
     }
 
     /// <summary>Huge PMDs over the range are split into PTEs first, as v13 did; their pages then give up as <c>compound</c> (or already-on-target).</summary>
