@@ -57,17 +57,13 @@ public sealed class EngineDifferentialTests
             var op = "?";
             // Built only when something fails: the op log grows with every step.
             string Where() => $"{seed}, step {step} ({op}); config {genRef.Config} devices [{string.Join("; ", genRef.Config.DeviceList)}]\n  ops:\n    {string.Join("\n    ", genEcs.Log)}\n";
-            string a, b;
-            try
-            {
-                (op, a) = genEcs.Step(ecs, step);
-                (_, b) = genRef.Step(reference, step);
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            // Both engines run the step even when the first throws, so the report says whether one engine or both did.
+            var (a, ecsThrew) = StepOf(genEcs, ecs, step, ref op);
+            var (b, referenceThrew) = StepOf(genRef, reference, step, ref op);
+            if (ecsThrew is not null || referenceThrew is not null)
             {
                 // An engine that throws gets the same report as one that disagrees: the ops that led there.
-                Assert.Fail($"{Where()}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-                throw;
+                Assert.Fail($"{Where()}:{Thrown("ecs", ecsThrew)}{Thrown("reference", referenceThrew)}");
             }
             if (a != b)
             {
@@ -78,6 +74,23 @@ public sealed class EngineDifferentialTests
             AssertSamePages(genEcs, ecs, reference, Where);
         }
     }
+
+    private static (string Result, Exception? Threw) StepOf(RandomScenario gen, IMachine m, int step, ref string op)
+    {
+        try
+        {
+            var (name, result) = gen.Step(m, step);
+            op = name;
+            return (result, null);
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+        {
+            return ("", e);
+        }
+    }
+
+    private static string Thrown(string engine, Exception? e) =>
+        e is null ? $"\n  {engine} did not throw" : $"\n  {engine} threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
 
     private static void AssertClean(IMachine m, Func<string> where)
     {
