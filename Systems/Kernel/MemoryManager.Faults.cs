@@ -46,6 +46,12 @@ internal sealed partial class MemoryManager
                 plannedRegion = region;
                 need += PageGeometry.PmdPages;
             }
+            // It comes back read-only where fork shared it, so a write then copies each page it touches (wp_page_copy).
+            ref var entry = ref HugeRef(vma, region);
+            if (write && (entry.Bits & PteBits.Write) == 0 && !vma.Shared && PageRef(entry.Head + PageGeometry.OffsetInPmd(i)).Mapcount > 1)
+            {
+                need++;
+            }
             return true;
         }
         if (vma.HasHuge(i))

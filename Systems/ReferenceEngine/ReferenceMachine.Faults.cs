@@ -178,17 +178,19 @@ public sealed partial class ReferenceMachine
         ref var pte = ref v.Ptes[i];
         if (pte.Kind == PteKind.DevicePrivate && v.HugePmd[i / HugePages])
         {
-            // A device-private folio (mainline) comes back whole or as base pages: 512 frames once per region.
+            // A device-private folio (mainline) comes back whole or as base pages: 512 frames once per region, and a copy per page a write touches.
             if (!_devices[pte.Page!.Device].Config.Movable)
             {
                 return -1;
             }
+            // It comes back read-only where fork shared it, so a write then copies each page it touches (wp_page_copy).
+            var folioCopy = write && !pte.Write && !v.IsShared && pte.Page!.MapCount > 1 ? 1 : 0;
             if (i / HugePages == plannedRegion)
             {
-                return 0;
+                return folioCopy;
             }
             plannedRegion = i / HugePages;
-            return HugePages;
+            return HugePages + folioCopy;
         }
         // A private mapping copies a page-cache page on write whatever its map count, and a racing write copies a page a call holds locked.
         var copy = write && !pte.Write && !v.IsShared && pte.Page is { } p && (p.MapCount > 1 || p.Cached || p.HelperLocked || SwapShared(p)) ? 1 : 0;
