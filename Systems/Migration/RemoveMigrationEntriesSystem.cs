@@ -68,6 +68,9 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         private Chunk? _kindChunk;
         private PteKind _newKind;
         private Span<PageContent> _oldContents;
+        // Counted here and added to the tally at Flush: parts' tallies are neighbours in one array, and a store to one per
+        // page from each thread would share a cache line between the cores.
+        private long _migrated;
 
         public static Visitor Create(MigrateState s, ref PartTally tally) => new(s, ref tally);
 
@@ -76,6 +79,8 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         {
             _dst.Flush();
             _ramFrames.Flush();
+            _tally.Migrated += _migrated;
+            _migrated = 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -135,7 +140,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             {
                 s.Mm.Drivers[_memory.DeviceOf(oldId)].PageFree(oldId);
             }
-            _tally.Migrated++;
+            _migrated++;
         }
     }
 }

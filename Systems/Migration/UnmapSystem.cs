@@ -31,11 +31,18 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
     {
         private readonly int _failEvery = s.Inject.UnmapEvery;
         private ref PartTally _tally = ref tally;
+        // Counted here, added to the tally at Flush (a store per page to neighbouring tallies would share a cache line between cores).
+        private long _invalidations;
+        private long _flushes;
 
         public static Visitor Create(MigrateState s, ref PartTally tally) => new(s, ref tally);
 
-        public readonly void Flush()
+        public void Flush()
         {
+            _tally.Invalidations += _invalidations;
+            _tally.UnmapFlushes += _flushes;
+            _invalidations = 0;
+            _flushes = 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -59,7 +66,7 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly void Unmap(ref Page page)
+        private void Unmap(ref Page page)
         {
             var mm = s.Mm;
             for (var g = page.RmapHead; g >= 0;)
@@ -68,8 +75,8 @@ internal sealed class UnmapSystem(World world) : MigratePhase(world, "unmap")
                 if (pte.Kind is PteKind.Present or PteKind.DevicePrivate)
                 {
                     // try_to_unmap_one: a notifier invalidation per mapping, a flush per present PTE.
-                    _tally.Invalidations++;
-                    _tally.UnmapFlushes += pte.Kind == PteKind.Present ? 1 : 0;
+                    _invalidations++;
+                    _flushes += pte.Kind == PteKind.Present ? 1 : 0;
                     pte.Kind = PteKind.Migration;
                 }
                 g = pte.RmapNext;

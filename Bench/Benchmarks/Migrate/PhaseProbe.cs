@@ -6,7 +6,7 @@ using HmmEcs.Systems.Machine;
 namespace HmmEcs.Benchmarks.Migrate;
 
 /// <summary>
-/// <c>dotnet run -c Release --project Bench/Benchmarks -- phases [pages] [rounds]</c>: the ECS migrate of
+/// <c>dotnet run -c Release --project Bench/Benchmarks -- phases [pages] [rounds] [helper-threads]</c>: the ECS migrate of
 /// <see cref="MigrateScaleBenchmarks"/>'s shape and the floor's, interleaved round by round on fresh machines, with each
 /// phase's time side by side. Quicker to read than a BenchmarkDotNet run when working on one phase; the targets' figures
 /// still come from <see cref="MigrateScaleBenchmarks"/>.
@@ -17,9 +17,11 @@ internal static class PhaseProbe
     {
         var pages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1 << 20;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        // 0: the machine's default (one thread per core); 1: every phase on the calling thread.
+        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
         var result = new MigrateResult();
         var floor = new FloorMachine(pages, 2 * pages, pages + pages / 16, 64);
-        using var machine = PinnedRange.Build("ecs", pages, 2L * pages, pages + pages / 16);
+        using var machine = PinnedRange.Build("ecs", pages, 2L * pages, pages + pages / 16, helperThreads: threads);
         var toDevice = new MigrateRequest("p", "buf", PageRange.All, "gpu0");
         var back = new MigrateRequest("p", "buf", PageRange.All, MigrateTargets.Ram);
         for (var round = 0; round < rounds; round++)

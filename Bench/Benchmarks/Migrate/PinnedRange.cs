@@ -12,9 +12,9 @@ namespace HmmEcs.Benchmarks.Migrate;
 internal static class PinnedRange
 {
     /// <summary>Builds the machine and the range (throws when a step fails: a benchmark must not time an error).</summary>
-    public static IMachine Build(string engine, long pages, long ramPages, long devicePages, int pinEvery = 64)
+    public static IMachine Build(string engine, long pages, long ramPages, long devicePages, int pinEvery = 64, int helperThreads = 0)
     {
-        var machine = MachineFactory.Create(engine, new MachineConfig(RamPages: ramPages, Devices: [new DeviceConfig("gpu0", devicePages)]));
+        var machine = MachineFactory.Create(engine, new MachineConfig(RamPages: ramPages, Devices: [new DeviceConfig("gpu0", devicePages)]) { HelperThreads = helperThreads });
         Expect(machine.CreateProcess("p"));
         Expect(machine.Mmap("p", "buf", pages, VmaKind.Anon, writable: true, thp: false));
         Expect(machine.Touch("p", "buf", PageRange.All, Access.Write, 1, out _));
