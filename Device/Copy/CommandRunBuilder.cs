@@ -69,6 +69,35 @@ public ref struct CommandRunBuilder
         return true;
     }
 
+    /// <summary>
+    /// Adds <paramref name="length"/> copies, frames <c>src + k</c> into <c>dst + k</c>: the commands <paramref name="length"/>
+    /// calls of <see cref="Add"/> would form (the run goes on from the one before it, cut at the batch limit), for a
+    /// caller that gathered its copies in runs (parts of a walk on several cores) and plans them in order afterwards.
+    /// False, adding nothing, when the run does not come after the destinations before it.
+    /// </summary>
+    public bool AddRun(long src, long dst, int length)
+    {
+        if (length <= 0 || !Add(src, dst))
+        {
+            return length <= 0;
+        }
+        for (var k = 1; k < length;)
+        {
+            if (_run == _max)
+            {
+                Add(src + k, dst + k);
+                k++;
+                continue;
+            }
+            // The run goes on by as many copies as it has room for, as that many Add calls would take it.
+            var take = Math.Min(length - k, _max - _run);
+            _run += take;
+            _copies += take;
+            k += take;
+        }
+        return true;
+    }
+
     /// <summary>Ends the last run; gives the commands (the array, perhaps grown, and how many) and the cost.</summary>
     public CopyCost Finish(out CopyCommand[] commands, out int count)
     {

@@ -17,6 +17,7 @@ public sealed partial class DummyMigrateOps : IMigrateOps
     private readonly PhysicalMemory _memory;
     private readonly ICopyEngine _engine;
     private readonly int _target;
+    private AllocateAndCopyOnCores? _onCores;
 
     /// <summary>Callbacks migrating into <paramref name="target"/> (a device index, -1 for RAM).</summary>
     public DummyMigrateOps(PhysicalMemory memory, ICopyEngine engine, int target)
@@ -47,6 +48,10 @@ public sealed partial class DummyMigrateOps : IMigrateOps
         }
         if (dev is not null && _engine is BatchedCopyEngine batched && batched.MovesStampsInline(_memory, src.Length))
         {
+            if (window.Workers > 1 && window.PartEntries > 0 && src.Length > window.PartEntries)
+            {
+                return (_onCores ??= new AllocateAndCopyOnCores(_memory)).Run(dev, batched, src, dst, destFlags, window.Workers, window.PartEntries);
+            }
             return AllocateAndCopyInOneWalk(dev, batched, src, dst, destFlags);
         }
         var wanted = PfnArray.CountMigrating(src);

@@ -21,6 +21,16 @@ public readonly record struct MigrateWindow(long Start, long End, long VmaPages 
     /// <summary>The first slot of each of the <see cref="Units"/> units (512 slots each, in ascending order).</summary>
     public int[]? UnitSlots { get; init; }
 
+    /// <summary>
+    /// Threads the driver may share this call's work over (the calling one included; 0 or 1: the calling thread only). The
+    /// kernel's callbacks have no such thing: the simulator's helper offers its cores for a large call, and the result
+    /// must not depend on it.
+    /// </summary>
+    public int Workers { get; init; }
+
+    /// <summary>Entries of a part when the work is shared over <see cref="Workers"/> threads.</summary>
+    public int PartEntries { get; init; }
+
     /// <summary>Written by the driver: whether each unit got one PMD-sized destination folio (false: 512 base pages, the source splits).</summary>
     public bool[]? UnitFolio { get; init; }
 }

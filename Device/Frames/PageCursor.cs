@@ -35,6 +35,9 @@ public ref struct PageCursor
     // Rows unlocked but not yet written (Locked cleared): the bits of one mask word, cleared together.
     private int _unlockedWord;
     private ulong _unlockedBits;
+    // Rows locked but not yet written (Locked set): the bits of one mask word, set together.
+    private int _lockedWord;
+    private ulong _lockedBits;
     private readonly bool _concurrent;
 
     /// <summary>A cursor over the pages of <paramref name="memory"/>.</summary>
@@ -62,6 +65,8 @@ public ref struct PageCursor
         _takenBits = 0;
         _unlockedWord = 0;
         _unlockedBits = 0;
+        _lockedWord = 0;
+        _lockedBits = 0;
     }
 
     /// <summary>The chunk of the page last returned by <see cref="At"/>.</summary>
@@ -123,12 +128,12 @@ public ref struct PageCursor
         _migrateDelta += SetBit(_migrate, row, on);
     }
 
-    /// <summary>True when the <c>Locked</c> bit of a row of the current chunk is set (or will be, by <see cref="Take"/>; a cursor does not mix <see cref="Take"/> and <see cref="Unlock"/>).</summary>
+    /// <summary>True when the <c>Locked</c> bit of a row of the current chunk is set (or will be, by <see cref="Take"/> or <see cref="Lock"/>; a cursor does not mix them with <see cref="Unlock"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool IsLocked(int row)
     {
         var w = row >> 6;
-        var pending = w == _takenWord ? _takenBits : 0;
+        var pending = (w == _takenWord ? _takenBits : 0) | (w == _lockedWord ? _lockedBits : 0);
         return ((_locked[w] | pending) & (1UL << row)) != 0;
     }
 
@@ -154,6 +159,7 @@ public ref struct PageCursor
     {
         StoreTaken();
         StoreUnlocked();
+        StoreLocked();
         if ((_lockedDelta | _migrateDelta) != 0)
         {
             if (_concurrent)
@@ -185,6 +191,41 @@ public ref struct PageCursor
             _unlockedWord = w;
         }
         _unlockedBits |= 1UL << row;
+    }
+
+    /// <summary>
+    /// Sets the <c>Locked</c> bit of a row of the current chunk, as a driver locks the destination pages it hands out:
+    /// rows locked in ascending order gather in one mask word, set once for up to 64 rows (as <see cref="Take"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Lock(int row)
+    {
+        var w = row >> 6;
+        if (w != _lockedWord)
+        {
+            StoreLocked();
+            _lockedWord = w;
+        }
+        _lockedBits |= 1UL << row;
+    }
+
+    /// <summary>Sets the rows gathered by <see cref="Lock"/>, counting the bits that were clear.</summary>
+    private void StoreLocked()
+    {
+        var bits = _lockedBits;
+        if (bits == 0)
+        {
+            return;
+        }
+        _lockedBits = 0;
+        ref var locked = ref _locked[_lockedWord];
+        if (_concurrent)
+        {
+            _lockedDelta += BitOperations.PopCount(bits & ~Interlocked.Or(ref locked, bits));
+            return;
+        }
+        _lockedDelta += BitOperations.PopCount(bits & ~locked);
+        locked |= bits;
     }
 
     /// <summary>Clears the rows gathered by <see cref="Unlock"/>, counting the bits that were set.</summary>

@@ -108,7 +108,11 @@ internal sealed class MigrateState
     /// <summary>Whether the driver gave each unit one PMD-sized destination folio.</summary>
     public bool[] UnitFolio { get; private set; } = [];
 
-    public MigrateWindow Window => new(Start, End, Vma.Pages) { Holes = Holes, Units = Units, UnitSlots = UnitSlot, UnitFolio = UnitFolio };
+    public MigrateWindow Window => new(Start, End, Vma.Pages)
+    {
+        Holes = Holes, Units = Units, UnitSlots = UnitSlot, UnitFolio = UnitFolio,
+        Workers = Mm.HelperThreads.ShareSlots(this) ? Mm.HelperThreads.Workers : 1, PartEntries = Mm.HelperThreads.PartRows,
+    };
 
     /// <summary>Records a unit at slot <paramref name="slot"/> whose source folio starts at page <paramref name="source"/> (-1: a hole region).</summary>
     public void AddUnit(int slot, int source)

@@ -54,9 +54,10 @@ public sealed class EngineDifferentialTests
         using var ecs = MachineFactory.Create("ecs", genEcs.Config);
         if (genEcs.Config.Seed % 2 == 0)
         {
-            // Half the machines take the path of a large call on cores: every call past a small request is cut into parts of
-            // 64 rows shared by two threads (one mask word each, so parts meet at every word), as 10M-page calls are.
-            ((EcsMachine)ecs).ShareHelperWork(2, 1025, 64);
+            // Half the machines take the path of a large call on cores: every call of 64 pages or more has its slots (collect,
+            // the driver) and, past a small request, its pages in flight cut into parts of 64 rows or entries shared by two
+            // threads (one mask word each, so parts meet at every word), as 10M-page calls are.
+            ((EcsMachine)ecs).ShareHelperWork(2, 64, 64);
         }
         using var reference = MachineFactory.Create("reference", genRef.Config);
         for (var step = 0; step < genEcs.Steps; step++)

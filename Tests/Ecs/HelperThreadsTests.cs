@@ -1,6 +1,9 @@
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
+using HmmEcs.Components.Tags;
+using HmmEcs.Engine;
 using HmmEcs.Systems.EcsEngine;
+using HmmEcs.Systems.Hosting;
 using HmmEcs.Systems.Machine;
 using Xunit;
 
@@ -15,7 +18,34 @@ public sealed class HelperThreadsTests
     // Past the default threshold (65,536 pages in flight), so the machines below take the path of a 10M-page call.
     private const int Pages = 100_000;
 
-    private static EcsMachine Build(int helperThreads)
+    /// <summary>A host system that writes down the pages locked and in flight each time it runs (after a phase).</summary>
+    private sealed class TagCounter : ISystem<MigrationContext>
+    {
+        private static readonly QueryDescription LockedPages = new QueryDescription().WithAll<Page, Locked>();
+        private static readonly QueryDescription MigratingPages = new QueryDescription().WithAll<Page, Migrate>();
+
+        public List<(int Locked, int Migrating)> Seen { get; } = [];
+
+        public void Initialize()
+        {
+        }
+
+        public void BeforeUpdate(in MigrationContext state)
+        {
+        }
+
+        public void Update(in MigrationContext state) => Seen.Add((state.World.CountEntities(LockedPages), state.World.CountEntities(MigratingPages)));
+
+        public void AfterUpdate(in MigrationContext state)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static EcsMachine Build(int helperThreads, TagCounter counter)
     {
         var m = new EcsMachine(new MachineConfig(RamPages: 2 * Pages, Devices: [new DeviceConfig("gpu0", Pages + 4096)]) { HelperThreads = helperThreads });
         Assert.Equal(Errno.None, m.CreateProcess("p"));
@@ -24,6 +54,10 @@ public sealed class HelperThreadsTests
         Assert.Equal(Errno.None, m.Pin("p", "buf", PageRange.All, 37, take: true, out _));
         // A child shares every page: unmap turns the child's PTEs into migration entries too.
         Assert.Equal(Errno.None, m.Fork("p", "c"));
+        foreach (var phase in Enum.GetValues<MigrationPhase>())
+        {
+            m.InsertSystem(phase, Position.After, counter);
+        }
         return m;
     }
 
@@ -34,8 +68,10 @@ public sealed class HelperThreadsTests
     [Fact]
     public void A_large_call_on_two_threads_leaves_what_one_thread_leaves()
     {
-        using var one = Build(1);
-        using var two = Build(2);
+        var seenByOne = new TagCounter();
+        var seenByTwo = new TagCounter();
+        using var one = Build(1, seenByOne);
+        using var two = Build(2, seenByTwo);
         // Other slots fail on the way back: the slots that failed toward the device are already in RAM.
         var there = new FailureInjection(IsolateEvery: 101, UnmapEvery: 103, MigratePageEvery: 107);
         var back = new FailureInjection(IsolateEvery: 97, UnmapEvery: 89, MigratePageEvery: 83);
@@ -49,6 +85,8 @@ public sealed class HelperThreadsTests
             Assert.True((target == MigrateTargets.Ram || a[MigrateReason.Pinned] > 0) && (failures.IsEmpty || a[MigrateReason.Isolate] > 0 && a[MigrateReason.Unmap] > 0 && a[MigrateReason.MigratePage] > 0), $"toward {target}: {Summary(a)}");
             Assert.Equal(Summary(a), Summary(b));
             Assert.Equal(a.PageOutcomes, b.PageOutcomes);
+            // What a host system sees between the phases too (the destinations alloc-and-copy locks, the pages still in flight).
+            Assert.Equal(seenByOne.Seen, seenByTwo.Seen);
             Assert.Equal(0, one.Check().Violations);
             Assert.Equal(0, two.Check().Violations);
             foreach (var proc in new[] { "p", "c" })

@@ -20,8 +20,7 @@ internal sealed class CollectOnCores : PartitionedWork
     private int _partPages;
 
     /// <summary>True for a request of the v13 walk large enough to share (<see cref="HelperThreads"/>).</summary>
-    public static bool Worth(MigrateState s) =>
-        s.Mm.HelperThreads.Workers > 1 && s.Count >= s.Mm.HelperThreads.FromPages && s.Count > MigrateState.SmallRequest;
+    public static bool Worth(MigrateState s) => s.Mm.HelperThreads.ShareSlots(s);
 
     public void Run(MigrateState s)
     {

@@ -23,7 +23,7 @@ internal sealed class MigratingPagesOnCores<TVisitor> : PartitionedWork
     /// </summary>
     public void Run(MigrateState s, in QueryDescription query, Action<MigrateState, List<int>>? deferred = null)
     {
-        if (s.Collected <= MigrateState.SmallRequest || !MigratingParts.Worth(s))
+        if (!MigratingParts.Worth(s))
         {
             var tally = new PartTally();
             var visitor = TVisitor.Create(s, ref tally);

@@ -21,7 +21,7 @@ internal sealed class MigratingParts
     /// tokens for content (byte payloads share one slot allocator).
     /// </summary>
     public static bool Worth(MigrateState s) =>
-        s.Mm.HelperThreads.Workers > 1 && s.Collected >= s.Mm.HelperThreads.FromPages && !s.Mm.Memory.BytesPayload;
+        s.Mm.HelperThreads.ShareSlots(s) && s.Collected > MigrateState.SmallRequest && s.Collected >= s.Mm.HelperThreads.FromPages;
 
     /// <summary>Cuts the page chunks that hold pages in flight into parts.</summary>
     public void Split(MigrateState s, in QueryDescription pages)

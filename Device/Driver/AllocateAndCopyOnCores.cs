@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+using HmmEcs.Components.Memory;
+using HmmEcs.Components.Migration;
+using HmmEcs.Devices.Copy;
+using HmmEcs.Devices.Frames;
+using HmmEcs.Devices.Memory;
+using HmmEcs.Engine;
+
+namespace HmmEcs.Devices.Driver;
+
+/// <summary>
+/// The <c>page</c> rule toward a device for a large call on several cores, with the result of the one walk
+/// (<see cref="DummyMigrateOps"/>): the lowest free device pages are taken first, in ascending order, on the calling
+/// thread; then parts of the entries, each knowing from its count of migrating entries before it which of those pages
+/// are its own, ready their destinations and move their stamps on the cores, gathering their copies in runs; the runs
+/// are planned into the engine's commands afterwards in entry order, so the commands are the one walk's. Entries past
+/// the last free page give up, as in the one walk. Kept by the driver; its buffers grow to the largest call.
+/// </summary>
+internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : PartitionedWork
+{
+    private long[] _pages = [];
+    private int[] _before = [];
+    private CopyRun[][] _runs = [];
+    private int[] _runCount = [];
+    private HmmPfn* _src;
+    private HmmPfn* _dst;
+    private int _entries;
+    private int _partEntries;
+    private int _have;
+    private int _firstId;
+    private ulong _destFlags;
+
+    /// <summary>A gathered run of copies: <c>Length</c> frames from <c>Src</c> into device pages from <c>Dst</c>.</summary>
+    private struct CopyRun
+    {
+        public long Src;
+        public long Dst;
+        public int Length;
+    }
+
+    /// <summary>Allocates, readies and copies as the one walk does, on up to <paramref name="workers"/> threads in parts of <paramref name="partEntries"/> entries.</summary>
+    public CopyCost Run(DeviceMemory dev, BatchedCopyEngine engine, Span<HmmPfn> src, Span<HmmPfn> dst, ulong destFlags, int workers, int partEntries)
+    {
+        var parts = (src.Length + partEntries - 1) / partEntries;
+        Grow(parts);
+        var wanted = 0;
+        for (var p = 0; p < parts; p++)
+        {
+            _before[p] = wanted;
+            var from = p * partEntries;
+            wanted += PfnArray.CountMigrating(src.Slice(from, Math.Min(partEntries, src.Length - from)));
+        }
+        if (_pages.Length < wanted)
+        {
+            _pages = GC.AllocateUninitializedArray<long>(wanted);
+        }
+        _have = dev.AllocatePages(_pages.AsSpan(0, wanted));
+        if (_have == 0)
+        {
+            // As the one walk: no page at all, every entry gives up and the engine sees no submission.
+            for (var i = 0; i < src.Length; i++)
+            {
+                src[i] = src[i].Without(HmmPfn.Migrate);
+                dst[i] = default;
+            }
+            return default;
+        }
+        _firstId = dev.FirstId;
+        _destFlags = destFlags;
+        _entries = src.Length;
+        _partEntries = partEntries;
+        fixed (HmmPfn* s = src)
+        fixed (HmmPfn* d = dst)
+        {
+            _src = s;
+            _dst = d;
+            try
+            {
+                Run(parts, workers);
+            }
+            finally
+            {
+                _src = null;
+                _dst = null;
+            }
+        }
+        var builder = engine.BeginInWalk(dev.Spec.Copy);
+        for (var p = 0; p < parts; p++)
+        {
+            var runs = _runs[p];
+            for (var r = 0; r < _runCount[p]; r++)
+            {
+                if (!builder.AddRun(runs[r].Src, runs[r].Dst, runs[r].Length))
+                {
+                    throw new InvalidOperationException("device pages were handed out out of order");
+                }
+            }
+        }
+        return engine.EndInWalk(ref builder);
+    }
+
+    private void Grow(int parts)
+    {
+        if (_before.Length < parts)
+        {
+            _before = new int[parts];
+            _runCount = new int[parts];
+            Array.Resize(ref _runs, parts);
+        }
+        for (var p = 0; p < parts; p++)
+        {
+            _runs[p] ??= new CopyRun[64];
+        }
+    }
+
+    /// <summary>Appends a run to the part's list, doubling it when full (the part's own slot: no other thread touches it).</summary>
+    private void Push(int part, ref CopyRun[] runs, ref int count, in CopyRun run)
+    {
+        if (count == runs.Length)
+        {
+            Array.Resize(ref runs, runs.Length * 2);
+            _runs[part] = runs;
+        }
+        runs[count++] = run;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    protected override void Work(int part)
+    {
+        var from = part * _partEntries;
+        var to = Math.Min(_entries, from + _partEntries);
+        var rank = _before[part];
+        var runs = _runs[part];
+        var count = 0;
+        var run = default(CopyRun);
+        var srcPages = new PageCursor(memory);
+        var dstPages = new PageCursor(memory, concurrent: true);
+        var ramPages = memory.RamPages;
+        for (var i = from; i < to; i++)
+        {
+            var entry = _src[i].Value;
+            if ((entry & HmmPfn.Migrate) == 0)
+            {
+                _dst[i] = default;
+                continue;
+            }
+            if (rank >= _have)
+            {
+                // The device is full: this entry and every migrating one after it give up.
+                _src[i] = new HmmPfn(entry & ~HmmPfn.Migrate);
+                _dst[i] = default;
+                continue;
+            }
+            var page = _pages[rank++];
+            var id = _firstId + (int)page;
+            _dst[i] = HmmPfn.From(id, _destFlags);
+            var srcId = (int)(entry >> HmmPfn.Shift);
+            ref var ready = ref dstPages.At(id, out var row);
+            ready = Page.Free;
+            ready.Flags = PageFlags.Allocated;
+            dstPages.Lock(row);
+            dstPages.ContentOfRow(row) = srcPages.ContentAt(srcId);
+            var frame = srcId < ramPages ? srcId : memory.FrameOf(srcId);
+            if (run.Length > 0 && frame == run.Src + run.Length && page == run.Dst + run.Length)
+            {
+                run.Length++;
+                continue;
+            }
+            if (run.Length > 0)
+            {
+                Push(part, ref runs, ref count, run);
+            }
+            run = new CopyRun { Src = frame, Dst = page, Length = 1 };
+        }
+        if (run.Length > 0)
+        {
+            Push(part, ref runs, ref count, run);
+        }
+        _runCount[part] = count;
+        dstPages.Flush();
+    }
+}
