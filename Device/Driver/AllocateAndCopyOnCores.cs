@@ -10,16 +10,20 @@ namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The <c>page</c> rule toward a device for a large call on several cores, with the result of the one walk
-/// (<see cref="DummyMigrateOps"/>): the lowest free device pages are taken first, in ascending order, on the calling
-/// thread; then parts of the entries, each knowing from its count of migrating entries before it which of those pages
-/// are its own, ready their destinations and move their stamps on the cores, gathering their copies in runs; the runs
+/// (<see cref="DummyMigrateOps"/>): batch by batch of parts, the lowest free device pages are taken, in ascending order,
+/// on the calling thread; then the batch's parts of the entries, each knowing from the count of migrating entries before
+/// it which of those pages are its own, ready their destinations and move their stamps on the cores, gathering their copies in runs; the runs
 /// are planned into the engine's commands afterwards in entry order, so the commands are the one walk's. Entries past
 /// the last free page give up, as in the one walk. Kept by the driver; its buffers grow to the largest call.
 /// </summary>
 internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : PartitionedWork
 {
+    // Parts whose destinations are taken at a time (2 MiB of ids with the helper's 16,384-entry parts).
+    private const int PartsPerBatch = 16;
     private long[] _pages = [];
+    private int[] _count = [];
     private int[] _before = [];
+    private int _firstPart;
     private CopyRun[][] _runs = [];
     private int[] _runCount = [];
     private HmmPfn* _src;
@@ -46,16 +50,11 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         var wanted = 0;
         for (var p = 0; p < parts; p++)
         {
-            _before[p] = wanted;
             var from = p * partEntries;
-            wanted += PfnArray.CountMigrating(src.Slice(from, Math.Min(partEntries, src.Length - from)));
+            _count[p] = PfnArray.CountMigrating(src.Slice(from, Math.Min(partEntries, src.Length - from)));
+            wanted += _count[p];
         }
-        if (_pages.Length < wanted)
-        {
-            _pages = GC.AllocateUninitializedArray<long>(wanted);
-        }
-        _have = dev.AllocatePages(_pages.AsSpan(0, wanted));
-        if (_have == 0)
+        if (wanted == 0 || dev.Free == 0)
         {
             // As the one walk: no page at all, every entry gives up and the engine sees no submission.
             for (var i = 0; i < src.Length; i++)
@@ -69,6 +68,9 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         _destFlags = destFlags;
         _entries = src.Length;
         _partEntries = partEntries;
+        // Parts go in batches: a batch's pages are taken into a buffer that stays small (a call's worth of ids would be
+        // 8 bytes more per page of the largest call, held by the driver: 80 MB at 10M pages).
+        var batchParts = PartsPerBatch;
         fixed (HmmPfn* s = src)
         fixed (HmmPfn* d = dst)
         {
@@ -76,7 +78,23 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
             _dst = d;
             try
             {
-                Run(parts, workers);
+                for (var b = 0; b < parts; b += batchParts)
+                {
+                    var end = Math.Min(parts, b + batchParts);
+                    var batchWanted = 0;
+                    for (var p = b; p < end; p++)
+                    {
+                        _before[p] = batchWanted;
+                        batchWanted += _count[p];
+                    }
+                    if (_pages.Length < batchWanted)
+                    {
+                        _pages = GC.AllocateUninitializedArray<long>(batchWanted);
+                    }
+                    _have = batchWanted == 0 ? 0 : dev.AllocatePages(_pages.AsSpan(0, batchWanted));
+                    _firstPart = b;
+                    Run(end - b, workers);
+                }
             }
             finally
             {
@@ -104,6 +122,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         if (_before.Length < parts)
         {
             _before = new int[parts];
+            _count = new int[parts];
             _runCount = new int[parts];
             Array.Resize(ref _runs, parts);
         }
@@ -125,8 +144,9 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override void Work(int part)
+    protected override void Work(int batchPart)
     {
+        var part = _firstPart + batchPart;
         var from = part * _partEntries;
         var to = Math.Min(_entries, from + _partEntries);
         var rank = _before[part];

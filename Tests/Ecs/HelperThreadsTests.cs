@@ -5,6 +5,7 @@ using HmmEcs.Engine;
 using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Systems.Hosting;
 using HmmEcs.Systems.Machine;
+using HmmEcs.Systems.Migration;
 using Xunit;
 
 namespace HmmEcs.Tests.Ecs;
@@ -65,13 +66,21 @@ public sealed class HelperThreadsTests
         $"migrated {r.Migrated} reasons [{string.Join(",", r.Reasons)}] flushes {r.TlbFlushes} unmapFlushes {r.Costs.UnmapFlushes} " +
         $"invalidations {r.Costs.Invalidations} walks {r.Costs.Walks} copies {r.Copy.Pages}/{r.Copy.Batches}/{r.Copy.DeviceTimeUs}";
 
-    [Fact]
-    public void A_large_call_on_two_threads_leaves_what_one_thread_leaves()
+    [Theory]
+    // The default parts (16,384 rows or entries: 7 parts, one batch of the driver's).
+    [InlineData(0)]
+    // Parts of 1,024 rows or entries: 98 parts, so the driver takes its destinations in 7 batches.
+    [InlineData(1024)]
+    public void A_large_call_on_two_threads_leaves_what_one_thread_leaves(int partRows)
     {
         var seenByOne = new TagCounter();
         var seenByTwo = new TagCounter();
         using var one = Build(1, seenByOne);
         using var two = Build(2, seenByTwo);
+        if (partRows > 0)
+        {
+            two.ShareHelperWork(2, HelperThreads.DefaultFromPages, partRows);
+        }
         // Other slots fail on the way back: the slots that failed toward the device are already in RAM.
         var there = new FailureInjection(IsolateEvery: 101, UnmapEvery: 103, MigratePageEvery: 107);
         var back = new FailureInjection(IsolateEvery: 97, UnmapEvery: 89, MigratePageEvery: 83);
