@@ -26,6 +26,9 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
         var failures = new string?[todo.Count];
         var next = -1;
         var workers = new Thread[Math.Min(jobs, Math.Max(1, todo.Count))];
+        // The workers share the cores: a large run's migrate phases take the cores left per worker, not every core each
+        // (four threads on two cores would wait on each other's preempted parts).
+        var helperThreads = Math.Max(1, Environment.ProcessorCount / workers.Length);
         for (var w = 0; w < workers.Length; w++)
         {
             workers[w] = new Thread(() =>
@@ -40,6 +43,7 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
                     }
                     var item = todo[k];
                     var run = runs[item.Run]!;
+                    var scenario = run.Scenario with { Machine = run.Scenario.Machine with { HelperThreads = helperThreads } };
                     try
                     {
                         if (!warmed)
@@ -47,7 +51,7 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
                             warmed = true;
                             for (var i = 0; i < warmup && !stop.Requested; i++)
                             {
-                                ScenarioRunner.Run(run.Scenario, manifest.Engine);
+                                ScenarioRunner.Run(scenario, manifest.Engine);
                             }
                         }
                         if (stop.Requested)
@@ -55,7 +59,7 @@ internal sealed class SweepExecution(SweepManifest manifest, SweepPlan plan, IRe
                             return; // stopped during the warm-up: this item stays missing, for --resume
                         }
                         var started = DateTime.UtcNow;
-                        var result = ScenarioRunner.Run(run.Scenario, manifest.Engine);
+                        var result = ScenarioRunner.Run(scenario, manifest.Engine);
                         var doc = result.ToJson();
                         doc["plan"] = manifest.Plan;
                         doc["run"] = run.Id;
