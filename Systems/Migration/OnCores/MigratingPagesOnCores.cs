@@ -40,8 +40,10 @@ internal sealed class MigratingPagesOnCores<TVisitor> : PartitionedWork
         }
         for (var p = 0; p < _parts.Count; p++)
         {
-            _tallies[p].OnCores = true;
-            _tallies[p].Deferred ??= [];
+            // Started over, so a call that threw half way leaves nothing behind for the next.
+            var ids = _tallies[p].Deferred ?? [];
+            ids.Clear();
+            _tallies[p] = new PartTally { OnCores = true, Deferred = ids };
         }
         try
         {
