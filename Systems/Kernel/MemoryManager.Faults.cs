@@ -312,14 +312,27 @@ internal sealed partial class MemoryManager
     /// </summary>
     private bool WriteCopies(int id)
     {
-        ref readonly var page = ref PageRef(id);
-        return page.Is(PageFlags.File) || SwapShared(id) || MappedElsewhere(id) || HelperLocked(id);
+        var chunk = Memory.Locate(id, out var row);
+        ref readonly var page = ref chunk.GetSpan<Page>()[row];
+        if (page.Mapcount > 1 && (!EntriesOutliveLocks || MappedElsewhere(id)))
+        {
+            return true;
+        }
+        return (page.Flags & PageFlags.File) != 0 || ((page.Flags & PageFlags.SwapCache) != 0 && SwapShared(id))
+            // The helper's lock: the Locked bit without another holder's flag.
+            || (chunk.IsEnabled<Locked>(row) && (page.Flags & PageFlags.LockedByOther) == 0);
     }
 
     /// <summary>
+    /// A migration entry may name a page the helper no longer holds locked (<c>v13-as-posted</c>: the unlock loop's
+    /// <c>unlock-stride-page-shift</c>). Elsewhere every entry's page is locked until the entry goes, so a write fault on a
+    /// page that is not locked never meets one in its mapcount and need not walk the reverse map for them.
+    /// </summary>
+    public bool EntriesOutliveLocks { get; init; }
+
+    /// <summary>
     /// The kernel's mapcount above 1: this engine keeps a migration entry in its page's reverse map and mapcount, where
-    /// the kernel removed the rmap when it installed the entry, so entries do not count (a v13-as-posted call can leave one
-    /// on a page it has already unlocked: <c>unlock-stride-page-shift</c>).
+    /// the kernel removed the rmap when it installed the entry, so entries do not count.
     /// </summary>
     private bool MappedElsewhere(int id)
     {
@@ -329,13 +342,6 @@ internal sealed partial class MemoryManager
             live -= PteRef(g).Kind == PteKind.Migration ? 1 : 0;
         }
         return live > 1;
-    }
-
-    /// <summary>The page lock is held by the migration helper (a call in flight, or one that stranded the page), not by another holder.</summary>
-    private bool HelperLocked(int id)
-    {
-        var chunk = Memory.Locate(id, out var row);
-        return chunk.IsEnabled<Locked>(row) && !chunk.GetSpan<Page>()[row].Is(PageFlags.LockedByOther);
     }
 
     /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>
