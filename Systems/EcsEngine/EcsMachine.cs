@@ -60,7 +60,9 @@ public sealed partial class EcsMachine : MachineFront
         {
             drivers[d] = new DummyDevice(memory, d, engine);
         }
-        _mm = new MemoryManager(_world, memory, drivers) { ZeroPage = config.ZeroPage, SwapCache = config.SwapCache };
+        _mm = new MemoryManager(_world, memory, drivers) {
+            ZeroPage = config.ZeroPage, SwapCache = config.SwapCache, EntriesOutliveLocks = config.Profile == SemanticsProfile.V13AsPosted,
+        };
         if (config.HelperThreads > 0)
         {
             _mm.HelperThreads.Workers = config.HelperThreads;

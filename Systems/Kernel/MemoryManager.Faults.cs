@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
 using HmmEcs.Components.Paging;
+using HmmEcs.Components.Tags;
 using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Kernel;
@@ -104,7 +105,7 @@ internal sealed partial class MemoryManager
                 break;
             }
             case PteKind.Present:
-                if (write && !pte.Writable && !vma.Shared && (PageRef(pte.Target).Mapcount > 1 || PageRef(pte.Target).Is(PageFlags.File) || SwapShared(pte.Target)))
+                if (write && !pte.Writable && !vma.Shared && WriteCopies(pte.Target))
                 {
                     need++;
                 }
@@ -303,6 +304,46 @@ internal sealed partial class MemoryManager
         MapPte(g, id, PteKind.Present, (vma.WritableAt(g - vma.FirstPte) && exclusive && write ? PteBits.Write : 0) | keep);
     }
 
+    /// <summary>
+    /// Whether a write-protect fault on a private mapping of page <paramref name="id"/> copies it rather than reusing it:
+    /// another process maps it, it is a page-cache page (a private mapping never writes one: do_cow_fault / wp_page_copy),
+    /// a swap sharer holds it, or the migration helper holds its lock (mainline's wp_can_reuse_anon_folio trylocks it and
+    /// counts the helper's reference; 2016's do_wp_page would sleep in lock_page instead: departure, docs/model.md "Races").
+    /// </summary>
+    private bool WriteCopies(int id)
+    {
+        var chunk = Memory.Locate(id, out var row);
+        ref readonly var page = ref chunk.GetSpan<Page>()[row];
+        if (page.Mapcount > 1 && (!EntriesOutliveLocks || MappedElsewhere(id)))
+        {
+            return true;
+        }
+        return (page.Flags & PageFlags.File) != 0 || ((page.Flags & PageFlags.SwapCache) != 0 && SwapShared(id))
+            // The helper's lock: the Locked bit without another holder's flag.
+            || (chunk.IsEnabled<Locked>(row) && (page.Flags & PageFlags.LockedByOther) == 0);
+    }
+
+    /// <summary>
+    /// A migration entry may name a page the helper no longer holds locked (<c>v13-as-posted</c>: the unlock loop's
+    /// <c>unlock-stride-page-shift</c>). Elsewhere every entry's page is locked until the entry goes, so a write fault on a
+    /// page that is not locked never meets one in its mapcount and need not walk the reverse map for them.
+    /// </summary>
+    public bool EntriesOutliveLocks { get; init; }
+
+    /// <summary>
+    /// The kernel's mapcount above 1: this engine keeps a migration entry in its page's reverse map and mapcount, where
+    /// the kernel removed the rmap when it installed the entry, so entries do not count.
+    /// </summary>
+    private bool MappedElsewhere(int id)
+    {
+        var live = PageRef(id).Mapcount;
+        for (var g = PageRef(id).RmapHead; live > 1 && g >= 0; g = PteRef(g).RmapNext)
+        {
+            live -= PteRef(g).Kind == PteKind.Migration ? 1 : 0;
+        }
+        return live > 1;
+    }
+
     /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>
     private void WriteProtectFault(VmaInfo vma, long g)
     {
@@ -315,8 +356,7 @@ internal sealed partial class MemoryManager
             return;
         }
         var old = pte.Target;
-        // A private mapping never writes a page-cache page: it copies it (do_cow_fault / wp_page_copy).
-        if (vma.Shared || (PageRef(old).Mapcount <= 1 && !PageRef(old).Is(PageFlags.File) && !SwapShared(old)))
+        if (vma.Shared || !WriteCopies(old))
         {
             if ((PageRef(old).Flags & PageFlags.SwapCache) != 0)
             {

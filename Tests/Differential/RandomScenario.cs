@@ -341,7 +341,7 @@ internal sealed class RandomScenario
             return ThreeCalls(m, proc, vma, range, to, select, owner);
         }
         // A quarter of the calls race other actors (drawn last, so the rest of the call is what it was without them).
-        var races = _rng.Next(4) == 0 ? Races(m, proc) : null;
+        var races = _rng.Next(4) == 0 ? Races(m, proc, vma.Name, range) : null;
         Log.Add($"migrate {proc} {vma.Name} {range} to={to} {inject} select={select} owner={owner} races=[{string.Join("; ", races ?? [])}]");
         var e = m.Migrate(new MigrateRequest(proc, vma.Name, range, to, inject, select, owner, races), r);
         if (e == Errno.None && races is not null)
@@ -351,8 +351,12 @@ internal sealed class RandomScenario
         return $"{e} to={to} {Canonical.Of(r)} {Canonical.Of(r.Races)}";
     }
 
-    /// <summary>One to three races at boundaries in order: faults and pins anywhere, munmap and fork of the migrating process, small second migrates.</summary>
-    private List<MigrateRace> Races(IMachine m, string proc)
+    /// <summary>
+    /// One to three races at boundaries in order: faults and pins anywhere, munmap and fork of the migrating process, small
+    /// second migrates; then, a third of the time, a write over the call's range through another process's copy of the
+    /// VMA (<paramref name="vma"/>, shared by fork) over <paramref name="callRange"/>: PTEs still present while the call holds their pages.
+    /// </summary>
+    private List<MigrateRace> Races(IMachine m, string proc, string vma, PageRange callRange)
     {
         var n = _rng.Next(1, 4);
         var at = new int[n];
@@ -388,7 +392,34 @@ internal sealed class RandomScenario
                 races.Add(new MigrateRace(boundary, RaceOp.Fork, proc, Child: "p" + _names++));
             }
         }
+        // Drawn after the races above, so they stay as they were.
+        if (_rng.Next(3) == 0)
+        {
+            AddSharerWrite(races, proc, vma, callRange);
+        }
         return races;
+    }
+
+    /// <summary>
+    /// A write race over <paramref name="range"/> by a process other than <paramref name="proc"/> that has a VMA named
+    /// <paramref name="vma"/> (a fork copy), at a random boundary, inserted in boundary order. None when no such process.
+    /// </summary>
+    private void AddSharerWrite(List<MigrateRace> races, string proc, string vma, PageRange range)
+    {
+        var boundary = (RaceBoundary)_rng.Next(RaceBoundaries.Count);
+        var salt = (ulong)_rng.Next(1, 1000);
+        var start = _rng.Next(_procs.Count);
+        for (var k = 0; k < _procs.Count; k++)
+        {
+            var who = _procs[(start + k) % _procs.Count];
+            if (who == proc || !_vmas[who].Exists(v => v.Name == vma))
+            {
+                continue;
+            }
+            var at = races.FindLastIndex(r => r.At <= boundary) + 1;
+            races.Insert(at, new MigrateRace(boundary, RaceOp.Touch, who, vma, range, Access.Write, salt));
+            return;
+        }
     }
 
     /// <summary>
