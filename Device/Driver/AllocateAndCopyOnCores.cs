@@ -57,11 +57,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         if (wanted == 0 || dev.Free == 0)
         {
             // As the one walk: no page at all, every entry gives up and the engine sees no submission.
-            for (var i = 0; i < src.Length; i++)
-            {
-                src[i] = src[i].Without(HmmPfn.Migrate);
-                dst[i] = default;
-            }
+            DummyMigrateOps.GiveUpAll(src, dst);
             return default;
         }
         _firstId = dev.FirstId;
@@ -155,7 +151,6 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         var run = default(CopyRun);
         var srcPages = new PageCursor(memory);
         var dstPages = new PageCursor(memory, concurrent: true);
-        var ramPages = memory.RamPages;
         for (var i = from; i < to; i++)
         {
             var entry = _src[i].Value;
@@ -174,13 +169,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
             var page = _pages[rank++];
             var id = _firstId + (int)page;
             _dst[i] = HmmPfn.From(id, _destFlags);
-            var srcId = (int)(entry >> HmmPfn.Shift);
-            ref var ready = ref dstPages.At(id, out var row);
-            ready = Page.Free;
-            ready.Flags = PageFlags.Allocated;
-            dstPages.Lock(row);
-            dstPages.ContentOfRow(row) = srcPages.ContentAt(srcId);
-            var frame = srcId < ramPages ? srcId : memory.FrameOf(srcId);
+            var frame = DeviceDestination.Ready(memory, ref srcPages, ref dstPages, id, (int)(entry >> HmmPfn.Shift));
             if (run.Length > 0 && frame == run.Src + run.Length && page == run.Dst + run.Length)
             {
                 run.Length++;

@@ -38,7 +38,6 @@ public sealed partial class DummyMigrateOps
         var srcPages = new PageCursor(_memory);
         var dstPages = new PageCursor(_memory);
         var firstId = dev.FirstId;
-        var ramPages = _memory.RamPages;
         for (var i = 0; i < src.Length; i++)
         {
             var entry = src[i].Value;
@@ -63,13 +62,8 @@ public sealed partial class DummyMigrateOps
             var page = pages[next++];
             var id = firstId + (int)page;
             dst[i] = HmmPfn.From(id, destFlags);
-            var srcId = (int)(entry >> HmmPfn.Shift);
-            ref var to = ref dstPages.At(id, out var row);
-            to = Page.Free;
-            to.Flags = PageFlags.Allocated;
-            dstPages.SetLocked(row, true);
-            dstPages.ContentOfRow(row) = srcPages.ContentAt(srcId);
-            if (!runs.Add(srcId < ramPages ? srcId : _memory.FrameOf(srcId), page))
+            var frame = DeviceDestination.Ready(_memory, ref srcPages, ref dstPages, id, (int)(entry >> HmmPfn.Shift));
+            if (!runs.Add(frame, page))
             {
                 throw new InvalidOperationException("device pages were handed out out of order");
             }

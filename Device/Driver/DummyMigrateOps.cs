@@ -172,7 +172,7 @@ public sealed partial class DummyMigrateOps : IMigrateOps
         HmmPfn.Migrate | HmmPfn.Locked | (dev is null ? 0 : HmmPfn.Device | (dev.Spec.Addressable ? 0 : HmmPfn.Unaddressable));
 
     /// <summary>No destination at all (target full): every migrating page gives up.</summary>
-    private static void GiveUpAll(Span<HmmPfn> src, Span<HmmPfn> dst)
+    internal static void GiveUpAll(Span<HmmPfn> src, Span<HmmPfn> dst)
     {
         for (var i = 0; i < src.Length; i++)
         {

@@ -212,62 +212,56 @@ public ref struct PageCursor
     /// <summary>Sets the rows gathered by <see cref="Lock"/>, counting the bits that were clear.</summary>
     private void StoreLocked()
     {
-        var bits = _lockedBits;
-        if (bits == 0)
+        if (_lockedBits != 0)
         {
-            return;
+            _lockedDelta += SetBits(ref _locked[_lockedWord], _lockedBits);
+            _lockedBits = 0;
         }
-        _lockedBits = 0;
-        ref var locked = ref _locked[_lockedWord];
-        if (_concurrent)
-        {
-            _lockedDelta += BitOperations.PopCount(bits & ~Interlocked.Or(ref locked, bits));
-            return;
-        }
-        _lockedDelta += BitOperations.PopCount(bits & ~locked);
-        locked |= bits;
     }
 
     /// <summary>Clears the rows gathered by <see cref="Unlock"/>, counting the bits that were set.</summary>
     private void StoreUnlocked()
     {
-        var bits = _unlockedBits;
-        if (bits == 0)
+        if (_unlockedBits != 0)
         {
-            return;
+            _lockedDelta -= ClearBits(ref _locked[_unlockedWord], _unlockedBits);
+            _unlockedBits = 0;
         }
-        _unlockedBits = 0;
-        ref var locked = ref _locked[_unlockedWord];
-        if (_concurrent)
-        {
-            _lockedDelta -= BitOperations.PopCount(bits & Interlocked.And(ref locked, ~bits));
-            return;
-        }
-        _lockedDelta -= BitOperations.PopCount(bits & locked);
-        locked &= ~bits;
     }
 
     /// <summary>Writes the rows gathered by <see cref="Take"/> into both masks, counting the bits that were not set.</summary>
     private void StoreTaken()
     {
-        var bits = _takenBits;
-        if (bits == 0)
+        if (_takenBits != 0)
         {
-            return;
+            _lockedDelta += SetBits(ref _locked[_takenWord], _takenBits);
+            _migrateDelta += SetBits(ref _migrate[_takenWord], _takenBits);
+            _takenBits = 0;
         }
-        _takenBits = 0;
-        ref var locked = ref _locked[_takenWord];
-        ref var migrate = ref _migrate[_takenWord];
+    }
+
+    /// <summary>Sets <paramref name="bits"/> in a mask word (atomically for a concurrent cursor); returns how many were clear.</summary>
+    private readonly int SetBits(ref ulong word, ulong bits)
+    {
         if (_concurrent)
         {
-            _lockedDelta += BitOperations.PopCount(bits & ~Interlocked.Or(ref locked, bits));
-            _migrateDelta += BitOperations.PopCount(bits & ~Interlocked.Or(ref migrate, bits));
-            return;
+            return BitOperations.PopCount(bits & ~Interlocked.Or(ref word, bits));
         }
-        _lockedDelta += BitOperations.PopCount(bits & ~locked);
-        _migrateDelta += BitOperations.PopCount(bits & ~migrate);
-        locked |= bits;
-        migrate |= bits;
+        var before = word;
+        word = before | bits;
+        return BitOperations.PopCount(bits & ~before);
+    }
+
+    /// <summary>Clears <paramref name="bits"/> in a mask word (atomically for a concurrent cursor); returns how many were set.</summary>
+    private readonly int ClearBits(ref ulong word, ulong bits)
+    {
+        if (_concurrent)
+        {
+            return BitOperations.PopCount(bits & Interlocked.And(ref word, ~bits));
+        }
+        var before = word;
+        word = before & ~bits;
+        return BitOperations.PopCount(bits & before);
     }
 
     /// <summary>Sets or clears a bit; returns the change of set bits (−1, 0 or 1).</summary>
