@@ -11,6 +11,8 @@ namespace HmmEcs.Systems.Kernel;
 /// <summary>The device mirror's view of the page table: what a page maps, entry liveness, snapshot states.</summary>
 internal sealed partial class MemoryManager
 {
+    private Migration.MirrorMapOnCores? _mirrorOnCores;
+
     /// <summary>The page mapped at page <paramref name="i"/> (huge PMD, present or device-private PTE), or -1.</summary>
     public int MappedAt(VmaInfo vma, long i, out bool writable)
     {
@@ -96,19 +98,34 @@ internal sealed partial class MemoryManager
     /// Maps every page that <paramref name="outcomes"/> says migrated (slot <c>k</c> is VMA page
     /// <c>first + k</c>) into the device's mirror, as dmirror's finalize does; one table lookup per call.
     /// Its PTE rows are read in place, chunk by chunk; a page under a huge PMD (a unit that moved whole) is looked up.
+    /// A large call's slots are shared over the cores as the helper's phases are (<see cref="HelperThreads"/>): each
+    /// slot's entry is its own.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void MirrorMapMigrated(VmaInfo vma, int device, long first, ReadOnlySpan<MigrateReason> outcomes)
+    public void MirrorMapMigrated(VmaInfo vma, int device, long first, MigrateReason[] outcomes)
     {
-        var entries = MirrorOf(vma, device).AsSpan((int)first, outcomes.Length);
+        // The table (and the free counts) made here, once, before any thread reads them.
+        var table = MirrorOf(vma, device);
+        if (HelperThreads.Workers > 1 && outcomes.Length >= HelperThreads.FromPages)
+        {
+            (_mirrorOnCores ??= new Migration.MirrorMapOnCores(this)).Run(vma, table, first, outcomes);
+            return;
+        }
+        MirrorMapSlots(vma, table, first, outcomes, 0, outcomes.Length);
+    }
+
+    /// <summary>Maps into <paramref name="table"/> the migrated pages of slots <c>[from, to)</c> of a call whose outcomes are <paramref name="outcomes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void MirrorMapSlots(VmaInfo vma, MirrorEntry[] table, long first, ReadOnlySpan<MigrateReason> outcomes, int from, int to)
+    {
+        var entries = table.AsSpan((int)first, outcomes.Length);
         var generations = Memory.Generations!;
         var g0 = vma.FirstPte + first;
-        var k = 0;
-        while (k < outcomes.Length)
+        var k = from;
+        while (k < to)
         {
             var rowStart = Ptes.RowOf(g0 + k);
             var ptes = Ptes.ChunkAt(g0 + k).GetSpan<Pte>();
-            var len = Math.Min(outcomes.Length - k, ptes.Length - rowStart);
+            var len = Math.Min(to - k, ptes.Length - rowStart);
             var rows = ptes.Slice(rowStart, len);
             var slots = outcomes.Slice(k, len);
             var mapped = entries.Slice(k, len);

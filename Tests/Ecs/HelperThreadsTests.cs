@@ -98,6 +98,14 @@ public sealed class HelperThreadsTests
             Assert.Equal(seenByOne.Seen, seenByTwo.Seen);
             Assert.Equal(0, one.Check().Violations);
             Assert.Equal(0, two.Check().Violations);
+            // The device's mirror of what moved (mapped on the cores too): as many live entries, and a device read of the
+            // range faults and mismatches alike.
+            Assert.Equal(one.Stats().DeviceMirrored, two.Stats().DeviceMirrored);
+            var readOne = new DeviceAccessResult();
+            var readTwo = new DeviceAccessResult();
+            Assert.Equal(Errno.None, one.DeviceRead("gpu0", "p", "buf", PageRange.All, VerifyPattern.Seq, 1, readOne));
+            Assert.Equal(Errno.None, two.DeviceRead("gpu0", "p", "buf", PageRange.All, VerifyPattern.Seq, 1, readTwo));
+            Assert.Equal((readOne.Pages, readOne.Faults, readOne.Mismatches), (readTwo.Pages, readTwo.Faults, readTwo.Mismatches));
             foreach (var proc in new[] { "p", "c" })
             {
                 var va = new PageView[Pages];
