@@ -81,6 +81,28 @@ public sealed partial class ReferenceMachine
         };
     }
 
+    /// <summary>
+    /// Under <c>v13-as-posted</c>, a put that reaches zero on a page a migration entry still names (a put too many, then a
+    /// racing write's copy dropping the last mapping): kept, as every page the defects drive to zero (docs/model.md, "Frees"),
+    /// so the final pass finds it; the kernel would free it under the entry. The ECS engine's count holds the entry.
+    /// </summary>
+    private bool KeptUnderMigrationEntry(RefPage p)
+    {
+        if (Config.Profile != SemanticsProfile.V13AsPosted || p.Mapping is null)
+        {
+            return false;
+        }
+        var vmas = p.Mapping.Vmas;
+        for (var n = 0; n < vmas.Count; n++)
+        {
+            if (vmas[n].PageOf(p.Index) is var i and >= 0 && vmas[n].Ptes[i] is { Kind: PteKind.Migration } pte && ReferenceEquals(pte.Page, p))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Locked by the helper, or a put too many (<c>putback-not-isolated</c>, <c>double-putback</c>): fewer references than its mappings, pins and caches hold.</summary>
     private static bool Stranded(RefPage p) =>
         p.HelperLocked || p.RefCount < p.MapCount + p.Pins + (p.Cached ? 1 : 0) + (p.SwapSlot is not null ? 1 : 0);

@@ -134,7 +134,7 @@ public sealed partial class ReferenceMachine
         {
             throw new InvalidOperationException($"negative refcount on page {page.Frame}");
         }
-        if (page.RefCount == 0)
+        if (page.RefCount == 0 && !KeptUnderMigrationEntry(page))
         {
             // Departs from the kernel, which frees a folio whole: each subpage of a compound page is freed on its own.
             FreePage(page);
