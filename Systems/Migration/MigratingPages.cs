@@ -28,9 +28,18 @@ internal static class MigratingPages
         {
             var chunks = s.SmallChunks;
             var rows = s.SmallRows;
+            Chunk? last = null;
+            ReadOnlySpan<ulong> mask = default;
             for (var k = 0; k < s.Collected; k++)
             {
-                n += chunks[k].IsEnabled<Migrate>(rows[k]) ? 1 : 0;
+                // A request's pages mostly share a chunk: its mask is looked up once per change of chunk, not per page.
+                if (chunks[k] != last)
+                {
+                    last = chunks[k];
+                    mask = last.ReadEnabledMask<Migrate>();
+                }
+                var row = rows[k];
+                n += (int)((mask[row >> 6] >> row) & 1);
             }
             return n;
         }
@@ -49,13 +58,23 @@ internal static class MigratingPages
         {
             var chunks = s.SmallChunks;
             var rows = s.SmallRows;
+            Chunk? last = null;
+            Span<Page> columns = default;
+            ReadOnlySpan<ulong> mask = default;
             for (var k = 0; k < s.Collected; k++)
             {
                 var chunk = chunks[k];
-                var row = rows[k];
-                if (chunk.IsEnabled<Migrate>(row))
+                if (chunk != last)
                 {
-                    visitor.Visit(ref chunk.GetSpan<Page>()[row], chunk, row, s.SmallSlots[k]);
+                    // A request's pages mostly share a chunk: its columns are looked up once per change of chunk.
+                    last = chunk;
+                    columns = chunk.GetSpan<Page>();
+                    mask = chunk.ReadEnabledMask<Migrate>();
+                }
+                var row = rows[k];
+                if (((mask[row >> 6] >> row) & 1) != 0)
+                {
+                    visitor.Visit(ref columns[row], chunk, row, s.SmallSlots[k]);
                 }
             }
             return;
