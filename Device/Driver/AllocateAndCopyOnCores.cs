@@ -162,8 +162,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
             if (rank >= _have)
             {
                 // The device is full: this entry and every migrating one after it give up.
-                _src[i] = new HmmPfn(entry & ~HmmPfn.Migrate);
-                _dst[i] = default;
+                DummyMigrateOps.GiveUp(ref _src[i], ref _dst[i]);
                 continue;
             }
             var page = _pages[rank++];

@@ -54,8 +54,7 @@ public sealed partial class DummyMigrateOps
                 if (have == 0)
                 {
                     // The device is full: this entry and every migrating one after it give up.
-                    src[i] = new HmmPfn(entry & ~HmmPfn.Migrate);
-                    dst[i] = default;
+                    GiveUp(ref src[i], ref dst[i]);
                     continue;
                 }
             }

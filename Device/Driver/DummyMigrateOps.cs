@@ -77,8 +77,7 @@ public sealed partial class DummyMigrateOps : IMigrateOps
             }
             if (c >= got)
             {
-                src[i] = new HmmPfn(entry & ~HmmPfn.Migrate);
-                dst[i] = default;
+                GiveUp(ref src[i], ref dst[i]);
             }
             else
             {
@@ -176,8 +175,15 @@ public sealed partial class DummyMigrateOps : IMigrateOps
     {
         for (var i = 0; i < src.Length; i++)
         {
-            src[i] = src[i].Without(HmmPfn.Migrate);
-            dst[i] = default;
+            GiveUp(ref src[i], ref dst[i]);
         }
+    }
+
+    /// <summary>An entry the driver has no destination for: MIGRATE cleared in <c>src</c> (the page fails with <c>alloc</c>), no <c>dst</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void GiveUp(ref HmmPfn src, ref HmmPfn dst)
+    {
+        src = src.Without(HmmPfn.Migrate);
+        dst = default;
     }
 }
