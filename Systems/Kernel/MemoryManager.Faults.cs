@@ -314,13 +314,18 @@ internal sealed partial class MemoryManager
     {
         var chunk = Memory.Locate(id, out var row);
         ref readonly var page = ref chunk.GetSpan<Page>()[row];
-        if (page.Mapcount > 1 && (!EntriesOutliveLocks || MappedElsewhere(id)))
+        if (page.Mapcount > 1 && (!EntriesOutliveLocks || MappedMoreThan(id, 1)))
         {
             return true;
         }
-        return (page.Flags & PageFlags.File) != 0 || ((page.Flags & PageFlags.SwapCache) != 0 && SwapShared(id))
-            // The helper's lock: the Locked bit without another holder's flag.
-            || (chunk.IsEnabled<Locked>(row) && (page.Flags & PageFlags.LockedByOther) == 0);
+        return (page.Flags & PageFlags.File) != 0 || ((page.Flags & PageFlags.SwapCache) != 0 && SwapShared(id)) || HelperHolds(id);
+    }
+
+    /// <summary>Whether the migration helper holds page <paramref name="id"/> locked: the Locked bit without another holder's flag.</summary>
+    private bool HelperHolds(int id)
+    {
+        var chunk = Memory.Locate(id, out var row);
+        return chunk.IsEnabled<Locked>(row) && (chunk.GetSpan<Page>()[row].Flags & PageFlags.LockedByOther) == 0;
     }
 
     /// <summary>
@@ -331,17 +336,17 @@ internal sealed partial class MemoryManager
     public bool EntriesOutliveLocks { get; init; }
 
     /// <summary>
-    /// The kernel's mapcount above 1: this engine keeps a migration entry in its page's reverse map and mapcount, where
-    /// the kernel removed the rmap when it installed the entry, so entries do not count.
+    /// The kernel's mapcount above <paramref name="n"/>: this engine keeps a migration entry in its page's reverse map and
+    /// mapcount, where the kernel removed the rmap when it installed the entry, so entries do not count.
     /// </summary>
-    private bool MappedElsewhere(int id)
+    private bool MappedMoreThan(int id, int n)
     {
         var live = PageRef(id).Mapcount;
-        for (var g = PageRef(id).RmapHead; live > 1 && g >= 0; g = PteRef(g).RmapNext)
+        for (var g = PageRef(id).RmapHead; live > n && g >= 0; g = PteRef(g).RmapNext)
         {
             live -= PteRef(g).Kind == PteKind.Migration ? 1 : 0;
         }
-        return live > 1;
+        return live > n;
     }
 
     /// <summary>Write to a present read-only PTE of a writable VMA: copy a shared private page, else reuse it.</summary>

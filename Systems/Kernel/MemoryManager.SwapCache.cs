@@ -102,7 +102,9 @@ internal sealed partial class MemoryManager
         pte = new Components.Paging.Pte { Target = -1, RmapNext = -1 };
         MapPte(g, id, Components.Paging.PteKind.Present, keep);
         PutSwap(slotId);
-        if (write && vma.WritableAt(g - vma.FirstPte) && PageRef(id).Mapcount == 1 && !SwapShared(id))
+        // The write-protect fault's rule: a page the helper holds is copied (2016's do_swap_page would sleep in lock_page),
+        // and a migration entry this engine keeps in the mapcount is no mapping.
+        if (write && vma.WritableAt(g - vma.FirstPte) && !WriteCopies(id))
         {
             DeleteFromSwapCache(id);
             PteRef(g).Bits |= Components.Paging.PteBits.Write;
@@ -121,7 +123,8 @@ internal sealed partial class MemoryManager
             return 1;
         }
         var frames = slot.Cached < 0 ? 1 : 0;
-        var sole = slot.Count == 1 && (slot.Cached < 0 || PageRef(slot.Cached).Mapcount == 0);
+        var sole = slot.Count == 1 && (slot.Cached < 0 || (!HelperHolds(slot.Cached)
+            && (PageRef(slot.Cached).Mapcount == 0 || (EntriesOutliveLocks && !MappedMoreThan(slot.Cached, 0)))));
         return frames + (write && !sole ? 1 : 0);
     }
 }

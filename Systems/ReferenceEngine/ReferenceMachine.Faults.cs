@@ -414,7 +414,8 @@ public sealed partial class ReferenceMachine
         pte = default;
         MapPage(v, i, page, false);
         DropSlot(slot);
-        if (write && v.WritableAt(i) && page.MapCount == 1 && !SwapShared(page))
+        // A page a call holds locked is copied, not reused, as by the write-protect fault (2016's do_swap_page would sleep in lock_page: docs/model.md "Races").
+        if (write && v.WritableAt(i) && page.MapCount == 1 && !page.HelperLocked && !SwapShared(page))
         {
             LeaveSwapCache(page);
             pte.Write = true;
@@ -428,7 +429,7 @@ public sealed partial class ReferenceMachine
         {
             return 1;
         }
-        var sole = slot.Count == 1 && slot.Cache is not { MapCount: > 0 };
+        var sole = slot.Count == 1 && slot.Cache is not { MapCount: > 0 } && slot.Cache is not { HelperLocked: true };
         return (slot.Cache is null ? 1 : 0) + (write && !sole ? 1 : 0);
     }
 

@@ -151,7 +151,8 @@ public sealed partial class ReferenceMachine
     private void RemoveMap(RefPage page)
     {
         page.MapCount--;
-        if (page is { MapCount: 0, SwapSlot.Count: 0 })
+        // A page the helper holds is still found through its migration entries (the ECS engine counts them as mappings).
+        if (page is { MapCount: 0, SwapSlot.Count: 0, HelperLocked: false })
         {
             LeaveSwapCache(page);
         }
@@ -167,7 +168,7 @@ public sealed partial class ReferenceMachine
         }
         if (slot.Cache is { } cached)
         {
-            if (cached.MapCount == 0)
+            if (cached is { MapCount: 0, HelperLocked: false })
             {
                 LeaveSwapCache(cached);
             }

@@ -54,6 +54,13 @@ public sealed class EngineDifferentialTests
     // it there; the final pass then walked the freed page (races/locked-cow-stranded.as-posted.json).
     [InlineData(48297268, new[] { 33947321, 42271491, 1866033755, 1050681242, 582409413, 917840274, 191274621, 738079127, 203941340, 2058601814,
         870222281, 1389234409 })]
+    // v13-as-posted with the swap cache, CsCheck 3D_V--NMCzW1 (step 29): a forked child's racing write swapped in, through the
+    // swap cache, pages the call left locked behind migration entries (every page pinned: isolate-all-fail-stranded); the
+    // reference engine's swap-in reused them in place (the parent's entries then named the child's writes), where the
+    // write-protect fault copies a page the helper holds (races/swap-cache-cow.as-posted.json).
+    [InlineData(876213219, new[] { 1933701318, 1034949707, 1495636437, 124396635, 1621114544, 1767639439, 338028245, 151684040,
+        2102060843, 1760501961, 24795846, 1208300472, 1695842570, 1256128643, 950997111, 1450033320, 899070325, 2034146866, 1084413613,
+        406060305, 255794456, 934448612, 2065328523, 594207735, 116138685, 2018330029, 502782697, 360357564, 1037641985, 2095150742 })]
     public void Recorded_scenarios_agree(int config, int[] steps) =>
         RunOne(new RandomScenario(config, steps), new RandomScenario(config, steps), $"config {config}, steps [{string.Join(", ", steps)}]");
 
