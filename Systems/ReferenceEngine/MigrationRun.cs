@@ -41,8 +41,12 @@ internal sealed class MigrationRun
 
     public long[] DestinationFrames { get; private set; } = [];
 
-    /// <summary>Mainline with select compound: the PMD-sized units collect took whole (first slot, source folio's head page or null for a hole region, whether the driver gave it one folio).</summary>
-    public List<(long Slot, RefPage? Source, bool Folio)> Units { get; } = [];
+    /// <summary>
+    /// Mainline with select compound: the PMD-sized units collect took whole (first slot, source folio's head page or null
+    /// for a hole region, whether the driver gave it one folio, and the source folio, kept here since freeing the migrated
+    /// head clears its <see cref="RefPage.Compound"/>).
+    /// </summary>
+    public List<(long Slot, RefPage? Source, bool Folio, RefCompound? SourceFolio)> Units { get; } = [];
 
     /// <summary>What the call cost beyond the copies, counted as the phases run.</summary>
     public MigrateCosts Costs;

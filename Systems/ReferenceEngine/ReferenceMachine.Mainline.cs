@@ -195,7 +195,7 @@ public sealed partial class ReferenceMachine
                 var head = v.Ptes[r * HugePages].Page!;
                 if (FolioMovesWhole(m, v, r))
                 {
-                    m.Units.Add((slot, head, false));
+                    m.Units.Add((slot, head, false, head.Compound));
                     flushes += head.Unaddressable ? 0 : 1;
                 }
                 continue;
@@ -208,7 +208,7 @@ public sealed partial class ReferenceMachine
             }
             if (empty)
             {
-                m.Units.Add((slot, null, false));
+                m.Units.Add((slot, null, false, null));
             }
         }
         return flushes;
@@ -244,7 +244,7 @@ public sealed partial class ReferenceMachine
     {
         for (var u = 0; u < m.Units.Count; u++)
         {
-            var (slot, source, _) = m.Units[u];
+            var (slot, source, _, sourceFolio) = m.Units[u];
             var whole = true;
             for (var k = slot; k < slot + HugePages && whole; k++)
             {
@@ -255,7 +255,7 @@ public sealed partial class ReferenceMachine
             {
                 continue;
             }
-            m.Units[u] = (slot, source, true);
+            m.Units[u] = (slot, source, true, sourceFolio);
             for (var j = 0; j < HugePages; j++)
             {
                 m.Destination[slot + j] = m.Target < 0 ? TakeRamFrame(first + j) : TakeDevicePage(m.Target, first + j);
@@ -270,7 +270,7 @@ public sealed partial class ReferenceMachine
     private void FinishUnits(MigrationRun m)
     {
         var v = m.Vma;
-        foreach (var (slot, source, folio) in m.Units)
+        foreach (var (slot, source, folio, sourceFolio) in m.Units)
         {
             var whole = folio;
             for (var k = slot; k < slot + HugePages && whole; k++)
@@ -295,9 +295,10 @@ public sealed partial class ReferenceMachine
                 }
                 v.HugePmd[i0 / HugePages] = true;
             }
-            else if (source?.Compound is { } c)
+            else if (source is not null && sourceFolio is not null)
             {
-                SplitFolio(source.Device, c);
+                // The head may have migrated and been freed (its Compound cleared): the rest of the folio is split all the same.
+                SplitFolio(source.Device, sourceFolio);
             }
         }
     }
