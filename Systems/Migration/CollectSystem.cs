@@ -34,7 +34,7 @@ internal sealed class CollectSystem(World world) : MigratePhase(world, "collect"
             MainlineCollect.Run(s);
             return;
         }
-        if (CollectOnCores.Worth(s))
+        if (s.Mm.HelperThreads.ShareSlots(s))
         {
             _onCores.Run(s);
             return;

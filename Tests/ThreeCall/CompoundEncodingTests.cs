@@ -43,13 +43,8 @@ public class CompoundEncodingTests
         var result = new MigrateResult();
         m.MigrateVmaFinalize(args, src, dst, result);
         Assert.Equal(640, result.Migrated);
-        var snapshot = new SnapshotResult();
-        Assert.Equal(Errno.None, m.Snapshot("gpu0", "p", "h", PageRange.All, snapshot));
-        Assert.Equal(640, snapshot.DeviceLocal);
         // A CPU read faults the folio back as one fault (one RAM THP), each base page on its own.
-        Assert.Equal(Errno.None, m.Touch("p", "h", PageRange.All, Access.Read, 1, out var faults));
-        Assert.Equal(1 + 128, faults.Device);
-        Assert.Empty(m.Check().Details);
+        AssertOnDeviceThenReadBack(m, onDevice: 640, deviceFaults: 1 + 128);
     }
 
     [Theory]
@@ -176,13 +171,8 @@ public class CompoundEncodingTests
             }
             Assert.Equal(1024, result.Migrated);
             Assert.Empty(m.Check().Details);
-            var snapshot = new SnapshotResult();
-            Assert.Equal(Errno.None, m.Snapshot("gpu0", "p", "h", PageRange.All, snapshot));
-            Assert.Equal(1024, snapshot.DeviceLocal);
             // A CPU read faults the first region back as one folio, the second page by page.
-            Assert.Equal(Errno.None, m.Touch("p", "h", PageRange.All, Access.Read, 1, out var faults));
-            Assert.Equal(1 + 512, faults.Device);
-            Assert.Empty(m.Check().Details);
+            AssertOnDeviceThenReadBack(m, onDevice: 1024, deviceFaults: 1 + 512);
         }
     }
 
@@ -267,5 +257,16 @@ public class CompoundEncodingTests
         var m = MachineFactory.Create(engine, new MachineConfig(4096, Devices: [new DeviceConfig("gpu0", gpuPages)], Profile: SemanticsProfile.Mainline));
         m.CreateProcess("p");
         return m;
+    }
+
+    /// <summary>VMA <c>h</c> has <paramref name="onDevice"/> pages on gpu0, and a CPU read of it takes <paramref name="deviceFaults"/> device faults, leaving the checker clean.</summary>
+    private static void AssertOnDeviceThenReadBack(IMachine m, long onDevice, long deviceFaults)
+    {
+        var snapshot = new SnapshotResult();
+        Assert.Equal(Errno.None, m.Snapshot("gpu0", "p", "h", PageRange.All, snapshot));
+        Assert.Equal(onDevice, snapshot.DeviceLocal);
+        Assert.Equal(Errno.None, m.Touch("p", "h", PageRange.All, Access.Read, 1, out var faults));
+        Assert.Equal(deviceFaults, faults.Device);
+        Assert.Empty(m.Check().Details);
     }
 }

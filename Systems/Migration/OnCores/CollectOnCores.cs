@@ -19,9 +19,6 @@ internal sealed class CollectOnCores : PartitionedWork
     private int _firstEnd;
     private int _partPages;
 
-    /// <summary>True for a request of the v13 walk large enough to share (<see cref="HelperThreads"/>).</summary>
-    public static bool Worth(MigrateState s) => s.Mm.HelperThreads.ShareSlots(s);
-
     public void Run(MigrateState s)
     {
         // Parts of whole PMDs, at least one, cut at absolute PMD boundaries of the VMA.
