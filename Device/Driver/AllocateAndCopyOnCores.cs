@@ -10,7 +10,7 @@ namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The <c>page</c> rule toward a device for a large call on several cores, with the result of the one walk
-/// (<see cref="DummyMigrateOps"/>): batch by batch of parts, the lowest free device pages are taken, in ascending order,
+/// (<see cref="DummyMigrateOps"/>): each part's migrating entries are counted on the cores; then batch by batch of parts, the lowest free device pages are taken, in ascending order,
 /// on the calling thread; then the batch's parts of the entries, each knowing from the count of migrating entries before
 /// it which of those pages are its own, ready their destinations and move their stamps on the cores, gathering their copies in runs; the runs
 /// are planned into the engine's commands afterwards in entry order, so the commands are the one walk's. Entries past
@@ -33,6 +33,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     private int _have;
     private int _firstId;
     private ulong _destFlags;
+    private bool _counting;
 
     /// <summary>A gathered run of copies: <c>Length</c> frames from <c>Src</c> into device pages from <c>Dst</c>.</summary>
     private struct CopyRun
@@ -47,11 +48,26 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     {
         var parts = (src.Length + partEntries - 1) / partEntries;
         Grow(parts);
+        _entries = src.Length;
+        _partEntries = partEntries;
         var wanted = 0;
+        fixed (HmmPfn* s = src)
+        {
+            // Each part's migrating entries counted on the cores (a read of 8 bytes a page, bound by memory, not by work).
+            _src = s;
+            _counting = true;
+            try
+            {
+                Run(parts, workers);
+            }
+            finally
+            {
+                _counting = false;
+                _src = null;
+            }
+        }
         for (var p = 0; p < parts; p++)
         {
-            var from = p * partEntries;
-            _count[p] = PfnArray.CountMigrating(src.Slice(from, Math.Min(partEntries, src.Length - from)));
             wanted += _count[p];
         }
         if (wanted == 0 || dev.Free == 0)
@@ -62,8 +78,6 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         }
         _firstId = dev.FirstId;
         _destFlags = destFlags;
-        _entries = src.Length;
-        _partEntries = partEntries;
         // Parts go in batches: a batch's pages are taken into a buffer that stays small (a call's worth of ids would be
         // 8 bytes more per page of the largest call, held by the driver: 80 MB at 10M pages).
         var batchParts = PartsPerBatch;
@@ -98,7 +112,14 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
                 _dst = null;
             }
         }
-        var builder = engine.BeginInWalk(dev.Spec.Copy);
+        // Each command ends where a gathered run ends or is a full batch: at most one per run and one per batch of copies.
+        long maxCommands = 0;
+        for (var p = 0; p < parts; p++)
+        {
+            maxCommands += _runCount[p];
+        }
+        maxCommands += wanted / Math.Max(1, dev.Spec.Copy.MaxBatchPages);
+        var builder = engine.BeginInWalk(dev.Spec.Copy, (int)Math.Min(maxCommands, Array.MaxLength));
         for (var p = 0; p < parts; p++)
         {
             var runs = _runs[p];
@@ -142,6 +163,12 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Work(int batchPart)
     {
+        if (_counting)
+        {
+            var start = batchPart * _partEntries;
+            _count[batchPart] = PfnArray.CountMigrating(new ReadOnlySpan<HmmPfn>(_src + start, Math.Min(_partEntries, _entries - start)));
+            return;
+        }
         var part = _firstPart + batchPart;
         var from = part * _partEntries;
         var to = Math.Min(_entries, from + _partEntries);

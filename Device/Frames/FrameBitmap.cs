@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace HmmEcs.Devices.Frames;
 
@@ -73,8 +74,16 @@ public sealed class FrameBitmap
             {
                 continue;
             }
-            var free = ~word;
             var baseFrame = (long)w << 6;
+            if (word == 0 && into.Length - n >= 64)
+            {
+                // A wholly free word (most of a fresh device's): its 64 frames in one vector fill.
+                FillAscending(into.Slice(n, 64), baseFrame);
+                n += 64;
+                _used[w] = ~0UL;
+                continue;
+            }
+            var free = ~word;
             while (free != 0 && n < into.Length)
             {
                 var bit = BitOperations.TrailingZeroCount(free);
@@ -87,6 +96,26 @@ public sealed class FrameBitmap
         _hintWord = Math.Max(_hintWord, w == 0 ? 0 : w - 1);
         _usedCount += n;
         return n;
+    }
+
+    /// <summary>Writes <c>first, first + 1, …</c> into <paramref name="into"/>.</summary>
+    private static void FillAscending(Span<long> into, long first)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var step = Vector256.Create((long)Vector256<long>.Count);
+            var v = Vector256.Create(first) + Vector256.Create(0L, 1L, 2L, 3L);
+            for (; i + Vector256<long>.Count <= into.Length; i += Vector256<long>.Count)
+            {
+                v.CopyTo(into[i..]);
+                v += step;
+            }
+        }
+        for (; i < into.Length; i++)
+        {
+            into[i] = first + i;
+        }
     }
 
     /// <summary>First frame of the lowest free <paramref name="alignment"/>-aligned run of that many frames, -1 when none (not taken).</summary>

@@ -88,11 +88,9 @@ public sealed class DeviceMemory
         while (k < n)
         {
             var c = ChunkOf(into[k]);
-            var end = k + 1;
-            while (end < n && ChunkOf(into[end]) == c)
-            {
-                end++;
-            }
+            // The chunk's pages are the ones below the next chunk's first page: found by a binary search, not a look at each.
+            var end = into[k..n].BinarySearch((long)(c + 1) * Spec.ChunkPages);
+            end = k + (end < 0 ? ~end : end);
             _chunkFree[c] -= end - k;
             k = end;
         }

@@ -39,6 +39,10 @@ internal static class DriverFlags
                 }
             }
         }
+        else if (s.Mm.HelperThreads.ShareSlots(s))
+        {
+            s.SrcFlags.Derive(s);
+        }
         else
         {
             foreach (var slot in new SlotsWithReason(outcome.AsSpan(0, s.Count)))

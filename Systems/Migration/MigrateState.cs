@@ -55,6 +55,9 @@ internal sealed class MigrateState
     public HmmPfn[] Src { get; private set; } = [];
     public HmmPfn[] Dst { get; private set; } = [];
     public MigrateReason[] Outcome { get; private set; } = [];
+
+    /// <summary>The walks over a large call's <c>src</c> flags on the machine's cores (kept with the arrays it walks).</summary>
+    public SrcFlagsOnCores SrcFlags { get; } = new();
     public int[] SmallSlots { get; } = new int[SmallRequest];
     /// <summary>The chunk and row of each of <see cref="SmallSlots"/>' pages, found once by collect (a frame's row never moves).</summary>
     public Engine.Chunk[] SmallChunks { get; } = new Engine.Chunk[SmallRequest];
@@ -168,8 +171,14 @@ internal sealed class MigrateState
     /// </summary>
     private void EnsureCapacity(int count)
     {
-        if (Src.Length >= count && Dst.Length >= count && Outcome.Length >= count)
+        if (Src.Length >= count && Dst.Length >= count)
         {
+            if (Outcome.Length < count)
+            {
+                // Handed to the last call's result (TakeOutcomes): the one array made again, no collection for it.
+                Outcome = GC.AllocateUninitializedArray<MigrateReason>(Math.Max(count, SmallRequest));
+                Prefault.Start(Prefault.Region.Of(Outcome));
+            }
             return;
         }
         var capacity = Math.Max(count, SmallRequest);
@@ -196,10 +205,19 @@ internal sealed class MigrateState
 
     /// <summary>
     /// The outcomes as an array of exactly <see cref="Count"/> entries that the caller keeps: <paramref name="reuse"/>
-    /// filled in place when it has that length (the caller handed the same result object back), a new array otherwise.
+    /// filled in place when it has that length (the caller handed the same result object back); otherwise a new array,
+    /// which is the call's own when that has the length (the call was the largest so far: a one-shot experiment's only
+    /// call), handed over instead of copied (10M outcomes copied wrote 10 MB of memory the process had not touched) and
+    /// made again by the next call that needs it.
     /// </summary>
-    public MigrateReason[] CopyOutcomes(MigrateReason[] reuse)
+    public MigrateReason[] TakeOutcomes(MigrateReason[] reuse)
     {
+        if (reuse.Length != Count && Outcome.Length == Count)
+        {
+            var given = Outcome;
+            Outcome = [];
+            return given;
+        }
         var outcomes = reuse.Length == Count ? reuse : GC.AllocateUninitializedArray<MigrateReason>(Count);
         Outcome.AsSpan(0, Count).CopyTo(outcomes);
         return outcomes;

@@ -177,7 +177,7 @@ internal sealed partial class MigrationPipeline : IFaultMigrator
     {
         result.Requested = s.Count;
         Array.Clear(result.Reasons);
-        var outcomes = s.CopyOutcomes(result.PageOutcomes);
+        var outcomes = s.TakeOutcomes(result.PageOutcomes);
         OutcomeCounts.Add(outcomes, result.Reasons);
         result.Migrated = s.Migrated;
         result.TlbFlushes = s.TlbFlushes;

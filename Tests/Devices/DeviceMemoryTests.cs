@@ -114,6 +114,53 @@ public class DeviceMemoryTests
         Assert.Equal(515, a.Used);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void LowestFreeFramesComeInOrderAcrossWholeAndPartlyUsedWords(int seed)
+    {
+        // Words wholly free take the 64-frame fill, others the bit-by-bit walk; both must hand out what one
+        // Allocate at a time would, and the device's per-chunk free counts must follow.
+        var random = new Random(seed);
+        using var world = new World(new WorldOptions { ChunkCapacity = 64 });
+        var memory = Build(world, 16, false, Spec("gpu0", 5000, chunkPages: 100));
+        var dev = memory.Devices[0];
+        var expected = new FrameBitmap(5000);
+        for (var k = 0; k < 5000; k++)
+        {
+            Assert.Equal(expected.Allocate(), dev.AllocatePage());
+        }
+        // Scattered pages and whole runs (wholly free words among them) freed before the batches.
+        for (var page = 0; page < 5000; page++)
+        {
+            if (page is >= 640 and < 1920 || page >= 4500 || random.Next(4) == 0)
+            {
+                expected.Release(page);
+                dev.Release(page);
+            }
+        }
+        while (dev.Free > 0)
+        {
+            var into = new long[Math.Min(1 + random.Next(700), (int)dev.Free)];
+            Assert.Equal(into.Length, dev.AllocatePages(into));
+            foreach (var page in into)
+            {
+                Assert.Equal(expected.Allocate(), page);
+            }
+            for (var c = 0; c < dev.ChunkCount; c++)
+            {
+                var free = 0;
+                for (var page = c * 100; page < (c + 1) * 100; page++)
+                {
+                    free += dev.IsUsed(page) ? 0 : 1;
+                }
+                Assert.Equal(free, dev.ChunkFree(c));
+            }
+        }
+        Assert.Equal(5000, expected.Used);
+    }
+
     [Fact]
     public void PageRuleAndChunkRule()
     {

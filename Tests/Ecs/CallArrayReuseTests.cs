@@ -61,4 +61,29 @@ public class CallArrayReuseTests
         Assert.Equal(Errno.None, m.Verify("p", "buf", new PageRange(0, 3000), VerifyPattern.Seq, 7, v));
         Assert.Equal(0, v.Mismatches);
     }
+
+    [Theory]
+    [InlineData("ecs")]
+    [InlineData("reference")]
+    public void OutcomesGivenToOneResultAreNotTheNextCallsArray(string engine)
+    {
+        // A call of the arrays' whole size hands its outcome array to a fresh result instead of copying it: the next
+        // call of that size must write its outcomes elsewhere.
+        using var m = MachineFactory.Create(engine, new MachineConfig(RamPages: 8192, Devices: [new DeviceConfig("gpu0", 8192)]));
+        Assert.Equal(Errno.None, m.CreateProcess("p"));
+        Assert.Equal(Errno.None, m.Mmap("p", "buf", 2048, VmaKind.Anon, writable: true, thp: false));
+        Assert.Equal(Errno.None, m.Touch("p", "buf", PageRange.All, Access.Write, 3, out _));
+        Assert.Equal(Errno.None, m.Pin("p", "buf", PageRange.All, 4, take: true, out _));
+        var toDevice = new MigrateResult();
+        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), toDevice));
+        var kept = (MigrateReason[])toDevice.PageOutcomes.Clone();
+        Assert.Equal(512, toDevice[MigrateReason.Pinned]);
+        var back = new MigrateResult();
+        Assert.Equal(Errno.None, m.Migrate(new MigrateRequest("p", "buf", PageRange.All, MigrateTargets.Ram), back));
+        Assert.Equal(512, back[MigrateReason.AlreadyOnTarget]);
+        Assert.NotSame(toDevice.PageOutcomes, back.PageOutcomes);
+        Assert.Equal(kept, toDevice.PageOutcomes);
+        Assert.Equal(MigrateReason.AlreadyOnTarget, back.PageOutcomes[0]);
+        Assert.Equal(MigrateReason.Pinned, toDevice.PageOutcomes[0]);
+    }
 }
