@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HmmEcs.Systems.EcsEngine;
 using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Benchmarks.Migrate;
@@ -7,7 +8,7 @@ namespace HmmEcs.Benchmarks.Migrate;
 /// <summary>
 /// <c>dotnet run -c Release --project Bench/Benchmarks -- small-calls [pagesPerCall] [rounds]</c>: the 1M-page range of
 /// <see cref="MigrateSmallCallsBenchmarks"/> migrated in calls of <c>pagesPerCall</c> pages on a fresh machine each round,
-/// with the time and the bytes allocated per call: quicker to read than a BenchmarkDotNet run when working on per-call costs.
+/// with the time, the bytes allocated per call and each phase's total: quicker to read than a BenchmarkDotNet run when working on per-call costs.
 /// </summary>
 internal static class SmallCallProbe
 {
@@ -27,14 +28,27 @@ internal static class SmallCallProbe
                 requests[c] = new MigrateRequest("p", "buf", new PageRange((long)c * perCall, perCall), "gpu0");
             }
             var bytes = GC.GetAllocatedBytesForCurrentThread();
+            var phases = new Dictionary<string, double>();
             var t = Stopwatch.GetTimestamp();
             foreach (var request in requests)
             {
                 PinnedRange.Expect(machine.Migrate(request, result));
+                foreach (var phase in ((EcsMachine)machine).LastMigratePhaseTimes)
+                {
+                    phases[phase.Phase] = phases.GetValueOrDefault(phase.Phase) + phase.Microseconds / 1000;
+                }
             }
             var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             bytes = GC.GetAllocatedBytesForCurrentThread() - bytes;
-            Console.WriteLine($"round {round} {requests.Length} calls of {perCall}: {ms,7:F1} ms, {ms * 1000 / requests.Length,6:F1} µs and {bytes / requests.Length,7} B allocated per call");
+            var line = $"round {round} {requests.Length} calls of {perCall}: {ms,7:F1} ms, {ms * 1000 / requests.Length,6:F1} µs and {bytes / requests.Length,7} B allocated per call;";
+            var inPhases = 0.0;
+            foreach (var (name, phaseMs) in phases)
+            {
+                line += $" {name}={phaseMs:F1}";
+                inPhases += phaseMs;
+            }
+            // Outside the phases: the front layer's checks, the call's setup and result, the mirror's mapping, device sync.
+            Console.WriteLine(line + $" outside={ms - inPhases:F1}");
         }
         return 0;
     }
