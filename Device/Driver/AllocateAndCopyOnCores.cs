@@ -10,11 +10,13 @@ namespace HmmEcs.Devices.Driver;
 
 /// <summary>
 /// The <c>page</c> rule toward a device for a large call on several cores, with the result of the one walk
-/// (<see cref="DummyMigrateOps"/>): each part's migrating entries are counted on the cores; then batch by batch of parts, the lowest free device pages are taken, in ascending order,
-/// on the calling thread; then the batch's parts of the entries, each knowing from the count of migrating entries before
-/// it which of those pages are its own, ready their destinations and move their stamps on the cores, gathering their copies in runs; the runs
-/// are planned into the engine's commands afterwards in entry order, so the commands are the one walk's. Entries past
-/// the last free page give up, as in the one walk. Kept by the driver; its buffers grow to the largest call.
+/// (<see cref="DummyMigrateOps"/>): each part's migrating entries are counted on the cores
+/// (<see cref="MigratingCountOnCores"/>); then, batch by batch of parts, the lowest free device pages are taken, in
+/// ascending order, on the calling thread; then the batch's parts of the entries, each knowing from the count of
+/// migrating entries before it which of those pages are its own, ready their destinations and move their stamps on the
+/// cores, gathering their copies in runs; the runs are planned into the engine's commands afterwards in entry order, so
+/// the commands are the one walk's. Entries past the last free page give up, as in the one walk. Kept by the driver; its
+/// buffers grow to the largest call.
 /// </summary>
 internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : PartitionedWork
 {
@@ -33,7 +35,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     private int _have;
     private int _firstId;
     private ulong _destFlags;
-    private bool _counting;
+    private readonly MigratingCountOnCores _counter = new();
 
     /// <summary>A gathered run of copies: <c>Length</c> frames from <c>Src</c> into device pages from <c>Dst</c>.</summary>
     private struct CopyRun
@@ -50,26 +52,8 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         Grow(parts);
         _entries = src.Length;
         _partEntries = partEntries;
-        var wanted = 0;
-        fixed (HmmPfn* s = src)
-        {
-            // Each part's migrating entries counted on the cores (a read of 8 bytes a page, bound by memory, not by work).
-            _src = s;
-            _counting = true;
-            try
-            {
-                Run(parts, workers);
-            }
-            finally
-            {
-                _counting = false;
-                _src = null;
-            }
-        }
-        for (var p = 0; p < parts; p++)
-        {
-            wanted += _count[p];
-        }
+        var wanted = _counter.Run(src, partEntries, workers);
+        _counter.Counts.CopyTo(_count);
         if (wanted == 0 || dev.Free == 0)
         {
             // As the one walk: no page at all, every entry gives up and the engine sees no submission.
@@ -163,12 +147,6 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Work(int batchPart)
     {
-        if (_counting)
-        {
-            var start = batchPart * _partEntries;
-            _count[batchPart] = PfnArray.CountMigrating(new ReadOnlySpan<HmmPfn>(_src + start, Math.Min(_partEntries, _entries - start)));
-            return;
-        }
         var part = _firstPart + batchPart;
         var from = part * _partEntries;
         var to = Math.Min(_entries, from + _partEntries);

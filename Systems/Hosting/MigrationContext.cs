@@ -50,6 +50,11 @@ public readonly struct MigrationContext
     /// <summary>TLB flushes counted so far.</summary>
     public long TlbFlushes => _state.TlbFlushes;
 
-    /// <summary>Per page of the range (slot k is page <see cref="Start"/> + k): its reason so far, <see cref="MigrateReason.None"/> while it still migrates. Valid after collect.</summary>
-    public ReadOnlySpan<MigrateReason> Outcomes => _state.Outcome.AsSpan(0, _state.Count);
+    /// <summary>
+    /// Per page of the range (slot k is page <see cref="Start"/> + k): its reason so far, <see cref="MigrateReason.None"/>
+    /// while it still migrates. Valid from collect to the end of the call; empty after it (the call may have handed its
+    /// array to the caller's result: read <c>MigrateResult.PageOutcomes</c> there).
+    /// </summary>
+    public ReadOnlySpan<MigrateReason> Outcomes =>
+        _state.Outcome.Length >= _state.Count ? _state.Outcome.AsSpan(0, _state.Count) : default;
 }

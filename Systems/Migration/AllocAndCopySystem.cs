@@ -33,7 +33,9 @@ internal sealed class AllocAndCopySystem(World world) : MigratePhase(world, "all
         DriverFlags.Derive(s, inFlight);
         s.DriverCalled = true;
         s.Copy = s.Ops.AllocAndCopy(s.Window, s.Src.AsSpan(0, s.Count), s.Dst.AsSpan(0, s.Count));
-        var kept = s.Mm.HelperThreads.ShareSlots(s) ? s.SrcFlags.CountMigrating(s) : PfnArray.CountMigrating(s.Src.AsSpan(0, s.Count));
+        var kept = s.Mm.HelperThreads.ShareSlots(s)
+            ? s.SrcFlags.CountMigrating(s)
+            : PfnArray.CountMigrating(s.Src.AsSpan(0, s.Count));
         s.SrcMigrating = kept;
         if (kept == inFlight)
         {

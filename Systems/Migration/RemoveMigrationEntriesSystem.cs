@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using HmmEcs.Components.Memory;
 using HmmEcs.Components.Migration;
@@ -16,8 +15,8 @@ namespace HmmEcs.Systems.Migration;
 /// a present PTE otherwise) with its own bits; the new page takes over the reverse map and counts,
 /// is unlocked and (RAM) put on the LRU; the old page is freed (device pages through the driver's
 /// free callback). The migration ends with the old pages' <c>Migrate</c> bits and helper locks
-/// cleared: a mask word at a time as a small request's pages are visited, in bulk over the page chunks otherwise. A large request's pages are
-/// shared by the machine's cores (<see cref="MigratingParts"/>): every page's work touches its own rows, PTEs and
+/// cleared: a mask word at a time as a small request's pages are visited (<see cref="TakenTagsClear"/>), in bulk over
+/// the page chunks otherwise. A large request's pages are shared by the machine's cores (<see cref="MigratingParts"/>): every page's work touches its own rows, PTEs and
 /// frame; the words two threads share (mask words, frame bitmap words, chunk counts) are stored atomically, and old
 /// device pages go to the driver's free callback on the calling thread afterwards, in page order.
 /// </summary>
@@ -69,10 +68,8 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         private Chunk? _kindChunk;
         private PteKind _newKind;
         private Span<PageContent> _oldContents;
-        // A small request's old pages whose tags are cleared but not yet stored: the bits of one mask word.
-        private Chunk? _tagChunk;
-        private int _tagWord;
-        private ulong _tagBits;
+        // A small request's old pages leave the migration: their tags, cleared a mask word at a time.
+        private TakenTagsClear _tags;
         // Counted here and added to the tally at Flush: parts' tallies are neighbours in one array, and a store to one per
         // page from each thread would share a cache line between the cores.
         private long _migrated;
@@ -82,44 +79,11 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
         /// <summary>Stores the destination chunks' unlocked words and counts and the freed frames' words.</summary>
         public void Flush()
         {
-            StoreClearedTags();
+            _tags.Flush();
             _dst.Flush();
             _ramFrames.Flush();
             _tally.Migrated += _migrated;
             _migrated = 0;
-        }
-
-        /// <summary>
-        /// A small request's old page leaves the migration: its Locked and Migrate bits, gathered a mask word at a time (a
-        /// request's pages mostly share a chunk and run on in rows) and cleared together, as the bulk clear of a large
-        /// request does 64 rows per store.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void ClearTags(Chunk chunk, int row)
-        {
-            var word = row >> 6;
-            if (chunk != _tagChunk || word != _tagWord)
-            {
-                StoreClearedTags();
-                _tagChunk = chunk;
-                _tagWord = word;
-            }
-            _tagBits |= 1UL << row;
-        }
-
-        private void StoreClearedTags()
-        {
-            if (_tagBits == 0)
-            {
-                return;
-            }
-            ref var locked = ref _tagChunk!.GetEnabledMaskCountedByCaller<Locked>()[_tagWord];
-            _tagChunk.AdjustEnabledCount<Locked>(-BitOperations.PopCount(locked & _tagBits));
-            locked &= ~_tagBits;
-            ref var migrate = ref _tagChunk.GetEnabledMaskCountedByCaller<Migrate>()[_tagWord];
-            _tagChunk.AdjustEnabledCount<Migrate>(-BitOperations.PopCount(migrate & _tagBits));
-            migrate &= ~_tagBits;
-            _tagBits = 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -164,7 +128,7 @@ internal sealed class RemoveMigrationEntriesSystem(World world) : MigratePhase(w
             _memory.DropPage(oldId, ref page, ref _oldContents[row]);
             if (_clearTags)
             {
-                ClearTags(chunk, row);
+                _tags.Clear(chunk, row);
             }
             if (oldId < _ramPages)
             {
