@@ -13,32 +13,16 @@ namespace HmmEcs.Tests.Hosting;
 /// </summary>
 public sealed class ContextAfterCallTests
 {
-    private sealed class Keeper : ISystem<MigrationContext>
+    private sealed class Keeper(World world) : BaseSystem<MigrationContext>(world)
     {
         public MigrationContext? Kept { get; private set; }
 
         public int OutcomesDuring { get; private set; } = -1;
 
-        public void Initialize()
-        {
-        }
-
-        public void BeforeUpdate(in MigrationContext state)
-        {
-        }
-
-        public void Update(in MigrationContext state)
+        public override void Update(in MigrationContext state)
         {
             Kept = state;
             OutcomesDuring = state.Outcomes.Length;
-        }
-
-        public void AfterUpdate(in MigrationContext state)
-        {
-        }
-
-        public void Dispose()
-        {
         }
     }
 
@@ -49,7 +33,7 @@ public sealed class ContextAfterCallTests
         m.CreateProcess("p");
         m.Mmap("p", "buf", 2048, VmaKind.Anon, true, false);
         m.Touch("p", "buf", PageRange.All, Access.Write, 1, out _);
-        var keeper = new Keeper();
+        var keeper = new Keeper(m.World);
         m.InsertSystem(MigrationPhase.Collect, Position.After, keeper);
         var result = new MigrateResult();
         m.Migrate(new MigrateRequest("p", "buf", PageRange.All, "gpu0"), result);
