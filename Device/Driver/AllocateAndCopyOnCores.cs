@@ -23,7 +23,6 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
     // Parts whose destinations are taken at a time (2 MiB of ids with the helper's 16,384-entry parts).
     private const int PartsPerBatch = 16;
     private long[] _pages = [];
-    private int[] _count = [];
     private int[] _before = [];
     private int _firstPart;
     private CopyRun[][] _runs = [];
@@ -53,7 +52,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         _entries = src.Length;
         _partEntries = partEntries;
         var wanted = _counter.Run(src, partEntries, workers);
-        _counter.Counts.CopyTo(_count);
+        var counts = _counter.Counts;
         if (wanted == 0 || dev.Free == 0)
         {
             // As the one walk: no page at all, every entry gives up and the engine sees no submission.
@@ -79,7 +78,7 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
                     for (var p = b; p < end; p++)
                     {
                         _before[p] = batchWanted;
-                        batchWanted += _count[p];
+                        batchWanted += counts[p];
                     }
                     if (_pages.Length < batchWanted)
                     {
@@ -123,7 +122,6 @@ internal sealed unsafe class AllocateAndCopyOnCores(PhysicalMemory memory) : Par
         if (_before.Length < parts)
         {
             _before = new int[parts];
-            _count = new int[parts];
             _runCount = new int[parts];
             Array.Resize(ref _runs, parts);
         }
