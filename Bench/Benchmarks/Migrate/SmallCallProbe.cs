@@ -6,7 +6,7 @@ using HmmEcs.Systems.Machine;
 namespace HmmEcs.Benchmarks.Migrate;
 
 /// <summary>
-/// <c>dotnet run -c Release --project Bench/Benchmarks -- small-calls [pagesPerCall] [rounds]</c>: the 1M-page range of
+/// <c>dotnet run -c Release --project Bench/Benchmarks -- small-calls [pagesPerCall] [rounds] [helper-threads]</c>: the 1M-page range of
 /// <see cref="MigrateSmallCallsBenchmarks"/> migrated in calls of <c>pagesPerCall</c> pages on a fresh machine each round,
 /// with the time, the bytes allocated per call and each phase's total: quicker to read than a BenchmarkDotNet run when
 /// working on per-call costs.
@@ -18,11 +18,13 @@ internal static class SmallCallProbe
         const long pages = 1 << 20;
         var perCall = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 512;
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        // 0: the machine's default (every core); 1 keeps a large call on the calling thread, as small calls are.
+        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
         var result = new MigrateResult();
         for (var round = 0; round < rounds; round++)
         {
             GC.Collect();
-            using var machine = PinnedRange.Build("ecs", pages, 2 * pages, 1_100_000);
+            using var machine = PinnedRange.Build("ecs", pages, 2 * pages, 1_100_000, helperThreads: threads);
             var requests = new MigrateRequest[pages / perCall];
             for (var c = 0; c < requests.Length; c++)
             {
