@@ -24,7 +24,7 @@ public static class TablePlot
         Func<string, string>? axisTitle = null, PlotOptions? options = null)
     {
         var plot = Build(table, x, y, group, title, axisTitle, options);
-        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+        NamedOutput.Write(png, tmp => plot.SavePng(tmp, Width, Height));
     }
 
     /// <summary>The plot <see cref="Write"/> renders (tests look at its axes).</summary>
