@@ -73,6 +73,16 @@ public sealed class NamedOutputTests : ExperimentFiles
         Assert.True(FileKind.IsStream(fifo));
     }
 
+    [Theory]
+    [InlineData("-")]
+    [InlineData("/dev/stdout")]
+    public void TheDocumentToStdoutLeavesTheSummaryToStderr(string json)
+    {
+        Assert.Equal(0, Hmmecs("run", ScenarioPath, "--json", json));
+        Assert.StartsWith("{", Out.ToString(), StringComparison.Ordinal);
+        Assert.Contains("OK:", Err.ToString());
+    }
+
     [Fact]
     public void ARegularFileIsNoStream()
     {

@@ -72,7 +72,8 @@ public static class HmmecsCommand
             stderr.WriteLine($"hmmecs run: {a.File ?? Quickstart.FileName}: the run needs about {MemoryEstimate.Describe(need)} (estimated from the file) and {MemoryEstimate.Describe(available)} are available; nothing ran");
             return Invalid;
         }
-        var jsonToStdout = a.JsonOut == "-";
+        // The process's own stdout by name is `-`: the summary moves to stderr, so stdout holds the document alone.
+        var jsonToStdout = a.JsonOut is "-" or "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
         // Every output is checked before the machine is built: a long run must not end in "cannot write".
         var problem = OutputClash(a, jsonToStdout)
             ?? (a.JsonOut is { } j && !jsonToStdout ? NamedOutput.Problem(j) : null)
