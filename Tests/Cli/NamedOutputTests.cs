@@ -51,7 +51,9 @@ public sealed class NamedOutputTests : ExperimentFiles
             return;
         }
         Assert.Equal(2, Hmmecs("run", ScenarioPath, "--json", "/dev/full"));
-        Assert.Contains("cannot write /dev/full", Err.ToString());
+        var err = Err.ToString().Trim();
+        Assert.StartsWith("hmmecs run: cannot write /dev/full: ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("'/dev/full'", err);
         Assert.True(FileKind.IsStream("/dev/full"));
     }
 

@@ -197,7 +197,7 @@ public static class HmmecsCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            stderr.WriteLine($"hmmecs run: cannot write {target}: {OneLine(e.Message)}");
+            stderr.WriteLine($"hmmecs run: cannot write {target}: {IoReason(e, target)}");
             return false;
         }
     }
@@ -223,10 +223,14 @@ public static class HmmecsCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            stderr.WriteLine($"hmmecs run: cannot write {path}: {OneLine(e.Message)}");
+            stderr.WriteLine($"hmmecs run: cannot write {path}: {IoReason(e, path)}");
             return false;
         }
     }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+
+    /// <summary>Why a write failed, in one line, without the path .NET appends (the message names it already).</summary>
+    private static string IoReason(Exception e, string path) =>
+        OneLine(e.Message).Replace($" : '{path}'", "", StringComparison.Ordinal).Replace($" : '{Path.GetFullPath(path)}'", "", StringComparison.Ordinal);
 }
