@@ -6,7 +6,7 @@ namespace HmmEcs.Cli.Experiments.Output;
 /// What a path names once its symbolic links are followed, as far as writing to it goes: nothing yet, a regular file or
 /// directory, or a stream (a terminal, a pipe, a device such as <c>/dev/null</c>, a socket) that cannot be replaced by a
 /// rename. .NET reports devices and FIFOs as ordinary files, so Linux is asked through <c>statx</c>, whose buffer has
-/// one layout on every architecture; elsewhere only paths under <c>/dev/</c> count as streams.
+/// one layout on every architecture; elsewhere (or where statx is refused) the paths under <c>/dev/</c> and <c>/proc/</c> count as streams.
 /// </summary>
 internal static partial class FileKind
 {
@@ -30,14 +30,15 @@ internal static partial class FileKind
                     var type = BitConverter.ToUInt16(buffer[ModeOffset..]) & TypeMask;
                     return type != Regular && type != Directory;
                 }
-                return false;
+                // Missing (judged below: false), or statx refused (a sandbox without it): judged by the path.
             }
             catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
             {
                 // An old C library without statx: judged by the path alone, as elsewhere.
             }
         }
-        return Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(path);
+        var full = Path.GetFullPath(path);
+        return (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)) && File.Exists(full);
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
