@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using HmmEcs.Systems.Machine;
 
 namespace HmmEcs.Systems.Workload.Prefetch;
@@ -15,7 +18,9 @@ internal sealed class Prefetcher(PrefetchPolicyKind kind)
     public const int ThresholdPercent = 51;
 
     private const int Leaves = WorkloadRunner.BlockPages / LeafPages;
-    private readonly int[] _leafCount = new int[Leaves];
+    // log2(Leaves): the depth of the leaves in the tree of counts.
+    private static readonly int LeafLevel = BitOperations.Log2(Leaves);
+    private readonly int[] _tree = new int[2 * Leaves];
 
     public PrefetchPolicyKind Kind { get; } = kind;
 
@@ -40,43 +45,61 @@ internal sealed class Prefetcher(PrefetchPolicyKind kind)
             return;
         }
         // Occupancy counts the leaves as filled now: what a leaf fill brings in weighs in the tree above it.
-        for (var l = 0; l < Leaves; l++)
-        {
-            var n = 0;
-            for (var p = l * LeafPages; p < (l + 1) * LeafPages; p++)
-            {
-                n += occupied[p] || wanted[p] ? 1 : 0;
-            }
-            _leafCount[l] = n;
-        }
+        CountLeaves(occupied, wanted);
         foreach (var f in faulting)
         {
-            // Climb from the leaf; remember the largest subtree over the threshold.
-            var leaf = f / LeafPages;
-            var bestStart = -1;
-            var bestSize = 0;
+            // Climb from the leaf's node; remember the largest subtree over the threshold.
+            var node = Leaves + f / LeafPages;
+            var best = 0;
             for (var size = 2; size <= Leaves; size *= 2)
             {
-                var start = leaf / size * size;
-                var n = 0;
-                for (var l = start; l < start + size; l++)
+                node >>= 1;
+                if (_tree[node] * 100 > ThresholdPercent * size * LeafPages)
                 {
-                    n += _leafCount[l];
-                }
-                if (n * 100 > ThresholdPercent * size * LeafPages)
-                {
-                    bestStart = start;
-                    bestSize = size;
+                    best = node;
                 }
             }
-            if (bestSize > 0)
+            if (best > 0)
             {
-                Fill(bestStart * LeafPages, bestSize * LeafPages, lo, hi, wanted);
-                for (var l = bestStart; l < bestStart + bestSize; l++)
-                {
-                    _leafCount[l] = LeafPages;
-                }
+                FillSubtree(best, lo, hi, wanted);
             }
+        }
+    }
+
+    /// <summary>
+    /// Each leaf's pages occupied or wanted, 16 marks (one vector) at a time, into the tree of counts: node 1 the block,
+    /// node <c>k</c>'s halves <c>2k</c> and <c>2k + 1</c>, the leaves <c>Leaves..2·Leaves-1</c>.
+    /// </summary>
+    private void CountLeaves(ReadOnlySpan<bool> occupied, ReadOnlySpan<bool> wanted)
+    {
+        // A bool is one byte holding 0 or 1: a leaf's count is the byte sum of the two marks or-ed.
+        var occ = MemoryMarshal.AsBytes(occupied);
+        var want = MemoryMarshal.AsBytes(wanted);
+        for (var l = 0; l < Leaves; l++)
+        {
+            var marks = Vector128.Create(occ.Slice(l * LeafPages, LeafPages)) | Vector128.Create(want.Slice(l * LeafPages, LeafPages));
+            _tree[Leaves + l] = Vector128.Sum(marks);
+        }
+        for (var k = Leaves - 1; k >= 1; k--)
+        {
+            _tree[k] = _tree[2 * k] + _tree[2 * k + 1];
+        }
+    }
+
+    /// <summary>Prefetches the pages under <paramref name="node"/>: they count as occupied from now on, up to the root.</summary>
+    private void FillSubtree(int node, int lo, int hi, Span<bool> wanted)
+    {
+        var level = BitOperations.Log2((uint)node);
+        var leaves = Leaves >> level;
+        var first = (node << (LeafLevel - level)) - Leaves;
+        Fill(first * LeafPages, leaves * LeafPages, lo, hi, wanted);
+        for (int from = node, count = 1, pages = leaves * LeafPages; count <= leaves; from *= 2, count *= 2, pages /= 2)
+        {
+            _tree.AsSpan(from, count).Fill(pages);
+        }
+        for (var k = node >> 1; k >= 1; k >>= 1)
+        {
+            _tree[k] = _tree[2 * k] + _tree[2 * k + 1];
         }
     }
 
