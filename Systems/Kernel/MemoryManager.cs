@@ -29,6 +29,8 @@ internal sealed partial class MemoryManager
     public PhysicalMemory Memory { get; }
     public DummyDevice[] Drivers { get; }
     public EntityRun Ptes { get; }
+    // Each PTE chunk's column by its index in the run: a PTE is two loads from its number (every access reads one).
+    private Pte[][] _pteColumns = [];
     public SwapTable Swap { get; } = new();
     public List<AddressSpace> Processes { get; } = [];
     public List<VmaInfo> Vmas { get; } = [];
@@ -48,7 +50,7 @@ internal sealed partial class MemoryManager
 
     /// <summary>The PTE with global number <paramref name="g"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Pte PteRef(long g) => ref Ptes.ChunkAt(g).GetSpan<Pte>()[Ptes.RowOf(g)];
+    public ref Pte PteRef(long g) => ref _pteColumns[Ptes.ChunkOf(g)][Ptes.RowOf(g)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Page PageRef(int id) => ref Memory.PageRef(id);
@@ -56,6 +58,23 @@ internal sealed partial class MemoryManager
     /// <summary>The content component of page <paramref name="id"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref PageContent ContentRef(int id) => ref Memory.ContentRef(id);
+
+    /// <summary>Takes the columns of PTE chunks the run gained (a PTE chunk's archetype never changes, nor its column).</summary>
+    private void KeepPteColumns()
+    {
+        var chunks = Ptes.Chunks;
+        if (_pteColumns.Length == chunks.Count)
+        {
+            return;
+        }
+        var columns = new Pte[chunks.Count][];
+        _pteColumns.CopyTo(columns, 0);
+        for (var c = _pteColumns.Length; c < columns.Length; c++)
+        {
+            columns[c] = chunks[c].GetColumnArray<Pte>();
+        }
+        _pteColumns = columns;
+    }
 
     /// <summary>A new VMA with <paramref name="pages"/> hole PTEs created in one run.</summary>
     public VmaInfo NewVma(AddressSpace proc, string name, long pages, VmaKind kind, PageProt prot, bool thp, FileObject? file)
@@ -68,6 +87,7 @@ internal sealed partial class MemoryManager
             // PTEs are rows without entity handles, found by number as the kernel's page tables are (16 bytes a PTE saved).
             Ptes.AppendRows(World, pages, static (w, n, segment) => w.CreateRows<Pte>(n, segment),
                 static (chunk, start, n) => chunk.GetSpan<Pte>().Slice(start, n).Fill(new Pte { Target = -1, RmapNext = -1 }));
+            KeepPteColumns();
         }
         var area = new VmaArea
         {

@@ -41,6 +41,7 @@ internal sealed class VmaInfo
     /// </summary>
     public ContentShadow Shadow => PrivateShadow ?? File!.Shadow;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool HasHuge(long index) => Huge is not null && !Huge[PageGeometry.PmdOf(index)].IsNull;
 
     /// <summary>Per-page protection once a partial munmap or mprotect split the VMA; null while every page has <see cref="UniformProt"/>.</summary>
