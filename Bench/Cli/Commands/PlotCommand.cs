@@ -51,8 +51,9 @@ internal static class PlotCommand
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");
             }
-            TablePlot.Write(table, x, y, o.Group, o.Title, png, StepRows.ForTable(table).AxisTitle, new PlotOptions(bars, o.LogX, o.LogY));
-            stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
+            var plotted = TablePlot.Write(table, x, y, o.Group, o.Title, png, StepRows.ForTable(table).AxisTitle, new PlotOptions(bars, o.LogX, o.LogY));
+            var leftOut = table.Rows.Count - plotted;
+            stdout.WriteLine($"wrote {png} ({plotted} rows{(leftOut > 0 ? $"; {leftOut} without a value to plot left out" : "")})");
             return HmmecsCommand.Ok;
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException)
