@@ -29,11 +29,12 @@ internal static class PlotCommand
                 var b => throw new ArgumentException($"--bars {b}: expected minmax, ci95 or none"),
             };
             var path = o.Table;
-            if (!File.Exists(path))
+            // Checked before the table is read: .NET's own words would be "Is a directory : '/tmp'", after the work.
+            if (Directory.Exists(png))
             {
-                return Bad(stderr, $"cannot read {path}: no such file");
+                return Bad(stderr, $"--out {png} is a directory; give the PNG file to write");
             }
-            var table = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTable.Read(path) : CsvTable.Read(path);
+            var table = TableFile.Read(path);
             foreach (var w in o.Where)
             {
                 table = Filter(table, w);
