@@ -39,5 +39,7 @@ public sealed class ControlCharacterTests : ExperimentFiles
         var file = Write("ctl.json", """{ "steps": [ { "op": "process", "name": "p" }, { "op": "mmap", "proc": "q\nq", "vma": "v", "pages": 1, "kind": "anon" } ] }""");
         Assert.Equal(2, Hmmecs("run", file));
         Assert.Equal($@"hmmecs run: {file}: steps[1].proc: no process 'q\nq' at this point", Err.ToString().TrimEnd());
+        Assert.Equal(2, Hmmecs("sweep", file, "--set", "seed=1", "--out", At("o")));
+        Assert.Equal($@"hmmecs sweep: {file}: steps[1].proc: no process 'q\nq' at this point", Err.ToString().TrimEnd());
     }
 }

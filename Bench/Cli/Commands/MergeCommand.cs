@@ -210,7 +210,7 @@ internal static class MergeCommand
 
     private static int Bad(TextWriter stderr, string message)
     {
-        stderr.WriteLine($"hmmecs merge: {message}");
+        stderr.WriteLine($"hmmecs merge: {TerminalText.Escape(message)}");
         return HmmecsCommand.Invalid;
     }
 }

@@ -96,7 +96,7 @@ internal static class PlotCommand
 
     private static int Bad(TextWriter stderr, string message)
     {
-        stderr.WriteLine($"hmmecs plot: {message}");
+        stderr.WriteLine($"hmmecs plot: {TerminalText.Escape(message)}");
         return HmmecsCommand.Invalid;
     }
 }

@@ -259,7 +259,7 @@ internal static class SweepCommand
 
     private static int Bad(TextWriter stderr, string message)
     {
-        stderr.WriteLine($"hmmecs sweep: {message}");
+        stderr.WriteLine($"hmmecs sweep: {TerminalText.Escape(message)}");
         return HmmecsCommand.Invalid;
     }
 
