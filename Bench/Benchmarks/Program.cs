@@ -20,6 +20,12 @@ public static class Program
         {
             return Migrate.SmallCallProbe.Run(args[1..]);
         }
+        if (args.Length > 0 && !args[0].StartsWith('-'))
+        {
+            // BenchmarkDotNet takes options only: a word first is a probe's name mistyped.
+            Console.Error.WriteLine($"unknown command '{args[0]}': give a probe (phases, small-calls) or BenchmarkDotNet's options (--filter '*Name*', --list flat)");
+            return Migrate.ProbeArguments.Invalid;
+        }
         var switcher = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly);
         var effective = Effective(args);
         if (!ReferenceEquals(effective, args) && !args.Contains("--list"))

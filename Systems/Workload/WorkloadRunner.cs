@@ -457,7 +457,7 @@ public static class WorkloadRunner
         private void ServiceBatch(Span<long> keys)
         {
             // Sorting by page · 2 + write puts a page's faults together, a write last, and the blocks in order.
-            keys.Sort();
+            LongSort.Ascending(keys);
             var blocks = 0;
             var inBlock = 0;
             var block = -1L;
@@ -718,7 +718,7 @@ public static class WorkloadRunner
                 _victims[v] = _first + _taken[v];
             }
             var victims = _victims.AsSpan(0, n);
-            victims.Sort();
+            LongSort.Ascending(victims);
             for (var v = 0; v < n;)
             {
                 var end = v + 1;
@@ -797,7 +797,7 @@ public static class WorkloadRunner
             {
                 // What the batch brought in (and victims that could not leave) joins the order now, in page order.
                 var joining = _joining.AsSpan(0, _joiningCount);
-                joining.Sort();
+                LongSort.Ascending(joining);
                 foreach (var p in joining)
                 {
                     var k = (int)(p - _first);

@@ -15,10 +15,16 @@ internal static class PhaseProbe
 {
     public static int Run(string[] args)
     {
-        var pages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1 << 20;
-        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var a = new ProbeArguments("phases", "[pages] [rounds] [helper-threads]", args);
+        // Up to 2^27: the floor's RAM is twice the range, in int frame numbers.
+        var pages = a.Get(0, "pages", 1 << 20, 64, 1 << 27);
+        var rounds = a.Get(1, "rounds", 5, 1, 100_000);
         // 0: the machine's default (one thread per core); 1: every phase on the calling thread.
-        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
+        var threads = a.Get(2, "helper-threads", 0, 0, 1024);
+        if (a.Failed())
+        {
+            return ProbeArguments.Invalid;
+        }
         var result = new MigrateResult();
         var floor = new FloorMachine(pages, 2 * pages, pages + pages / 16, 64);
         using var machine = PinnedRange.Build("ecs", pages, 2L * pages, pages + pages / 16, helperThreads: threads);

@@ -16,10 +16,20 @@ internal static class SmallCallProbe
     public static int Run(string[] args)
     {
         const long pages = 1 << 20;
-        var perCall = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 512;
-        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var a = new ProbeArguments("small-calls", "[pages-per-call] [rounds] [helper-threads]", args);
+        var perCall = a.Get(0, "pages-per-call", 512, 1, (int)pages);
+        var rounds = a.Get(1, "rounds", 5, 1, 100_000);
         // 0: the machine's default (every core); 1 keeps a large call on the calling thread, as small calls are.
-        var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
+        var threads = a.Get(2, "helper-threads", 0, 0, 1024);
+        if (a.Problem is null && pages % perCall != 0)
+        {
+            // Calls of one size over the whole range: a remainder would be left unmigrated.
+            a.Refuse($"pages-per-call {perCall} does not divide the range's {pages:N0} pages (give a power of two)");
+        }
+        if (a.Failed())
+        {
+            return ProbeArguments.Invalid;
+        }
         var result = new MigrateResult();
         for (var round = 0; round < rounds; round++)
         {

@@ -72,10 +72,12 @@ public static class HmmecsCommand
             stderr.WriteLine($"hmmecs run: {a.File ?? Quickstart.FileName}: the run needs about {MemoryEstimate.Describe(need)} (estimated from the file) and {MemoryEstimate.Describe(available)} are available; nothing ran");
             return Invalid;
         }
-        var jsonToStdout = a.JsonOut == "-";
+        // The process's own stdout by name is `-`: the summary moves to stderr, so stdout holds the document alone.
+        var jsonToStdout = a.JsonOut is "-" or "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
         // Every output is checked before the machine is built: a long run must not end in "cannot write".
-        var problem = (a.JsonOut is { } j && !jsonToStdout ? OutputPaths.FileProblem(j) : null)
-            ?? (a.TraceFile is { } t ? OutputPaths.FileProblem(t) : null)
+        var problem = OutputClash(a, jsonToStdout)
+            ?? (a.JsonOut is { } j && !jsonToStdout ? NamedOutput.Problem(j) : null)
+            ?? (a.TraceFile is { } t ? NamedOutput.Problem(t) : null)
             ?? (a.ReportDir is { } r ? OutputPaths.DirectoryProblem(r) : null);
         if (problem is not null)
         {
@@ -145,6 +147,31 @@ public static class HmmecsCommand
         return result.Ok ? Ok : Failed;
     }
 
+    /// <summary>Why the outputs named would overwrite each other or the scenario itself, or null.</summary>
+    private static string? OutputClash(RunArguments a, bool jsonToStdout)
+    {
+        if (a.TraceFile == "-")
+        {
+            return "--trace: '-' is not taken for stdout (the step lines go there); give a file, or /dev/stdout";
+        }
+        var json = jsonToStdout ? null : a.JsonOut;
+        if (json is not null && a.TraceFile is { } trace && NamedOutput.SameFile(json, trace))
+        {
+            return $"--json and --trace name the same file ({json}): the trace would overwrite the result";
+        }
+        if (a.File is { } scenario && scenario != "-")
+        {
+            foreach (var (option, path) in new[] { ("--json", json), ("--trace", a.TraceFile) })
+            {
+                if (path is not null && NamedOutput.SameFile(path, scenario))
+                {
+                    return $"{option} {path} is the scenario file itself: the run would overwrite it";
+                }
+            }
+        }
+        return null;
+    }
+
     private static bool WriteExtras(RunArguments a, RunCapture capture, ScenarioResult result, TextWriter summary, TextWriter stderr)
     {
         var target = "";
@@ -170,7 +197,7 @@ public static class HmmecsCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            stderr.WriteLine($"hmmecs run: cannot write {target}: {OneLine(e.Message)}");
+            stderr.WriteLine($"hmmecs run: cannot write {target}: {IoReason(e, target)}");
             return false;
         }
     }
@@ -191,15 +218,19 @@ public static class HmmecsCommand
     {
         try
         {
-            AtomicFile.WriteAllText(path, text + Environment.NewLine);
+            NamedOutput.WriteAllText(path, text + Environment.NewLine);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            stderr.WriteLine($"hmmecs run: cannot write {path}: {OneLine(e.Message)}");
+            stderr.WriteLine($"hmmecs run: cannot write {path}: {IoReason(e, path)}");
             return false;
         }
     }
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+
+    /// <summary>Why a write failed, in one line, without the path .NET appends (the message names it already).</summary>
+    private static string IoReason(Exception e, string path) =>
+        OneLine(e.Message).Replace($" : '{path}'", "", StringComparison.Ordinal).Replace($" : '{Path.GetFullPath(path)}'", "", StringComparison.Ordinal);
 }

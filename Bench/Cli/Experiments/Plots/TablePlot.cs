@@ -29,7 +29,7 @@ public static class TablePlot
         {
             throw new ArgumentException($"--y {y}: no row has a value to plot (all {table.Rows.Count} left out)");
         }
-        AtomicFile.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+        NamedOutput.Write(png, tmp => plot.SavePng(tmp, Width, Height));
         return rows;
     }
 

@@ -109,7 +109,7 @@ public static class ChromeTrace
 
     /// <summary>Writes the trace of a captured run to <paramref name="path"/>.</summary>
     public static void Write(RunCapture run, ScenarioResult result, string path) =>
-        AtomicFile.WriteAllText(path, Build(run, result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + Environment.NewLine);
+        NamedOutput.WriteAllText(path, Build(run, result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + Environment.NewLine);
 
     private static JsonNode Meta(string what, int pid, int tid, string name) => new JsonObject
     {
