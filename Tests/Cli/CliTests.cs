@@ -45,6 +45,48 @@ public sealed class CliTests : IDisposable
         Assert.Equal("", _err.ToString());
     }
 
+    [Fact]
+    public void TheOverviewNamesEveryVerbAndEveryOptionOfRunAndSweep()
+    {
+        Assert.Equal(0, Run(null, "--help"));
+        var overview = _out.ToString();
+        foreach (var verb in new[] { "run", "sweep", "merge", "plot", "schema", "completion", "help" })
+        {
+            Assert.Contains($"hmmecs {verb}", overview);
+        }
+        foreach (var verb in new[] { "run", "sweep" })
+        {
+            _out.GetStringBuilder().Clear();
+            Assert.Equal(0, Run(null, verb, "--help"));
+            foreach (var option in System.Text.RegularExpressions.Regex.Matches(_out.ToString(), @"^\s+(--[a-z]+)", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value))
+            {
+                Assert.True(option == "--help" || overview.Contains($"[{option}", StringComparison.Ordinal) || overview.Contains($" {option} ", StringComparison.Ordinal),
+                    $"the overview does not name {verb} {option}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("sweep")]
+    [InlineData("plot")]
+    public void HelpWithAVerbIsThatVerbsHelp(string verb)
+    {
+        Assert.Equal(0, Run(null, verb, "--help"));
+        var own = _out.ToString();
+        _out.GetStringBuilder().Clear();
+        Assert.Equal(0, Run(null, "help", verb));
+        Assert.Equal(own, _out.ToString());
+        Assert.Equal("", _err.ToString());
+    }
+
+    [Fact]
+    public void HelpWithAnUnknownVerbIsExitTwoListingTheVerbs()
+    {
+        Assert.Equal(2, Run(null, "help", "frobnicate"));
+        Assert.Equal("hmmecs help: no command 'frobnicate'; the commands are run, sweep, merge, plot, schema, completion, help", _err.ToString().TrimEnd());
+    }
+
     [Theory]
     [InlineData("run", "--json", "--report", "--trace", "--check", "--engine", "--profile")]
     [InlineData("sweep", "--set", "--out", "--jobs", "--shard", "--profile", "--repeat", "--warmup", "--resume", "--force", "--strict")]

@@ -69,6 +69,19 @@ public sealed class MergeTests : ExperimentFiles
     }
 
     [Fact]
+    public void ADirectoryGivenTwiceIsSaidSoAndOneDirectoryIsSingular()
+    {
+        Assert.Equal(0, Hmmecs(Shard(0, 1)));
+        Assert.Equal(2, Hmmecs("merge", At("shard0"), At("shard0"), "--out", At("merged")));
+        Assert.Equal($"hmmecs merge: {At("shard0")} is given twice: name each shard once", Err.ToString().TrimEnd());
+        Assert.Equal(2, Hmmecs("merge", At("shard0"), At("shard0") + "/", "--out", At("merged")));
+        Assert.Equal($"hmmecs merge: {At("shard0")}/ is given twice (also as {At("shard0")}): name each shard once", Err.ToString().TrimEnd());
+        Assert.False(Directory.Exists(At("merged")));
+        Assert.Equal(0, Hmmecs("merge", At("shard0"), "--out", At("merged")));
+        Assert.StartsWith("merged 1 directory: 5 of 5 runs", Out.ToString());
+    }
+
+    [Fact]
     public void ADirectoryWithoutAManifestIsNoSweep()
     {
         Directory.CreateDirectory(At("empty"));

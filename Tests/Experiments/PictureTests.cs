@@ -34,6 +34,22 @@ public sealed class PictureTests : ExperimentFiles
     }
 
     [Fact]
+    public void PlotCountsTheRowsItPlotsAndThoseLeftOut()
+    {
+        Assert.Equal(0, Hmmecs("sweep", ScenarioPath, "--set", "seed=1..2", "--out", At("sw"), "--jobs", "1"));
+        var table = CsvTable.Read(Path.Combine(At("sw"), "sweep.csv"));
+        var y = table.IndexOf("copy.batches");
+        var withY = table.Rows.Count(r => r[y] is not null);
+        Assert.InRange(withY, 1, table.Rows.Count - 1);
+        Assert.Equal(0, Hmmecs("plot", Path.Combine(At("sw"), "sweep.csv"), "--x", "seed", "--y", "copy.batches", "--out", At("p.png")));
+        Assert.Equal($"wrote {At("p.png")} ({withY} rows; {table.Rows.Count - withY} without a value to plot left out)", Out.ToString().TrimEnd());
+        // Only rows without the value: nothing to plot, nothing written.
+        Assert.Equal(2, Hmmecs("plot", Path.Combine(At("sw"), "sweep.csv"), "--x", "seed", "--y", "copy.batches", "--where", "op=touch", "--out", At("q.png")));
+        Assert.Contains("--y copy.batches: no row has a value to plot", Err.ToString());
+        Assert.False(File.Exists(At("q.png")));
+    }
+
+    [Fact]
     public void PlotOfAMissingColumnExitsTwoNamingIt()
     {
         var t = new ResultTable([new("x", ColumnKind.Int64), new("y", ColumnKind.Double)]);

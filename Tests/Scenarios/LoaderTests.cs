@@ -195,12 +195,22 @@ public class LoaderTests
     [Theory]
     [InlineData("{ \"steps\": [ }", "line 1, column 14: broken JSON")]
     [InlineData("{\n\n  \"steps\": [ 1 2 ] }", "line 3, column 16: broken JSON")]
-    [InlineData("", "line 1, column 1: broken JSON")]
+    [InlineData("{ \"steps\": [] } }", "line 1, column 17: broken JSON")]
     public void BrokenJsonNamesLineAndColumn(string json, string expectedStart)
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(json, "x"));
         Assert.StartsWith(expectedStart, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("LineNumber", e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n\t ")]
+    [InlineData("/* nothing */ // here")]
+    public void TextWithoutJsonSaysSo(string json)
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(json, "x"));
+        Assert.Equal("it holds no JSON (it is empty, or only whitespace and comments); a scenario is one JSON object", e.Message);
     }
 
     [Fact]

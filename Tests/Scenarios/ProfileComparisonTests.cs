@@ -35,6 +35,8 @@ public class ProfileComparisonTests
         // The posted pin check counts the page cache's reference: every file page "pinned", none restored.
         Assert.Equal(4, Reason(file, "pinned"));
         Assert.Equal(4, (long)file["findings"]!["pin-check-counts-cache"]!);
+        // Its restore pass skips every failure before the first surviving page: with none surviving, all four.
+        Assert.Equal(4, (long)file["findings"]!["isolate-restore-skip-inverted"]!);
         Assert.Equal(4, (long)file["findings"]!["isolate-all-fail-stranded"]!);
         // Walks: collect, the lock_and_isolate restore pass (the pin failed there), migrate_struct_page and the final
         // pass; the file call stops after its restore pass (npages 0). One notifier range each, around collect.

@@ -7,11 +7,14 @@ internal static class HelpText
         hmmecs: simulates Linux HMM device-memory migration (hmm_vma_migrate, 2016)
 
         usage:
-          hmmecs run [FILE] [--json OUT|-] [--engine ecs|reference] [--check] [--report DIR] [--trace F]
+          hmmecs run [FILE] [--json OUT|-] [--engine ecs|reference] [--profile P] [--check] [--report DIR]
+                [--trace F]
               Runs a scenario file (docs/scenarios.md); without FILE, the built-in quickstart.
               --json OUT   also write the result JSON to OUT; '-' writes it to stdout
                            (the summary then goes to stderr)
               --engine E   ecs (default) or reference
+              --profile P  v13, v13-as-posted or mainline, replacing the file's "profile"
+                           (docs/model.md, "Profiles")
               --check      run the invariant checker after every step
               --report DIR write PNG charts of every migrate step and DIR/index.md (a table
                            of the migrate steps' numbers, then each step's charts)
@@ -19,14 +22,15 @@ internal static class HelpText
               exit codes: 0 every expectation held, 1 an expectation failed or an
               invariant broke, 2 the file or the command line is invalid
           hmmecs sweep FILE --set PATH=V1,V2,… [--set …] --out DIR [--jobs N] [--shard I/N] [--engine E]
-                [--repeat N] [--warmup N] [--resume | --force] [--strict]
+                [--profile P] [--repeat N] [--warmup N] [--resume | --force] [--strict]
               Runs the cross product of the values (JSON paths into the scenario, e.g.
               devices[0].maxBatchPages=64,512  seed=1..8  steps[4].to=gpu0,ram) in parallel.
               Writes DIR/sweep.json (the manifest, first), DIR/runs/run-NNNNN.json as each run
               ends, then DIR/sweep.csv and DIR/sweep.parquet (one row per run and step that has
               counters: touch, pin…, migrate, verify, stats, mirror ops; column op).
               --shard I/N runs runs k with k mod N = I. Ctrl-C (SIGINT, SIGTERM) stops starting
-              runs, writes the tables of the runs done and exits 130.
+              runs, writes the tables of the runs done and exits 130. --engine and --profile
+              as for run.
               --resume     finish the sweep DIR holds: run only what is missing
               --force      DIR is used (another sweep, other files): replace its sweep files
               --strict     a missed expectation fails the sweep (else it is recorded)
@@ -49,8 +53,10 @@ internal static class HelpText
               --where C=V  keep only the rows whose column C reads V (e.g. step=4)
           hmmecs schema
               Prints the JSON Schema of scenario files (docs/scenario.schema.json) for editors.
-          hmmecs help
-              Shows this text.
+          hmmecs completion bash|zsh
+              Prints a shell function for tab completion: eval "$(hmmecs completion bash)".
+          hmmecs help [COMMAND]
+              Shows this text; with COMMAND, that command's options (as hmmecs COMMAND --help).
 
         The benchmark suite is its own program:
           dotnet run -c Release --project Bench/Benchmarks -- --filter '*Migrate*'

@@ -47,7 +47,7 @@ public static class HmmecsCommand
         }
         catch (ScenarioException e)
         {
-            stderr.WriteLine($"hmmecs run: {parsed.File ?? Quickstart.FileName}: {e.Message}");
+            stderr.WriteLine($"hmmecs run: {parsed.File ?? Quickstart.FileName}: {TerminalText.Escape(e.Message)}");
             return Invalid;
         }
         catch (Exception e)
@@ -85,12 +85,12 @@ public static class HmmecsCommand
             return Invalid;
         }
         var summary = jsonToStdout ? stderr : stdout;
-        summary.WriteLine($"scenario {scenario.Name}  engine {a.Engine}  profile {SemanticsProfiles.Name(scenario.Machine.Profile)}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
+        summary.WriteLine($"scenario {TerminalText.Escape(scenario.Name)}  engine {a.Engine}  profile {SemanticsProfiles.Name(scenario.Machine.Profile)}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
         RunCapture? capture = null;
         WarmUp(a.Engine);
         var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
         // The machine is built inside the progress display: at 10^7 pages the build takes seconds, and a terminal shows it.
-        var result = LiveProgress.Run(interactive, $"run {scenario.Name}", (int)Math.Min(ScenarioSize.Executed(scenario.Steps) + 1, int.MaxValue), summary, sink =>
+        var result = LiveProgress.Run(interactive, $"run {TerminalText.Escape(scenario.Name)}", (int)Math.Min(ScenarioSize.Executed(scenario.Steps) + 1, int.MaxValue), summary, sink =>
         {
             var start = Stopwatch.GetTimestamp();
             using var machine = createMachine(a.Engine, scenario.Machine);
@@ -142,8 +142,8 @@ public static class HmmecsCommand
         var misses = result.Steps.Sum(s => s.ExpectFailures.Count);
         var violations = result.Steps.Sum(s => s.Violations);
         summary.WriteLine(result.Ok
-            ? $"OK: {scenario.Name} on {result.Engine}, {result.Steps.Count} steps, every expectation held"
-            : $"FAILED: {scenario.Name} on {result.Engine}, {misses} expectation misses, {violations} invariant violations");
+            ? $"OK: {TerminalText.Escape(scenario.Name)} on {result.Engine}, {result.Steps.Count} steps, every expectation held"
+            : $"FAILED: {TerminalText.Escape(scenario.Name)} on {result.Engine}, {misses} expectation misses, {violations} invariant violations");
         return result.Ok ? Ok : Failed;
     }
 

@@ -18,9 +18,15 @@ internal static class MergeCommand
         try
         {
             var outFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir));
+            var given = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var dir in dirs)
             {
                 var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+                // Else the second mention reads as another shard holding the same runs ("run 0 is in both A and A").
+                if (!given.TryAdd(full, dir))
+                {
+                    return Bad(stderr, given[full] == dir ? $"{dir} is given twice: name each shard once" : $"{dir} is given twice (also as {given[full]}): name each shard once");
+                }
                 if (outFull == full || outFull.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal)
                     || full.StartsWith(outFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 {
@@ -124,7 +130,7 @@ internal static class MergeCommand
             var all = owner.Keys.Order().ToArray();
             SweepOutput.WriteManifest(outDir, (first with { Shard = "merged", RunIds = all, Done = all.Length * first.Repeat, Complete = true })
                 .ToJson(Provenance.Of(first.ScenarioSha256, commandLine, started, DateTime.UtcNow)));
-            stdout.WriteLine($"merged {dirs.Count} directories: {owner.Count} of {first.Runs} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
+            stdout.WriteLine($"merged {dirs.Count} {(dirs.Count == 1 ? "directory" : "directories")}: {owner.Count} of {first.Runs} runs, {merged.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}");
             return HmmecsCommand.Ok;
         }
         catch (Exception e) when (e is SweepException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
@@ -204,7 +210,7 @@ internal static class MergeCommand
 
     private static int Bad(TextWriter stderr, string message)
     {
-        stderr.WriteLine($"hmmecs merge: {message}");
+        stderr.WriteLine($"hmmecs merge: {TerminalText.Escape(message)}");
         return HmmecsCommand.Invalid;
     }
 }

@@ -29,11 +29,12 @@ internal static class PlotCommand
                 var b => throw new ArgumentException($"--bars {b}: expected minmax, ci95 or none"),
             };
             var path = o.Table;
-            if (!File.Exists(path))
+            // Checked before the table is read: .NET's own words would be "Is a directory : '/tmp'", after the work.
+            if (Directory.Exists(png))
             {
-                return Bad(stderr, $"cannot read {path}: no such file");
+                return Bad(stderr, $"--out {png} is a directory; give the PNG file to write");
             }
-            var table = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? ParquetTable.Read(path) : CsvTable.Read(path);
+            var table = TableFile.Read(path);
             foreach (var w in o.Where)
             {
                 table = Filter(table, w);
@@ -51,8 +52,9 @@ internal static class PlotCommand
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");
             }
-            TablePlot.Write(table, x, y, o.Group, o.Title, png, StepRows.ForTable(table).AxisTitle, new PlotOptions(bars, o.LogX, o.LogY));
-            stdout.WriteLine($"wrote {png} ({table.Rows.Count} rows)");
+            var plotted = TablePlot.Write(table, x, y, o.Group, o.Title, png, StepRows.ForTable(table).AxisTitle, new PlotOptions(bars, o.LogX, o.LogY));
+            var leftOut = table.Rows.Count - plotted;
+            stdout.WriteLine($"wrote {png} ({plotted} rows{(leftOut > 0 ? $"; {leftOut} without a value to plot left out" : "")})");
             return HmmecsCommand.Ok;
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException)
@@ -94,7 +96,7 @@ internal static class PlotCommand
 
     private static int Bad(TextWriter stderr, string message)
     {
-        stderr.WriteLine($"hmmecs plot: {message}");
+        stderr.WriteLine($"hmmecs plot: {TerminalText.Escape(message)}");
         return HmmecsCommand.Invalid;
     }
 }

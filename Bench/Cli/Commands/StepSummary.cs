@@ -25,7 +25,7 @@ internal static class StepSummary
         {
             b.Append(Inv, $", {d.Name} {d.Pages} pages");
         }
-        return b.ToString();
+        return TerminalText.Escape(b.ToString());
     }
 
     /// <summary>The machine's build time in milliseconds, rounded as the result document rounds it.</summary>
@@ -42,7 +42,7 @@ internal static class StepSummary
         {
             b.Append("  ").Append(note);
         }
-        return b.ToString();
+        return TerminalText.Escape(b.ToString());
     }
 
     /// <summary>The step's key numbers, as in <see cref="Line"/> (empty for an op that reports none).</summary>
@@ -50,7 +50,7 @@ internal static class StepSummary
     {
         var b = new StringBuilder();
         AppendNumbers(b, s);
-        return b.Length == 0 ? "" : b.ToString(1, b.Length - 1); // each part starts with its separating space
+        return b.Length == 0 ? "" : TerminalText.Escape(b.ToString(1, b.Length - 1)); // each part starts with its separating space
     }
 
     /// <summary>The step's wall time in milliseconds, as in <see cref="Line"/>.</summary>
@@ -76,7 +76,7 @@ internal static class StepSummary
         {
             notes.Add($"MISS {miss}");
         }
-        return notes;
+        return notes.ConvertAll(TerminalText.Escape);
     }
 
     private static void AppendNumbers(StringBuilder b, StepResult s)

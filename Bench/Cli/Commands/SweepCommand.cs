@@ -63,15 +63,16 @@ internal static class SweepCommand
             }
             var file = o.File;
             byte[] bytes;
+            string text;
             try
             {
                 bytes = ScenarioLoader.ReadBytes(file);
+                text = ScenarioText.Decode(bytes);
             }
             catch (ScenarioException e)
             {
-                return Bad(stderr, e.Message);
+                return Bad(stderr, e.Path.Length == 0 ? e.Message : $"{file}: {e.Message}");
             }
-            var text = System.Text.Encoding.UTF8.GetString(bytes);
             SweepPlan plan;
             try
             {
@@ -258,7 +259,7 @@ internal static class SweepCommand
 
     private static int Bad(TextWriter stderr, string message)
     {
-        stderr.WriteLine($"hmmecs sweep: {message}");
+        stderr.WriteLine($"hmmecs sweep: {TerminalText.Escape(message)}");
         return HmmecsCommand.Invalid;
     }
 

@@ -25,6 +25,9 @@ public static class ScenarioLoader
     internal static readonly string[] Allocations = ["page", "chunk"];
     internal static readonly string[] Memories = ["unaddressable", "addressable"];
 
+    // System.Text.Json's words for input without a single token (whitespace and comments only).
+    private const string NoTokenMessage = "The input does not contain any JSON tokens";
+
     private static readonly JsonDocumentOptions Options = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
@@ -39,7 +42,7 @@ public static class ScenarioLoader
     /// directory, a FIFO or a device file (which could block or never end) is refused without being opened.
     /// </summary>
     public static Scenario LoadFile(string path, SemanticsProfile? profile = null) =>
-        Parse(System.Text.Encoding.UTF8.GetString(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path), profile,
+        Parse(ScenarioText.Decode(ReadBytes(path)), path == "-" ? "stdin" : Path.GetFileNameWithoutExtension(path), profile,
             path == "-" ? "" : Path.GetDirectoryName(Path.GetFullPath(path)));
 
     /// <summary>The bytes of a scenario file under <see cref="LoadFile"/>'s rules (<c>-</c>: standard input); a refusal is a <see cref="ScenarioException"/>.</summary>
@@ -107,6 +110,10 @@ public static class ScenarioLoader
         try
         {
             doc = JsonDocument.Parse(json, Options);
+        }
+        catch (JsonException e) when (e.Message.StartsWith(NoTokenMessage, StringComparison.Ordinal))
+        {
+            throw new ScenarioException("", "it holds no JSON (it is empty, or only whitespace and comments); a scenario is one JSON object");
         }
         catch (JsonException e)
         {

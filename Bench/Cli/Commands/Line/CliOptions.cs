@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using HmmEcs.Systems.ScenarioLanguage.Running;
 
@@ -31,23 +32,50 @@ internal static class CliOptions
         return o;
     }
 
-    /// <summary>A count option whose value must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <summary>A count option whose value must be a whole number in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int?> Count(string name, string description, int min, int max)
     {
-        var o = new Option<int?>(name) { Description = description, HelpName = "N" };
+        // Our own parser: System.CommandLine's would name the type System.Nullable`1[System.Int32] to the user.
+        var o = new Option<int?>(name)
+        {
+            Description = description,
+            HelpName = "N",
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count != 1)
+                {
+                    return null;
+                }
+                var text = r.Tokens[0].Value;
+                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+                {
+                    r.AddError($"{name}: '{text}' is not a whole number");
+                    return null;
+                }
+                if (v < min || v > max)
+                {
+                    r.AddError(max == int.MaxValue ? $"{name}: expected an integer of at least {min}, got {v}" : $"{name}: expected an integer from {min} to {max}, got {v}");
+                    return null;
+                }
+                return (int)v;
+            },
+        };
+        return o;
+    }
+
+    /// <summary>A flag; given twice it is a usage error, as a value option given twice is.</summary>
+    public static Option<bool> Flag(string name, string description)
+    {
+        var o = new Option<bool>(name) { Description = description };
         o.Validators.Add(r =>
         {
-            // An unparsable value is already System.CommandLine's error; only a number out of range is ours.
-            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, out var v) && (v < min || v > max))
+            if (r.IdentifierTokenCount > 1)
             {
-                r.AddError(max == int.MaxValue ? $"expected an integer of at least {min}, got {v}" : $"expected an integer from {min} to {max}, got {v}");
+                r.AddError($"Option '{name}' may be given once but was given {r.IdentifierTokenCount} times.");
             }
         });
         return o;
     }
-
-    /// <summary>A flag.</summary>
-    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
 
     /// <summary>An option with one string value.</summary>
     public static Option<string?> Text(string name, string helpName, string description, bool required = false) =>

@@ -16,20 +16,30 @@ public static class TablePlot
     public const int Width = 900, Height = 540;
 
     /// <summary>
-    /// Renders the plot to <paramref name="png"/>; a missing or non-numeric y column, or a non-positive value on a
-    /// log axis, is an <see cref="ArgumentException"/> naming the column, and nothing is written.
+    /// Renders the plot to <paramref name="png"/> and returns how many rows it plots (rows without a y, or without a
+    /// numeric x, are left out); a missing or non-numeric y column, a non-positive value on a log axis, or no row to
+    /// plot is an <see cref="ArgumentException"/> naming the column, and nothing is written.
     /// <paramref name="axisTitle"/> names an axis after its column (the column's own name when not given).
     /// </summary>
-    public static void Write(ResultTable table, string x, string y, string? group, string? title, string png,
+    public static int Write(ResultTable table, string x, string y, string? group, string? title, string png,
         Func<string, string>? axisTitle = null, PlotOptions? options = null)
     {
-        var plot = Build(table, x, y, group, title, axisTitle, options);
+        var (plot, rows) = Compose(table, x, y, group, title, axisTitle, options);
+        if (rows == 0)
+        {
+            throw new ArgumentException($"--y {y}: no row has a value to plot (all {table.Rows.Count} left out)");
+        }
         NamedOutput.Write(png, tmp => plot.SavePng(tmp, Width, Height));
+        return rows;
     }
 
     /// <summary>The plot <see cref="Write"/> renders (tests look at its axes).</summary>
     public static Plot Build(ResultTable table, string x, string y, string? group, string? title,
-        Func<string, string>? axisTitle = null, PlotOptions? options = null)
+        Func<string, string>? axisTitle = null, PlotOptions? options = null) =>
+        Compose(table, x, y, group, title, axisTitle, options).Plot;
+
+    private static (Plot Plot, int Rows) Compose(ResultTable table, string x, string y, string? group, string? title,
+        Func<string, string>? axisTitle, PlotOptions? options)
     {
         options ??= new PlotOptions();
         var xi = Column(table, x);
@@ -47,6 +57,7 @@ public static class TablePlot
         var categories = new List<string>();
         var series = new Dictionary<string, List<(double X, double Y)>>(StringComparer.Ordinal);
         var order = new List<string>();
+        var plotted = 0;
         foreach (var row in table.Rows)
         {
             // A step without the field (a touch row when y is a migrate's count) has no point.
@@ -80,6 +91,7 @@ public static class TablePlot
                 order.Add(key);
             }
             points.Add((xv, yv));
+            plotted++;
         }
         var plot = new Plot();
         PlotFonts.Apply(plot);
@@ -124,7 +136,7 @@ public static class TablePlot
         {
             plot.ShowLegend();
         }
-        return plot;
+        return (plot, plotted);
     }
 
     /// <summary>One bar per point that stands for a spread (a single row, or <see cref="ErrorBars.None"/>, has none).</summary>
