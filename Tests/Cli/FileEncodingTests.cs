@@ -70,17 +70,7 @@ public sealed class FileEncodingTests : ExperimentFiles
     [InlineData(false)]
     public async Task StandardInputIsDecodedTheSameWay(bool valid)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "hmmecs.dll"), "run", "-" })
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(start)!;
+        using var p = StartHmmecs("run", "-");
         byte[] input = valid ? [.. Bom, .. Utf8(Small)] : [.. Utf8("{ \"name\": \""), 0xFF, .. Utf8("\", \"steps\": [] }")];
         await p.StandardInput.BaseStream.WriteAsync(input);
         p.StandardInput.Close();

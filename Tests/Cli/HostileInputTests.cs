@@ -71,17 +71,7 @@ public sealed class HostileInputTests : ExperimentFiles
     [Fact]
     public async Task StandardInputIsReadWithDash()
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "hmmecs.dll"), "run", "-" })
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(start)!;
+        using var p = StartHmmecs("run", "-");
         await p.StandardInput.WriteAsync(Small);
         p.StandardInput.Close();
         var output = await p.StandardOutput.ReadToEndAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using HmmEcs.Cli.Commands;
 using HmmEcs.Cli.Experiments.Tables;
@@ -55,6 +56,23 @@ public abstract class ExperimentFiles : IDisposable
     }
 
     protected string At(string name) => Path.Combine(Dir, name);
+
+    /// <summary>Starts <c>hmmecs ARGS</c> as a process of its own (the built <c>hmmecs.dll</c>), its standard streams redirected.</summary>
+    protected static Process StartHmmecs(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hmmecs.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        return Process.Start(start)!;
+    }
 
     /// <summary>Runs <c>hmmecs ARGS</c> with fresh captured stdout and stderr.</summary>
     protected int Hmmecs(params string[] args)
