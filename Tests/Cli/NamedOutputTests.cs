@@ -98,7 +98,7 @@ public sealed class NamedOutputTests : ExperimentFiles
     {
         var scenario = File.ReadAllText(ScenarioPath);
         Assert.Equal(2, Hmmecs("run", ScenarioPath, "--json", At("a.json"), "--trace", At("a.json")));
-        Assert.Contains("--json and --trace name the same file", Err.ToString());
+        Assert.Contains("are one file", Err.ToString());
         Assert.False(File.Exists(At("a.json")));
         Assert.Equal(2, Hmmecs("run", ScenarioPath, "--json", ScenarioPath));
         Assert.Contains("is the scenario file itself", Err.ToString());
@@ -112,8 +112,75 @@ public sealed class NamedOutputTests : ExperimentFiles
             Assert.Contains("is the scenario file itself", Err.ToString());
         }
         Assert.Equal(scenario, File.ReadAllText(ScenarioPath));
-        Assert.Equal(2, Hmmecs("run", ScenarioPath, "--trace", "-"));
-        Assert.Contains("/dev/stdout", Err.ToString());
+        Assert.Equal(2, Hmmecs("run", ScenarioPath, "--json", "-", "--trace", "/dev/stdout"));
+        Assert.Contains("are one file", Err.ToString());
+    }
+
+    [Fact]
+    public void AnOutputThroughALinkedDirectoryIsStillTheScenario()
+    {
+        if (!Unix)
+        {
+            return;
+        }
+        var linked = At("linked");
+        Directory.CreateSymbolicLink(linked, Dir);
+        var scenario = File.ReadAllText(ScenarioPath);
+        Assert.Equal(2, Hmmecs("run", ScenarioPath, "--json", Path.Combine(linked, "small.json")));
+        Assert.Contains("is the scenario file itself", Err.ToString());
+        Assert.Equal(scenario, File.ReadAllText(ScenarioPath));
+    }
+
+    [Fact]
+    public void APlotThatWouldOverwriteItsTableOrNameNothingIsRefused()
+    {
+        var table = Write("t.csv", "seed,x\n1,2\n");
+        Assert.Equal(2, Hmmecs("plot", table, "--x", "seed", "--y", "x", "--out", table));
+        Assert.Contains("is the table itself", Err.ToString());
+        Assert.Equal("seed,x\n1,2\n", File.ReadAllText(table));
+        Assert.Equal(2, Hmmecs("plot", table, "--x", "seed", "--y", "x", "--out", ""));
+        Assert.StartsWith("hmmecs plot: ", Err.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("--trace")]
+    public void AnEmptyOutputPathIsExit2(string option)
+    {
+        Assert.Equal(2, Hmmecs("run", ScenarioPath, option, ""));
+        var err = Err.ToString().Trim();
+        Assert.StartsWith("hmmecs run: ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', err);
+        Assert.DoesNotContain("internal error", err);
+    }
+
+    [Fact]
+    public void TheTraceToStdoutLeavesTheSummaryToStderr()
+    {
+        Assert.Equal(0, Hmmecs("run", ScenarioPath, "--trace", "-"));
+        Assert.StartsWith("{\"traceEvents\"", Out.ToString(), StringComparison.Ordinal);
+        Assert.Contains("OK:", Err.ToString());
         Assert.False(File.Exists("-"));
+    }
+
+    [Fact]
+    public async Task ARedirectedStandardStreamKeepsTheLinesWrittenBeforeTheDocument()
+    {
+        if (!Unix)
+        {
+            return;
+        }
+        // Through a shell, as a user redirects: stderr's file gets the summary lines, then the trace after them.
+        var (output, errors) = (At("out.txt"), At("err.txt"));
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var command = $"'{dotnet}' '{Path.Combine(AppContext.BaseDirectory, "hmmecs.dll")}' run '{ScenarioPath}' --json /dev/stdout --trace /dev/stderr > '{output}' 2> '{errors}'";
+        using var shell = Process.Start(new ProcessStartInfo("bash") { ArgumentList = { "-c", command } })!;
+        await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, shell.ExitCode);
+        Assert.StartsWith("{", File.ReadAllText(output), StringComparison.Ordinal);
+        var err = File.ReadAllText(errors);
+        Assert.Contains("scenario small", err);
+        Assert.Contains("\"traceEvents\"", err);
+        Assert.Contains("OK:", err);
     }
 }

@@ -5,7 +5,7 @@ using HmmEcs.Systems.Workload.Prefetch;
 namespace HmmEcs.Tests.Workload;
 
 /// <summary>
-/// The tree prefetcher (leaf counts by vector, subtree counts from prefix sums) chooses what the plain rule chooses: each
+/// The tree prefetcher (leaf counts by vector, subtree counts from a tree of counts) chooses what the plain rule chooses: each
 /// faulting page's leaf, then the largest subtree above it more than 51% occupied, counting what earlier fills brought.
 /// </summary>
 public sealed class PrefetcherTests
@@ -50,6 +50,11 @@ public sealed class PrefetcherTests
             }
         }
     }
+
+    [Fact]
+    public void ALeafIsOneVectorOfMarks() =>
+        // CountLeaves sums a leaf's 16 one-byte marks as one vector (and a byte sum holds 16).
+        Assert.Equal(Leaf, System.Runtime.Intrinsics.Vector128<byte>.Count);
 
     [Fact]
     public void TreeChoosesWhatThePlainRuleChooses()

@@ -53,7 +53,7 @@ public static class HmmecsCommand
         catch (Exception e)
         {
             // Exit 1, not 2: the file was valid and the simulator itself failed.
-            stderr.WriteLine($"hmmecs run: internal error: {e.GetType().Name}: {OneLine(e.Message)}");
+            stderr.WriteLine($"hmmecs run: internal error: {e.GetType().Name}: {TerminalText.Escape(OneLine(e.Message))}");
             return Failed;
         }
     }
@@ -72,11 +72,11 @@ public static class HmmecsCommand
             stderr.WriteLine($"hmmecs run: {a.File ?? Quickstart.FileName}: the run needs about {MemoryEstimate.Describe(need)} (estimated from the file) and {MemoryEstimate.Describe(available)} are available; nothing ran");
             return Invalid;
         }
-        // The process's own stdout by name is `-`: the summary moves to stderr, so stdout holds the document alone.
-        var jsonToStdout = a.JsonOut is "-" or "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1";
+        // A document to stdout (`-`, /dev/stdout, …) moves the summary to stderr, so stdout holds the document alone.
+        var documentToStdout = NamedOutput.StandardStream(a.JsonOut) == 1 || NamedOutput.StandardStream(a.TraceFile) == 1;
         // Every output is checked before the machine is built: a long run must not end in "cannot write".
-        var problem = OutputClash(a, jsonToStdout)
-            ?? (a.JsonOut is { } j && !jsonToStdout ? NamedOutput.Problem(j) : null)
+        var problem = OutputClash(a)
+            ?? (a.JsonOut is { } j ? NamedOutput.Problem(j) : null)
             ?? (a.TraceFile is { } t ? NamedOutput.Problem(t) : null)
             ?? (a.ReportDir is { } r ? OutputPaths.DirectoryProblem(r) : null);
         if (problem is not null)
@@ -84,11 +84,11 @@ public static class HmmecsCommand
             stderr.WriteLine($"hmmecs run: {problem}");
             return Invalid;
         }
-        var summary = jsonToStdout ? stderr : stdout;
+        var summary = documentToStdout ? stderr : stdout;
         summary.WriteLine($"scenario {TerminalText.Escape(scenario.Name)}  engine {a.Engine}  profile {SemanticsProfiles.Name(scenario.Machine.Profile)}  seed {scenario.Seed}  payload {scenario.PayloadName}{(a.Check ? "  checking every step" : "")}");
         RunCapture? capture = null;
         WarmUp(a.Engine);
-        var interactive = LiveProgress.IsInteractive(summary, jsonToStdout);
+        var interactive = LiveProgress.IsInteractive(summary, documentToStdout);
         // The machine is built inside the progress display: at 10^7 pages the build takes seconds, and a terminal shows it.
         var result = LiveProgress.Run(interactive, $"run {TerminalText.Escape(scenario.Name)}", (int)Math.Min(ScenarioSize.Executed(scenario.Steps) + 1, int.MaxValue), summary, sink =>
         {
@@ -124,18 +124,13 @@ public static class HmmecsCommand
         }
         if (a.JsonOut is { } outPath)
         {
-            var text = result.ToJsonString();
-            if (jsonToStdout)
-            {
-                stdout.WriteLine(text);
-            }
-            else if (!TryWrite(outPath, text, stderr))
+            if (!TryWrite(outPath, result.ToJsonString(), stdout, stderr))
             {
                 return Invalid;
             }
         }
         // The result document first: pictures that fail to render must not cost the result.
-        if (capture is not null && !WriteExtras(a, capture, result, summary, stderr))
+        if (capture is not null && !WriteExtras(a, capture, result, summary, stdout, stderr))
         {
             return Invalid;
         }
@@ -148,20 +143,15 @@ public static class HmmecsCommand
     }
 
     /// <summary>Why the outputs named would overwrite each other or the scenario itself, or null.</summary>
-    private static string? OutputClash(RunArguments a, bool jsonToStdout)
+    private static string? OutputClash(RunArguments a)
     {
-        if (a.TraceFile == "-")
+        if (a.JsonOut is { } json && a.TraceFile is { } trace && NamedOutput.SameFile(json, trace))
         {
-            return "--trace: '-' is not taken for stdout (the step lines go there); give a file, or /dev/stdout";
-        }
-        var json = jsonToStdout ? null : a.JsonOut;
-        if (json is not null && a.TraceFile is { } trace && NamedOutput.SameFile(json, trace))
-        {
-            return $"--json and --trace name the same file ({json}): the trace would overwrite the result";
+            return $"--json {json} and --trace {trace} are one file: the trace would overwrite the result";
         }
         if (a.File is { } scenario && scenario != "-")
         {
-            foreach (var (option, path) in new[] { ("--json", json), ("--trace", a.TraceFile) })
+            foreach (var (option, path) in new[] { ("--json", a.JsonOut), ("--trace", a.TraceFile) })
             {
                 if (path is not null && NamedOutput.SameFile(path, scenario))
                 {
@@ -172,15 +162,17 @@ public static class HmmecsCommand
         return null;
     }
 
-    private static bool WriteExtras(RunArguments a, RunCapture capture, ScenarioResult result, TextWriter summary, TextWriter stderr)
+    private static bool WriteExtras(RunArguments a, RunCapture capture, ScenarioResult result, TextWriter summary, TextWriter stdout, TextWriter stderr)
     {
         var target = "";
         try
         {
             if (a.TraceFile is { } trace)
             {
-                target = trace;
-                ChromeTrace.Write(capture, result, trace);
+                if (!TryWrite(trace, ChromeTrace.Text(capture, result), stdout, stderr))
+                {
+                    return false;
+                }
                 summary.WriteLine($"trace: {trace} (open in https://ui.perfetto.dev or chrome://tracing)");
             }
             if (a.ReportDir is { } dir)
@@ -214,11 +206,26 @@ public static class HmmecsCommand
         }
     }
 
-    private static bool TryWrite(string path, string text, TextWriter stderr)
+    /// <summary>
+    /// Writes a document to <paramref name="path"/>: through the writers held for the process's stdout and stderr when it
+    /// names one of them (reopened, a redirected file would lose the lines already written), else as a named output.
+    /// </summary>
+    private static bool TryWrite(string path, string text, TextWriter stdout, TextWriter stderr)
     {
         try
         {
-            NamedOutput.WriteAllText(path, text + Environment.NewLine);
+            switch (NamedOutput.StandardStream(path))
+            {
+                case 1:
+                    stdout.WriteLine(text);
+                    break;
+                case 2:
+                    stderr.WriteLine(text);
+                    break;
+                default:
+                    NamedOutput.WriteAllText(path, text + Environment.NewLine);
+                    break;
+            }
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)

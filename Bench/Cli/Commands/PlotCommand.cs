@@ -1,3 +1,4 @@
+using HmmEcs.Cli.Experiments.Output;
 using HmmEcs.Cli.Experiments.Plots;
 using HmmEcs.Cli.Experiments.Sweeps;
 using HmmEcs.Cli.Experiments.Tables;
@@ -34,6 +35,14 @@ internal static class PlotCommand
             {
                 return Bad(stderr, $"--out {png} is a directory; give the PNG file to write");
             }
+            if (NamedOutput.SameFile(png, path))
+            {
+                return Bad(stderr, $"--out {png} is the table itself: the picture would overwrite it");
+            }
+            if (NamedOutput.Problem(png) is { } problem)
+            {
+                return Bad(stderr, problem);
+            }
             var table = TableFile.Read(path);
             foreach (var w in o.Where)
             {
@@ -54,7 +63,8 @@ internal static class PlotCommand
             }
             var plotted = TablePlot.Write(table, x, y, o.Group, o.Title, png, StepRows.ForTable(table).AxisTitle, new PlotOptions(bars, o.LogX, o.LogY));
             var leftOut = table.Rows.Count - plotted;
-            stdout.WriteLine($"wrote {png} ({plotted} rows{(leftOut > 0 ? $"; {leftOut} without a value to plot left out" : "")})");
+            // A picture sent to stdout (a pipe to a viewer) keeps stdout to itself.
+            (NamedOutput.StandardStream(png) == 1 ? stderr : stdout).WriteLine($"wrote {png} ({plotted} rows{(leftOut > 0 ? $"; {leftOut} without a value to plot left out" : "")})");
             return HmmecsCommand.Ok;
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException)

@@ -186,7 +186,7 @@ internal static class SweepCommand
         {
             if (f is not null)
             {
-                stderr.WriteLine($"hmmecs sweep: {f}");
+                stderr.WriteLine($"hmmecs sweep: {TerminalText.Escape(f)}");
             }
         }
         var where = $"{table.Rows.Count} rows -> {Path.Combine(outDir, SweepOutput.CsvName)}, {Path.Combine(outDir, SweepOutput.ParquetName)}";

@@ -72,7 +72,8 @@ internal sealed class Prefetcher(PrefetchPolicyKind kind)
     /// </summary>
     private void CountLeaves(ReadOnlySpan<bool> occupied, ReadOnlySpan<bool> wanted)
     {
-        // A bool is one byte holding 0 or 1: a leaf's count is the byte sum of the two marks or-ed.
+        // A bool is one byte holding 0 or 1: a leaf's count is the byte sum of the two marks or-ed (a leaf is one vector:
+        // LeafPages is Vector128<byte>.Count, PrefetcherTests holds it).
         var occ = MemoryMarshal.AsBytes(occupied);
         var want = MemoryMarshal.AsBytes(wanted);
         for (var l = 0; l < Leaves; l++)

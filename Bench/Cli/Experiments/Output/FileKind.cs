@@ -12,7 +12,13 @@ internal static partial class FileKind
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
+    private const uint StatxIno = 0x100;
+    private const int NoEntry = 2;
+    // Offsets in struct statx (one layout on every architecture).
     private const int ModeOffset = 28;
+    private const int InoOffset = 32;
+    private const int DevMajorOffset = 136;
+    private const int DevMinorOffset = 140;
     private const int TypeMask = 0xF000;
     private const int Regular = 0x8000;
     private const int Directory = 0x4000;
@@ -20,27 +26,61 @@ internal static partial class FileKind
     /// <summary>True when <paramref name="path"/> exists and is neither a regular file nor a directory.</summary>
     public static bool IsStream(string path)
     {
-        if (OperatingSystem.IsLinux())
+        Span<byte> buffer = stackalloc byte[256];
+        switch (Stat(path, StatxType, buffer))
         {
-            try
-            {
-                Span<byte> buffer = stackalloc byte[256];
-                if (Statx(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) == 0)
-                {
-                    var type = BitConverter.ToUInt16(buffer[ModeOffset..]) & TypeMask;
-                    return type != Regular && type != Directory;
-                }
-                // Missing (judged below: false), or statx refused (a sandbox without it): judged by the path.
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-            {
-                // An old C library without statx: judged by the path alone, as elsewhere.
-            }
+            case true:
+                var type = BitConverter.ToUInt16(buffer[ModeOffset..]) & TypeMask;
+                return type != Regular && type != Directory;
+            case false:
+                return false;
         }
-        var full = Path.GetFullPath(path);
-        return (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)) && File.Exists(full);
+        // Missing (false below), statx refused (a sandbox without it) or not Linux: judged by the path.
+        try
+        {
+            var full = Path.GetFullPath(path);
+            return (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)) && File.Exists(full);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    /// <summary>The device and inode <paramref name="path"/> leads to (links followed), or null when it cannot be told.</summary>
+    public static (ulong Device, ulong Inode)? Identity(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        if (Stat(path, StatxIno, buffer) != true)
+        {
+            return null;
+        }
+        var device = ((ulong)BitConverter.ToUInt32(buffer[DevMajorOffset..]) << 32) | BitConverter.ToUInt32(buffer[DevMinorOffset..]);
+        return (device, BitConverter.ToUInt64(buffer[InoOffset..]));
+    }
+
+    /// <summary>statx of <paramref name="path"/> into <paramref name="buffer"/>: true when it answered, false when the path is missing, null when it could not be asked.</summary>
+    private static bool? Stat(string path, uint mask, Span<byte> buffer)
+    {
+        if (!OperatingSystem.IsLinux() || path.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            if (Statx(AtFdCwd, path, 0, mask, ref MemoryMarshal.GetReference(buffer)) == 0)
+            {
+                return true;
+            }
+            return Marshal.GetLastPInvokeError() == NoEntry ? false : null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // An old C library without statx.
+            return null;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int dirFd, string path, int flags, uint mask, ref byte buffer);
 }

@@ -107,9 +107,9 @@ public static class ChromeTrace
         return new JsonObject { ["traceEvents"] = events, ["displayTimeUnit"] = "ms" };
     }
 
-    /// <summary>Writes the trace of a captured run to <paramref name="path"/>.</summary>
-    public static void Write(RunCapture run, ScenarioResult result, string path) =>
-        NamedOutput.WriteAllText(path, Build(run, result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + Environment.NewLine);
+    /// <summary>The trace of a captured run as one line of JSON (the caller writes it to its file or stream).</summary>
+    public static string Text(RunCapture run, ScenarioResult result) =>
+        Build(run, result).ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
     private static JsonNode Meta(string what, int pid, int tid, string name) => new JsonObject
     {
