@@ -32,6 +32,7 @@ public sealed class UsageMessageTests : ExperimentFiles
     [InlineData("--jobs", "abc", "--jobs: 'abc' is not a whole number")]
     [InlineData("--repeat", "1.5", "--repeat: '1.5' is not a whole number")]
     [InlineData("--warmup", "x", "--warmup: 'x' is not a whole number")]
+    [InlineData("--jobs", "99999999999999999999", "--jobs: 99999999999999999999 is out of range (at most 2147483647)")]
     [InlineData("--jobs", "0", "--jobs: expected an integer of at least 1, got 0")]
     [InlineData("--jobs", "99999999999", "--jobs: expected an integer of at least 1, got 99999999999")]
     [InlineData("--repeat", "1001", "--repeat: expected an integer from 1 to 1000, got 1001")]

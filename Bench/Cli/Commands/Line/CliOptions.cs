@@ -49,7 +49,11 @@ internal static class CliOptions
                 var text = r.Tokens[0].Value;
                 if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
                 {
-                    r.AddError($"{name}: '{text}' is not a whole number");
+                    // Digits past long's range are a number, just far out of range.
+                    var digits = text.TrimStart('-', '+');
+                    r.AddError(digits.Length > 0 && digits.All(char.IsAsciiDigit)
+                        ? $"{name}: {text} is out of range (at most {max})"
+                        : $"{name}: '{text}' is not a whole number");
                     return null;
                 }
                 if (v < min || v > max)
