@@ -86,6 +86,22 @@ public sealed class NamedOutputTests : ExperimentFiles
     }
 
     [Fact]
+    public async Task AFifoIsRefusedAsATableWithoutBlocking()
+    {
+        if (!Unix)
+        {
+            return;
+        }
+        var fifo = At("t.csv");
+        using (var mk = Process.Start("mkfifo", [fifo])!)
+        {
+            await mk.WaitForExitAsync();
+        }
+        Assert.Equal(2, await Task.Run(() => Hmmecs("plot", fifo, "--x", "a", "--y", "b", "--out", At("p.png"))).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("not a regular file", Err.ToString());
+    }
+
+    [Fact]
     public void ARegularFileIsNoStream()
     {
         Assert.False(FileKind.IsStream(ScenarioPath));

@@ -22,6 +22,11 @@ public static class TableFile
         {
             throw new FileNotFoundException($"cannot read {path}: no such file");
         }
+        if (Output.FileKind.IsStream(path))
+        {
+            // Read twice (its first bytes, then whole), and a FIFO without a writer would hang the first read.
+            throw new InvalidDataException($"{path} is not a regular file (a FIFO, a device or a socket); give the table's file");
+        }
         var head = Head(path);
         if (head.AsSpan().StartsWith(ParquetMagic))
         {
