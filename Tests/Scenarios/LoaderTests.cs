@@ -213,6 +213,15 @@ public class LoaderTests
         Assert.Equal("it holds no JSON (it is empty, or only whitespace and comments); a scenario is one JSON object", e.Message);
     }
 
+    [Theory]
+    [InlineData("/* never closed")]
+    [InlineData("// a comment\n nothing")]
+    public void TextThatIsNotJsonIsBrokenJsonNotEmpty(string json)
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Parse(json, "x"));
+        Assert.Contains("broken JSON", e.Message);
+    }
+
     [Fact]
     public void AMissingFileIsAScenarioError()
     {

@@ -25,9 +25,6 @@ public static class ScenarioLoader
     internal static readonly string[] Allocations = ["page", "chunk"];
     internal static readonly string[] Memories = ["unaddressable", "addressable"];
 
-    // System.Text.Json's words for input without a single token (whitespace and comments only).
-    private const string NoTokenMessage = "The input does not contain any JSON tokens";
-
     private static readonly JsonDocumentOptions Options = new()
     {
         CommentHandling = JsonCommentHandling.Skip,
@@ -111,7 +108,7 @@ public static class ScenarioLoader
         {
             doc = JsonDocument.Parse(json, Options);
         }
-        catch (JsonException e) when (e.Message.StartsWith(NoTokenMessage, StringComparison.Ordinal))
+        catch (JsonException) when (HoldsNoToken(json))
         {
             throw new ScenarioException("", "it holds no JSON (it is empty, or only whitespace and comments); a scenario is one JSON object");
         }
@@ -229,5 +226,22 @@ public static class ScenarioLoader
     {
         var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (at >= 0 ? message[..at] : message).Trim();
+    }
+
+    /// <summary>True when <paramref name="json"/> is whitespace and comments only (told by reading it, not by the parser's words).</summary>
+    private static bool HoldsNoToken(string json)
+    {
+        // A newline ends a last line comment (whitespace otherwise). Not the final block: with no token the reader asks
+        // for more instead of throwing, having consumed everything (an unterminated comment stays unconsumed: broken JSON).
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json + "\n");
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip }));
+        try
+        {
+            return !reader.Read() && reader.BytesConsumed == bytes.Length;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }
