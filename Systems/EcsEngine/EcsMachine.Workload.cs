@@ -57,12 +57,18 @@ public sealed partial class EcsMachine
 
         public void ReadLevels(long first, Span<byte> levels)
         {
+            var memory = _mm.Memory;
             for (var k = 0; k < levels.Length; k++)
             {
                 var i = first + k;
-                var level = _mm.IsLive(vma, i, _entries[i], true) ? MirrorLevel.Write
-                    : _mm.IsLive(vma, i, _entries[i], false) ? MirrorLevel.Read : MirrorLevel.None;
-                levels[k] = (byte)(level | (_mm.OnDevice(vma, i, device) ? MirrorLevel.OnDevice : 0));
+                // One page-table read a page: MemoryManager.IsLive for a write, then a read, and OnDevice, fused.
+                var id = _mm.MappedAt(vma, i, out var writable);
+                ref readonly var e = ref _entries[i];
+                var live = id >= 0 && e.Access != 0 && e.Names(id, memory.Generations![id]);
+                var level = live && e.Access == MirrorEntry.Write && writable ? MirrorLevel.Write
+                    : live && (e.Access == MirrorEntry.Read || writable) ? MirrorLevel.Read : MirrorLevel.None;
+                var onDevice = id >= memory.RamPages && memory.DeviceOf(id) == device;
+                levels[k] = (byte)(level | (onDevice ? MirrorLevel.OnDevice : 0));
             }
         }
 
