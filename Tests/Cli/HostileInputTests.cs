@@ -29,11 +29,7 @@ public sealed class HostileInputTests : ExperimentFiles
         {
             return;
         }
-        var fifo = At("fifo.json");
-        using (var mk = Process.Start("mkfifo", [fifo])!)
-        {
-            await mk.WaitForExitAsync();
-        }
+        var fifo = await MakeFifo("fifo.json");
         Assert.Equal(2, await Bounded("run", fifo));
         Assert.Contains("not a regular file", Err.ToString());
         OneCleanLine();

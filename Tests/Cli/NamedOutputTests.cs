@@ -64,11 +64,7 @@ public sealed class NamedOutputTests : ExperimentFiles
         {
             return;
         }
-        var fifo = At("out.json");
-        using (var mk = Process.Start("mkfifo", [fifo])!)
-        {
-            await mk.WaitForExitAsync();
-        }
+        var fifo = await MakeFifo("out.json");
         var reader = Task.Run(() => File.ReadAllText(fifo));
         Assert.Equal(0, await Task.Run(() => Hmmecs("run", ScenarioPath, "--json", fifo)).WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.StartsWith("{", await reader.WaitAsync(TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
@@ -92,11 +88,7 @@ public sealed class NamedOutputTests : ExperimentFiles
         {
             return;
         }
-        var fifo = At("t.csv");
-        using (var mk = Process.Start("mkfifo", [fifo])!)
-        {
-            await mk.WaitForExitAsync();
-        }
+        var fifo = await MakeFifo("t.csv");
         Assert.Equal(2, await Task.Run(() => Hmmecs("plot", fifo, "--x", "a", "--y", "b", "--out", At("p.png"))).WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("not a regular file", Err.ToString());
     }

@@ -57,6 +57,15 @@ public abstract class ExperimentFiles : IDisposable
 
     protected string At(string name) => Path.Combine(Dir, name);
 
+    /// <summary>A FIFO named <paramref name="name"/> in the test's directory (Unix: <c>mkfifo</c>); its path.</summary>
+    protected async Task<string> MakeFifo(string name)
+    {
+        var fifo = At(name);
+        using var mk = Process.Start("mkfifo", [fifo])!;
+        await mk.WaitForExitAsync();
+        return fifo;
+    }
+
     /// <summary>Starts <c>hmmecs ARGS</c> as a process of its own (the built <c>hmmecs.dll</c>), its standard streams redirected.</summary>
     protected static Process StartHmmecs(params string[] args)
     {
