@@ -19,12 +19,18 @@ internal static class NamedOutput
         _ => 0,
     };
 
-    /// <summary>Writes <paramref name="text"/> to the file or stream <paramref name="path"/> names (not stdout or stderr).</summary>
+    /// <summary>Writes <paramref name="text"/> to the file or stream <paramref name="path"/> names.</summary>
     public static void WriteAllText(string path, string text) => Write(path, target => File.WriteAllText(target, text));
 
     /// <summary>Lets <paramref name="write"/> write the file or stream <paramref name="path"/> names (see the class).</summary>
     public static void Write(string path, Action<string> write)
     {
+        if (StandardStream(path) is var n and not 0)
+        {
+            // A caller with nothing else on that stream (plot's picture) may have it reopened by name.
+            write(n == 1 ? "/dev/stdout" : "/dev/stderr");
+            return;
+        }
         if (FileKind.IsStream(path))
         {
             write(path);
