@@ -52,11 +52,6 @@ internal static class PlotCommand
             {
                 return Bad(stderr, $"{path}: no rows to plot");
             }
-            var dir = Path.GetDirectoryName(Path.GetFullPath(png));
-            if (dir is not null)
-            {
-                Directory.CreateDirectory(dir);
-            }
             if (PlotFonts.Warning is { } warning)
             {
                 stderr.WriteLine($"hmmecs plot: warning: {warning}");

@@ -49,7 +49,7 @@ internal static class NamedOutput
         }
         var resolved = Resolved(path);
         var problem = OutputPaths.FileProblem(resolved);
-        return problem is null || resolved == path || resolved.Length == 0 ? problem : problem.Replace(resolved, path, StringComparison.Ordinal);
+        return problem is null || resolved == path ? problem : problem.Replace(resolved, path, StringComparison.Ordinal);
     }
 
     /// <summary>
